@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "openmp-conformance",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "OpenMPConformance", targets: ["OpenMPConformance"]),
+        .executable(name: "omp-matrix", targets: ["omp-matrix"]),
+        .executable(name: "omp-probe", targets: ["omp-probe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        // OpenBLAS, found through pkg-config (Debian: libopenblas-pthread-dev).
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-pthread-dev"])]
+        ),
+        // The few things Swift cannot call directly (variadic prctl, posix_spawn flags).
+        .target(name: "_OpenMPShims"),
+        // The probe plan language, shared by the supervisor and the child. No Foundation.
+        .target(name: "OMPPlan"),
+        // The child's engine: runtime adapter, workloads, checks, protocol. No Foundation.
+        .target(name: "OMPProbeCore", dependencies: ["OMPPlan", "COpenBLAS", "_OpenMPShims"]),
+        .executableTarget(name: "omp-probe", dependencies: ["OMPProbeCore"]),
+        // The public library: runtimes, probes, matrix, verdicts, reports, gate.
+        .target(
+            name: "OpenMPConformance",
+            dependencies: ["OMPPlan", "_OpenMPShims", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/results.schema.json")]
+        ),
+        .executableTarget(
+            name: "omp-matrix",
+            dependencies: [
+                "OpenMPConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Test-only fault fixtures: the probe engine with deliberate faults. Never shipped.
+        .executableTarget(
+            name: "omp-fixture",
+            dependencies: ["OMPProbeCore", "_OpenMPShims"],
+            path: "Tests/Fixtures/omp-fixture"
+        ),
+        .testTarget(
+            name: "OpenMPConformanceTests",
+            dependencies: ["OpenMPConformance", "OMPPlan"]
+        ),
+    ]
+)

@@ -1,0 +1,5 @@
+#include <cblas.h>
+char *openblas_get_corename(void);
+char *openblas_get_config(void);
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);

@@ -1,0 +1,131 @@
+/// One instruction of a probe plan, executed in order by the `omp-probe` child.
+///
+/// The plan language is deliberately small; its text form is what users write in
+/// `--steps` and in `Matrices/`:
+///
+/// ```
+/// load a; init a; load b; setenv KMP_DUPLICATE_LIB_OK=TRUE; init b; train a steps=5; index b
+/// ```
+public enum Step: Sendable, Hashable {
+    /// `dlopen` the runtime by path with `RTLD_NOW | RTLD_LOCAL`.
+    case load(String)
+    /// The runtime's first OpenMP call (`omp_get_max_threads`), which registers it.
+    case initialize(String)
+    /// `setenv(name, value, 1)` inside the probe, between other steps.
+    case setenv(String, String)
+    /// `unsetenv(name)` inside the probe.
+    case unsetenv(String)
+    /// A bare parallel region in that runtime.
+    case parallel(String)
+    /// The training loop (linear layer + Adam) with its element-wise work in that runtime.
+    case train(String, Sizes)
+    /// Build a flat inner-product index and search it in parallel in that runtime.
+    case index(String, Sizes)
+    /// Add vectors to the flat index only: like `index.add`, it opens no parallel region.
+    case add(String, Sizes)
+    /// Search the index built by an earlier `add`/`index`, in parallel in that runtime.
+    case search(String, Sizes)
+    /// A forward pass only, with bias and activation in parallel in that runtime.
+    case infer(String, Sizes)
+    /// A server loop: `threads` threads take `requests` requests; each request does
+    /// `infer` in the first runtime and `search` in the second.
+    case serve(String, String, Sizes)
+
+    /// The verb as written in the plan language.
+    public var verb: String {
+        switch self {
+        case .load: "load"
+        case .initialize: "init"
+        case .setenv: "setenv"
+        case .unsetenv: "unsetenv"
+        case .parallel: "parallel"
+        case .train: "train"
+        case .index: "index"
+        case .add: "add"
+        case .search: "search"
+        case .infer: "infer"
+        case .serve: "serve"
+        }
+    }
+
+    /// Runtime names this step uses.
+    public var runtimes: [String] {
+        switch self {
+        case .load(let r), .initialize(let r), .parallel(let r): [r]
+        case .train(let r, _), .index(let r, _), .add(let r, _), .search(let r, _), .infer(let r, _): [r]
+        case .serve(let a, let b, _): [a, b]
+        case .setenv, .unsetenv: []
+        }
+    }
+
+    /// Whether this step opens at least one parallel region (and so initializes its runtime).
+    public var opensParallelRegion: Bool {
+        switch self {
+        case .parallel, .train, .index, .search, .infer, .serve: true
+        case .load, .initialize, .setenv, .unsetenv, .add: false
+        }
+    }
+
+    /// The canonical text form; `Plan.parse` reads it back to an equal step.
+    public var text: String {
+        switch self {
+        case .load(let r), .initialize(let r), .parallel(let r): "\(verb) \(r)"
+        case .setenv(let k, let v): "setenv \(k)=\(v)"
+        case .unsetenv(let k): "unsetenv \(k)"
+        case .train(let r, let s), .index(let r, let s), .add(let r, let s), .search(let r, let s), .infer(let r, let s):
+            s.isEmpty ? "\(verb) \(r)" : "\(verb) \(r) \(s.text)"
+        case .serve(let a, let b, let s):
+            s.isEmpty ? "serve \(a) \(b)" : "serve \(a) \(b) \(s.text)"
+        }
+    }
+}
+
+/// Optional `key=value` sizes on a workload step, e.g. `train a steps=5 dim=768 batch=8`.
+/// Anything left unset takes the seed doc's verification shapes (see ``Sizes/Defaults``).
+public struct Sizes: Sendable, Hashable {
+    public var values: [(key: String, value: Int)]
+
+    public init(_ values: [(key: String, value: Int)] = []) { self.values = values }
+
+    public var isEmpty: Bool { values.isEmpty }
+
+    public subscript(_ key: String) -> Int? {
+        values.last(where: { $0.key == key })?.value
+    }
+
+    public func value(_ key: String, default d: Int) -> Int { self[key] ?? d }
+
+    public var text: String { values.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+
+    public static func == (l: Sizes, r: Sizes) -> Bool {
+        l.values.count == r.values.count && zip(l.values, r.values).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into h: inout Hasher) {
+        for (k, v) in values { h.combine(k); h.combine(v) }
+    }
+
+    /// The seed doc's verification shapes.
+    public enum Defaults {
+        public static let dim = 768
+        public static let batch = 8
+        public static let steps = 5
+        public static let vectors = 100
+        public static let queries = 16
+        public static let k = 10
+        public static let requests = 32
+        public static let threads = 4
+    }
+
+    /// Keys each verb accepts.
+    public static func allowedKeys(for verb: String) -> [String] {
+        switch verb {
+        case "train": ["steps", "dim", "batch"]
+        case "infer": ["dim", "batch"]
+        case "index", "add": ["n", "dim", "queries", "k"]
+        case "search": ["queries", "k"]
+        case "serve": ["requests", "threads", "dim", "batch", "n", "queries", "k"]
+        default: []
+        }
+    }
+}

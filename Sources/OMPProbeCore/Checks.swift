@@ -1,0 +1,37 @@
+/// What one step verified, reported to the supervisor as `@omp check` records.
+public struct Check: Sendable {
+    public var name: String
+    public var passed: Bool
+    public var detail: String
+}
+
+/// Collects checks and the smallest team each runtime ran a region with.
+final class StepLedger: @unchecked Sendable {
+    var checks: [Check] = []
+    var minTeam: [(runtime: String, threads: Int)] = []
+
+    func check(_ name: String, _ passed: Bool, _ detail: String) {
+        checks.append(Check(name: name, passed: passed, detail: detail))
+    }
+
+    func team(_ runtime: LoadedRuntime, _ threads: Int) {
+        if let i = minTeam.firstIndex(where: { $0.runtime == runtime.name }) {
+            minTeam[i].threads = min(minTeam[i].threads, threads)
+        } else {
+            minTeam.append((runtime.name, threads))
+        }
+    }
+
+    /// Every parallel region must prove it ran on at least two threads of its runtime.
+    func checkTeams() {
+        for (rt, n) in minTeam {
+            check("threads-\(rt)", n >= 2, "smallest team seen in runtime \(rt): \(n) distinct thread ids (need >= 2)")
+        }
+    }
+}
+
+/// Relative closeness for float comparisons against a Double reference.
+@inline(__always)
+func close(_ a: Double, _ b: Double, rel: Double = 1e-3, abs absTol: Double = 1e-4) -> Bool {
+    abs(a - b) <= max(absTol, rel * max(abs(a), abs(b)))
+}

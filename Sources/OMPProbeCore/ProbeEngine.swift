@@ -1,0 +1,197 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import COpenBLAS
+import OMPPlan
+
+/// The child side of a probe: parses its arguments, runs the plan step by step and
+/// reports every event on stdout with ``ProbeProtocol`` records.
+///
+/// Exit status: 0 all checks passed; 1 a workload check failed; 2 bad usage;
+/// 3 a runtime could not be loaded or is not an OpenMP runtime.
+public enum ProbeEngine {
+    /// Test fixtures use these to break the engine on purpose; `omp-probe` passes none.
+    public struct Hooks {
+        /// Drop one element of the second thread's share in every parallel loop.
+        public var corruptParallelLoops = false
+        /// Called after each completed step (1-based).
+        public var afterStep: ((Int) -> Void)? = nil
+        /// Called after `@omp done`, before exit.
+        public var beforeExit: (() -> Void)? = nil
+        public init() {}
+    }
+
+    public static func main(_ arguments: [String], hooks: Hooks = Hooks()) -> Int32 {
+        var runtimes: [(String, String)] = []
+        var stepsText: String?
+        var quiet = false
+        var i = 1
+        func usage(_ why: String) -> Int32 {
+            Output.error("omp-probe: \(why)\nusage: omp-probe --runtime NAME=PATH ... --steps 'load NAME; init NAME; ...' [--quiet]\n       omp-probe --blas-info")
+            return 2
+        }
+        while i < arguments.count {
+            let a = arguments[i]
+            switch a {
+            case "--runtime":
+                guard i + 1 < arguments.count else { return usage("--runtime needs NAME=PATH") }
+                let kv = arguments[i + 1].split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2, !kv[1].isEmpty else { return usage("--runtime needs NAME=PATH, got '\(arguments[i + 1])'") }
+                runtimes.append((kv[0], kv[1]))
+                i += 2
+            case "--steps":
+                guard i + 1 < arguments.count else { return usage("--steps needs a plan") }
+                stepsText = arguments[i + 1]
+                i += 2
+            case "--quiet":
+                quiet = true; i += 1
+            case "--blas-info":
+                Output.line(String(cString: openblas_get_corename()))
+                return 0
+            default:
+                return usage("unknown argument '\(a)'")
+            }
+        }
+        guard let stepsText else { return usage("--steps is required") }
+        let plan: Plan
+        do {
+            plan = try Plan.parse(stepsText)
+            try plan.validate(declared: runtimes.map(\.0))
+        } catch {
+            return usage("bad plan: \(error)")
+        }
+        var runner = Runner(paths: Dictionary(runtimes, uniquingKeysWith: { $1 }), quiet: quiet, hooks: hooks)
+        return runner.run(plan)
+    }
+}
+
+struct Runner {
+    let paths: [String: String]
+    let quiet: Bool
+    let hooks: ProbeEngine.Hooks
+    var loaded: [String: LoadedRuntime] = [:]
+    var maps = MappedRuntimes()
+    var index: FlatIndex?
+
+    init(paths: [String: String], quiet: Bool, hooks: ProbeEngine.Hooks) {
+        self.paths = paths; self.quiet = quiet; self.hooks = hooks
+    }
+
+    mutating func run(_ plan: Plan) -> Int32 {
+        Output.record(.pid, String(getpid()))
+        Output.record(.blas, String(cString: openblas_get_corename()))
+        reportMapped()
+        var failed = 0
+        for (n, step) in plan.steps.enumerated() {
+            let no = n + 1
+            Output.record(.begin, "\(no) \(step.text)")
+            let ledger = StepLedger()
+            if let code = execute(step, no: no, ledger: ledger) { return code }
+            ledger.checkTeams()
+            for c in ledger.checks {
+                Output.record(.check, "\(no) \(c.name) \(c.passed ? "pass" : "fail") \(oneLine(c.detail))")
+                if !c.passed { failed += 1 }
+            }
+            for (rt, t) in ledger.minTeam { Output.record(.threads, "\(no) \(rt) \(t)") }
+            Output.record(.end, String(no))
+            hooks.afterStep?(no)
+        }
+        Output.record(.done, "\(plan.steps.count) \(failed)")
+        hooks.beforeExit?()
+        return failed == 0 ? 0 : 1
+    }
+
+    private mutating func reportMapped() {
+        for (fam, path) in maps.scan() { Output.record(.mapped, "\(fam.rawValue) \(path)") }
+    }
+
+    private func rt(_ name: String) -> LoadedRuntime { loaded[name]! }
+
+    /// Runs one step; returns an exit code when the probe must stop.
+    private mutating func execute(_ step: Step, no: Int, ledger: StepLedger) -> Int32? {
+        switch step {
+        case .load(let name):
+            guard let path = paths[name] else { return fail(no, "runtime '\(name)' has no path") }
+            do {
+                let r = try LoadedRuntime(name: name, path: path)
+                r.corrupt = hooks.corruptParallelLoops
+                loaded[name] = r
+            } catch {
+                switch error {
+                case .dlopen(let why): return fail(no, "dlopen: \(why)")
+                case .notOpenMP(let why): return fail(no, "not-openmp: \(why)")
+                }
+            }
+            reportMapped()
+        case .initialize(let name):
+            let n = rt(name).initialize()
+            ledger.check("init-\(name)", n >= 1, "omp_get_max_threads() = \(n)")
+        case .setenv(let k, let v):
+            setenv(k, v, 1)
+        case .unsetenv(let k):
+            unsetenv(k)
+        case .parallel(let name):
+            let r = rt(name)
+            ledger.team(r, r.parallelFor(r.initialize() > 0 ? 1024 : 0) { _, _ in })
+        case .train(let name, let s):
+            TrainingLoop(dim: s.value("dim", default: Sizes.Defaults.dim),
+                         batch: s.value("batch", default: Sizes.Defaults.batch),
+                         steps: s.value("steps", default: Sizes.Defaults.steps),
+                         quiet: quiet).run(on: rt(name), ledger: ledger)
+        case .infer(let name, let s):
+            Inference(dim: s.value("dim", default: Sizes.Defaults.dim),
+                      batch: s.value("batch", default: Sizes.Defaults.batch)).run(on: rt(name), ledger: ledger)
+        case .add(_, let s):
+            addVectors(s)
+            ledger.check("add", true, "\(index!.count) vectors of dim \(index!.dim) in the index (no parallel region)")
+        case .index(let name, let s):
+            addVectors(s)
+            search(name, s, ledger: ledger)
+        case .search(let name, let s):
+            search(name, s, ledger: ledger)
+        case .serve(let a, let b, let s):
+            if index == nil { addVectors(s) }
+            let server = Server(a: rt(a), b: rt(b),
+                                requests: s.value("requests", default: Sizes.Defaults.requests),
+                                threads: s.value("threads", default: Sizes.Defaults.threads),
+                                infer: Inference(dim: index!.dim, batch: s.value("batch", default: Sizes.Defaults.batch)),
+                                index: index!, queries: s.value("queries", default: 1), k: s.value("k", default: Sizes.Defaults.k))
+            server.run(into: ledger)
+        }
+        return nil
+    }
+
+    private mutating func addVectors(_ s: Sizes) {
+        let d = s.value("dim", default: index?.dim ?? Sizes.Defaults.dim)
+        let n = s.value("n", default: Sizes.Defaults.vectors)
+        var rng = SplitMix64(seed: 0xFA155)
+        let data = FloatBuffer(n * d, zero: false); rng.fill(data.p, n * d)
+        if index == nil || index!.dim != d { index = FlatIndex(dim: d, capacity: n) }
+        index!.add(data.p, count: n)
+    }
+
+    private func search(_ name: String, _ s: Sizes, ledger: StepLedger) {
+        let idx = index!
+        let nq = s.value("queries", default: Sizes.Defaults.queries), k = s.value("k", default: Sizes.Defaults.k)
+        var rng = SplitMix64(seed: 0x9E7)
+        let q = FloatBuffer(nq * idx.dim, zero: false); rng.fill(q.p, nq * idx.dim)
+        let res = idx.search(q.p, nq: nq, k: k, runtime: rt(name), ledger: ledger)
+        let (ok, why) = checkTopK(index: idx, queries: q.p, nq: nq, k: k, ids: res.ids)
+        ledger.check("search-topk", ok, why)
+        if !quiet {
+            let top = (0..<min(k, idx.count)).map { String(res.ids[$0]) }.joined(separator: ",")
+            Output.line("Search: \(nq) queries over \(idx.count) vectors, query 0 top-\(min(k, idx.count)) = [\(top)]")
+        }
+    }
+
+    private func fail(_ no: Int, _ why: String) -> Int32 {
+        Output.record(.error, "\(no) \(oneLine(why))")
+        return 3
+    }
+
+    private func oneLine(_ s: String) -> String {
+        String(s.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+    }
+}

@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OMPPlan
+
+/// Which handshake a runtime takes part in: the KMP family (LLVM libomp, Intel libiomp5)
+/// registers itself and aborts on finding another; GNU libgomp does not.
+public enum RuntimeFamily: String, Sendable {
+    case kmp, gnu, unknown
+}
+
+typealias OmpIntFn = @convention(c) () -> Int32
+typealias OmpBody = @convention(c) (UnsafeMutableRawPointer?) -> Void
+typealias GompParallelFn = @convention(c) (OmpBody, UnsafeMutableRawPointer?, UInt32, UInt32) -> Void
+
+/// One OpenMP runtime loaded by path, used only through its own exported symbols.
+final class LoadedRuntime {
+    let name: String
+    let path: String
+    let handle: UnsafeMutableRawPointer
+    let family: RuntimeFamily
+    let maxThreads: OmpIntFn
+    let threadNum: OmpIntFn
+    let numThreads: OmpIntFn
+    let parallelFn: GompParallelFn
+    /// Set by test fixtures only: drop one element of the second thread's share.
+    var corrupt = false
+
+    enum LoadError: Error { case dlopen(String), notOpenMP(String) }
+
+    init(name: String, path: String) throws(LoadError) {
+        guard let h = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+            throw .dlopen(dlerror().map { String(cString: $0) } ?? "dlopen failed")
+        }
+        func sym(_ s: String) -> UnsafeMutableRawPointer? { dlsym(h, s) }
+        guard let m = sym("omp_get_max_threads"), let t = sym("omp_get_thread_num"),
+              let n = sym("omp_get_num_threads"), let g = sym("GOMP_parallel")
+        else {
+            dlclose(h)
+            throw .notOpenMP("\(path) does not export omp_get_max_threads, omp_get_thread_num, omp_get_num_threads and GOMP_parallel")
+        }
+        self.name = name
+        self.path = path
+        self.handle = h
+        self.family = sym("__kmpc_fork_call") != nil ? .kmp : .gnu
+        self.maxThreads = unsafeBitCast(m, to: OmpIntFn.self)
+        self.threadNum = unsafeBitCast(t, to: OmpIntFn.self)
+        self.numThreads = unsafeBitCast(n, to: OmpIntFn.self)
+        self.parallelFn = unsafeBitCast(g, to: GompParallelFn.self)
+    }
+
+    /// The runtime's first OpenMP call: this is where a KMP runtime registers itself
+    /// and where the duplicate check (and `KMP_DUPLICATE_LIB_OK`) happens.
+    func initialize() -> Int32 { maxThreads() }
+
+    /// Runs `body(range, threadID)` over `0..<count`, split statically across the team
+    /// of one parallel region of this runtime. Returns the distinct thread ids seen.
+    @discardableResult
+    func parallelFor(_ count: Int, _ body: (Range<Int>, Int) -> Void) -> Int {
+        withoutActuallyEscaping(body) { b in
+            let ctx = RegionContext(count: count, body: b, runtime: self)
+            let raw = Unmanaged.passUnretained(ctx).toOpaque()
+            parallelFn(regionTrampoline, raw, 0, 0)
+            return ctx.distinctThreads
+        }
+    }
+}
+
+final class RegionContext {
+    let count: Int
+    let body: (Range<Int>, Int) -> Void
+    unowned let runtime: LoadedRuntime
+    let seen: UnsafeMutablePointer<UInt8>
+    static let maxThreads = 256
+
+    init(count: Int, body: @escaping (Range<Int>, Int) -> Void, runtime: LoadedRuntime) {
+        self.count = count
+        self.body = body
+        self.runtime = runtime
+        seen = .allocate(capacity: Self.maxThreads)
+        seen.initialize(repeating: 0, count: Self.maxThreads)
+    }
+    deinit { seen.deallocate() }
+
+    var distinctThreads: Int {
+        var n = 0
+        for i in 0..<Self.maxThreads where seen[i] != 0 { n += 1 }
+        return n
+    }
+
+    func run() {
+        let tid = Int(runtime.threadNum())
+        let nt = max(Int(runtime.numThreads()), 1)
+        if tid >= 0 && tid < Self.maxThreads { seen[tid] = 1 }
+        let chunk = (count + nt - 1) / nt
+        let lo = min(tid * chunk, count)
+        var hi = min(lo + chunk, count)
+        if runtime.corrupt && tid == 1 && hi > lo { hi -= 1 }
+        if lo < hi { body(lo..<hi, tid) }
+    }
+}
+
+private let regionTrampoline: OmpBody = { data in
+    Unmanaged<RegionContext>.fromOpaque(data!).takeUnretainedValue().run()
+}

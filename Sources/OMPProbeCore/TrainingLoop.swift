@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import COpenBLAS
+
+/// A linear layer (dim×dim + bias) trained with Adam on a real regression target
+/// (y = x·W*ᵀ + b*), the native analogue of the seed doc's verification loop.
+/// Matrix products run in OpenBLAS; element-wise work and the Adam update run in
+/// parallel regions of the assigned runtime, and are checked against serial maths.
+struct TrainingLoop {
+    var dim = 768, batch = 8, steps = 5
+    var learningRate: Float = 0.0005
+    var quiet = false
+
+    /// Returns the per-step losses.
+    @discardableResult
+    func run(on rt: LoadedRuntime, ledger: StepLedger) -> [Float] {
+        let d = dim, b = batch
+        var rng = SplitMix64(seed: 0x5EED)
+        let x = FloatBuffer(b * d, zero: false); rng.fill(x.p, b * d)
+        let wTrue = FloatBuffer(d * d, zero: false); rng.fill(wTrue.p, d * d, scale: 0.05)
+        let bTrue = FloatBuffer(d, zero: false); rng.fill(bTrue.p, d, scale: 0.5)
+        let target = FloatBuffer(b * d)
+        sgemmForward(x.p, wTrue.p, target.p, batch: b, inDim: d, outDim: d)
+        for i in 0..<b { for j in 0..<d { target.p[i * d + j] += bTrue.p[j] } }
+
+        let w = FloatBuffer(d * d), bias = FloatBuffer(d)
+        let mW = FloatBuffer(d * d), vW = FloatBuffer(d * d), mB = FloatBuffer(d), vB = FloatBuffer(d)
+        let yHat = FloatBuffer(b * d), dY = FloatBuffer(b * d), gW = FloatBuffer(d * d), gB = FloatBuffer(d)
+        let partial = FloatBuffer(RegionContext.maxThreads)
+        let beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, lr = learningRate
+        var losses: [Float] = []
+        let n = b * d
+        let scale = 2 / Float(n)
+
+        for step in 1...steps {
+            // Forward (BLAS), then bias, residual, gradient of the MSE and partial losses (runtime).
+            sgemmForward(x.p, w.p, yHat.p, batch: b, inDim: d, outDim: d)
+            if step == 1 {
+                let (ok, why) = checkForwardSamples(x.p, w.p, yHat.p, batch: b, dim: d)
+                ledger.check("train-forward", ok, why)
+            }
+            for t in 0..<RegionContext.maxThreads { partial.p[t] = 0 }
+            ledger.team(rt, rt.parallelFor(n) { r, tid in
+                var s: Float = 0
+                for i in r {
+                    let y = yHat.p[i] + bias.p[i % d]
+                    yHat.p[i] = y
+                    let e = y - target.p[i]
+                    dY.p[i] = scale * e
+                    s += e * e
+                }
+                partial.p[tid] += s
+            })
+            var loss: Float = 0
+            for t in 0..<RegionContext.maxThreads { loss += partial.p[t] }
+            loss /= Float(n)
+            // Serial reference for the loss, from the same outputs.
+            var ref = 0.0
+            for i in 0..<n { let e = Double(yHat.p[i]) - Double(target.p[i]); ref += e * e }
+            ref /= Double(n)
+            if !close(Double(loss), ref, rel: 1e-3, abs: 1e-6) {
+                ledger.check("train-loss-parallel-vs-serial", false, "step \(step): parallel loss \(fmt(loss, 6)) but serial \(fmt(ref, 6))")
+            }
+            losses.append(loss)
+            if !quiet { Output.line("Step \(step)/\(steps): loss=\(fmt(loss))") }
+
+            // Backward: gW = dYᵀ·x (BLAS); gB = column sums of dY (runtime).
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(b),
+                        1, dY.p, Int32(d), x.p, Int32(d), 0, gW.p, Int32(d))
+            ledger.team(rt, rt.parallelFor(d) { r, _ in
+                for j in r {
+                    var s: Float = 0
+                    for i in 0..<b { s += dY.p[i * d + j] }
+                    gB.p[j] = s
+                }
+            })
+            // Adam (runtime).
+            let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
+            let adam: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void = { p, g, m, v, r in
+                for i in r {
+                    let gi = g[i]
+                    let mi = beta1 * m[i] + (1 - beta1) * gi
+                    let vi = beta2 * v[i] + (1 - beta2) * gi * gi
+                    m[i] = mi; v[i] = vi
+                    p[i] -= lr * (mi / c1) / (sqrtf(vi / c2) + eps)
+                }
+            }
+            ledger.team(rt, rt.parallelFor(d * d) { r, _ in adam(w.p, gW.p, mW.p, vW.p, r) })
+            ledger.team(rt, rt.parallelFor(d) { r, _ in adam(bias.p, gB.p, mB.p, vB.p, r) })
+            if step == 1 {
+                // From zero state the serial Adam result is known exactly: check every parameter.
+                var bad = -1
+                for i in 0..<(d * d) {
+                    let gi = gW.p[i]
+                    let mi = (1 - beta1) * gi, vi = (1 - beta2) * gi * gi
+                    let want = 0 - lr * (mi / c1) / (sqrtf(vi / c2) + eps)
+                    if w.p[i] != want { bad = i; break }
+                }
+                var badB = -1
+                for j in 0..<d {
+                    var s: Float = 0
+                    for i in 0..<b { s += dY.p[i * d + j] }
+                    let mi = (1 - beta1) * s, vi = (1 - beta2) * s * s
+                    if bias.p[j] != 0 - lr * (mi / c1) / (sqrtf(vi / c2) + eps) { badB = j; break }
+                }
+                ledger.check("train-adam-parallel-vs-serial", bad < 0 && badB < 0,
+                             bad >= 0 ? "weight \(bad) differs from the serial Adam update"
+                             : badB >= 0 ? "bias \(badB) differs from the serial Adam update"
+                             : "all \(d * d + d) parameters equal the serial Adam update")
+            }
+        }
+        if !ledger.checks.contains(where: { $0.name == "train-loss-parallel-vs-serial" }) {
+            ledger.check("train-loss-parallel-vs-serial", true, "every step's parallel loss equals the serial sum")
+        }
+        let finite = losses.allSatisfy { $0.isFinite }
+        let decreased = losses.count >= 2 ? losses.last! < losses.first! : finite
+        ledger.check("train-loss-finite", finite, finite ? "all \(losses.count) losses are finite" : "a loss is not finite")
+        ledger.check("train-loss-decreases", decreased,
+                     "loss \(fmt(losses.first ?? .nan)) -> \(fmt(losses.last ?? .nan)) over \(losses.count) steps")
+        return losses
+    }
+}

@@ -1,0 +1,2 @@
+import OMPProbeCore
+print("todo")
