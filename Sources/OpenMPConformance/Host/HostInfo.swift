@@ -1,0 +1,55 @@
+/// The host a results file was measured on. `key` names a baseline, e.g.
+/// `debian12-x86_64-glibc2.36`.
+public struct HostInfo: Codable, Sendable, Hashable {
+    public var key: String
+    public var os: String
+    public var osID: String
+    public var osVersion: String
+    public var arch: String
+    public var kernel: String
+    public var libc: String
+    public var cpu: String
+    public var cores: Int
+    public var blas: BLASInfo
+    public var runtimes: [RuntimeRecord]
+
+    public init(key: String, os: String, osID: String, osVersion: String, arch: String, kernel: String,
+                libc: String, cpu: String, cores: Int, blas: BLASInfo, runtimes: [RuntimeRecord]) {
+        self.key = key; self.os = os; self.osID = osID; self.osVersion = osVersion; self.arch = arch
+        self.kernel = kernel; self.libc = libc; self.cpu = cpu; self.cores = cores; self.blas = blas
+        self.runtimes = runtimes
+    }
+
+    /// OpenBLAS's kernel for the probes, and where that choice came from.
+    public struct BLASInfo: Codable, Sendable, Hashable {
+        /// `openblas_get_corename()` in a probe.
+        public var corename: String
+        /// `environment` (OPENBLAS_CORETYPE was set by the user), `openblas` (its own guess),
+        /// or `cpu-flags` (the kit chose it because OpenBLAS guessed an older kernel).
+        public var source: String
+        /// OpenBLAS's own guess, when the kit overrode it.
+        public var openblasGuess: String?
+        /// The best kernel the CPU's flags support, as the kit reads them.
+        public var cpuFlagsBest: String?
+        public init(corename: String, source: String, openblasGuess: String? = nil, cpuFlagsBest: String? = nil) {
+            self.corename = corename; self.source = source; self.openblasGuess = openblasGuess; self.cpuFlagsBest = cpuFlagsBest
+        }
+    }
+}
+
+/// One OpenMP runtime known to the kit: provisioned, discovered, or named by a profile.
+public struct RuntimeRecord: Codable, Sendable, Hashable {
+    /// Manifest name, e.g. `llvm14`, `llvm16`, `intel`, `gnu`, `llvm14-copy`.
+    public var name: String
+    public var path: String
+    /// `kmp`, `gnu`, or `unknown`, from exported symbols.
+    public var family: String
+    public var version: String
+    /// Where it came from, e.g. `apt:libomp5-14=1:14.0.6-12`, `pypi:intel-openmp==2025.2.1`.
+    public var source: String
+    public var sha256: String
+    public init(name: String, path: String, family: String, version: String, source: String, sha256: String) {
+        self.name = name; self.path = path; self.family = family; self.version = version
+        self.source = source; self.sha256 = sha256
+    }
+}

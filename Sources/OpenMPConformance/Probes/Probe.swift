@@ -1,0 +1,86 @@
+import OMPPlan
+
+/// Runs one probe: a real subprocess that loads OpenMP runtimes by path, runs a plan,
+/// and is classified by how it ended.
+///
+/// ```swift
+/// let result = await Probe.run(.init(
+///     runtimes: [.init(name: "a", path: "/usr/lib/llvm-14/lib/libomp.so.5")],
+///     plan: try Plan.parse("load a; init a; train a")))
+/// print(result.outcome)   // pass
+/// ```
+public enum Probe {
+    /// Runs a probe under the process-wide concurrency cap (``ProbeLimiter``).
+    public static func run(_ configuration: Configuration) async -> ProbeResult {
+        await ProbeLimiter.shared.withSlot {
+            await Supervisor.run(configuration)
+        }
+    }
+}
+
+/// A runtime bound to a plan name.
+public struct RuntimeBinding: Codable, Sendable, Hashable {
+    public var name: String
+    public var path: String
+    public init(name: String, path: String) { self.name = name; self.path = path }
+}
+
+extension Probe {
+    /// What to launch and how to supervise it.
+    public struct Configuration: Sendable {
+        /// What runs in the child.
+        public enum Command: Sendable {
+            /// `omp-probe` with these runtimes and this plan.
+            case plan(Plan, runtimes: [RuntimeBinding])
+            /// Any command line (argv, never a shell string), e.g. a downstream training
+            /// binary or `python3 -c 'import torch, faiss'`. Classified by the same rules;
+            /// without protocol records, "steps" means the whole command.
+            case external([String])
+        }
+
+        /// How the child is started, which decides what environment it inherits.
+        public enum Launcher: String, Sendable, Codable, CaseIterable {
+            /// argv straight from the supervisor.
+            case direct
+            /// A parent shell exports `KMP_DUPLICATE_LIB_OK=TRUE`, then runs a wrapper script that runs the probe.
+            case wrapperExported = "wrapper-exported"
+            /// A parent shell assigns it without `export`, then runs the wrapper script.
+            case wrapperAssigned = "wrapper-assigned"
+            /// A parent shell exports it, then runs the wrapper under `env -i`.
+            case wrapperEnvI = "wrapper-env-i"
+        }
+
+        public var command: Command
+        /// Extra variables for the child, on top of the scrubbed and pinned environment
+        /// (e.g. `KMP_DUPLICATE_LIB_OK=TRUE` for "exported before start").
+        public var environment: [String: String]
+        public var launcher: Launcher
+        /// Deadline for the steps to complete; past it the outcome is `hang`.
+        public var timeout: Duration
+        /// How long a child that reported "done" may take to exit before `hang-at-exit`.
+        public var exitGrace: Duration
+        /// The grace is extended while the child keeps writing output, up to this bound.
+        public var exitGraceMax: Duration
+        /// Bytes kept from the start and from the end of each stream.
+        public var captureLimit: Int
+        /// The `omp-probe` binary; nil finds it (see ``ProbeExecutable``).
+        public var executable: String?
+
+        public init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
+                    launcher: Launcher = .direct, timeout: Duration = .seconds(20),
+                    exitGrace: Duration = .milliseconds(250), exitGraceMax: Duration = .seconds(1),
+                    captureLimit: Int = 64 * 1024, executable: String? = nil) {
+            self.init(command: .plan(plan, runtimes: runtimes), environment: environment, launcher: launcher,
+                      timeout: timeout, exitGrace: exitGrace, exitGraceMax: exitGraceMax,
+                      captureLimit: captureLimit, executable: executable)
+        }
+
+        public init(command: Command, environment: [String: String] = [:], launcher: Launcher = .direct,
+                    timeout: Duration = .seconds(20), exitGrace: Duration = .milliseconds(250),
+                    exitGraceMax: Duration = .seconds(1), captureLimit: Int = 64 * 1024, executable: String? = nil) {
+            self.command = command; self.environment = environment; self.launcher = launcher
+            self.timeout = timeout; self.exitGrace = exitGrace; self.exitGraceMax = exitGraceMax
+            self.captureLimit = captureLimit; self.executable = executable
+        }
+    }
+}
