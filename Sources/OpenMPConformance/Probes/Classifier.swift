@@ -1,0 +1,112 @@
+/// Turns what was observed of a probe into an ``Outcome``, applying the documented
+/// rules in order; the first that matches wins. Pure, so it is unit-tested on stderr
+/// captured from real runs.
+public enum Classifier {
+    /// What the supervisor saw.
+    public struct Observation: Sendable {
+        /// The probe could not be started, or a runtime could not be loaded: the loader's words.
+        public var launchFailure: String?
+        /// Every stderr line that mentions `OMP: Error` or `OMP: Hint`... (in order).
+        public var ompLines: [String]
+        /// Completed steps and total.
+        public var stepsCompleted: Int
+        public var stepsTotal: Int
+        /// The child reported that every step completed and was checked.
+        public var reportedDone: Bool
+        /// Failed workload checks, as "step name: detail".
+        public var failedChecks: [String]
+        /// How the process ended.
+        public var exitCode: Int32?
+        public var signal: Int32?
+        /// `timeout` or `exit-grace` when the supervisor killed it.
+        public var killedBy: String?
+        /// True for a plan probe (omp-probe protocol); false for an external command.
+        public var speaksProtocol: Bool
+
+        public init(launchFailure: String? = nil, ompLines: [String] = [], stepsCompleted: Int = 0, stepsTotal: Int = 0,
+                    reportedDone: Bool = false, failedChecks: [String] = [], exitCode: Int32? = nil,
+                    signal: Int32? = nil, killedBy: String? = nil, speaksProtocol: Bool = true) {
+            self.launchFailure = launchFailure; self.ompLines = ompLines; self.stepsCompleted = stepsCompleted
+            self.stepsTotal = stepsTotal; self.reportedDone = reportedDone; self.failedChecks = failedChecks
+            self.exitCode = exitCode; self.signal = signal; self.killedBy = killedBy; self.speaksProtocol = speaksProtocol
+        }
+    }
+
+    public static func classify(_ o: Observation) -> (Outcome, ProbeResult.Message) {
+        let errors = ompErrorNumbers(o.ompLines)
+        if let why = o.launchFailure {
+            return (.launchFailed, .init(text: why))
+        }
+        if errors.contains(15) {
+            let line = o.ompLines.first { $0.contains("OMP: Error #15") } ?? "OMP: Error #15"
+            let (ini, found) = parseError15(line)
+            return (.duplicateRuntimeAbort, .init(text: line.trimmed, initializing: ini, found: found))
+        }
+        if o.killedBy == "exit-grace" {
+            let extra = errors.isEmpty ? "" : " after OMP: Error #\(errors.map(String.init).joined(separator: ", #"))"
+            return (.hangAtExit, .init(text: "all \(o.stepsTotal) steps completed and checked, but the process did not exit\(extra); killed"))
+        }
+        if o.killedBy == "timeout" {
+            return (.hang, .init(text: "only \(o.stepsCompleted) of \(o.stepsTotal) steps completed before the timeout; killed"))
+        }
+        if let e = errors.first {
+            let line = o.ompLines.first { $0.contains("OMP: Error #\(e)") } ?? "OMP: Error #\(e)"
+            return (.runtimeError, .init(text: line.trimmed))
+        }
+        if !o.failedChecks.isEmpty {
+            return (.wrongResult, .init(text: o.failedChecks.joined(separator: "; ")))
+        }
+        if let s = o.signal {
+            return (.crash, .init(text: "killed by signal \(s) (\(signalName(s))) after step \(o.stepsCompleted) of \(o.stepsTotal)"))
+        }
+        if let c = o.exitCode, c != 0 {
+            return (.exitNonzero, .init(text: "exited with status \(c) after step \(o.stepsCompleted) of \(o.stepsTotal)"))
+        }
+        if o.speaksProtocol && !(o.reportedDone && o.stepsCompleted == o.stepsTotal) {
+            return (.exitNonzero, .init(text: "exited with status 0 before completing step \(o.stepsCompleted + 1) of \(o.stepsTotal)"))
+        }
+        return (.pass, .init(text: o.speaksProtocol ? "all \(o.stepsTotal) steps completed and checked; exit 0" : "exit 0"))
+    }
+
+    /// OMP error numbers in order of first appearance.
+    public static func ompErrorNumbers(_ lines: [String]) -> [Int] {
+        var out: [Int] = []
+        for l in lines {
+            var rest = Substring(l)
+            while let r = rest.range(of: "OMP: Error #") {
+                let digits = rest[r.upperBound...].prefix(while: { $0.isNumber })
+                if let n = Int(digits), !out.contains(n) { out.append(n) }
+                rest = rest[r.upperBound...]
+            }
+        }
+        return out
+    }
+
+    /// `OMP: Error #15: Initializing libomp.so.5, but found libiomp5.so already initialized.`
+    public static func parseError15(_ line: String) -> (String?, String?) {
+        guard let i = line.range(of: "Initializing "), let b = line.range(of: ", but found ", range: i.upperBound..<line.endIndex)
+        else { return (nil, nil) }
+        let ini = String(line[i.upperBound..<b.lowerBound])
+        let rest = line[b.upperBound...]
+        let found = rest.range(of: " already initialized").map { String(rest[..<$0.lowerBound]) } ?? String(rest)
+        return (ini, found)
+    }
+
+    public static func signalName(_ s: Int32) -> String {
+        switch s {
+        case 1: "SIGHUP"; case 2: "SIGINT"; case 3: "SIGQUIT"; case 4: "SIGILL"; case 5: "SIGTRAP"
+        case 6: "SIGABRT"; case 7: "SIGBUS"; case 8: "SIGFPE"; case 9: "SIGKILL"; case 11: "SIGSEGV"
+        case 13: "SIGPIPE"; case 14: "SIGALRM"; case 15: "SIGTERM"
+        default: "signal \(s)"
+        }
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        return String(s)
+    }
+}

@@ -1,0 +1,35 @@
+/// Quoting for repro lines. Everything the kit launches is an argv array; these strings
+/// are only ever shown to people (and run by `sh` in a test that checks they reproduce).
+public enum ShellQuote {
+    public static func quote(_ s: String) -> String {
+        if !s.isEmpty && s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
+        return "'" + s.replacingAll("'", with: "'\\''") + "'"
+    }
+
+    private static let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%_-+=:,./".unicodeScalars)
+
+    /// `env -i K=V ... argv...`: the exact environment that decides the outcome, and the command.
+    public static func repro(env: [(String, String)], argv: [String]) -> String {
+        (["env", "-i"] + env.map { quote("\($0.0)=\($0.1)") } + argv.map(quote)).joined(separator: " ")
+    }
+
+    static func which(_ name: String, path: String?) -> String? {
+        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let p = "\(dir)/\(name)"
+            if access(p, X_OK) == 0 { return p }
+        }
+        return nil
+    }
+}
+
+extension String {
+    func replacingAll(_ a: String, with b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

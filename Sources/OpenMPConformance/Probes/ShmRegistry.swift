@@ -1,0 +1,64 @@
+import Foundation
+
+/// The registration files a KMP-family runtime leaves behind: `/dev/shm/__KMP_REGISTERED_LIB_<pid>_<uid>`
+/// (and, for LLVM 16–17, a `mkstemp` file in `/tmp` with a random suffix). An aborted or
+/// killed probe never removes its own, and a stale one can confuse later runtimes.
+public enum ShmRegistry {
+    public static let prefix = "__KMP_REGISTERED_LIB_"
+    public static let directories = ["/dev/shm", "/tmp"]
+
+    /// A registration file found on disk.
+    public struct Entry: Sendable, Hashable {
+        public var path: String
+        public var pid: Int32
+        public var alive: Bool
+    }
+
+    /// Every registration file, with whether its pid is alive.
+    public static func entries() -> [Entry] {
+        var out: [Entry] = []
+        for dir in directories {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
+            for name in names where name.hasPrefix(prefix) {
+                let rest = name.dropFirst(prefix.count)
+                guard let pidText = rest.split(separator: "_").first, let pid = Int32(pidText) else { continue }
+                out.append(Entry(path: dir + "/" + name, pid: pid, alive: isAlive(pid)))
+            }
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    /// Removes the files that belong to these pids (the probes this run launched), and only those.
+    @discardableResult
+    public static func remove(pids: Set<Int32>) -> [String] {
+        guard !pids.isEmpty else { return [] }
+        var removed: [String] = []
+        for e in entries() where pids.contains(e.pid) && !e.alive {
+            if unlink(e.path) == 0 { removed.append(e.path) }
+        }
+        return removed
+    }
+
+    /// Removes files whose pid is dead; never touches a live process's file.
+    @discardableResult
+    public static func removeStale() -> [String] {
+        var removed: [String] = []
+        for e in entries() where !e.alive {
+            if unlink(e.path) == 0 { removed.append(e.path) }
+        }
+        return removed
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        if pid <= 0 { return false }
+        if kill(pid, 0) == 0 { return !isZombie(pid) }
+        return errno == EPERM
+    }
+
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let after = stat[stat.index(after: close)...].split(separator: " ")
+        return after.first == "Z"
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import OMPPlan
+import _OpenMPShims
+
+/// Launches a probe, watches it, ends it, and classifies it. One probe per thread:
+/// the work is blocking `poll(2)` on the child's pipes and its pidfd.
+enum Supervisor {
+    static func run(_ c: Probe.Configuration) async -> ProbeResult {
+        await withCheckedContinuation { cont in
+            let t = Thread { cont.resume(returning: runBlocking(c)) }
+            t.stackSize = 1 << 20
+            t.start()
+        }
+    }
+
+    /// The fixed shell text of each wrapper launcher: a parent shell that sets the variable
+    /// (or not) and then runs a wrapper script in a new shell, which runs the probe.
+    static func wrapperScript(_ l: Probe.Configuration.Launcher, pinned: [(String, String)]) -> String? {
+        let wrapper = "/bin/sh -c 'exec \"$@\"' wrapper \"$@\""
+        switch l {
+        case .direct: return nil
+        case .wrapperExported: return "export KMP_DUPLICATE_LIB_OK=TRUE; " + wrapper
+        case .wrapperAssigned: return "KMP_DUPLICATE_LIB_OK=TRUE; " + wrapper
+        case .wrapperEnvI:
+            let keep = pinned.map { "\($0.0)=\(ShellQuote.quote($0.1))" }.joined(separator: " ")
+            return "export KMP_DUPLICATE_LIB_OK=TRUE; exec env -i \(keep) " + wrapper
+        }
+    }
+
+    static func runBlocking(_ c: Probe.Configuration) -> ProbeResult {
+        _ = ProcessTree.becomeSubreaper
+        let clock = ContinuousClock()
+        let started = clock.now
+        let env = HostEnvironment.shared.probeEnvironment
+        var stepsTotal = 1
+        var argv: [String]
+        var speaks = true
+        var preflightFailure: String?
+
+        switch c.command {
+        case .plan(let plan, let runtimes):
+            stepsTotal = plan.steps.count
+            let exe: String
+            do { exe = try c.executable ?? ProbeExecutable.locate() } catch {
+                return notStarted(c, "\(error)", stepsTotal: stepsTotal, started: started, argv: [], env: env)
+            }
+            argv = [exe]
+            for r in runtimes { argv += ["--runtime", "\(r.name)=\(r.path)"] }
+            argv += ["--steps", plan.text]
+            // Check what the loader would refuse before launching, where the file says so.
+            for r in runtimes where plan.loadedRuntimes.contains(r.name) {
+                if let why = LaunchCheck.reason(path: r.path) { preflightFailure = "runtime '\(r.name)' (\(r.path)): \(why)"; break }
+            }
+        case .external(let args):
+            argv = args
+            speaks = false
+        }
+
+        var childEnv = env.base
+        for (k, v) in c.environment { childEnv[k] = v }
+        let significant = env.significant(extra: c.environment)
+        var launchArgv = argv
+        if let script = wrapperScript(c.launcher, pinned: env.significant(extra: [:])) {
+            launchArgv = ["/bin/sh", "-c", script, "parent"] + argv
+        }
+        let repro = ShellQuote.repro(env: significant, argv: launchArgv)
+        if let preflightFailure {
+            return notStarted(c, preflightFailure, stepsTotal: stepsTotal, started: started, argv: launchArgv, env: env, repro: repro)
+        }
+        guard !launchArgv.isEmpty else {
+            return notStarted(c, "empty command", stepsTotal: stepsTotal, started: started, argv: launchArgv, env: env, repro: repro)
+        }
+        var exePath = launchArgv[0]
+        if !exePath.contains("/") { exePath = ShellQuote.which(exePath, path: childEnv["PATH"]) ?? exePath }
+
+        // Pipes: parent ends close-on-exec and non-blocking.
+        var outFDs: [Int32] = [0, 0], errFDs: [Int32] = [0, 0]
+        guard pipe(&outFDs) == 0, pipe(&errFDs) == 0 else {
+            return notStarted(c, "pipe: \(String(cString: strerror(errno)))", stepsTotal: stepsTotal, started: started, argv: launchArgv, env: env, repro: repro)
+        }
+        _ = omp_shim_cloexec_nonblock(outFDs[0]); _ = omp_shim_cloexec_nonblock(errFDs[0])
+        let envList = childEnv.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let rc = withCStrings(launchArgv) { av in
+            withCStrings(envList) { ev in
+                omp_shim_spawn_session(&pid, exePath, av, ev, outFDs[1], errFDs[1])
+            }
+        }
+        close(outFDs[1]); close(errFDs[1])
+        if rc != 0 {
+            close(outFDs[0]); close(errFDs[0])
+            return notStarted(c, "could not start \(exePath): \(String(cString: strerror(rc)))", stepsTotal: stepsTotal,
+                              started: started, argv: launchArgv, env: env, repro: repro)
+        }
+        let watch = Watch(pid: pid, stdoutFD: outFDs[0], stderrFD: errFDs[0], config: c, stepsTotal: stepsTotal, speaks: speaks)
+        return watch.run(started: started, repro: repro)
+    }
+
+    static func notStarted(_ c: Probe.Configuration, _ why: String, stepsTotal: Int, started: ContinuousClock.Instant,
+                           argv: [String], env: ProbeEnvironment, repro: String? = nil) -> ProbeResult {
+        let obs = Classifier.Observation(launchFailure: why, stepsTotal: stepsTotal)
+        let (outcome, msg) = Classifier.classify(obs)
+        return ProbeResult(outcome: outcome, message: msg, stepsCompleted: 0, stepsTotal: stepsTotal,
+                           durationSeconds: (ContinuousClock.now - started).seconds, runtimesMapped: [],
+                           repro: repro ?? ShellQuote.repro(env: env.significant(extra: c.environment), argv: argv),
+                           checks: [], ompErrors: [], ending: .init(kind: .notStarted, afterStep: 0),
+                           stdout: .init(), stderr: .init(), blasCore: nil, pid: nil)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var ptrs: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    ptrs.append(nil)
+    defer { for p in ptrs { free(p) } }
+    return ptrs.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

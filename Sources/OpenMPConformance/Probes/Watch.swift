@@ -1,0 +1,173 @@
+import Foundation
+import OMPPlan
+import _OpenMPShims
+
+/// The supervision loop of one running probe.
+final class Watch {
+    let pid: pid_t
+    let stdoutFD: Int32, stderrFD: Int32
+    let config: Probe.Configuration
+    let stepsTotal: Int
+    let speaks: Bool
+
+    var out: StreamCapture
+    var err: StreamCapture
+    var ompLines: [String] = []
+    var stepsCompleted = 0
+    var done = false
+    var doneAt: ContinuousClock.Instant?
+    var lastOutputAt: ContinuousClock.Instant?
+    var failedChecks: [String] = []
+    var checks: [ProbeResult.CheckRecord] = []
+    var mapped: [ProbeResult.MappedRuntime] = []
+    var blas: String?
+    var childPid: Int32?
+    var stepError: String?
+
+    init(pid: pid_t, stdoutFD: Int32, stderrFD: Int32, config: Probe.Configuration, stepsTotal: Int, speaks: Bool) {
+        self.pid = pid; self.stdoutFD = stdoutFD; self.stderrFD = stderrFD; self.config = config
+        self.stepsTotal = stepsTotal; self.speaks = speaks
+        out = StreamCapture(limit: config.captureLimit)
+        err = StreamCapture(limit: config.captureLimit)
+    }
+
+    func run(started: ContinuousClock.Instant, repro: String) -> ProbeResult {
+        let clock = ContinuousClock()
+        let pidfd = omp_shim_pidfd_open(pid)
+        var status: Int32 = 0
+        var exited = false
+        var killedBy: String?
+        var outOpen = true, errOpen = true
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
+        defer { buf.deallocate() }
+
+        func drain(_ fd: Int32, isOut: Bool) -> Bool {
+            // Returns false at EOF.
+            while true {
+                let n = read(fd, buf.baseAddress, buf.count)
+                if n > 0 {
+                    lastOutputAt = clock.now
+                    let chunk = UnsafeRawBufferPointer(rebasing: buf[0..<n])
+                    if isOut { out.append(chunk, onLine: onStdoutLine) } else { err.append(chunk, onLine: onStderrLine) }
+                    if n < buf.count { return true }
+                } else if n == 0 {
+                    return false
+                } else {
+                    return errno == EINTR ? true : (errno == EAGAIN || errno == EWOULDBLOCK)
+                }
+            }
+        }
+
+        func reap() -> Bool {
+            let r = waitpid(pid, &status, WNOHANG)
+            return r == pid
+        }
+
+        while !exited {
+            let now = clock.now
+            // Deadlines.
+            var wait: Duration
+            if let d = doneAt {
+                let last = max(d, lastOutputAt ?? d)
+                let due = min(last + config.exitGrace, d + config.exitGraceMax)
+                if now >= due { killedBy = "exit-grace"; break }
+                wait = due - now
+            } else {
+                let due = started + config.timeout
+                if now >= due { killedBy = "timeout"; break }
+                wait = due - now
+            }
+            if pidfd < 0 { wait = min(wait, .milliseconds(5)) }
+            var fds: [pollfd] = []
+            if outOpen { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
+            if errOpen { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
+            if pidfd >= 0 { fds.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
+            let ms = Int32(max(1, min(Double(Int32.max), (wait.seconds * 1000).rounded(.up))))
+            let pr = fds.isEmpty ? { usleep(UInt32(min(ms, 5)) * 1000); return Int32(0) }() : poll(&fds, nfds_t(fds.count), ms)
+            if pr < 0 && errno != EINTR { usleep(1000) }
+            for f in fds where f.revents != 0 {
+                if f.fd == stdoutFD { outOpen = drain(stdoutFD, isOut: true) }
+                else if f.fd == stderrFD { errOpen = drain(stderrFD, isOut: false) }
+            }
+            if reap() { exited = true }
+        }
+        // Whatever is left in the pipes now (without waiting on descendants that hold them open).
+        if outOpen { _ = drain(stdoutFD, isOut: true) }
+        if errOpen { _ = drain(stderrFD, isOut: false) }
+        let verdictAt = clock.now
+        // End the whole session, ours included, and reap.
+        let pids = ProcessTree.terminate(session: pid, leaderReaped: exited)
+        if !exited {
+            // The leader was killed by us; collect its status.
+            var tries = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR && tries < 100 { tries += 1 }
+        }
+        if outOpen { _ = drain(stdoutFD, isOut: true) }
+        if errOpen { _ = drain(stderrFD, isOut: false) }
+        out.finish(onLine: onStdoutLine)
+        err.finish(onLine: onStderrLine)
+        close(stdoutFD); close(stderrFD)
+        if pidfd >= 0 { close(pidfd) }
+        var all = pids
+        if let cp = childPid { all.insert(cp) }
+        ShmRegistry.remove(pids: all)
+
+        let signaled = exited && (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
+        let code: Int32? = exited && !signaled ? (status >> 8) & 0xff : nil
+        let sig: Int32? = signaled ? status & 0x7f : nil
+        let obs = Classifier.Observation(
+            launchFailure: stepError, ompLines: ompLines, stepsCompleted: stepsCompleted, stepsTotal: stepsTotal,
+            reportedDone: done, failedChecks: failedChecks, exitCode: code, signal: sig, killedBy: killedBy,
+            speaksProtocol: speaks)
+        let (outcome, message) = Classifier.classify(obs)
+        let ending = ProbeResult.Ending(kind: killedBy != nil ? .killed : (signaled ? .signaled : .exited),
+                                        code: code, signal: sig, afterStep: stepsCompleted, killedBy: killedBy)
+        var exitWait: Double?
+        if let d = doneAt { exitWait = (verdictAt - d).seconds * 1000 }
+        return ProbeResult(outcome: outcome, message: message, stepsCompleted: speaks ? stepsCompleted : (code == 0 ? 1 : 0),
+                           stepsTotal: stepsTotal, durationSeconds: (verdictAt - started).seconds,
+                           runtimesMapped: mapped, repro: repro, checks: checks,
+                           ompErrors: Classifier.ompErrorNumbers(ompLines), ending: ending,
+                           stdout: out.captured, stderr: err.captured, blasCore: blas, pid: childPid,
+                           exitWaitMilliseconds: exitWait)
+    }
+
+    private func onStderrLine(_ line: ArraySlice<UInt8>) {
+        // Only OMP lines matter for the verdict; they are kept whatever the volume.
+        guard line.count >= 4, ompLines.count < 256 else { return }
+        let s = String(decoding: line, as: UTF8.self)
+        if s.contains("OMP: Error #") || s.hasPrefix("OMP: ") { ompLines.append(s) }
+    }
+
+    private func onStdoutLine(_ line: ArraySlice<UInt8>) {
+        let prefix = ProbeProtocol.prefix.utf8
+        guard speaks, line.starts(with: prefix) else { return }
+        let body = String(decoding: line.dropFirst(prefix.count), as: UTF8.self)
+        let parts = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let kind = ProbeProtocol.Kind(rawValue: String(parts[0])) else { return }
+        let rest = parts.count > 1 ? String(parts[1]) : ""
+        switch kind {
+        case .pid: childPid = Int32(rest)
+        case .blas: blas = rest
+        case .begin: break
+        case .end: if let n = Int(rest) { stepsCompleted = max(stepsCompleted, n) }
+        case .mapped:
+            let f = rest.split(separator: " ", maxSplits: 1).map(String.init)
+            if f.count == 2, mapped.count < 64 { mapped.append(.init(path: f[1], family: f[0], afterStep: stepsCompleted)) }
+        case .check:
+            let f = rest.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 3, let step = Int(f[0]), checks.count < 512 else { return }
+            let passed = f[2] == "pass"
+            let detail = f.count > 3 ? f[3] : ""
+            checks.append(.init(step: step, name: f[1], passed: passed, detail: detail))
+            if !passed { failedChecks.append("step \(step) \(f[1]): \(detail)") }
+        case .threads: break
+        case .error:
+            let f = rest.split(separator: " ", maxSplits: 1).map(String.init)
+            stepError = f.count == 2 ? "step \(f[0]): \(f[1])" : rest
+        case .done:
+            done = true
+            doneAt = ContinuousClock.now
+        }
+    }
+}

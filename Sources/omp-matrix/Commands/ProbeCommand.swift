@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import OMPPlan
+import OpenMPConformance
+
+/// `omp-matrix probe`: one real probe, classified, as one JSON object.
+struct ProbeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Run one probe: load runtimes by path, run the steps, classify how it ended.",
+        discussion: """
+        Steps: load NAME; init NAME; setenv VAR=VALUE; unsetenv VAR; parallel NAME; train NAME [steps= dim= batch=]; \
+        index NAME [n= dim= queries= k=]; add NAME; search NAME; infer NAME [dim= batch=]; \
+        serve A B [requests= threads=]. Exit 0 on pass, 1 on any other outcome, 2 on bad input.
+        """
+    )
+
+    @Option(name: .customLong("runtime"), help: ArgumentHelp("A runtime to use, as NAME=PATH (repeatable).", valueName: "name=path"))
+    var runtimes: [String] = []
+
+    @Option(help: ArgumentHelp("The plan, e.g. 'load a; init a; load b; init b; train a; index b'.", valueName: "plan"))
+    var steps: String
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Extra environment for the probe, NAME=VALUE (repeatable).", valueName: "name=value"))
+    var environment: [String] = []
+
+    @Option(help: "Seconds the steps may take before the outcome is 'hang'.")
+    var timeout: Double = 20
+
+    @Option(help: "How the probe is started: direct, wrapper-exported, wrapper-assigned, wrapper-env-i.")
+    var launcher: String = "direct"
+
+    @Option(help: "Output format: json or text.")
+    var format: String = "json"
+
+    func validate() throws {
+        guard ["json", "text"].contains(format) else { throw ValidationError("--format must be json or text, got '\(format)'") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds, got \(timeout)") }
+        guard Probe.Configuration.Launcher(rawValue: launcher) != nil else {
+            throw ValidationError("--launcher must be one of \(Probe.Configuration.Launcher.allCases.map(\.rawValue).joined(separator: ", ")), got '\(launcher)'")
+        }
+    }
+
+    func run() async throws {
+        var bindings: [RuntimeBinding] = []
+        for r in runtimes {
+            let kv = r.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty, !kv[1].isEmpty else { throw ValidationError("--runtime takes NAME=PATH, got '\(r)'") }
+            guard !bindings.contains(where: { $0.name == kv[0] }) else { throw ValidationError("--runtime \(kv[0]) is given twice") }
+            bindings.append(RuntimeBinding(name: kv[0], path: kv[1]))
+        }
+        var env: [String: String] = [:]
+        for e in environment {
+            let kv = e.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--env takes NAME=VALUE, got '\(e)'") }
+            env[kv[0]] = kv[1]
+        }
+        let plan: Plan
+        do {
+            plan = try Plan.parse(steps)
+            try plan.validate(declared: bindings.map(\.name))
+        } catch {
+            throw ValidationError("--steps: \(error)")
+        }
+        guard !plan.steps.isEmpty else { throw ValidationError("--steps: the plan has no steps") }
+        let config = Probe.Configuration(runtimes: bindings, plan: plan, environment: env,
+                                         launcher: .init(rawValue: launcher)!, timeout: .milliseconds(Int(timeout * 1000)))
+        let result = await Probe.run(config)
+        if format == "json" {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try enc.encode(result), as: UTF8.self))
+        } else {
+            print(TextSummary.probe(result))
+        }
+        if result.outcome != .pass { throw ToolExit.unexpected }
+    }
+}
+
+enum TextSummary {
+    static func probe(_ r: ProbeResult) -> String {
+        var lines = ["outcome: \(r.outcome.rawValue)", "message: \(r.message.text)",
+                     "steps: \(r.stepsCompleted)/\(r.stepsTotal)", String(format: "duration: %.3f s", r.durationSeconds)]
+        for m in r.runtimesMapped { lines.append("mapped: \(m.family) \(m.path) (after step \(m.afterStep))") }
+        for c in r.checks { lines.append("check: step \(c.step) \(c.name) \(c.passed ? "pass" : "FAIL") — \(c.detail)") }
+        if !r.ompErrors.isEmpty { lines.append("omp errors: " + r.ompErrors.map { "#\($0)" }.joined(separator: ", ")) }
+        lines.append("repro: \(r.repro)")
+        return lines.joined(separator: "\n")
+    }
+}

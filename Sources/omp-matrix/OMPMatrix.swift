@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix`: run the doc's matrix on this host, report it, gate it, merge hosts,
+/// scan trees and inspect processes.
+@main
+struct OMPMatrix: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "omp-matrix",
+        abstract: "Measure what KMP_DUPLICATE_LIB_OK really does with real OpenMP runtimes.",
+        discussion: """
+        Exit status, for every subcommand: 0 ok; 1 unexpected outcomes or regressions; \
+        2 bad usage or input (the message names the file:line or the argument); 3 an internal failure.
+        """,
+        version: OpenMPConformance.version,
+        subcommands: [ProbeCommand.self]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(with: error)
+        }
+    }
+
+    static func exit(with error: Error) -> Never {
+        if let e = error as? ToolExit {
+            if !e.message.isEmpty { FileHandle.standardError.write(Data((e.message + "\n").utf8)) }
+            Foundation.exit(e.code.rawValue)
+        }
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        let message = fullMessage(for: error)
+        if !message.isEmpty { FileHandle.standardError.write(Data(("omp-matrix: " + message + "\n").utf8)) }
+        if code == .validationFailure || error is ValidationError || code.rawValue == 64 {
+            Foundation.exit(ToolExit.Code.badInput.rawValue)
+        }
+        if error is InputErrorConvertible { Foundation.exit(ToolExit.Code.badInput.rawValue) }
+        Foundation.exit(ToolExit.Code.internalFailure.rawValue)
+    }
+}
+
+/// Errors that are the user's input, not ours: exit 2.
+protocol InputErrorConvertible: Error {}
+
+/// A deliberate exit with the kit's exit-code table.
+struct ToolExit: Error {
+    enum Code: Int32 {
+        case ok = 0
+        case unexpected = 1
+        case badInput = 2
+        case internalFailure = 3
+    }
+    var code: Code
+    var message: String
+
+    static func badInput(_ m: String) -> ToolExit { ToolExit(code: .badInput, message: "omp-matrix: " + m) }
+    static func `internal`(_ m: String) -> ToolExit { ToolExit(code: .internalFailure, message: "omp-matrix: internal failure: " + m) }
+    static let unexpected = ToolExit(code: .unexpected, message: "")
+}
