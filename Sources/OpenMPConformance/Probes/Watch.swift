@@ -12,21 +12,14 @@ final class Watch {
 
     var out: StreamCapture
     var err: StreamCapture
-    var ompLines: [String] = []
-    var stepsCompleted = 0
-    var done = false
+    var transcript = ProbeTranscript()
     var doneAt: ContinuousClock.Instant?
     var lastOutputAt: ContinuousClock.Instant?
-    var failedChecks: [String] = []
-    var checks: [ProbeResult.CheckRecord] = []
-    var mapped: [ProbeResult.MappedRuntime] = []
-    var blas: String?
-    var childPid: Int32?
-    var stepError: String?
 
     init(pid: pid_t, stdoutFD: Int32, stderrFD: Int32, config: Probe.Configuration, stepsTotal: Int, speaks: Bool) {
         self.pid = pid; self.stdoutFD = stdoutFD; self.stderrFD = stderrFD; self.config = config
         self.stepsTotal = stepsTotal; self.speaks = speaks
+        transcript.speaks = speaks
         out = StreamCapture(limit: config.captureLimit)
         err = StreamCapture(limit: config.captureLimit)
     }
@@ -109,65 +102,32 @@ final class Watch {
         close(stdoutFD); close(stderrFD)
         if pidfd >= 0 { close(pidfd) }
         var all = pids
-        if let cp = childPid { all.insert(cp) }
+        if let cp = transcript.childPid { all.insert(cp) }
         ShmRegistry.remove(pids: all)
 
         let signaled = exited && (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
         let code: Int32? = exited && !signaled ? (status >> 8) & 0xff : nil
         let sig: Int32? = signaled ? status & 0x7f : nil
-        let obs = Classifier.Observation(
-            launchFailure: stepError, ompLines: ompLines, stepsCompleted: stepsCompleted, stepsTotal: stepsTotal,
-            reportedDone: done, failedChecks: failedChecks, exitCode: code, signal: sig, killedBy: killedBy,
-            speaksProtocol: speaks)
+        let obs = transcript.observation(stepsTotal: stepsTotal, exitCode: code, signal: sig, killedBy: killedBy)
+        let t = transcript
         let (outcome, message) = Classifier.classify(obs)
         let ending = ProbeResult.Ending(kind: killedBy != nil ? .killed : (signaled ? .signaled : .exited),
-                                        code: code, signal: sig, afterStep: stepsCompleted, killedBy: killedBy)
+                                        code: code, signal: sig, afterStep: t.stepsCompleted, killedBy: killedBy)
         var exitWait: Double?
         if let d = doneAt { exitWait = (verdictAt - d).seconds * 1000 }
-        return ProbeResult(outcome: outcome, message: message, stepsCompleted: speaks ? stepsCompleted : (code == 0 ? 1 : 0),
+        return ProbeResult(outcome: outcome, message: message, stepsCompleted: speaks ? t.stepsCompleted : (code == 0 ? 1 : 0),
                            stepsTotal: stepsTotal, durationSeconds: (verdictAt - started).seconds,
-                           runtimesMapped: mapped, repro: repro, checks: checks,
-                           ompErrors: Classifier.ompErrorNumbers(ompLines), ending: ending,
-                           stdout: out.captured, stderr: err.captured, blasCore: blas, pid: childPid,
+                           runtimesMapped: t.mapped, repro: repro, checks: t.checks,
+                           ompErrors: Classifier.ompErrorNumbers(t.ompLines), ending: ending,
+                           stdout: out.captured, stderr: err.captured, blasCore: t.blas, pid: t.childPid,
                            exitWaitMilliseconds: exitWait)
     }
 
     private func onStderrLine(_ line: ArraySlice<UInt8>) {
-        // Only OMP lines matter for the verdict; they are kept whatever the volume.
-        guard line.count >= 4, ompLines.count < 256 else { return }
-        let s = String(decoding: line, as: UTF8.self)
-        if s.contains("OMP: Error #") || s.hasPrefix("OMP: ") { ompLines.append(s) }
+        transcript.stderrLine(line)
     }
 
     private func onStdoutLine(_ line: ArraySlice<UInt8>) {
-        let prefix = ProbeProtocol.prefix.utf8
-        guard speaks, line.starts(with: prefix) else { return }
-        let body = String(decoding: line.dropFirst(prefix.count), as: UTF8.self)
-        let parts = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let kind = ProbeProtocol.Kind(rawValue: String(parts[0])) else { return }
-        let rest = parts.count > 1 ? String(parts[1]) : ""
-        switch kind {
-        case .pid: childPid = Int32(rest)
-        case .blas: blas = rest
-        case .begin: break
-        case .end: if let n = Int(rest) { stepsCompleted = max(stepsCompleted, n) }
-        case .mapped:
-            let f = rest.split(separator: " ", maxSplits: 1).map(String.init)
-            if f.count == 2, mapped.count < 64 { mapped.append(.init(path: f[1], family: f[0], afterStep: stepsCompleted)) }
-        case .check:
-            let f = rest.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
-            guard f.count >= 3, let step = Int(f[0]), checks.count < 512 else { return }
-            let passed = f[2] == "pass"
-            let detail = f.count > 3 ? f[3] : ""
-            checks.append(.init(step: step, name: f[1], passed: passed, detail: detail))
-            if !passed { failedChecks.append("step \(step) \(f[1]): \(detail)") }
-        case .threads: break
-        case .error:
-            let f = rest.split(separator: " ", maxSplits: 1).map(String.init)
-            stepError = f.count == 2 ? "step \(f[0]): \(f[1])" : rest
-        case .done:
-            done = true
-            doneAt = ContinuousClock.now
-        }
+        if transcript.stdoutLine(line) { doneAt = ContinuousClock.now }
     }
 }

@@ -30,6 +30,9 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "How the probe is started: direct, wrapper-exported, wrapper-assigned, wrapper-env-i.")
     var launcher: String = "direct"
 
+    @Option(name: .customLong("probe"), help: ArgumentHelp("The omp-probe binary to run (default: found automatically; env OMP_PROBE).", valueName: "path"))
+    var probeExecutable: String?
+
     @Option(help: "Output format: json or text.")
     var format: String = "json"
 
@@ -64,7 +67,8 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         guard !plan.steps.isEmpty else { throw ValidationError("--steps: the plan has no steps") }
         let config = Probe.Configuration(runtimes: bindings, plan: plan, environment: env,
-                                         launcher: .init(rawValue: launcher)!, timeout: .milliseconds(Int(timeout * 1000)))
+                                         launcher: .init(rawValue: launcher)!, timeout: .milliseconds(Int(timeout * 1000)),
+                                         executable: probeExecutable)
         let result = await Probe.run(config)
         if format == "json" {
             let enc = JSONEncoder()

@@ -1,0 +1,72 @@
+import Foundation
+import OMPPlan
+
+/// What a probe said, line by line: protocol records from stdout and OMP lines from stderr.
+/// The supervisor feeds it as output streams in; classifier tests feed it captured samples.
+struct ProbeTranscript {
+    var speaks = true
+    var ompLines: [String] = []
+    var stepsCompleted = 0
+    var done = false
+    var failedChecks: [String] = []
+    var checks: [ProbeResult.CheckRecord] = []
+    var mapped: [ProbeResult.MappedRuntime] = []
+    var blas: String?
+    var childPid: Int32?
+    var stepError: String?
+
+    /// Returns true when this line was the `done` record.
+    @discardableResult
+    mutating func stderrLine(_ line: ArraySlice<UInt8>) -> Bool {
+        // Only OMP lines matter for the verdict; they are kept whatever the volume.
+        guard line.count >= 5, ompLines.count < 256 else { return false }
+        let hit = line.withUnsafeBytes { b in "OMP: ".withCString { memmem(b.baseAddress, b.count, $0, 5) != nil } }
+        if hit { ompLines.append(String(decoding: line, as: UTF8.self)) }
+        return false
+    }
+
+    @discardableResult
+    mutating func stdoutLine(_ line: ArraySlice<UInt8>) -> Bool {
+        let prefix = ProbeProtocol.prefix.utf8
+        guard speaks, line.starts(with: prefix) else { return false }
+        let body = String(decoding: line.dropFirst(prefix.count), as: UTF8.self)
+        let parts = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first, let kind = ProbeProtocol.Kind(rawValue: String(first)) else { return false }
+        let rest = parts.count > 1 ? String(parts[1]) : ""
+        switch kind {
+        case .pid: childPid = Int32(rest)
+        case .blas: blas = rest
+        case .begin, .threads: break
+        case .end: if let n = Int(rest) { stepsCompleted = max(stepsCompleted, n) }
+        case .mapped:
+            let f = rest.split(separator: " ", maxSplits: 1).map(String.init)
+            if f.count == 2, mapped.count < 64 { mapped.append(.init(path: f[1], family: f[0], afterStep: stepsCompleted)) }
+        case .check:
+            let f = rest.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 3, let step = Int(f[0]), checks.count < 512 else { return false }
+            let passed = f[2] == "pass"
+            let detail = f.count > 3 ? f[3] : ""
+            checks.append(.init(step: step, name: f[1], passed: passed, detail: detail))
+            if !passed { failedChecks.append("step \(step) \(f[1]): \(detail)") }
+        case .error:
+            let f = rest.split(separator: " ", maxSplits: 1).map(String.init)
+            stepError = f.count == 2 ? "step \(f[0]): \(f[1])" : rest
+        case .done:
+            done = true
+            return true
+        }
+        return false
+    }
+
+    /// Feeds whole captured texts (tests and the capture script's samples).
+    mutating func feed(stdout: String, stderr: String) {
+        for l in stdout.split(separator: "\n", omittingEmptySubsequences: false) { stdoutLine(Array(l.utf8)[...]) }
+        for l in stderr.split(separator: "\n", omittingEmptySubsequences: false) { stderrLine(Array(l.utf8)[...]) }
+    }
+
+    func observation(stepsTotal: Int, exitCode: Int32?, signal: Int32?, killedBy: String?) -> Classifier.Observation {
+        Classifier.Observation(launchFailure: stepError, ompLines: ompLines, stepsCompleted: stepsCompleted,
+                               stepsTotal: stepsTotal, reportedDone: done, failedChecks: failedChecks,
+                               exitCode: exitCode, signal: signal, killedBy: killedBy, speaksProtocol: speaks)
+    }
+}
