@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a file could not be read as a binary, or what was wrong inside it.
+public enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Nothing exists at the path.
+    case notFound(path: String)
+    /// The path is a directory.
+    case isDirectory(path: String)
+    /// The path exists but is not a regular file (a FIFO, a socket, a device).
+    case notRegularFile(path: String)
+    /// The file exists but this process may not read it.
+    case permissionDenied(path: String)
+    /// Any other system error, with its `strerror` text.
+    case unreadable(path: String, reason: String)
+    /// The bytes do not start with the magic number of the format being parsed.
+    case wrongFormat(path: String, expected: String)
+    /// The file has the right magic number but a table or offset points outside it.
+    case malformed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let p): return "\(p): no such file"
+        case .isDirectory(let p): return "\(p): is a directory"
+        case .notRegularFile(let p): return "\(p): not a regular file"
+        case .permissionDenied(let p): return "\(p): permission denied"
+        case .unreadable(let p, let r): return "\(p): cannot be read (\(r))"
+        case .wrongFormat(let p, let e): return "\(p): not \(e)"
+        case .malformed(let p, let r): return "\(p): malformed (\(r))"
+        }
+    }
+}
+
+/// Identity of a file on disk: the pair the dynamic loader uses to decide that two paths
+/// are the same object.
+public struct FileKey: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var device: UInt64
+    public var inode: UInt64
+    public init(device: UInt64, inode: UInt64) { self.device = device; self.inode = inode }
+    public var description: String { "dev \(device) ino \(inode)" }
+}
+
+/// Read-only bytes of a whole file, mapped (not loaded: no code runs), or bytes produced
+/// in memory, e.g. an inflated zip member. Immutable after creation.
+///
+/// A mapped file that another process truncates while it is being parsed can fault;
+/// the kit maps each file only for the short time it parses it.
+final class FileBytes: @unchecked Sendable {
+    let raw: UnsafeRawBufferPointer
+    let key: FileKey?
+    private let mapping: UnsafeMutableRawPointer?
+    private let owned: UnsafeMutableRawBufferPointer?
+
+    var count: Int { raw.count }
+
+    /// Maps `path` read-only. Follows symlinks.
+    init(mapping path: String) throws(BinaryFileError) {
+        var st = stat()
+        if stat(path, &st) != 0 { throw Self.error(errno, path) }
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFDIR { throw .isDirectory(path: path) }
+        if kind != S_IFREG { throw .notRegularFile(path: path) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw Self.error(errno, path) }
+        defer { close(fd) }
+        key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        let size = Int(st.st_size)
+        owned = nil
+        if size == 0 {
+            mapping = nil
+            raw = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw Self.error(errno, path)
+        }
+        mapping = p
+        raw = UnsafeRawBufferPointer(start: p, count: size)
+    }
+
+    /// Copies `bytes` into memory the instance owns.
+    init(bytes: [UInt8]) {
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { src in
+            if let s = src.baseAddress { buf.baseAddress!.copyMemory(from: s, byteCount: src.count) }
+        }
+        owned = buf
+        mapping = nil
+        key = nil
+        raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: bytes.count)
+    }
+
+    /// Takes ownership of an allocated buffer (`count` bytes of it are valid).
+    init(adopting buffer: UnsafeMutableRawBufferPointer, count: Int) {
+        owned = buffer
+        mapping = nil
+        key = nil
+        raw = UnsafeRawBufferPointer(start: buffer.baseAddress, count: count)
+    }
+
+    deinit {
+        if let m = mapping { munmap(m, raw.count) }
+        owned?.deallocate()
+    }
+
+    /// Reads a whole file with read(2), for files whose size stat cannot tell (`/proc`).
+    static func readAll(path: String) throws(BinaryFileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw error(errno, path) }
+        defer { close(fd) }
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error(errno, path)
+            }
+            if n == 0 { break }
+            data.append(contentsOf: chunk[0..<n])
+        }
+        return data
+    }
+
+    static func error(_ code: Int32, _ path: String) -> BinaryFileError {
+        switch code {
+        case ENOENT, ENOTDIR: return .notFound(path: path)
+        case EACCES, EPERM: return .permissionDenied(path: path)
+        case EISDIR: return .isDirectory(path: path)
+        default: return .unreadable(path: path, reason: String(cString: strerror(code)))
+        }
+    }
+
+    // MARK: bounds-checked reads
+
+    @inline(__always) func has(_ offset: Int, _ length: Int) -> Bool {
+        offset >= 0 && length >= 0 && offset <= raw.count && length <= raw.count - offset
+    }
+
+    @inline(__always) func u8(_ o: Int) -> UInt8? {
+        guard has(o, 1) else { return nil }
+        return raw.load(fromByteOffset: o, as: UInt8.self)
+    }
+
+    @inline(__always) func u16(_ o: Int, bigEndian: Bool) -> UInt16? {
+        guard has(o, 2) else { return nil }
+        let v = raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)
+        return bigEndian ? UInt16(bigEndian: v) : UInt16(littleEndian: v)
+    }
+
+    @inline(__always) func u32(_ o: Int, bigEndian: Bool) -> UInt32? {
+        guard has(o, 4) else { return nil }
+        let v = raw.loadUnaligned(fromByteOffset: o, as: UInt32.self)
+        return bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v)
+    }
+
+    @inline(__always) func u64(_ o: Int, bigEndian: Bool) -> UInt64? {
+        guard has(o, 8) else { return nil }
+        let v = raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)
+        return bigEndian ? UInt64(bigEndian: v) : UInt64(littleEndian: v)
+    }
+
+    /// The NUL-terminated string at `offset`, read no further than `limit` (exclusive).
+    func cString(at offset: Int, limit: Int? = nil) -> String? {
+        let end = min(limit ?? raw.count, raw.count)
+        guard offset >= 0, offset < end, let base = raw.baseAddress else { return nil }
+        var i = offset
+        while i < end && base.load(fromByteOffset: i, as: UInt8.self) != 0 { i += 1 }
+        guard i < end else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: base + offset, count: i - offset), as: UTF8.self)
+    }
+
+    /// True when the NUL-terminated string at `offset` equals `name` (given as UTF-8 bytes),
+    /// compared in place without making a String.
+    func cStringEquals(at offset: Int, _ name: UnsafeBufferPointer<UInt8>, limit: Int? = nil) -> Bool {
+        let end = min(limit ?? raw.count, raw.count)
+        guard offset >= 0, has(offset, name.count + 1), offset + name.count < end, let base = raw.baseAddress else { return false }
+        if base.load(fromByteOffset: offset + name.count, as: UInt8.self) != 0 { return false }
+        return memcmp(base + offset, name.baseAddress!, name.count) == 0
+    }
+
+    /// Offsets of every occurrence of `needle` in the bytes (memchr for the first byte,
+    /// then memcmp; glibc's memmem is not visible to Swift).
+    func occurrences(of needle: [UInt8]) -> [Int] {
+        guard let base = raw.baseAddress, !needle.isEmpty, raw.count >= needle.count else { return [] }
+        var out: [Int] = []
+        let last = raw.count - needle.count
+        needle.withUnsafeBytes { n in
+            let first = Int32(needle[0])
+            var from = 0
+            while from <= last {
+                guard let hit = memchr(base + from, first, last - from + 1) else { break }
+                let off = UnsafeRawPointer(hit) - base
+                if memcmp(base + off, n.baseAddress!, n.count) == 0 { out.append(off) }
+                from = off + 1
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What an OpenMP runtime file is, read from its own bytes: family (from exported symbols),
+/// vendor and version (from the banner the runtime embeds), fingerprint and file identity.
+///
+/// The file name is never consulted: Debian's `libiomp5.so` is a symlink to LLVM libomp,
+/// and wheels rename their vendored copies freely.
+///
+/// ```swift
+/// let id = try RuntimeIdentity.identify(path: "/usr/lib/x86_64-linux-gnu/libiomp5.so")
+/// id?.family   // .kmp
+/// id?.vendor   // .llvm
+/// id?.version  // "14.0"
+/// ```
+public struct RuntimeIdentity: Sendable, Hashable, Codable {
+    /// The two runtime families that matter for duplicate-runtime failures.
+    public enum Family: String, Sendable, Hashable, Codable, CaseIterable {
+        /// LLVM libomp or Intel libiomp5: defines `__kmpc_fork_call`. Two distinct copies in
+        /// one process abort with `OMP: Error #15` when the second initializes.
+        case kmp
+        /// GNU libgomp: defines `GOMP_parallel` and not `__kmpc_fork_call`.
+        case gnu
+    }
+    /// Who built the runtime, decided from its embedded banner.
+    public enum Vendor: String, Sendable, Hashable, Codable, CaseIterable {
+        case llvm, intel, gnu
+        /// A KMP-family runtime without a recognised banner.
+        case unknown
+    }
+    /// The object file format.
+    public enum Format: String, Sendable, Hashable, Codable {
+        case elf
+        case machO = "mach-o"
+    }
+
+    /// The path as given (may be a symlink), or `archive!member` for a zip member.
+    public var path: String
+    /// The path with every symlink resolved (the path itself for a zip member).
+    public var realPath: String
+    public var format: Format
+    public var family: Family
+    public var vendor: Vendor
+    /// The best version the file states about itself, `unknown` when it states none.
+    /// See ``versionSource`` for where it came from.
+    public var version: String
+    /// Where ``version`` was read:
+    /// - `build-compiler`: LLVM runtimes all report the same library version
+    ///   (`5.0.20140926`), so the version is taken from the `build compiler: Clang X.Y`
+    ///   banner line; LLVM builds its own runtime with its own clang, so for LLVM's and
+    ///   distributions' builds this is the LLVM release (a libomp built by another compiler
+    ///   would report that compiler instead, and then `library-banner` is used).
+    /// - `library-banner`: the `… OMP version: X` banner line (Intel's own numbering).
+    /// - `gomp-version-node`: the newest `GOMP_x.y` symbol version libgomp defines.
+    /// - `none`: nothing found.
+    public var versionSource: String
+    /// The `OMP version:` banner value, e.g. `5.0.20140926` (LLVM) or `5.0.20250422` (Intel).
+    public var libraryVersion: String?
+    /// The `OMP build compiler:` banner value, e.g. `Clang 16.0`.
+    public var buildCompiler: String?
+    /// The banner lines found (`@(#) …` strings), without the `@(#) ` marker.
+    public var banner: [String]
+    /// `DT_SONAME` (ELF) or `LC_ID_DYLIB` (Mach-O).
+    public var soname: String?
+    /// `x86_64`, `aarch64`, … (ELF); Apple names joined by `+` for a universal Mach-O.
+    public var architecture: String
+    /// Lowercase hex SHA-256 of the whole file.
+    public var sha256: String
+    public var size: Int
+    /// Device and inode of the file (nil for a zip member). Two paths with the same key
+    /// are one runtime to the dynamic loader; a copy has its own key.
+    public var fileKey: FileKey?
+
+    /// True when both identities name the same file on disk (same device and inode).
+    public func isSameFile(as other: RuntimeIdentity) -> Bool {
+        guard let a = fileKey, let b = other.fileKey else { return false }
+        return a == b
+    }
+
+    // MARK: identifying
+
+    /// Identifies the file at `path` (symlinks followed) without loading it.
+    ///
+    /// - Returns: nil when the file is readable but is not an OpenMP runtime (not ELF or
+    ///   Mach-O, malformed, or defining neither `__kmpc_fork_call` nor `GOMP_parallel`).
+    /// - Throws: ``BinaryFileError`` when the file is missing, a directory, or unreadable.
+    public static func identify(path: String) throws(BinaryFileError) -> RuntimeIdentity? {
+        let bytes = try FileBytes(mapping: path)
+        return identify(bytes, path: path, realPath: resolvedPath(path) ?? path)
+    }
+
+    /// Identifies a runtime held in memory (e.g. a member read out of a wheel).
+    public static func identify(bytes: [UInt8], path: String) -> RuntimeIdentity? {
+        identify(FileBytes(bytes: bytes), path: path, realPath: path)
+    }
+
+    /// The family alone, from exported symbols; cheaper than ``identify(path:)`` (no hashing).
+    /// Nil when the file is not an ELF or Mach-O OpenMP runtime.
+    public static func family(path: String) throws(BinaryFileError) -> Family? {
+        let bytes = try FileBytes(mapping: path)
+        if let elf = try? ELFFile(bytes: bytes, path: path) { return family(defines: elf.defines) }
+        if let macho = try? MachOFile(bytes: bytes, path: path) { return family(defines: macho.defines) }
+        return nil
+    }
+
+    /// The family rule: `kmp` when `__kmpc_fork_call` is defined; `gnu` when `GOMP_parallel`
+    /// is defined and `__kmpc_fork_call` is not; otherwise not a runtime.
+    public static func family(defines: (String) -> Bool) -> Family? {
+        if defines("__kmpc_fork_call") { return .kmp }
+        if defines("GOMP_parallel") { return .gnu }
+        return nil
+    }
+
+    static func identify(_ bytes: FileBytes, path: String, realPath: String) -> RuntimeIdentity? {
+        let format: Format, family: Family, soname: String?, architecture: String
+        var versionNodes: [String] = []
+        if let elf = try? ELFFile(bytes: bytes, path: path) {
+            guard let f = Self.family(defines: elf.defines) else { return nil }
+            format = .elf; family = f; soname = elf.soname; architecture = elf.architecture
+            versionNodes = elf.versionDefinitions
+        } else if let macho = try? MachOFile(bytes: bytes, path: path) {
+            guard let f = Self.family(defines: macho.defines) else { return nil }
+            format = .machO; family = f; soname = macho.installName
+            architecture = macho.slices.map(\.architecture).joined(separator: "+")
+        } else {
+            return nil
+        }
+
+        let banner = bannerLines(bytes)
+        func value(after key: String) -> String? {
+            for line in banner {
+                guard let r = line.range(of: key) else { continue }
+                let v = line[r.upperBound...].runtimeTrimmed()
+                if !v.isEmpty { return v }
+            }
+            return nil
+        }
+        let libraryVersion = value(after: "OMP version: ")
+        let compiler = value(after: "OMP build compiler: ")
+
+        let vendor: Vendor
+        if family == .gnu {
+            vendor = .gnu
+        } else if banner.contains(where: { $0.hasPrefix("Intel(R) OMP") || $0.hasPrefix("Intel(R) OpenMP") }) {
+            vendor = .intel
+        } else if banner.contains(where: { $0.hasPrefix("LLVM OMP") }) {
+            vendor = .llvm
+        } else {
+            vendor = .unknown
+        }
+
+        var version = "unknown", source = "none"
+        switch vendor {
+        case .llvm:
+            if let c = compiler, c.hasPrefix("Clang "), let v = c.dropFirst(6).split(separator: " ").first {
+                version = String(v); source = "build-compiler"
+            } else if let v = libraryVersion {
+                version = v; source = "library-banner"
+            }
+        case .intel, .unknown:
+            if let v = libraryVersion { version = v; source = "library-banner" }
+        case .gnu:
+            if let v = newestGOMPNode(versionNodes) { version = v; source = "gomp-version-node" }
+        }
+
+        return RuntimeIdentity(
+            path: path, realPath: realPath, format: format, family: family, vendor: vendor,
+            version: version, versionSource: source, libraryVersion: libraryVersion, buildCompiler: compiler,
+            banner: banner, soname: soname, architecture: architecture, sha256: SHA256.hex(of: bytes.raw),
+            size: bytes.count, fileKey: bytes.key)
+    }
+
+    /// The `@(#) …` strings the KMP runtimes embed (from `kmp_version.cpp`), marker removed.
+    static func bannerLines(_ bytes: FileBytes) -> [String] {
+        var lines: [String] = []
+        for off in bytes.occurrences(of: Array("@(#) ".utf8)) {
+            guard let s = bytes.cString(at: off + 5, limit: min(bytes.count, off + 5 + 400)) else { continue }
+            let line = s.runtimeTrimmed()
+            if !line.isEmpty, !lines.contains(line) { lines.append(line) }
+        }
+        return lines
+    }
+
+    /// The newest `GOMP_x.y[.z]` node, e.g. `GOMP_5.1` (plugin nodes ignored).
+    static func newestGOMPNode(_ nodes: [String]) -> String? {
+        func numbers(_ n: String) -> [Int]? {
+            guard n.hasPrefix("GOMP_") else { return nil }
+            let parts = n.dropFirst(5).split(separator: ".")
+            let ints = parts.compactMap { Int($0) }
+            return ints.count == parts.count && !ints.isEmpty ? ints : nil
+        }
+        return nodes.compactMap { n in numbers(n).map { (n, $0) } }
+            .max { $0.1.lexicographicallyPrecedes($1.1) }?.0
+    }
+
+    /// `realpath(3)`, or nil when it fails.
+    static func resolvedPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+}
+
+extension StringProtocol {
+    /// Drops leading and trailing spaces, tabs and newlines.
+    func runtimeTrimmed() -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

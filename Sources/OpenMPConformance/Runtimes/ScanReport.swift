@@ -1,0 +1,99 @@
+/// What ``RuntimeScanner`` found: the OpenMP runtimes in some trees, and which of them would
+/// abort together if both initialized in one process.
+public struct ScanReport: Sendable, Hashable, Codable {
+    /// One runtime file (every path that reaches the same inode is listed once).
+    public struct Runtime: Sendable, Hashable, Codable {
+        /// The resolved path, or `archive.whl!member` for a runtime inside a wheel.
+        public var path: String
+        public var identity: RuntimeIdentity
+        /// Other paths to the same file (symlinks, hard links), sorted.
+        public var alsoKnownAs: [String]
+        /// The zip archive it was read from, when it was read from one.
+        public var archive: String?
+
+        public var family: RuntimeIdentity.Family { identity.family }
+        public var vendor: RuntimeIdentity.Vendor { identity.vendor }
+        public var version: String { identity.version }
+        public var sha256: String { identity.sha256 }
+
+        public init(path: String, identity: RuntimeIdentity, alsoKnownAs: [String], archive: String?) {
+            self.path = path; self.identity = identity; self.alsoKnownAs = alsoKnownAs; self.archive = archive
+        }
+    }
+
+    /// Two distinct KMP-family runtimes: if both initialize in one process, the second
+    /// aborts with `OMP: Error #15`.
+    public struct Conflict: Sendable, Hashable, Codable {
+        public var first: String
+        public var second: String
+        /// True when the two files have identical bytes (a vendored copy): still two
+        /// runtimes to the loader, because they are two files.
+        public var sameContent: Bool
+        /// What is predicted to happen.
+        public var prediction: String
+        /// What to do about it.
+        public var fix: String
+
+        public init(first: String, second: String, sameContent: Bool, prediction: String, fix: String) {
+            self.first = first; self.second = second; self.sameContent = sameContent
+            self.prediction = prediction; self.fix = fix
+        }
+    }
+
+    /// A file or archive member that could not be examined, and why.
+    public struct Skipped: Sendable, Hashable, Codable {
+        public var path: String
+        public var reason: String
+        public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    }
+
+    /// The paths the scan started from.
+    public var roots: [String]
+    public var runtimes: [Runtime]
+    public var conflicts: [Conflict]
+    public var skipped: [Skipped]
+    /// Files (and archive members) whose bytes were examined.
+    public var filesExamined: Int
+    /// Observations that are not conflicts (e.g. GNU runtimes found alongside KMP ones).
+    public var notes: [String]
+
+    public init(roots: [String], runtimes: [Runtime], conflicts: [Conflict], skipped: [Skipped],
+                filesExamined: Int, notes: [String]) {
+        self.roots = roots; self.runtimes = runtimes; self.conflicts = conflicts; self.skipped = skipped
+        self.filesExamined = filesExamined; self.notes = notes
+    }
+
+    /// The runtimes of one family.
+    public func runtimes(of family: RuntimeIdentity.Family) -> [Runtime] {
+        runtimes.filter { $0.family == family }
+    }
+
+    /// A plain-text summary for a terminal.
+    public var text: String {
+        var lines: [String] = []
+        lines.append("Scanned \(roots.joined(separator: ", ")): \(filesExamined) files examined, "
+                     + "\(runtimes.count) OpenMP runtime\(runtimes.count == 1 ? "" : "s") found.")
+        for r in runtimes {
+            lines.append("  \(r.family.rawValue)  \(r.vendor.rawValue) \(r.version)  \(r.path)")
+            lines.append("      sha256 \(r.sha256)")
+            if !r.alsoKnownAs.isEmpty { lines.append("      also known as: \(r.alsoKnownAs.joined(separator: ", "))") }
+        }
+        if conflicts.isEmpty {
+            lines.append("No conflicts predicted (fewer than two distinct KMP-family runtimes).")
+        } else {
+            lines.append("Predicted conflicts (\(conflicts.count)): each pair is two distinct KMP-family runtimes; "
+                         + "if both initialize in one process, the second aborts with OMP: Error #15.")
+            for c in conflicts {
+                lines.append("  \(c.first)")
+                lines.append("  + \(c.second)\(c.sameContent ? "  (identical bytes, but a separate file)" : "")")
+                lines.append("      fix: \(c.fix)")
+            }
+        }
+        for n in notes { lines.append("Note: \(n)") }
+        if !skipped.isEmpty {
+            lines.append("Skipped (\(skipped.count)):")
+            for s in skipped { lines.append("  \(s.path): \(s.reason)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
