@@ -58,7 +58,7 @@ public struct MachOFile: Sendable {
         case 0xcafebabe, 0xcafebabf:
             guard p.count >= 8 else { return false }
             let n = UInt32(p[4]) << 24 | UInt32(p[5]) << 16 | UInt32(p[6]) << 8 | UInt32(p[7])
-            return n > 0 && n < 64 // Java class files share 0xcafebabe; their next word is a version ≥ 45
+            return n > 0 && n < 45 // Java class files share 0xcafebabe; their next word is a class-file version ≥ 45
         default: return false
         }
     }
@@ -69,7 +69,7 @@ public struct MachOFile: Sendable {
         guard let magicBE = b.u32(0, bigEndian: true) else { throw .wrongFormat(path: path, expected: "a Mach-O file") }
         if magicBE == 0xcafebabe || magicBE == 0xcafebabf {
             let is64 = magicBE == 0xcafebabf
-            guard let n = b.u32(4, bigEndian: true), n > 0, n < 64 else {
+            guard let n = b.u32(4, bigEndian: true), n > 0, n < 45 else {
                 throw .wrongFormat(path: path, expected: "a Mach-O file")
             }
             var out: [Slice] = []

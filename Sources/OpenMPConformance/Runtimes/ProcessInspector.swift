@@ -10,7 +10,7 @@ public struct MappedObject: Sendable, Hashable, Codable {
     public struct Region: Sendable, Hashable, Codable {
         public var start: UInt64
         public var end: UInt64
-        /// `r-xp` style permissions (empty where the platform does not report them).
+        /// `r-xp` style permissions (`r-x` on macOS, from the region's protection).
         public var permissions: String
         /// Offset into the file.
         public var offset: UInt64
@@ -31,6 +31,10 @@ public struct MappedObject: Sendable, Hashable, Codable {
     /// How the identity was read, when not simply from `path`, or why it could not be.
     public var note: String?
 
+    /// True when some mapping of the file is executable: the file was loaded as code (by the
+    /// dynamic loader), not merely mapped as data (e.g. by a program reading it with mmap).
+    public var hasExecutableMapping: Bool { regions.contains { $0.permissions.contains("x") } }
+
     public init(path: String, fileKey: FileKey?, deleted: Bool, regions: [Region],
                 identity: RuntimeIdentity?, note: String?) {
         self.path = path; self.fileKey = fileKey; self.deleted = deleted; self.regions = regions
@@ -42,8 +46,8 @@ public struct MappedObject: Sendable, Hashable, Codable {
 public struct ProcessInspection: Sendable, Hashable, Codable {
     public var pid: Int32
     public var objects: [MappedObject]
-    /// Mapped objects that are OpenMP runtimes.
-    public var runtimes: [MappedObject] { objects.filter { $0.identity != nil } }
+    /// Mapped objects that are OpenMP runtimes loaded as code (see ``MappedObject/hasExecutableMapping``).
+    public var runtimes: [MappedObject] { objects.filter { $0.identity != nil && $0.hasExecutableMapping } }
     /// The library name a KMP runtime wrote into `/dev/shm/__KMP_REGISTERED_LIB_<pid>_<uid>`
     /// (Linux), which it does when it initializes. Nil when no such file exists. A file
     /// left by an earlier process with the same pid would also be read here.
@@ -90,9 +94,10 @@ public enum ProcessInspector {
                                  warnings: warnings(for: objects))
     }
 
-    /// Warnings for a set of mapped objects: one per pair of distinct KMP-family runtimes.
+    /// Warnings for a set of mapped objects: one per pair of distinct KMP-family runtimes
+    /// loaded as code (a file mapped only as data is not loaded).
     public static func warnings(for objects: [MappedObject]) -> [String] {
-        let kmp = objects.filter { $0.identity?.family == .kmp }
+        let kmp = objects.filter { $0.identity?.family == .kmp && $0.hasExecutableMapping }
         var out: [String] = []
         for i in kmp.indices {
             for j in kmp.indices where j > i {
@@ -152,7 +157,9 @@ public enum ProcessInspector {
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             if !path.isEmpty {
-                let region = MappedObject.Region(start: start, end: start + length, permissions: "",
+                let prot = info.prp_prinfo.pri_protection
+                let permissions = (prot & 1 != 0 ? "r" : "-") + (prot & 2 != 0 ? "w" : "-") + (prot & 4 != 0 ? "x" : "-")
+                let region = MappedObject.Region(start: start, end: start + length, permissions: permissions,
                                                  offset: info.prp_prinfo.pri_offset)
                 if let i = index[path] {
                     objects[i].regions.append(region)

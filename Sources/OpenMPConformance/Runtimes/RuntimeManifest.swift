@@ -1,0 +1,143 @@
+import Foundation
+
+/// `runtimes/manifest.json`: the runtimes `Scripts/provision-runtimes.sh` put on this machine,
+/// where they are and where they came from.
+///
+/// ```json
+/// { "schemaVersion": 1,
+///   "runtimes": [ { "name": "llvm16", "path": "llvm16/usr/lib/llvm-16/lib/libomp.so.5",
+///                   "family": "kmp", "version": "16.0",
+///                   "source": "apt:libomp5-16=1:16.0.6-15~deb12u1", "sha256": "…" } ],
+///   "wheels": [ … ] }
+/// ```
+///
+/// A relative `path` is relative to the manifest's directory; ``RuntimeCatalog`` resolves it.
+public struct RuntimeManifest: Codable, Sendable, Hashable {
+    /// The schema this code reads and writes.
+    public static let currentSchemaVersion = 1
+    /// The manifest's file name inside the runtimes directory.
+    public static let fileName = "manifest.json"
+
+    public var schemaVersion: Int
+    public var runtimes: [RuntimeRecord]
+    /// Wheels kept for static claims, with the OpenMP runtimes each one vendors.
+    public var wheels: [WheelRecord]
+
+    /// A wheel kept whole and what it vendors.
+    public struct WheelRecord: Codable, Sendable, Hashable {
+        public var name: String
+        public var path: String
+        public var source: String
+        public var sha256: String
+        public var vendors: [VendoredRuntime]
+        public init(name: String, path: String, source: String, sha256: String, vendors: [VendoredRuntime]) {
+            self.name = name; self.path = path; self.source = source; self.sha256 = sha256; self.vendors = vendors
+        }
+    }
+
+    /// An OpenMP runtime found among a wheel's members.
+    public struct VendoredRuntime: Codable, Sendable, Hashable {
+        /// The member path inside the wheel, e.g. `faiss_cpu.libs/libgomp-e985bcbb.so.1.0.0`.
+        public var member: String
+        public var family: String
+        public var vendor: String
+        public var version: String
+        public var sha256: String
+        public init(member: String, family: String, vendor: String, version: String, sha256: String) {
+            self.member = member; self.family = family; self.vendor = vendor; self.version = version; self.sha256 = sha256
+        }
+    }
+
+    public init(schemaVersion: Int = RuntimeManifest.currentSchemaVersion, runtimes: [RuntimeRecord],
+                wheels: [WheelRecord] = []) {
+        self.schemaVersion = schemaVersion; self.runtimes = runtimes; self.wheels = wheels
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
+        runtimes = try c.decode([RuntimeRecord].self, forKey: .runtimes)
+        wheels = try c.decodeIfPresent([WheelRecord].self, forKey: .wheels) ?? []
+    }
+
+    /// Reads and checks a manifest.
+    ///
+    /// - Throws: ``RuntimeManifestError`` naming the file: missing, unreadable, not valid JSON
+    ///   or not the expected shape (with the JSON path of the problem), a schema version this
+    ///   code does not know, or a duplicated runtime name.
+    public static func load(from url: URL) throws(RuntimeManifestError) -> RuntimeManifest {
+        let path = url.path
+        guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+        let manifest: RuntimeManifest
+        do {
+            manifest = try JSONDecoder().decode(RuntimeManifest.self, from: data)
+        } catch let error as DecodingError {
+            throw .malformed(path: path, reason: describe(error))
+        } catch {
+            throw .malformed(path: path, reason: "\(error)")
+        }
+        guard manifest.schemaVersion == currentSchemaVersion else {
+            throw .unsupportedSchema(path: path, version: manifest.schemaVersion)
+        }
+        var seen: Set<String> = []
+        for r in manifest.runtimes where !seen.insert(r.name).inserted {
+            throw .malformed(path: path, reason: "runtime name \"\(r.name)\" appears twice")
+        }
+        return manifest
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func encoded() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try e.encode(self)
+    }
+
+    /// Writes the manifest atomically.
+    public func write(to url: URL) throws {
+        try encoded().write(to: url, options: .atomic)
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func where_(_ ctx: DecodingError.Context) -> String {
+            let p = ctx.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return p.isEmpty ? "at the top level" : "at \(p.hasPrefix(".") ? String(p.dropFirst()) : p)"
+        }
+        switch error {
+        case .dataCorrupted(let ctx):
+            let underlying = ctx.underlyingError.map { " (\($0.localizedDescription))" } ?? ""
+            return "not valid JSON \(where_(ctx)): \(ctx.debugDescription)\(underlying)"
+        case .keyNotFound(let key, let ctx):
+            return "missing key \"\(key.stringValue)\" \(where_(ctx))"
+        case .typeMismatch(let type, let ctx):
+            return "expected \(type) \(where_(ctx))"
+        case .valueNotFound(let type, let ctx):
+            return "expected \(type), found null \(where_(ctx))"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Why a runtime manifest could not be used.
+public enum RuntimeManifestError: Error, Sendable, Hashable, CustomStringConvertible {
+    case missing(path: String)
+    case unreadable(path: String, reason: String)
+    case malformed(path: String, reason: String)
+    case unsupportedSchema(path: String, version: Int)
+
+    public var description: String {
+        switch self {
+        case .missing(let p):
+            return "\(p): no runtime manifest; run Scripts/provision-runtimes.sh (or set OMP_CONFORMANCE_RUNTIMES)"
+        case .unreadable(let p, let r): return "\(p): cannot read the runtime manifest: \(r)"
+        case .malformed(let p, let r): return "\(p): malformed runtime manifest: \(r)"
+        case .unsupportedSchema(let p, let v):
+            return "\(p): runtime manifest schemaVersion \(v) is not supported (this build reads \(RuntimeManifest.currentSchemaVersion))"
+        }
+    }
+}
