@@ -6,6 +6,10 @@
 #include <spawn.h>
 #include <unistd.h>
 #include <dlfcn.h>
+#include <string.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
 #ifdef __linux__
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -72,4 +76,16 @@ uintptr_t omp_shim_object_base(const void *addr) {
     Dl_info info;
     if (dladdr(addr, &info) == 0) return 0;
     return (uintptr_t)info.dli_fbase;
+}
+
+int omp_shim_contains(const void *hay, size_t n, const char *needle) {
+    return memmem(hay, n, needle, strlen(needle)) != NULL;
+}
+
+const char *omp_shim_libc_version(void) {
+#ifdef __GLIBC__
+    return gnu_get_libc_version();
+#else
+    return "unknown";
+#endif
 }

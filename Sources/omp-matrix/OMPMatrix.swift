@@ -14,7 +14,8 @@ struct OMPMatrix: AsyncParsableCommand {
         2 bad usage or input (the message names the file:line or the argument); 3 an internal failure.
         """,
         version: OpenMPConformance.version,
-        subcommands: [ProbeCommand.self]
+        subcommands: [RunCommand.self, ListCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self,
+                      ScanCommand.self, InspectCommand.self, CleanShmCommand.self, ProbeCommand.self]
     )
 
     static func main() async {

@@ -46,6 +46,9 @@ public enum Classifier {
             let extra = errors.isEmpty ? "" : " after OMP: Error #\(errors.map(String.init).joined(separator: ", #"))"
             return (.hangAtExit, .init(text: "all \(o.stepsTotal) steps completed and checked, but the process did not exit\(extra); killed"))
         }
+        if o.killedBy == "cancelled" {
+            return (.hang, .init(text: "cancelled by the user after \(o.stepsCompleted) of \(o.stepsTotal) steps; killed"))
+        }
         if o.killedBy == "timeout" {
             return (.hang, .init(text: "only \(o.stepsCompleted) of \(o.stepsTotal) steps completed before the timeout; killed"))
         }

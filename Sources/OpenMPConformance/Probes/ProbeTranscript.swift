@@ -1,4 +1,5 @@
 import Foundation
+import _OpenMPShims
 import OMPPlan
 
 /// What a probe said, line by line: protocol records from stdout and OMP lines from stderr.
@@ -14,13 +15,15 @@ struct ProbeTranscript {
     var blas: String?
     var childPid: Int32?
     var stepError: String?
+    /// The step count the child announced in its `done` record.
+    var doneSteps: Int?
 
     /// Returns true when this line was the `done` record.
     @discardableResult
     mutating func stderrLine(_ line: ArraySlice<UInt8>) -> Bool {
         // Only OMP lines matter for the verdict; they are kept whatever the volume.
         guard line.count >= 5, ompLines.count < 256 else { return false }
-        let hit = line.withUnsafeBytes { b in "OMP: ".withCString { memmem(b.baseAddress, b.count, $0, 5) != nil } }
+        let hit = line.withUnsafeBytes { b in omp_shim_contains(b.baseAddress, b.count, "OMP: ") != 0 }
         if hit { ompLines.append(String(decoding: line, as: UTF8.self)) }
         return false
     }
@@ -28,13 +31,19 @@ struct ProbeTranscript {
     @discardableResult
     mutating func stdoutLine(_ line: ArraySlice<UInt8>) -> Bool {
         let prefix = ProbeProtocol.prefix.utf8
-        guard speaks, line.starts(with: prefix) else { return false }
+        guard line.starts(with: prefix) else { return false }
+        // An external command that runs omp-probe (a repro line, a wrapper) speaks the protocol too.
+        if !speaks {
+            guard line.starts(with: (ProbeProtocol.prefix + "pid ").utf8) else { return false }
+            speaks = true
+        }
         let body = String(decoding: line.dropFirst(prefix.count), as: UTF8.self)
         let parts = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
         guard let first = parts.first, let kind = ProbeProtocol.Kind(rawValue: String(first)) else { return false }
         let rest = parts.count > 1 ? String(parts[1]) : ""
         switch kind {
-        case .pid: childPid = Int32(rest)
+        case .pid:
+            childPid = Int32(rest)
         case .blas: blas = rest
         case .begin, .threads: break
         case .end: if let n = Int(rest) { stepsCompleted = max(stepsCompleted, n) }
@@ -53,6 +62,7 @@ struct ProbeTranscript {
             stepError = f.count == 2 ? "step \(f[0]): \(f[1])" : rest
         case .done:
             done = true
+            doneSteps = rest.split(separator: " ").first.flatMap { Int($0) }
             return true
         }
         return false

@@ -58,6 +58,7 @@ final class Watch {
 
         while !exited {
             let now = clock.now
+            if Cancellation.isRequested { killedBy = "cancelled"; break }
             // Deadlines.
             var wait: Duration
             if let d = doneAt {
@@ -70,7 +71,7 @@ final class Watch {
                 if now >= due { killedBy = "timeout"; break }
                 wait = due - now
             }
-            if pidfd < 0 { wait = min(wait, .milliseconds(5)) }
+            wait = min(wait, pidfd < 0 ? .milliseconds(5) : .milliseconds(100))
             var fds: [pollfd] = []
             if outOpen { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
             if errOpen { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
@@ -108,15 +109,16 @@ final class Watch {
         let signaled = exited && (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
         let code: Int32? = exited && !signaled ? (status >> 8) & 0xff : nil
         let sig: Int32? = signaled ? status & 0x7f : nil
-        let obs = transcript.observation(stepsTotal: stepsTotal, exitCode: code, signal: sig, killedBy: killedBy)
+        let total = speaks ? stepsTotal : (transcript.doneSteps ?? max(transcript.stepsCompleted, stepsTotal))
+        let obs = transcript.observation(stepsTotal: total, exitCode: code, signal: sig, killedBy: killedBy)
         let t = transcript
         let (outcome, message) = Classifier.classify(obs)
         let ending = ProbeResult.Ending(kind: killedBy != nil ? .killed : (signaled ? .signaled : .exited),
                                         code: code, signal: sig, afterStep: t.stepsCompleted, killedBy: killedBy)
         var exitWait: Double?
         if let d = doneAt { exitWait = (verdictAt - d).seconds * 1000 }
-        return ProbeResult(outcome: outcome, message: message, stepsCompleted: speaks ? t.stepsCompleted : (code == 0 ? 1 : 0),
-                           stepsTotal: stepsTotal, durationSeconds: (verdictAt - started).seconds,
+        return ProbeResult(outcome: outcome, message: message, stepsCompleted: t.speaks ? t.stepsCompleted : (code == 0 ? 1 : 0),
+                           stepsTotal: total, durationSeconds: (verdictAt - started).seconds,
                            runtimesMapped: t.mapped, repro: repro, checks: t.checks,
                            ompErrors: Classifier.ompErrorNumbers(t.ompLines), ending: ending,
                            stdout: out.captured, stderr: err.captured, blasCore: t.blas, pid: t.childPid,

@@ -23,6 +23,12 @@ int omp_shim_pidfd_open(pid_t pid);
 /// dladdr(3): the load base of the object that defines `addr`, or 0.
 uintptr_t omp_shim_object_base(const void *addr);
 
+/// memmem(3): whether `needle` occurs in the first `n` bytes of `hay`.
+int omp_shim_contains(const void *hay, size_t n, const char *needle);
+
+/// The C library's version (glibc: gnu_get_libc_version), or "unknown".
+const char *omp_shim_libc_version(void);
+
 /// Sets FD_CLOEXEC and O_NONBLOCK on a descriptor.
 int omp_shim_cloexec_nonblock(int fd);
 

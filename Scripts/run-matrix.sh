@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The main job: provision the runtimes, build, run the bundled matrix on this host, and
+# write every report. Results land in results/, reports in reports/.
+#   Scripts/run-matrix.sh [extra omp-matrix run options, e.g. --row linux-cpu-training]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash Scripts/provision-runtimes.sh
+echo "== building omp-matrix and omp-probe (release)"
+swift build -c release --product omp-probe
+swift build -c release --product omp-matrix
+bin="$root/.build/release"
+export OMP_PROBE="$bin/omp-probe"
+mkdir -p results reports
+set +e
+"$bin/omp-matrix" run "$@"
+status=$?
+set -e
+if [ "$status" -ge 2 ]; then exit "$status"; fi
+latest=$("$bin/omp-matrix" report --print-latest)
+for fmt in md json junit html; do
+  "$bin/omp-matrix" report "$latest" --format "$fmt" --output "reports/matrix.$fmt"
+done
+echo "== reports: $(ls reports | sed 's/^/reports\//' | tr '\n' ' ')"
+"$bin/omp-matrix" report "$latest" --format summary
+exit "$status"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command: provisions what is missing (apt packages, real runtimes), builds the
+# release probe the tests time, and runs the whole Swift Testing suite with real probes.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash Scripts/provision-runtimes.sh
+echo "== building the release probe (.build-probe)"
+swift build -c release --product omp-probe --scratch-path .build-probe
+export OMP_PROBE="$root/.build-probe/release/omp-probe"
+echo "== building and running the tests"
+swift build --build-tests
+swift test --skip-build "$@"

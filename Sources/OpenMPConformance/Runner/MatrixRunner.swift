@@ -1,0 +1,89 @@
+import Foundation
+
+/// Runs matrix cells on this host: each distinct probe once (cells that share a probe
+/// are judged from the same run against their own predictions), longest first, under
+/// the process-wide ``ProbeLimiter``, reporting progress as it goes.
+public struct MatrixRunner: Sendable {
+    public var cells: [Cell]
+    /// Per-probe deadline for the steps.
+    public var timeout: Duration
+    /// Probes in flight at once (the limiter caps it further).
+    public var jobs: Int
+
+    public init(cells: [Cell], timeout: Duration = .seconds(20), jobs: Int = ProbeLimiter.defaultLimit) {
+        self.cells = cells; self.timeout = timeout; self.jobs = max(1, jobs)
+    }
+
+    /// Progress after each finished cell.
+    public struct Progress: Sendable {
+        public var done: Int
+        public var total: Int
+        public var unexpected: Int
+        public var elapsed: Duration
+        public var last: CellResult
+        /// Estimated time left, from the pace so far.
+        public var eta: Duration? {
+            guard done > 0, done < total else { return nil }
+            return elapsed * (Double(total - done) / Double(done))
+        }
+    }
+
+    /// Runs every cell (untestable ones become skipped results at once). Stops launching
+    /// when ``Cancellation`` is requested; the results returned then are the finished ones.
+    public func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> [CellResult] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var results: [CellResult] = []
+        results.reserveCapacity(cells.count)
+        var unexpected = 0
+        let total = cells.count
+
+        func finished(_ r: CellResult) {
+            results.append(r)
+            if r.verdict == .refuted { unexpected += 1 }
+            progress(Progress(done: results.count, total: total, unexpected: unexpected, elapsed: clock.now - start, last: r))
+        }
+
+        for c in cells where !c.testability.isTestable { finished(Verdicts.judge(c, probe: nil)) }
+        // One probe per distinct probe key, scheduled longest-expected first.
+        var groups: [String: [Cell]] = [:]
+        var order: [String] = []
+        for c in cells where c.testability.isTestable {
+            if groups[c.probeKey] == nil { order.append(c.probeKey) }
+            groups[c.probeKey, default: []].append(c)
+        }
+        order.sort { Self.expectedCost(groups[$0]![0]) > Self.expectedCost(groups[$1]![0]) }
+
+        await withTaskGroup(of: (String, ProbeResult).self) { group in
+            var next = 0
+            func launch() {
+                guard next < order.count, !Cancellation.isRequested else { return }
+                let key = order[next]
+                next += 1
+                guard let config = groups[key]![0].configuration(timeout: timeout) else { return }
+                group.addTask { (key, await Probe.run(config)) }
+            }
+            for _ in 0..<min(jobs * 2, order.count) { launch() }
+            while let (key, probe) = await group.next() {
+                if !(Cancellation.isRequested && probe.ending.killedBy == "cancelled") {
+                    for c in groups[key]! { finished(Verdicts.judge(c, probe: probe)) }
+                }
+                launch()
+            }
+        }
+        let rank = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.id, $0) })
+        return results.sorted { (rank[$0.id] ?? 0) < (rank[$1.id] ?? 0) }
+    }
+
+    /// Cells that may hang at exit (two KMP runtimes with the variable set) cost a grace
+    /// period; start them first so they overlap with the quick ones.
+    static func expectedCost(_ c: Cell) -> Int {
+        var cost = c.plan.steps.count
+        let setsVariable = c.environment["KMP_DUPLICATE_LIB_OK"] == "TRUE" || c.launcher == .wrapperExported
+            || c.plan.steps.contains { if case .setenv("KMP_DUPLICATE_LIB_OK", "TRUE") = $0 { true } else { false } }
+        if setsVariable && Set(c.runtimes.map(\.path)).count > 1 { cost += 100 }
+        if c.plan.steps.contains(where: { if case .serve = $0 { true } else { false } }) { cost += 20 }
+        return cost
+    }
+}
+

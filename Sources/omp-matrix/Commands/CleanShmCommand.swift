@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix clean-shm`: stale KMP registration files of dead processes.
+struct CleanShmCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clean-shm", abstract: "Remove __KMP_REGISTERED_LIB_* files whose process is dead; never a live process's file.")
+
+    @Flag(help: "Only list what would be removed.") var dryRun = false
+
+    func run() async throws {
+        let entries = ShmRegistry.entries()
+        for e in entries where e.alive { print("kept (pid \(e.pid) is alive): \(e.path)") }
+        if dryRun {
+            for e in entries where !e.alive { print("would remove (pid \(e.pid) is dead): \(e.path)") }
+            return
+        }
+        let removed = ShmRegistry.removeStale()
+        for p in removed { print("removed: \(p)") }
+        print("\(removed.count) stale file\(removed.count == 1 ? "" : "s") removed, \(entries.filter(\.alive).count) kept")
+    }
+}

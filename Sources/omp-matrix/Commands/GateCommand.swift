@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix gate`: a results file against a checked-in baseline.
+struct GateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate", abstract: "Compare results with a baseline; exit 1 on any unexpected result, including an unexpected pass.")
+
+    @Option(help: ArgumentHelp("The baseline file.", valueName: "file")) var baseline: String
+    @Argument(help: "The results file (default: the newest in results/).") var results: String?
+    @Flag(help: "Write the baseline from the results (keeps multi-outcome entries and notes).") var update = false
+    @Flag(help: "Cells missing from the baseline fail too.") var strict = false
+    @Flag(help: "Compare even when the host keys differ.") var allowHostMismatch = false
+
+    func run() async throws {
+        let path = try results ?? ReportCommand.newest(in: "results")
+        let r: ResultsFile
+        do { r = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        let url = URL(fileURLWithPath: baseline)
+        if update {
+            let old: Baseline? = FileManager.default.fileExists(atPath: baseline) ? try GateRun.readBaseline(baseline) : nil
+            let new = Gate.update(baseline: old, results: r)
+            do { try ResultsCodec.write(new, to: url) } catch { throw ToolExit.badInput("cannot write \(baseline): \(error)") }
+            print("wrote \(baseline): \(new.cells.count) cells for \(new.hostKey)")
+            return
+        }
+        let report = Gate.compare(results: r, baseline: try GateRun.readBaseline(baseline),
+                                  options: .init(strict: strict, allowHostMismatch: allowHostMismatch))
+        print(report.text)
+        if !report.passed { throw ToolExit.unexpected }
+    }
+}
+
+enum GateRun {
+    static func readBaseline(_ path: String) throws -> Baseline {
+        do { return try Baseline.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+    }
+    static func compare(resultsFile: ResultsFile, baselinePath: String) throws -> GateReport {
+        Gate.compare(results: resultsFile, baseline: try readBaseline(baselinePath))
+    }
+}

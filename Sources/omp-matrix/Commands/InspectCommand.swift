@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix inspect`: the OpenMP runtimes mapped in a live process.
+struct InspectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "List the OpenMP runtimes mapped in a live process; warn when two of the KMP family are.")
+
+    @Argument(help: "The process id.") var pid: Int32
+    @Option(help: "text or json.") var format: String = "text"
+
+    func validate() throws {
+        guard pid > 0 else { throw ValidationError("PID must be a positive process id, got \(pid)") }
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
+    }
+
+    func run() async throws {
+        let report: ProcessInspection
+        do { report = try ProcessInspector.report(pid: pid) } catch { throw ToolExit.badInput("\(error)") }
+        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : Self.text(report))
+    }
+
+    static func text(_ r: ProcessInspection) -> String {
+        var lines = ["pid \(r.pid): \(r.runtimes.count) OpenMP runtime\(r.runtimes.count == 1 ? "" : "s") mapped"]
+        for o in r.runtimes {
+            let id = o.identity
+            lines.append("  \(id?.family.rawValue ?? "?")  \(id?.vendor.rawValue ?? "?") \(id?.version ?? "")  \(o.path)\(o.deleted ? " (deleted)" : "")")
+        }
+        if let reg = r.registeredKMPRuntime { lines.append("registered KMP runtime: \(reg)") }
+        for w in r.warnings { lines.append("warning: \(w)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix merge`: several hosts' results joined on cell id.
+struct MergeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "merge", abstract: "Join results files from several hosts into one cross-platform matrix.")
+
+    @Argument(help: "Results files, one or more per host.") var files: [String]
+    @Option(help: ArgumentHelp("Write the merged matrix (JSON) here.", valueName: "file")) var output: String?
+    @Option(help: "md or json, for standard output.") var format: String = "md"
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("merge needs at least one results file") }
+        guard ["md", "json"].contains(format) else { throw ValidationError("--format must be md or json, got '\(format)'") }
+    }
+
+    func run() async throws {
+        var inputs: [(name: String, results: ResultsFile)] = []
+        for f in files {
+            do { inputs.append((f, try ResultsCodec.read(URL(fileURLWithPath: f)))) } catch { throw ToolExit.badInput("\(error)") }
+        }
+        let merged: MergedMatrix
+        do { merged = try Merge.merge(named: inputs) } catch { throw ToolExit.badInput("\(error)") }
+        if let output {
+            do { try ResultsCodec.write(merged, to: URL(fileURLWithPath: output)) } catch { throw ToolExit.badInput("cannot write \(output): \(error)") }
+        }
+        print(format == "json" ? String(decoding: try ResultsCodec.encode(merged), as: UTF8.self) : MergedMarkdownReport.render(merged))
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix run`: the bundled matrix on this host, written to one results file.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the matrix on this host and write one results file.",
+        discussion: """
+        Cells run in parallel (one probe per core by default). The results file is written \
+        atomically to results/<hostkey>-<UTC time>-<pid>.json (or --output), checkpointed as \
+        'partial' while the run goes on; Ctrl-C leaves a valid partial file and no probe running. \
+        A refuted prediction of the doc is a finding, not a failure: run exits 0 when every \
+        selected cell ran, 1 when --baseline is given and a cell deviates from it.
+        """
+    )
+
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(help: ArgumentHelp("Where to write the results file.", valueName: "file"))
+    var output: String?
+
+    @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS).")
+    var jobs: Int?
+
+    @Option(help: "Seconds a probe's steps may take before the outcome is 'hang'.")
+    var timeout: Double = 20
+
+    @Option(help: ArgumentHelp("Also gate against this baseline (exit 1 on a deviation).", valueName: "file"))
+    var baseline: String?
+
+    @Flag(help: "Plain progress lines even on a terminal.")
+    var plain = false
+
+    func validate() throws {
+        if let j = jobs, j < 1 || j > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(j)") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+    }
+
+    func run() async throws {
+        let loaded = try selection.load()
+        let cells = loaded.cells
+        guard !cells.isEmpty else { throw ToolExit.badInput("the selection matches no cell (\(selection.summary))") }
+        if let jobs { await ProbeLimiter.shared.setLimit(jobs) }
+        let host = HostInfo.current(runtimes: loaded.runtimes)
+        let env = HostEnvironment.shared.probeEnvironment.record
+        let started = Timestamp.now()
+        let url = URL(fileURLWithPath: output ?? "results/\(host.key)-\(Timestamp.compact())-\(getpid()).json")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
+            ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
+                        environment: env, selection: selection.summaryList, results: results,
+                        claims: loaded.claimVerdicts(results))
+        }
+        // A first, empty partial file proves the location is writable before any probe runs.
+        try ResultsCodec.write(file([], partial: true), to: url)
+
+        let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
+        let tty = isatty(1) == 1 && !plain && ProcessInfo.processInfo.environment["CI"] == nil
+        let sink = ProgressSink(tty: tty, url: url, checkpoint: { try? ResultsCodec.write(file($0, partial: true), to: url) })
+        let runner = MatrixRunner(cells: cells, timeout: .milliseconds(Int(timeout * 1000)), jobs: jobs ?? ProbeLimiter.defaultLimit)
+        print("omp-matrix: \(cells.count) cells (\(cells.filter { $0.testability.isTestable }.count) testable here) on \(host.key), BLAS \(host.blas.corename) (\(host.blas.source))")
+        let results = await runner.run { sink.update($0) }
+        sink.finish()
+        let interrupted = Cancellation.isRequested
+        let partial = interrupted || results.count < cells.count
+        let final = file(results, partial: partial)
+        do { try ResultsCodec.write(final, to: url) } catch {
+            throw ToolExit.badInput("cannot write \(url.path): \(error)")
+        }
+        signals.cancel()
+        print(SummaryText.render(final))
+        print("results: \(url.path)\(partial ? " (partial)" : "")")
+        if interrupted { throw ToolExit(code: .unexpected, message: "omp-matrix: interrupted; partial results kept in \(url.path)") }
+        if let baseline {
+            let report = try GateRun.compare(resultsFile: final, baselinePath: baseline)
+            print(report.text)
+            if !report.passed { throw ToolExit.unexpected }
+        }
+    }
+}
+
+/// Progress: a rewriting line on a terminal, plain lines elsewhere (CI); checkpoints the results file.
+final class ProgressSink: @unchecked Sendable {
+    let tty: Bool
+    let url: URL
+    let checkpoint: ([CellResult]) -> Void
+    private let lock = NSLock()
+    private var results: [CellResult] = []
+    private var lastCheckpoint = ContinuousClock.now
+
+    init(tty: Bool, url: URL, checkpoint: @escaping ([CellResult]) -> Void) {
+        self.tty = tty; self.url = url; self.checkpoint = checkpoint
+    }
+
+    func update(_ p: MatrixRunner.Progress) {
+        lock.lock()
+        defer { lock.unlock() }
+        results.append(p.last)
+        let eta = p.eta.map { String(format: " eta %.0fs", $0.secondsValue) } ?? ""
+        if tty {
+            let line = String(format: "\r[%d/%d] %d refuted%@  %@", p.done, p.total, p.unexpected, eta, String(p.last.id.prefix(70)))
+            FileHandle.standardOutput.write(Data((line + "\u{1B}[K").utf8))
+        } else if p.done == p.total || p.done % 25 == 0 || p.last.verdict == .refuted {
+            let o = p.last.outcome?.rawValue ?? "skipped"
+            print("[\(p.done)/\(p.total)] \(p.last.verdict.rawValue) \(o) \(p.last.id)\(eta)")
+        }
+        if ContinuousClock.now - lastCheckpoint > .seconds(2) {
+            lastCheckpoint = .now
+            checkpoint(results)
+        }
+    }
+
+    func finish() { if tty { print("") } }
+}
+
+/// Turns SIGINT/SIGTERM into a cancellation request instead of dying mid-write.
+final class SignalTrap: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+    init(_ signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        for s in signals {
+            signal(s, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: s, queue: .global())
+            src.setEventHandler(handler: handler)
+            src.resume()
+            sources.append(src)
+        }
+    }
+    func cancel() { for s in sources { s.cancel() } }
+}
+
+enum Timestamp {
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+    static func compact() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return f.string(from: Date())
+    }
+}
+
+extension Duration {
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
