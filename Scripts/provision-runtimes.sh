@@ -269,7 +269,7 @@ fi
 # 6. The manifest: one Python run classifies every runtime (same rules as the Swift library),
 # hashes it, lists what the faiss-cpu wheel vendors, and prints the summary.
 dpkg_version() { dpkg-query -W -f='${Version}' "$1"; }
-owner() { dpkg-query -S "$(readlink -f "$1")" 2>/dev/null | cut -d: -f1 | head -1; }
+owner() { { dpkg-query -S "$(readlink -f "$1")" 2>/dev/null || true; } | cut -d: -f1 | head -1; }
 LLVM14_PKG=$(owner "$LLVM14_PATH"); LLVM14_PKG=${LLVM14_PKG:-libomp5-14}
 GNU_PKG=$(owner "$GNU_PATH"); GNU_PKG=${GNU_PKG:-libgomp1}
 LLVM14_SOURCE="apt:$LLVM14_PKG=$(dpkg_version "$LLVM14_PKG")"

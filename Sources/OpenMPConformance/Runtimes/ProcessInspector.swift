@@ -54,6 +54,24 @@ public struct ProcessInspection: Sendable, Hashable, Codable {
     public var registeredKMPRuntime: String?
     /// Human-readable warnings, e.g. two distinct KMP-family runtimes mapped.
     public var warnings: [String]
+
+    /// A plain-text summary for a terminal: the runtimes loaded, then the warnings.
+    public var text: String {
+        var lines = ["pid \(pid): \(objects.count) mapped files, \(runtimes.count) OpenMP runtime\(runtimes.count == 1 ? "" : "s") loaded."]
+        for o in runtimes {
+            guard let id = o.identity else { continue }
+            lines.append("  \(id.family.rawValue)  \(id.vendor.rawValue) \(id.version)  \(o.path)\(o.deleted ? " (deleted)" : "")")
+            lines.append("      sha256 \(id.sha256)")
+            if let note = o.note { lines.append("      \(note)") }
+        }
+        if let r = registeredKMPRuntime { lines.append("Initialized KMP runtime (registration record): \(r)") }
+        if warnings.isEmpty {
+            lines.append("No warnings.")
+        } else {
+            for w in warnings { lines.append("Warning: \(w)") }
+        }
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Why a process could not be inspected.

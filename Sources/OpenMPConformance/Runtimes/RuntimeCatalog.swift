@@ -50,6 +50,12 @@ public struct RuntimeCatalog: Sendable {
         if !prefixes.isEmpty { try discover(in: prefixes) }
     }
 
+    /// The same as ``init(packageRoot:environment:)``.
+    public static func load(packageRoot: URL? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RuntimeCatalog {
+        try RuntimeCatalog(packageRoot: packageRoot, environment: environment)
+    }
+
     /// Loads the manifest in `directory`, without discovery.
     public init(directory: URL) throws(RuntimeManifestError) {
         self.directory = directory.standardizedFileURL

@@ -15,7 +15,7 @@ enum RuntimeFixtures {
     static let openblas = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
 
     /// The catalog from the manifest (honours `OMP_CONFORMANCE_RUNTIMES`), or nil with an issue recorded.
-    static func catalog(sourceLocation: SourceLocation = #_sourceLocation) -> RuntimeCatalog? {
+    static func catalog(sourceLocation: Testing.SourceLocation = #_sourceLocation) -> RuntimeCatalog? {
         do {
             var env = ProcessInfo.processInfo.environment
             env[RuntimeCatalog.discoverVariable] = nil
@@ -27,7 +27,7 @@ enum RuntimeFixtures {
     }
 
     /// The provisioned runtime `name`, or nil with an issue recorded saying why.
-    static func runtime(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) -> RuntimeRecord? {
+    static func runtime(_ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> RuntimeRecord? {
         guard let catalog = catalog(sourceLocation: sourceLocation) else { return nil }
         guard let r = catalog.runtime(named: name) else {
             Issue.record("runtime \(name) is not in \(catalog.manifestURL.path); run Scripts/provision-runtimes.sh",
@@ -43,7 +43,7 @@ enum RuntimeFixtures {
     }
 
     /// A system file the tests rely on, or nil with an issue recorded.
-    static func systemFile(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    static func systemFile(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String? {
         guard FileManager.default.fileExists(atPath: path) else {
             Issue.record("\(path) is missing on this host (Debian 12 x86_64 with the provisioned packages expected)",
                          sourceLocation: sourceLocation)
