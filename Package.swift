@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "OpenMPConformance", targets: ["OpenMPConformance"]),
+        .library(name: "OpenMPConformanceTesting", targets: ["OpenMPConformanceTesting"]),
         .executable(name: "omp-matrix", targets: ["omp-matrix"]),
         .executable(name: "omp-probe", targets: ["omp-probe"]),
     ],
@@ -33,6 +34,8 @@ let package = Package(
             dependencies: ["OMPPlan", "_OpenMPShims", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/results.schema.json")]
         ),
+        // Swift Testing glue: declares no @Test of its own; downstream opts in.
+        .target(name: "OpenMPConformanceTesting", dependencies: ["OpenMPConformance", "OMPPlan"]),
         .executableTarget(
             name: "omp-matrix",
             dependencies: [
@@ -48,7 +51,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OpenMPConformanceTests",
-            dependencies: ["OpenMPConformance", "OMPPlan"]
+            dependencies: ["OpenMPConformance", "OpenMPConformanceTesting", "OMPPlan"]
         ),
     ]
 )

@@ -20,7 +20,7 @@ out=Tests/OpenMPConformanceTests/Samples
 mkdir -p "$out"
 rt() {
   case "$1" in path:*) echo "${1#path:}"; return ;; esac
-  python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(next(r["path"] for r in m["runtimes"] if r["name"]==sys.argv[2]))' "$manifest" "$1"
+  python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); import os; p=next(r["path"] for r in m["runtimes"] if r["name"]==sys.argv[2]); print(p if p.startswith("/") else os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), p))' "$manifest" "$1"
 }
 sha() { if [ -f "$1" ]; then sha256sum "$1" | cut -d' ' -f1; else echo none; fi; }
 

@@ -11,3 +11,5 @@ export OMP_PROBE="$root/.build-probe/release/omp-probe"
 echo "== building and running the tests"
 swift build --build-tests
 swift test --skip-build "$@"
+echo "== the downstream example package (Examples/DownstreamExample)"
+(cd Examples/DownstreamExample && swift test)

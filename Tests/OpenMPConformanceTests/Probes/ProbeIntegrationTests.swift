@@ -29,7 +29,7 @@ struct ProbeIntegrationTests {
     func single(_ rt: RuntimeRecord) async throws {
         let r = try await run([rt], "load a; init a; train a; index a; infer a; add a; search a")
         #expect(r.outcome == .pass, "\(r.message.text)\n\(r.repro)")
-        #expect(r.checks.allSatisfy(\.passed))
+        #expect(r.checks.allSatisfy { $0.passed })
         #expect(r.checks.contains { $0.name == "train-loss-decreases" && $0.passed })
         #expect(r.runtimesMapped.map(\.family) == [rt.family], "mapped: \(r.runtimesMapped)")
     }
@@ -100,7 +100,7 @@ struct ProbeIntegrationTests {
     }
 
     @Test("a runtime path that cannot be loaded is launch-failed with the reason", .tags(.probes), arguments: [
-        ("/nonexistent/libomp.so.5", "no such file"),
+        ("/nonexistent/libomp.so.5", "does not exist"),
         ("/tmp", "directory"),
         ("/etc/os-release", "not"),
         ("/lib/x86_64-linux-gnu/libm.so.6", "OpenMP"),

@@ -1,0 +1,20 @@
+// swift-tools-version: 6.1
+// A downstream package that opts in to the conformance matrix, as a user's repo would.
+// In your own repo, point the dependency at the kit's URL instead of this local path.
+import PackageDescription
+
+let package = Package(
+    name: "DownstreamExample",
+    dependencies: [.package(name: "openmp-conformance", path: "../..")],
+    targets: [
+        .target(name: "DownstreamExample"),
+        .testTarget(
+            name: "DownstreamExampleTests",
+            dependencies: [
+                "DownstreamExample",
+                .product(name: "OpenMPConformanceTesting", package: "openmp-conformance"),
+                .product(name: "OpenMPConformance", package: "openmp-conformance"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,26 @@
+import Foundation
+import OpenMPConformance
+import OpenMPConformanceTesting
+import Testing
+
+// The five lines: the bundled matrix (here narrowed to one row), every cell a test case.
+@Test(arguments: try Matrix.bundledForTesting().filter { $0.row == "linux-cpu-training" })
+func bundledCell(_ cell: Cell) async throws {
+    try await Conformance.check(cell)
+}
+
+// Your own probe: any command line, under an environment mode, classified the same way.
+// Here: a Python process that loads two KMP-family runtimes the way two wheels would.
+@Test func twoRuntimesInPython() async throws {
+    let kmp = try RuntimeCatalog().runtimes.filter { $0.family == "kmp" }
+    try #require(kmp.count >= 2, "needs two KMP-family runtimes: run Scripts/provision-runtimes.sh")
+    let script = """
+    import ctypes, os, sys
+    a = ctypes.CDLL(sys.argv[1], os.RTLD_LOCAL); a.omp_get_max_threads()
+    b = ctypes.CDLL(sys.argv[2], os.RTLD_LOCAL); b.omp_get_max_threads()
+    """
+    let cmd = ["/usr/bin/python3", "-c", script, kmp[0].path, kmp[1].path]
+    let unset = await Conformance.check(command: cmd, expected: [.duplicateRuntimeAbort])
+    #expect(unset.message.initializing != nil)
+    await Conformance.check(command: cmd, environment: ["KMP_DUPLICATE_LIB_OK": "TRUE"], expected: [.pass, .hangAtExit])
+}
