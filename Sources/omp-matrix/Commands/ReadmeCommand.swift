@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix readme`: regenerates the README's results section from a real run.
+struct ReadmeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "readme", abstract: "Write the verdict snapshot of a results file and rewrite the README section from it.")
+
+    @Argument(help: "The results file (default: the newest in results/).") var results: String?
+    @Option(help: "The README to rewrite.") var readme: String = "README.md"
+    @Option(help: "Where the snapshot goes (default: Matrices/baselines/<host key>.verdicts.json).") var snapshot: String?
+
+    func run() async throws {
+        let path = try results ?? ReportCommand.newest(in: "results")
+        let r: ResultsFile
+        do { r = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        guard !r.partial else { throw ToolExit.badInput("\(path) is a partial run; the README needs a complete one") }
+        let snap = ReadmeSection.Snapshot(r)
+        let snapPath = snapshot ?? "Matrices/baselines/\(r.host.key).verdicts.json"
+        try ResultsCodec.write(snap, to: URL(fileURLWithPath: snapPath))
+        guard let text = try? String(contentsOfFile: readme, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(readme)") }
+        let new = try ReadmeSection.splice(ReadmeSection.render(snap), into: text)
+        try ResultsCodec.writeAtomically(Data(new.utf8), to: URL(fileURLWithPath: readme))
+        print("wrote \(snapPath) and the results section of \(readme)")
+    }
+}
