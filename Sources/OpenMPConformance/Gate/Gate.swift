@@ -1,0 +1,167 @@
+/// Compares a run with a host's baseline (the CI gate), and rewrites a baseline from a run the way
+/// `wpt update-expectations` does.
+///
+/// Rules of ``compare(results:baseline:options:)``:
+/// - A cell that ran fails the gate when its outcome is not in the baseline's `allowed` list,
+///   **including an unexpected pass**: a pass where an abort was expected means the world changed,
+///   and the baseline (and the claims resting on it) must be looked at.
+/// - A baseline cell absent from a full run (selection `all`) fails as `missing`; absent from a
+///   filtered run it is listed as `not-selected`; present but skipped it is listed as `skipped`.
+///   Neither of the last two fails: a missing runtime is a property of the host, reported elsewhere.
+/// - A cell that ran but has no baseline entry is `new`: listed, failing only with ``Options/strict``
+///   (so adding cells to the matrix does not break CI until the baseline is updated, unless asked).
+/// - Results from another host than the baseline's fail (`host-mismatch`): outcomes depend on the
+///   OS, libc and runtimes, so comparing against another host's expectations proves nothing. Pass
+///   ``Options/allowHostMismatch`` to downgrade it to a listed warning.
+/// - A partial (interrupted) run fails: the cells it never reached went unchecked.
+public enum Gate {
+    /// How strict the comparison is.
+    public struct Options: Sendable, Hashable, Codable {
+        /// New cells (ran, not in the baseline) fail the gate.
+        public var strict: Bool
+        /// A host-key mismatch is listed but does not fail the gate.
+        public var allowHostMismatch: Bool
+
+        public init(strict: Bool = false, allowHostMismatch: Bool = false) {
+            self.strict = strict; self.allowHostMismatch = allowHostMismatch
+        }
+    }
+
+    /// A run's selection covers the whole matrix when it is empty or exactly `["all"]`.
+    public static func isFullRun(_ results: ResultsFile) -> Bool {
+        results.selection.isEmpty || results.selection == ["all"]
+    }
+
+    /// Compares a run with a baseline; see the rules above.
+    public static func compare(results: ResultsFile, baseline: Baseline, options: Options = Options()) -> GateReport {
+        var byKind: [GateReport.Finding.Kind: [GateReport.Finding]] = [:]
+        func add(_ f: GateReport.Finding) { byKind[f.kind, default: []].append(f) }
+
+        if results.host.key != baseline.hostKey {
+            add(.init(kind: .hostMismatch,
+                      detail: "results are from host \(results.host.key) but the baseline is for \(baseline.hostKey)",
+                      isFailure: !options.allowHostMismatch))
+        }
+        if results.partial {
+            add(.init(kind: .partialRun, detail: "the run was interrupted before every selected cell ran (partial: true)",
+                      isFailure: true))
+        }
+
+        var seen = Set<String>()
+        var compared = 0, asExpected = 0
+        for cell in results.results {
+            guard seen.insert(cell.id).inserted else {
+                add(.init(kind: .duplicateCell, cellID: cell.id, detail: "this cell id appears more than once in the results",
+                          repro: cell.repro, isFailure: true))
+                continue
+            }
+            let entry = baseline.cells[cell.id]
+            switch cell.status {
+            case .skipped:
+                if let entry {
+                    add(.init(kind: .skipped, cellID: cell.id, allowed: entry.allowed, note: entry.note,
+                              detail: cell.reason ?? "skipped", isFailure: false))
+                }
+            case .ran:
+                guard let entry else {
+                    add(.init(kind: .new, cellID: cell.id, observed: cell.outcome,
+                              detail: "ran, and the baseline has no entry for it", repro: cell.repro,
+                              isFailure: options.strict))
+                    continue
+                }
+                compared += 1
+                guard let outcome = cell.outcome else {
+                    add(.init(kind: .unexpected, cellID: cell.id, allowed: entry.allowed, note: entry.note,
+                              detail: "the cell ran but recorded no outcome", repro: cell.repro, isFailure: true))
+                    continue
+                }
+                if entry.allowed.contains(outcome) {
+                    asExpected += 1
+                } else {
+                    let what = outcome == .pass ? "unexpected pass" : "unexpected \(outcome.rawValue)"
+                    let message = cell.message.isEmpty ? what : "\(what): \(cell.message)"
+                    add(.init(kind: .unexpected, cellID: cell.id, observed: outcome, allowed: entry.allowed,
+                              note: entry.note, detail: message, repro: cell.repro, isFailure: true))
+                }
+            }
+        }
+
+        let full = isFullRun(results)
+        for id in baseline.cells.keys.sorted() where !seen.contains(id) {
+            let entry = baseline.cells[id]!
+            if full {
+                add(.init(kind: .missing, cellID: id, allowed: entry.allowed, note: entry.note,
+                          detail: "in the baseline but not in this full run; if the matrix dropped it, `update` removes it",
+                          isFailure: true))
+            } else {
+                add(.init(kind: .notSelected, cellID: id, allowed: entry.allowed, note: entry.note,
+                          detail: "outside this run's selection (\(results.selection.joined(separator: " ")))",
+                          isFailure: false))
+            }
+        }
+
+        let findings = GateReport.Finding.Kind.allCases.flatMap { byKind[$0] ?? [] }
+        return GateReport(resultsHostKey: results.host.key, baselineHostKey: baseline.hostKey, options: options,
+                          compared: compared, asExpected: asExpected, findings: findings)
+    }
+
+    /// What ``updateDetailed(baseline:results:)`` changed.
+    public struct BaselineUpdate: Sendable, Hashable {
+        /// The new baseline.
+        public var baseline: Baseline
+        /// Cells that ran and had no entry.
+        public var added: [String]
+        /// Cells whose `allowed` list was replaced by the observed outcome.
+        public var replaced: [String]
+        /// Multi-outcome entries kept because they still include the observed outcome.
+        public var keptMultiOutcome: [String]
+        /// Cells dropped: in the old baseline, absent from a full run.
+        public var dropped: [String]
+    }
+
+    /// The baseline rewritten from a run; see ``updateDetailed(baseline:results:)``.
+    public static func update(baseline: Baseline?, results: ResultsFile) -> Baseline {
+        updateDetailed(baseline: baseline, results: results).baseline
+    }
+
+    /// Rewrites a baseline from a run, like `wpt update-expectations`:
+    /// - a cell that ran with a multi-outcome entry that includes the observed outcome keeps its entry;
+    /// - any other cell that ran gets `allowed = [observed]` (single-outcome entries are replaced,
+    ///   multi-outcome entries that no longer include the observation too), keeping the note;
+    /// - a cell that ran with no entry is added;
+    /// - skipped cells keep their entries untouched (a skip is no observation);
+    /// - a baseline cell absent from the run is dropped only when the run was full (selection
+    ///   `all`, not partial): then the matrix no longer has it and it was not run. After a
+    ///   filtered or interrupted run it is kept.
+    ///
+    /// The host key becomes the run's. Pass `nil` to start a baseline from scratch.
+    public static func updateDetailed(baseline: Baseline?, results: ResultsFile) -> BaselineUpdate {
+        let old = baseline?.cells ?? [:]
+        var cells = old
+        var added: [String] = [], replaced: [String] = [], kept: [String] = [], dropped: [String] = []
+        var present = Set<String>()
+        for cell in results.results {
+            let firstTime = present.insert(cell.id).inserted
+            guard firstTime, cell.status == .ran, let outcome = cell.outcome else { continue }
+            if let entry = old[cell.id] {
+                if entry.allowed.count > 1 && entry.allowed.contains(outcome) {
+                    kept.append(cell.id)
+                } else if entry.allowed != [outcome] {
+                    cells[cell.id] = Baseline.Entry(allowed: [outcome], note: entry.note)
+                    replaced.append(cell.id)
+                }
+            } else {
+                cells[cell.id] = Baseline.Entry(allowed: [outcome])
+                added.append(cell.id)
+            }
+        }
+        if isFullRun(results) && !results.partial {
+            for id in old.keys.sorted() where !present.contains(id) {
+                cells[id] = nil
+                dropped.append(id)
+            }
+        }
+        let updated = Baseline(hostKey: results.host.key, cells: cells).normalized()
+        return BaselineUpdate(baseline: updated, added: added, replaced: replaced, keptMultiOutcome: kept, dropped: dropped)
+    }
+}

@@ -1,0 +1,112 @@
+import OMPPlan
+
+extension Matrix {
+    /// One of the doc's claims outside the applicability table, with how it is tested here.
+    public struct Claim: Sendable, Hashable, Identifiable {
+        public var id: String
+        /// The claim in our words.
+        public var statement: String
+        public var source: DocSource
+        /// How the claim is tested here, or why it cannot be.
+        public var method: String
+        /// Cells of the expansion that are its evidence (a union of selectors).
+        public var evidence: [EvidenceSelector]
+        /// A probe the claim defines for itself; its cells have `row == id`.
+        public var probe: ClaimProbe?
+        /// A static check of published wheels instead of (or besides) probes.
+        public var wheels: WheelCheck?
+        /// Set when nothing here can test the claim.
+        public var untestableReason: String?
+        public var location: SourceLocation
+
+        public init(id: String, statement: String, source: DocSource, method: String, evidence: [EvidenceSelector],
+                    probe: ClaimProbe?, wheels: WheelCheck?, untestableReason: String?, location: SourceLocation) {
+            self.id = id; self.statement = statement; self.source = source; self.method = method
+            self.evidence = evidence; self.probe = probe; self.wheels = wheels
+            self.untestableReason = untestableReason; self.location = location
+        }
+    }
+
+    /// Picks cells: every listed dimension must match (an empty list matches anything).
+    /// Row patterns may use `*` as a wildcard, e.g. `*@linux` for every Linux analogue.
+    public struct EvidenceSelector: Sendable, Hashable {
+        public var rows: [String]
+        public var profiles: [String]
+        public var envModes: [Cell.EnvMode]
+        public var orderings: [Cell.Ordering]
+        public var imports: [Cell.ImportMeaning]
+        public var location: SourceLocation
+
+        public init(rows: [String] = [], profiles: [String] = [], envModes: [Cell.EnvMode] = [],
+                    orderings: [Cell.Ordering] = [], imports: [Cell.ImportMeaning] = [], location: SourceLocation) {
+            self.rows = rows; self.profiles = profiles; self.envModes = envModes
+            self.orderings = orderings; self.imports = imports; self.location = location
+        }
+
+        /// Whether the cell is picked. On a host that is not Linux there are no analogues: a
+        /// pattern `<row>@linux` then picks the macOS cells of `<row>` they would stand in for.
+        public func matches(_ cell: Cell, host: Matrix.Platform = .linux) -> Bool {
+            (rows.isEmpty || rows.contains { Self.row($0, matches: cell, host: host) })
+                && (profiles.isEmpty || profiles.contains(cell.profile))
+                && (envModes.isEmpty || envModes.contains(cell.envMode))
+                && (orderings.isEmpty || orderings.contains(cell.ordering))
+                && (imports.isEmpty || imports.contains(cell.importMeaning))
+        }
+
+        /// Row pattern matching, with analogue patterns falling back to the macOS cells off Linux.
+        static func row(_ pattern: String, matches cell: Cell, host: Matrix.Platform) -> Bool {
+            if Matrix.glob(pattern, matches: cell.row) { return true }
+            guard host != .linux, pattern.hasSuffix("@linux"), cell.platform == .macos else { return false }
+            return Matrix.glob(String(pattern.dropLast("@linux".count)), matches: cell.row)
+        }
+    }
+
+    /// A claim's own probe: a workload with a platform and the fix-needed reading its predictions follow.
+    public struct ClaimProbe: Sendable, Hashable {
+        public var workload: Plan
+        public var platform: Platform
+        public var device: Device
+        public var fixNeeded: FixNeeded
+        public var expansion: Expansion
+        public var tags: [String]
+        public init(workload: Plan, platform: Platform, device: Device, fixNeeded: FixNeeded, expansion: Expansion, tags: [String]) {
+            self.workload = workload; self.platform = platform; self.device = device
+            self.fixNeeded = fixNeeded; self.expansion = expansion; self.tags = tags
+        }
+    }
+
+    /// Which OpenMP runtime family each named package's wheels should bundle, on one platform.
+    public struct WheelCheck: Sendable, Hashable {
+        public var platform: Platform
+        public var expectations: [Expectation]
+        public init(platform: Platform, expectations: [Expectation]) {
+            self.platform = platform; self.expectations = expectations
+        }
+
+        public struct Expectation: Sendable, Hashable {
+            /// Distribution name, normalized (`faiss-cpu`, `torch`).
+            public var package: String
+            public var bundles: WheelScan.Library.Kind
+            /// Why this half cannot be checked even when no wheel is present (e.g. not downloaded).
+            public var note: String?
+            public init(package: String, bundles: WheelScan.Library.Kind, note: String?) {
+                self.package = package; self.bundles = bundles; self.note = note
+            }
+        }
+    }
+
+    /// `*` matches any run of characters; everything else literally.
+    static func glob(_ pattern: String, matches s: String) -> Bool {
+        guard pattern.contains("*") else { return pattern == s }
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        var rest = Substring(s)
+        guard rest.hasPrefix(parts[0]) else { return false }
+        rest = rest.dropFirst(parts[0].count)
+        for (i, p) in parts.enumerated().dropFirst() {
+            if i == parts.count - 1 { return rest.hasSuffix(p) }
+            guard let r = rest.range(of: p) else { return false }
+            rest = rest[r.upperBound...]
+        }
+        return true
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// The doc's applicability table, its other claims and the runtime profiles, expanded into
+/// ``Cell``s: everything the kit will probe, each with the doc's prediction.
+///
+/// ```swift
+/// let matrix = try Matrix.bundled(manifest: runtimesByName)
+/// for cell in try matrix.selectFromEnvironment() {
+///     guard let config = cell.configuration() else { continue }   // untestable here
+///     let result = Verdicts.judge(cell, probe: await Probe.run(config))
+/// }
+/// ```
+///
+/// Data lives in `Matrices/` (see its README): `applicability.yaml`, `claims.yaml`, `profiles.yaml`.
+public struct Matrix: Sendable {
+    /// The applicability table's rows, in file order.
+    public var rows: [Row]
+    /// The doc's other claims, in file order.
+    public var claims: [Claim]
+    public var profiles: [Profile]
+    /// The runtime names profiles may use.
+    public var runtimes: [RuntimeDeclaration]
+    public var predictions: PredictionTable
+    /// Every cell, in a stable order: rows in file order, then claim probes in file order; a macOS
+    /// cell is followed by its Linux analogue.
+    public var cells: [Cell]
+    /// The platform the cells were expanded for.
+    public var host: Platform
+    /// The directory the data came from.
+    public var directory: URL
+
+    /// The three files a matrix directory holds.
+    public static let fileNames = ["applicability.yaml", "claims.yaml", "profiles.yaml"]
+
+    /// Loads and checks a matrix directory and expands it.
+    ///
+    /// - Parameters:
+    ///   - manifest: the runtimes available on this host, by manifest name (a runtime absent from
+    ///     it makes its cells untestable, with the reason).
+    ///   - host: the platform to expand for; macOS-only cells are untestable elsewhere.
+    /// - Throws: ``MatrixError`` at the `file:line:column` of the first problem.
+    public static func load(directory: URL, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
+        let url = { (name: String) in directory.appendingPathComponent(name) }
+        let (decls, profiles) = try MatrixLoader.profiles(MatrixLoader.read(url("profiles.yaml")))
+        let profileIDs = profiles.map(\.id)
+        let (rows, table) = try MatrixLoader.applicability(MatrixLoader.read(url("applicability.yaml")), profileIDs: profileIDs)
+        let (claims, refs) = try MatrixLoader.claims(MatrixLoader.read(url("claims.yaml")), profileIDs: profileIDs)
+
+        let expander = Expander(host: host, manifest: manifest, declared: Dictionary(uniqueKeysWithValues: decls.map { ($0.name, $0) }),
+                                profiles: profiles, table: table, fileExists: { FileManager.default.fileExists(atPath: $0) })
+        var cells: [Cell] = []
+        var origins: [String: SourceLocation] = [:]
+        func add(_ new: [Cell], from loc: SourceLocation) throws(MatrixError) {
+            for c in new {
+                if let first = origins[c.id] {
+                    throw MatrixError(loc, "cell id '\(c.id)' is produced twice (also by the entry at \(first))")
+                }
+                origins[c.id] = loc
+                cells.append(c)
+            }
+        }
+        for r in rows {
+            try add(expander.cells(for: .init(row: r.id, origin: .row, platform: r.platform, device: r.device, fixNeeded: r.fixNeeded,
+                                              workload: r.workload, expansion: r.expansion, tags: r.tags, location: r.location)),
+                    from: r.location)
+        }
+        for c in claims {
+            guard let p = c.probe else { continue }
+            try add(expander.cells(for: .init(row: c.id, origin: .claimProbe, platform: p.platform, device: p.device, fixNeeded: p.fixNeeded,
+                                              workload: p.workload, expansion: p.expansion, tags: p.tags, location: c.location)),
+                    from: c.location)
+        }
+
+        // Evidence: every row a selector names must exist; every selector must pick at least one cell.
+        let rowNames = Set(cells.map(\.row))
+        for ref in refs where !cells.contains(where: { EvidenceSelector.row(ref.pattern, matches: $0, host: host) }) {
+            throw MatrixError(ref.location, "no row, analogue row (<row>@linux) or claim probe matches '\(ref.pattern)' (known: \(rowNames.sorted().joined(separator: ", ")))")
+        }
+        var index: [String: Int] = [:]
+        for (i, c) in cells.enumerated() { index[c.id] = i }
+        for claim in claims {
+            for s in claim.evidence {
+                let picked = cells.filter { s.matches($0, host: host) }
+                if picked.isEmpty { throw MatrixError(s.location, "this evidence selector of claim '\(claim.id)' selects no cell") }
+                for c in picked where !cells[index[c.id]!].claims.contains(claim.id) { cells[index[c.id]!].claims.append(claim.id) }
+            }
+            if claim.probe != nil {
+                for i in cells.indices where cells[i].origin == .claimProbe && cells[i].row == claim.id && !cells[i].claims.contains(claim.id) {
+                    cells[i].claims.append(claim.id)
+                }
+            }
+        }
+        return Matrix(rows: rows, claims: claims, profiles: profiles, runtimes: decls, predictions: table, cells: cells,
+                      host: host, directory: directory)
+    }
+
+    /// Loads `Matrices/` from the package root.
+    ///
+    /// - Parameter root: the package root; nil walks up from this source file to the directory
+    ///   holding `Package.swift` (see ``packageRoot(from:)``).
+    public static func bundled(root: URL? = nil, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
+        guard let root = root ?? packageRoot() else {
+            throw MatrixError(file: #filePath, line: 1, column: 1,
+                              message: "cannot find the package root (a directory with Package.swift) above this file; pass root:")
+        }
+        return try load(directory: root.appendingPathComponent("Matrices"), manifest: manifest, host: host)
+    }
+
+    /// The nearest directory at or above `path` that holds a `Package.swift`.
+    public static func packageRoot(from path: String = #filePath) -> URL? {
+        var dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while true {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return nil }
+            dir = parent
+        }
+    }
+
+    public func cell(id: String) -> Cell? { cells.first { $0.id == id } }
+    public func row(id: String) -> Row? { rows.first { $0.id == id } }
+    public func claim(id: String) -> Claim? { claims.first { $0.id == id } }
+    public func profile(id: String) -> Profile? { profiles.first { $0.id == id } }
+}

@@ -1,0 +1,38 @@
+/// A problem in the matrix data (`Matrices/*.yaml`) or in a selection string, located
+/// at `file:line:column` (both 1-based; column counts Unicode scalars, as YAML does).
+///
+/// Every validation failure of ``Matrix/load(directory:manifest:host:)`` is one of these:
+/// malformed or truncated YAML, a wrong schema (missing, unknown or mistyped keys),
+/// duplicate ids, unknown outcome or runtime names, and workloads that do not validate.
+/// The CLI maps it to exit status 2.
+public struct MatrixError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file the problem is in (as given to the loader), or `OMP_CONFORMANCE_SELECT`.
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(file: String, line: Int, column: Int, message: String) {
+        self.file = file; self.line = line; self.column = column; self.message = message
+    }
+
+    init(_ location: SourceLocation, _ message: String) {
+        self.init(file: location.file, line: location.line, column: location.column, message: message)
+    }
+
+    /// `file:line:column: message`, the form compilers use, so editors can jump to it.
+    public var description: String { "\(file):\(line):\(column): \(message)" }
+}
+
+/// Where something was written in the matrix data.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file; self.line = line; self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// A file the kit meant to write was not written. Any earlier file at ``path`` is left as it was.
+public struct FileWriteError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
+    /// The file that was to be written.
+    public var path: String
+    /// What was being done when it failed, e.g. `create a temporary file in /x`.
+    public var operation: String
+    /// The system's words for the failure (`strerror`), or the encoder's.
+    public var reason: String
+    /// `errno`, when a system call failed.
+    public var errorNumber: Int32?
+
+    public init(path: String, operation: String, reason: String, errorNumber: Int32? = nil) {
+        self.path = path; self.operation = operation; self.reason = reason; self.errorNumber = errorNumber
+    }
+
+    /// `cannot write <path>: could not <operation>: <reason>; any earlier file there is unchanged`.
+    public var description: String {
+        "cannot write \(path): could not \(operation): \(reason); any earlier file there is unchanged"
+    }
+
+    public var errorDescription: String? { description }
+
+    static func system(_ path: String, _ operation: String, _ code: Int32) -> FileWriteError {
+        FileWriteError(path: path, operation: operation, reason: String(cString: strerror(code)), errorNumber: code)
+    }
+}

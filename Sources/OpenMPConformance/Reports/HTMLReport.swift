@@ -1,0 +1,378 @@
+/// The run as one self-contained HTML page: inline CSS, no scripts, no external resources (a
+/// Content-Security-Policy forbids them), so it can be attached to a CI run and opened anywhere.
+///
+/// Layout: host and summary; the claims table; the matrix as a coloured grid whose rows are
+/// scenario (applicability row) × environment mode and whose columns are profile (runtime pair) ×
+/// ordering × import meaning, each cell coloured by outcome and framed by verdict (refuted cells
+/// also carry a ✗); a legend; then one evidence section per cell (outcome, allowed outcomes,
+/// verdict, reason, message, repro, checks, stderr tail), which each grid cell links to.
+///
+/// Every interpolated string is HTML-escaped (`&`, `<`, `>`, `"`, `'`) after terminal escapes
+/// and control characters are removed; anchor ids are derived from cell ids with everything but
+/// `[A-Za-z0-9_-]` replaced and a hash appended, and are unique within the page.
+public enum HTMLReport {
+    /// Renders the page.
+    public static func render(_ results: ResultsFile) -> String {
+        let anchors = Anchors(results.results.map(\.id))
+        let summary = ResultsSummary(results)
+        let h = XMLText.text
+        var out = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>OpenMP conformance: \(h(results.host.key))</title>
+        <style>\(css)</style>
+        </head>
+        <body>
+
+        """
+        let date = ReportText.datePart(results.finishedAt ?? results.startedAt)
+        out += "<h1 id=\"top\">OpenMP conformance: \(h(results.host.key)) <small>\(h(date))</small></h1>\n"
+        if results.partial {
+            out += "<p class=\"warn\"><strong>Partial run:</strong> it stopped before every selected cell ran.</p>\n"
+        }
+        out += hostSection(results)
+        out += summarySection(results, summary)
+        out += claimsSection(results, anchors)
+        out += legend()
+        out += grid(results, anchors)
+        out += evidence(results, anchors)
+        out += "</body>\n</html>\n"
+        return out
+    }
+
+    // MARK: Anchors
+
+    /// Unique, URL-safe fragment ids for cell ids.
+    struct Anchors {
+        private var byID: [String: String] = [:]
+
+        init(_ ids: [String]) {
+            var used = Set<String>()
+            for id in ids where byID[id] == nil {
+                let base = HTMLReport.anchor(for: id)
+                var candidate = base
+                var n = 2
+                while used.contains(candidate) { candidate = "\(base)-\(n)"; n += 1 }
+                used.insert(candidate)
+                byID[id] = candidate
+            }
+        }
+
+        subscript(_ id: String) -> String? { byID[id] }
+    }
+
+    /// `cell-<id with [^A-Za-z0-9_-] replaced by '-', at most 80 characters>-<FNV-1a hash of the id>`.
+    static func anchor(for id: String) -> String {
+        var sanitized = ""
+        var lastDash = false
+        for scalar in id.unicodeScalars {
+            let ok = (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z")
+                || (scalar >= "0" && scalar <= "9") || scalar == "_" || scalar == "-"
+            if ok {
+                sanitized.unicodeScalars.append(scalar); lastDash = scalar == "-"
+            } else if !lastDash {
+                sanitized.append("-"); lastDash = true
+            }
+            if sanitized.unicodeScalars.count >= 80 { break }
+        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash & 0xFFFF_FFFF, radix: 16)
+        return "cell-\(sanitized)-\(String(repeating: "0", count: 8 - hex.count))\(hex)"
+    }
+
+    // MARK: Sections
+
+    static func hostSection(_ r: ResultsFile) -> String {
+        let h = XMLText.text
+        let host = r.host
+        var out = "<section><h2>Host</h2>\n<table class=\"kv\">\n"
+        var pairs: [(String, String)] = [
+            ("Host key", host.key), ("OS", "\(host.os) \(host.osVersion) (\(host.osID))"), ("Arch", host.arch),
+            ("Kernel", host.kernel), ("libc", host.libc), ("CPU", "\(host.cpu), \(host.cores) cores"),
+            ("OpenBLAS kernel", "\(host.blas.corename) (from \(host.blas.source))"),
+            ("Tool", "\(r.tool.name) \(r.tool.version)"), ("Started", r.startedAt),
+            ("Finished", r.finishedAt ?? "(not finished)"), ("Selection", r.selection.joined(separator: ", ")),
+        ]
+        if !r.environment.pinned.isEmpty {
+            pairs.append(("Pinned", r.environment.pinned.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
+        }
+        if !r.environment.scrubbed.isEmpty { pairs.append(("Scrubbed", r.environment.scrubbed.joined(separator: " "))) }
+        if !r.environment.passedThrough.isEmpty { pairs.append(("Passed through", r.environment.passedThrough.joined(separator: " "))) }
+        for (k, v) in pairs { out += "<tr><th>\(h(k))</th><td>\(h(v))</td></tr>\n" }
+        out += "</table>\n"
+        if !host.runtimes.isEmpty {
+            out += "<table class=\"list\"><thead><tr><th>Runtime</th><th>Family</th><th>Version</th><th>Source</th><th>Path</th><th>sha256</th></tr></thead><tbody>\n"
+            for rt in host.runtimes {
+                out += "<tr><td>\(h(rt.name))</td><td>\(h(rt.family))</td><td>\(h(rt.version))</td><td>\(h(rt.source))</td><td><code>\(h(rt.path))</code></td><td><code>\(h(rt.sha256))</code></td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    static func summarySection(_ r: ResultsFile, _ s: ResultsSummary) -> String {
+        let h = XMLText.text
+        var out = "<section><h2>Summary</h2>\n<table class=\"kv\">\n"
+        out += "<tr><th>Cells</th><td>\(s.cells) (ran \(s.ran), skipped \(s.skipped))</td></tr>\n"
+        out += "<tr><th>Verdicts</th><td>\(h(ReportText.verdictCounts(s.verdicts)))</td></tr>\n"
+        out += "<tr><th>Outcomes</th><td>\(h(ReportText.outcomeCounts(s.outcomes)))</td></tr>\n"
+        out += "<tr><th>Claims</th><td>\(r.claims.count): \(h(ReportText.verdictCounts(s.claimVerdicts)))</td></tr>\n"
+        out += "</table>\n"
+        if !s.rows.isEmpty {
+            out += "<table class=\"list\"><thead><tr><th>Row</th><th>Verdict</th><th>Cells</th><th>Refuted</th><th>Outcomes</th></tr></thead><tbody>\n"
+            for row in s.rows {
+                out += "<tr><td>\(h(row.id))</td><td class=\"v-\(row.verdict.rawValue)\">\(row.verdict.rawValue)</td><td>\(row.cells) (ran \(row.ran))</td><td>\(row.verdicts[.refuted, default: 0])</td><td>\(h(ReportText.outcomeCounts(row.outcomes)))</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    static func claimsSection(_ r: ResultsFile, _ anchors: Anchors) -> String {
+        let h = XMLText.text
+        var out = "<section><h2>Claims</h2>\n"
+        if r.claims.isEmpty { return out + "<p>No claims were evaluated.</p></section>\n" }
+        out += "<table class=\"list\"><thead><tr><th>Claim</th><th>Verdict</th><th>Statement</th><th>By profile</th><th>Agree / disagree</th><th>Counterexample</th></tr></thead><tbody>\n"
+        for c in r.claims {
+            let by = c.byProfile.sorted { $0.key < $1.key }
+                .map { "<span class=\"v-\($0.value.rawValue)\">\(h($0.key)): \($0.value.rawValue)</span>" }
+                .joined(separator: "<br>")
+            var cx = ""
+            if let cell = c.counterexample {
+                if let a = anchors[cell] {
+                    cx = "<a href=\"#\(a)\"><code>\(h(cell))</code></a>"
+                } else {
+                    cx = "<code>\(h(cell))</code>"
+                }
+                if let repro = c.counterexampleRepro { cx += "<pre>\(h(repro))</pre>" }
+            }
+            out += "<tr><td><code>\(h(c.id))</code></td><td class=\"v-\(c.verdict.rawValue)\"><strong>\(c.verdict.rawValue)</strong></td><td>\(h(c.statement))<div class=\"muted\">\(h(c.source))</div><div class=\"muted\">Method: \(h(c.method))</div></td><td>\(by)</td><td>\(c.agreeing) / \(c.disagreeing)</td><td>\(cx)</td></tr>\n"
+        }
+        return out + "</tbody></table></section>\n"
+    }
+
+    static func legend() -> String {
+        var out = "<section><h2>Legend</h2>\n<div class=\"legend\">\n"
+        for o in Outcome.allCases {
+            out += "<span class=\"key\"><span class=\"c o-\(o.rawValue) v-confirmed\">\(shortLabel(o))</span> \(o.rawValue): \(XMLText.text(o.meaning))</span>\n"
+        }
+        out += "<span class=\"key\"><span class=\"c o-skipped v-untestable\">–</span> skipped</span>\n"
+        out += "</div>\n<div class=\"legend\">\n"
+        out += "<span class=\"key\"><span class=\"c o-pass v-confirmed\">ok</span> confirmed: thin frame, the outcome is one the prediction allows</span>\n"
+        out += "<span class=\"key\"><span class=\"c o-pass v-refuted\">ok ✗</span> refuted: thick red frame and ✗, the outcome is not allowed</span>\n"
+        out += "<span class=\"key\"><span class=\"c o-skipped v-untestable\">–</span> untestable: dashed frame, this host cannot run the cell</span>\n"
+        out += "</div></section>\n"
+        return out
+    }
+
+    static func shortLabel(_ o: Outcome?) -> String {
+        switch o {
+        case .launchFailed: "LF"
+        case .duplicateRuntimeAbort: "#15"
+        case .hangAtExit: "HX"
+        case .hang: "H"
+        case .runtimeError: "RE"
+        case .wrongResult: "WR"
+        case .crash: "C"
+        case .exitNonzero: "NZ"
+        case .pass: "ok"
+        case nil: "–"
+        }
+    }
+
+    /// Distinct values in first-appearance order.
+    static func ordered<T: Hashable>(_ values: [T]) -> [T] {
+        var seen = Set<T>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    struct RowKey: Hashable { var row: String; var env: String }
+    struct ColumnKey: Hashable { var profile: String; var ordering: String; var meaning: String }
+
+    static func grid(_ r: ResultsFile, _ anchors: Anchors) -> String {
+        let h = XMLText.text
+        let a = { XMLText.attribute($0, limit: 600) }
+        var out = "<section><h2>Matrix</h2>\n"
+        if r.results.isEmpty { return out + "<p>No cells.</p></section>\n" }
+
+        let scenarios = ordered(r.results.map(\.row))
+        let envs = ordered(r.results.map(\.envMode))
+        let profiles = ordered(r.results.map(\.profile))
+        let orderings = ordered(r.results.map(\.ordering))
+        let meanings = ordered(r.results.map(\.importMeaning))
+        var cellsAt: [RowKey: [ColumnKey: [CellResult]]] = [:]
+        for cell in r.results {
+            cellsAt[RowKey(row: cell.row, env: cell.envMode), default: [:]][
+                ColumnKey(profile: cell.profile, ordering: cell.ordering, meaning: cell.importMeaning), default: []].append(cell)
+        }
+        let rowKeys = scenarios.flatMap { s in envs.map { RowKey(row: s, env: $0) } }.filter { cellsAt[$0] != nil }
+        var present = Set<ColumnKey>()
+        for row in cellsAt.values { present.formUnion(row.keys) }
+        let columns = profiles.flatMap { p in orderings.flatMap { o in meanings.map { ColumnKey(profile: p, ordering: o, meaning: $0) } } }
+            .filter { present.contains($0) }
+
+        out += "<div class=\"scroll\"><table class=\"grid\">\n<thead>\n"
+        // Header row 1: profiles; row 2: orderings; row 3: import meanings.
+        out += "<tr><th rowspan=\"3\">Scenario</th><th rowspan=\"3\">Environment</th>"
+        for p in profiles {
+            let span = columns.filter { $0.profile == p }.count
+            if span > 0 { out += "<th colspan=\"\(span)\" class=\"profile\">\(h(p))</th>" }
+        }
+        out += "</tr>\n<tr>"
+        for p in profiles {
+            for o in orderings {
+                let span = columns.filter { $0.profile == p && $0.ordering == o }.count
+                if span > 0 { out += "<th colspan=\"\(span)\">\(h(o))</th>" }
+            }
+        }
+        out += "</tr>\n<tr>"
+        for c in columns { out += "<th class=\"meaning\">\(h(c.meaning))</th>" }
+        out += "</tr>\n</thead>\n<tbody>\n"
+
+        for scenario in scenarios {
+            let group = rowKeys.filter { $0.row == scenario }
+            for (index, key) in group.enumerated() {
+                out += "<tr>"
+                if index == 0 { out += "<th rowspan=\"\(group.count)\" class=\"scenario\">\(h(scenario))</th>" }
+                out += "<th class=\"env\">\(h(key.env))</th>"
+                for column in columns {
+                    guard let cells = cellsAt[key]?[column], !cells.isEmpty else {
+                        out += "<td class=\"none\"></td>"
+                        continue
+                    }
+                    out += "<td>"
+                    for cell in cells {
+                        let outcomeClass = cell.status == .skipped ? "skipped" : (cell.outcome?.rawValue ?? "skipped")
+                        let mark = cell.verdict == .refuted ? " ✗" : ""
+                        let title = "\(cell.id): \(cell.outcome?.rawValue ?? cell.status.rawValue), \(cell.verdict.rawValue)"
+                            + (cell.message.isEmpty ? "" : "; \(ReportText.oneLine(cell.message))")
+                        out += "<a class=\"c o-\(outcomeClass) v-\(cell.verdict.rawValue)\" href=\"#\(anchors[cell.id] ?? "")\" title=\"\(a(title))\">\(shortLabel(cell.status == .skipped ? nil : cell.outcome))\(mark)</a>"
+                    }
+                    out += "</td>"
+                }
+                out += "</tr>\n"
+            }
+        }
+        out += "</tbody></table></div></section>\n"
+        return out
+    }
+
+    static func evidence(_ r: ResultsFile, _ anchors: Anchors) -> String {
+        let h = XMLText.text
+        var out = "<section><h2>Evidence</h2>\n"
+        var emitted = Set<String>()
+        for cell in r.results {
+            // Duplicate ids share one anchor; the first cell with the id owns the section.
+            let anchor = anchors[cell.id] ?? ""
+            let idAttribute = emitted.insert(anchor).inserted ? " id=\"\(anchor)\"" : ""
+            out += "<section class=\"evidence v-\(cell.verdict.rawValue)\"\(idAttribute)>\n"
+            out += "<h3><code>\(h(cell.id))</code> <span class=\"c o-\(cell.status == .skipped ? "skipped" : (cell.outcome?.rawValue ?? "skipped")) v-\(cell.verdict.rawValue)\">\(cell.verdict.rawValue)</span></h3>\n"
+            out += "<table class=\"kv\">\n"
+            var pairs: [(String, String)] = [
+                ("Row", cell.row), ("Profile", cell.profile), ("Environment", cell.envMode),
+                ("Ordering", cell.ordering), ("Import means", cell.importMeaning), ("Status", cell.status.rawValue),
+                ("Outcome", cell.outcome?.rawValue ?? "(none)"),
+                ("Allowed", cell.allowed.map(\.rawValue).joined(separator: ", ")),
+                ("Verdict", cell.verdict.rawValue),
+            ]
+            if let reason = cell.reason { pairs.append(("Reason", reason)) }
+            if let analogue = cell.analogueOf { pairs.append(("Analogue of", analogue)) }
+            if !cell.claims.isEmpty { pairs.append(("Claims", cell.claims.joined(separator: ", "))) }
+            if !cell.tags.isEmpty { pairs.append(("Tags", cell.tags.joined(separator: ", "))) }
+            pairs.append(("Message", cell.message))
+            pairs.append(("Duration", ReportText.seconds(cell.durationSeconds) + " s"))
+            for (k, v) in pairs { out += "<tr><th>\(h(k))</th><td>\(h(v))</td></tr>\n" }
+            out += "<tr><th>Repro</th><td><pre>\(h(cell.repro))</pre></td></tr>\n"
+            if let p = cell.probe {
+                out += "<tr><th>Steps</th><td>\(p.stepsCompleted) of \(p.stepsTotal)</td></tr>\n"
+                var ending = p.ending.kind.rawValue
+                if let code = p.ending.code { ending += ", code \(code)" }
+                if let signal = p.ending.signal { ending += ", signal \(signal)" }
+                ending += ", after step \(p.ending.afterStep)"
+                if let by = p.ending.killedBy { ending += ", killed by \(by)" }
+                if let wait = p.exitWaitMilliseconds { ending += ", waited \(Int(wait.isFinite ? wait : 0)) ms for exit" }
+                out += "<tr><th>Ending</th><td>\(h(ending))</td></tr>\n"
+                if !p.ompErrors.isEmpty {
+                    out += "<tr><th>OMP errors</th><td>\(p.ompErrors.map { "#\($0)" }.joined(separator: ", "))</td></tr>\n"
+                }
+                if p.message.text != cell.message || p.message.initializing != nil {
+                    var m = p.message.text
+                    if let i = p.message.initializing, let f = p.message.found { m += " (initializing \(i), found \(f))" }
+                    out += "<tr><th>Probe message</th><td>\(h(m))</td></tr>\n"
+                }
+                if !p.runtimesMapped.isEmpty {
+                    let mapped = p.runtimesMapped.map { "<code>\(h($0.path))</code> (\(h($0.family)), after step \($0.afterStep))" }
+                    out += "<tr><th>Runtimes mapped</th><td>\(mapped.joined(separator: "<br>"))</td></tr>\n"
+                }
+                if let core = p.blasCore { out += "<tr><th>OpenBLAS kernel</th><td>\(h(core))</td></tr>\n" }
+            }
+            out += "</table>\n"
+            if let p = cell.probe {
+                if !p.checks.isEmpty {
+                    out += "<table class=\"list\"><thead><tr><th>Step</th><th>Check</th><th>Passed</th><th>Detail</th></tr></thead><tbody>\n"
+                    for c in p.checks {
+                        out += "<tr class=\"\(c.passed ? "ok" : "bad")\"><td>\(c.step)</td><td>\(h(c.name))</td><td>\(c.passed ? "yes" : "no")</td><td>\(h(c.detail))</td></tr>\n"
+                    }
+                    out += "</tbody></table>\n"
+                }
+                let stderr = p.stderr.tail.isEmpty ? p.stderr.head : p.stderr.tail
+                if !stderr.isEmpty {
+                    let note = p.stderr.omittedBytes > 0 ? " (\(p.stderr.omittedBytes) of \(p.stderr.totalBytes) bytes omitted)" : ""
+                    out += "<div class=\"muted\">stderr, last lines\(note)</div><pre>\(h(ReportText.tail(stderr, maxLines: 40, maxCharacters: 8000)))</pre>\n"
+                }
+                let stdout = p.stdout.tail.isEmpty ? p.stdout.head : p.stdout.tail
+                if !stdout.isEmpty {
+                    out += "<details><summary>stdout, last lines</summary><pre>\(h(ReportText.tail(stdout, maxLines: 40, maxCharacters: 8000)))</pre></details>\n"
+                }
+            }
+            if !cell.plan.isEmpty {
+                out += "<details><summary>Plan</summary><pre>\(h(cell.plan))</pre></details>\n"
+            }
+            out += "<p><a href=\"#top\">back to top</a></p>\n</section>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    static let css = """
+    body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:1.5em;color:#1b1b1b;background:#fff}
+    h1 small{font-weight:normal;color:#666;font-size:60%}
+    table{border-collapse:collapse;margin:.5em 0}
+    th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+    table.kv th{background:#f4f4f4;white-space:nowrap}
+    table.list thead th{background:#f4f4f4}
+    pre{margin:0;white-space:pre-wrap;word-break:break-all;font-size:12px;background:#f7f7f7;padding:4px}
+    code{font-size:12px}
+    .muted{color:#666;font-size:12px}
+    .warn{background:#fff3cd;padding:6px;border:1px solid #e0c060}
+    .scroll{overflow:auto;max-width:100%}
+    table.grid th{font-size:12px;white-space:nowrap;background:#f4f4f4}
+    table.grid td{padding:2px;text-align:center;white-space:nowrap}
+    table.grid td.none{background:#fafafa}
+    .c{display:inline-block;min-width:2.2em;margin:1px;padding:1px 3px;border:1px solid #555;border-radius:3px;color:#111;text-decoration:none;font-size:12px;text-align:center}
+    .c.v-confirmed{border:1px solid #555}
+    .c.v-refuted{border:3px solid #c00;font-weight:bold}
+    .c.v-untestable{border:1px dashed #999;color:#666}
+    .o-pass{background:#c8e6c9}
+    .o-duplicate-runtime-abort{background:#ef9a9a}
+    .o-hang-at-exit{background:#ffcc80}
+    .o-hang{background:#ffab91}
+    .o-runtime-error{background:#f48fb1}
+    .o-wrong-result{background:#b39ddb}
+    .o-crash{background:#90a4ae}
+    .o-exit-nonzero{background:#fff59d}
+    .o-launch-failed{background:#b0bec5}
+    .o-skipped{background:#eeeeee}
+    td.v-refuted,span.v-refuted{color:#b00}
+    td.v-confirmed,span.v-confirmed{color:#1b5e20}
+    td.v-untestable,span.v-untestable{color:#666}
+    .legend{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin:.4em 0}
+    section.evidence{border-top:1px solid #ddd;margin-top:1em;padding-top:.3em}
+    section.evidence:target{background:#fffbe6;outline:2px solid #e0a800}
+    tr.bad td{background:#fdecea}
+    """
+}

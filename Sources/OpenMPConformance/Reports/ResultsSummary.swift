@@ -1,0 +1,60 @@
+/// Counts over one results file, shared by the reports: cells by status, verdict and outcome;
+/// claims by verdict; and one line per applicability row.
+public struct ResultsSummary: Sendable, Hashable {
+    public var cells: Int
+    public var ran: Int
+    public var skipped: Int
+    public var verdicts: [Verdict: Int]
+    /// Outcomes of cells that ran.
+    public var outcomes: [Outcome: Int]
+    public var claimVerdicts: [Verdict: Int]
+    /// One entry per distinct `row`, in the order rows first appear in the results.
+    public var rows: [Row]
+
+    /// An applicability row: how its cells fared.
+    public struct Row: Sendable, Hashable {
+        public var id: String
+        public var cells: Int
+        public var ran: Int
+        public var skipped: Int
+        public var verdicts: [Verdict: Int]
+        public var outcomes: [Outcome: Int]
+        /// `refuted` if any cell is refuted, else `confirmed` if any is confirmed, else `untestable`.
+        public var verdict: Verdict
+    }
+
+    public init(_ results: ResultsFile) {
+        var verdicts: [Verdict: Int] = [:]
+        var outcomes: [Outcome: Int] = [:]
+        var ran = 0
+        var rowOrder: [String] = []
+        var rows: [String: Row] = [:]
+        for cell in results.results {
+            verdicts[cell.verdict, default: 0] += 1
+            if cell.status == .ran { ran += 1 }
+            if cell.status == .ran, let o = cell.outcome { outcomes[o, default: 0] += 1 }
+            if rows[cell.row] == nil {
+                rowOrder.append(cell.row)
+                rows[cell.row] = Row(id: cell.row, cells: 0, ran: 0, skipped: 0, verdicts: [:], outcomes: [:], verdict: .untestable)
+            }
+            rows[cell.row]!.cells += 1
+            if cell.status == .ran { rows[cell.row]!.ran += 1 } else { rows[cell.row]!.skipped += 1 }
+            rows[cell.row]!.verdicts[cell.verdict, default: 0] += 1
+            if cell.status == .ran, let o = cell.outcome { rows[cell.row]!.outcomes[o, default: 0] += 1 }
+        }
+        self.rows = rowOrder.map { id in
+            var row = rows[id]!
+            row.verdict = row.verdicts[.refuted, default: 0] > 0 ? .refuted
+                : row.verdicts[.confirmed, default: 0] > 0 ? .confirmed : .untestable
+            return row
+        }
+        var claimVerdicts: [Verdict: Int] = [:]
+        for claim in results.claims { claimVerdicts[claim.verdict, default: 0] += 1 }
+        self.cells = results.results.count
+        self.ran = ran
+        self.skipped = results.results.count - ran
+        self.verdicts = verdicts
+        self.outcomes = outcomes
+        self.claimVerdicts = claimVerdicts
+    }
+}
