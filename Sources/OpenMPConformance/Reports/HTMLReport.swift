@@ -195,7 +195,7 @@ public enum HTMLReport {
     struct ColumnKey: Hashable { var profile: String; var ordering: String; var meaning: String }
 
     static func grid(_ r: ResultsFile, _ anchors: Anchors) -> String {
-        let h = XMLText.text
+        let h = { XMLText.text(ReportText.oneLine($0)) }  // labels: one line each
         let a = { XMLText.attribute($0, limit: 600) }
         var out = "<section><h2>Matrix</h2>\n"
         if r.results.isEmpty { return out + "<p>No cells.</p></section>\n" }
@@ -295,7 +295,7 @@ public enum HTMLReport {
                 if let signal = p.ending.signal { ending += ", signal \(signal)" }
                 ending += ", after step \(p.ending.afterStep)"
                 if let by = p.ending.killedBy { ending += ", killed by \(by)" }
-                if let wait = p.exitWaitMilliseconds { ending += ", waited \(Int(wait.isFinite ? wait : 0)) ms for exit" }
+                if let wait = p.exitWaitMilliseconds { ending += ", waited \(ReportText.seconds(wait / 1000)) s for exit" }
                 out += "<tr><th>Ending</th><td>\(h(ending))</td></tr>\n"
                 if !p.ompErrors.isEmpty {
                     out += "<tr><th>OMP errors</th><td>\(p.ompErrors.map { "#\($0)" }.joined(separator: ", "))</td></tr>\n"

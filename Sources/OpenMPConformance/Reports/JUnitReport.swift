@@ -60,7 +60,8 @@ public enum JUnitReport {
     }
 
     private static func seconds(_ d: Double) -> String {
-        guard d.isFinite else { return "0" }
+        guard d.isFinite, d >= 0 else { return "0" }
+        guard d < 1e12 else { return String(d) }
         let ms = Int((d * 1000).rounded())
         let frac = ms % 1000
         return "\(ms / 1000)." + String(repeating: "0", count: frac < 10 ? 2 : frac < 100 ? 1 : 0) + "\(frac)"

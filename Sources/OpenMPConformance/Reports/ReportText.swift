@@ -121,7 +121,8 @@ enum ReportText {
 
     /// Seconds with at most two decimals.
     static func seconds(_ d: Double) -> String {
-        guard d.isFinite else { return "?" }
+        guard d.isFinite, abs(d) < 1e12 else { return d.isFinite ? String(d) : "?" }
+        if d < 0 { return "-" + seconds(-d) }
         let centis = Int((d * 100).rounded())
         let frac = centis % 100
         return "\(centis / 100).\(frac < 10 ? "0" : "")\(frac)"

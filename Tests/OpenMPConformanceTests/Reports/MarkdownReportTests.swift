@@ -72,3 +72,42 @@ struct MarkdownReportTests {
         #expect(listed == 200)
     }
 }
+
+@Suite("Report text helpers")
+struct ReportTextTests {
+    @Test func stripsTerminalSequencesAndControls() {
+        #expect(ReportText.stripControls("a\u{1B}[1;31mb\u{1B}[0mc") == "abc")
+        #expect(ReportText.stripControls("t\u{1B}]0;title\u{7}x") == "tx")
+        #expect(ReportText.stripControls("t\u{1B}]8;;http://x\u{1B}\\link\u{1B}]8;;\u{1B}\\") == "tlink")
+        #expect(ReportText.stripControls("n\u{0}u\u{8}l\u{7F}l\u{9B}2Jx") == "nullx")
+        #expect(ReportText.stripControls("a\r\nb\rc\td") == "a\nb\nc\td")
+        #expect(ReportText.stripControls("rtl\u{202E}gnp.exe") == "rtlgnp.exe")
+        #expect(ReportText.oneLine("  a \n\n b\t c  ") == "a b c")
+    }
+
+    @Test func numbersNeverTrap() {
+        #expect(ReportText.seconds(1.005) == "1.00" || ReportText.seconds(1.005) == "1.01")
+        #expect(ReportText.seconds(12.5) == "12.50")
+        #expect(ReportText.seconds(-0.25) == "-0.25")
+        #expect(ReportText.seconds(.infinity) == "?")
+        #expect(ReportText.seconds(1e300) == "1e+300")
+        var r = ReportFixtures.results()
+        r.results[0].durationSeconds = 1e300
+        r.results[1].durationSeconds = .nan
+        #expect(JUnitReport.render(r).contains("time=\"1e+300\""))
+        #expect(MarkdownReport.render(r).contains("| 1e+300 |"))
+        #expect(!HTMLReport.render(r).isEmpty)
+    }
+
+    @Test func markdownEscapes() {
+        #expect(MarkdownText.text("1. not a list") == "1\\. not a list")
+        #expect(MarkdownText.text("v1.2.3") == "v1.2.3")
+        #expect(MarkdownText.text("- dash") == "\\- dash")
+        #expect(MarkdownText.text("a|b") == "a\\|b")
+        #expect(MarkdownText.code("a`b") == "``a`b``")
+        #expect(MarkdownText.code("`x`") == "`` `x` ``")
+        #expect(MarkdownText.code("a|b", inTable: true) == "`a\\|b`")
+        #expect(MarkdownText.code("") == "\\(empty\\)")
+        #expect(MarkdownText.text(String(repeating: "x", count: 500), limit: 10) == "xxxxxxxxx…")
+    }
+}
