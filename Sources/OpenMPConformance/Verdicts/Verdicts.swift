@@ -105,7 +105,7 @@ public enum Verdicts {
             v.disagreeing += w.byPart.values.filter { $0 == .refuted }.count
             if v.counterexample == nil, let c = w.counterexample {
                 v.counterexample = c
-                v.counterexampleRepro = "unzip -l \(c) | grep -i omp"
+                v.counterexampleRepro = "omp-matrix scan runtimes/wheels/\(c)"
             }
             v.verdict = combine(mine.isEmpty ? nil : agg.verdict, w.verdict)
         }
@@ -129,7 +129,7 @@ public enum Verdicts {
     }
 
     /// Each expected package's wheels on the claim's platform must bundle the expected runtime
-    /// and no other. The claim names both packages at once, so one unchecked half leaves the
+    /// and no other (another vendor's runtime refutes; none, or one of unknown vendor, leaves it open). The claim names both packages at once, so one unchecked half leaves the
     /// whole untestable unless the other half refutes it.
     static func wheelVerdict(_ check: Matrix.WheelCheck, wheels: [WheelScan.Wheel]) -> WheelVerdict {
         var out = WheelVerdict(verdict: .confirmed, byPart: [:], findings: [], evidence: [], counterexample: nil)
@@ -149,10 +149,15 @@ public enum Verdicts {
                 for w in onPlatform {
                     out.findings.append(w.summary)
                     let kinds = Set(w.libraries.map(\.kind))
-                    if w.error != nil || kinds.isEmpty { verdicts.append(.untestable); continue }
-                    let ok = kinds == [e.bundles]
-                    verdicts.append(ok ? .confirmed : .refuted)
-                    if !ok, out.counterexample == nil { out.counterexample = w.file }
+                    let known = kinds.subtracting([.unknown])
+                    if !known.subtracting([e.bundles]).isEmpty {
+                        verdicts.append(.refuted)   // another vendor's runtime is in it
+                        if out.counterexample == nil { out.counterexample = w.file }
+                    } else if w.error != nil || kinds != [e.bundles] {
+                        verdicts.append(.untestable)   // unreadable, none bundled, or a runtime of unknown vendor
+                    } else {
+                        verdicts.append(.confirmed)
+                    }
                 }
                 part = verdicts.contains(.refuted) ? .refuted : verdicts.contains(.untestable) ? .untestable : .confirmed
             }

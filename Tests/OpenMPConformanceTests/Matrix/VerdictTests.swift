@@ -121,16 +121,16 @@ struct VerdictTests {
 
     // MARK: wheels
 
-    static func wheel(_ file: String, _ libs: [String]) -> WheelScan.Wheel {
+    static func wheel(_ file: String, _ libs: [(String, WheelScan.Library.Kind)]) -> WheelScan.Wheel {
         let (p, v, t) = WheelScan.parseFileName(file)
-        return .init(file: file, package: p, version: v, platformTag: t,
-                     libraries: libs.map { .init(path: $0, kind: WheelScan.Library.kind(ofFile: $0)!) }, error: nil)
+        return .init(file: file, package: p, version: v, platformTag: t, libraries: libs.map { .init(path: $0.0, kind: $0.1) }, error: nil)
     }
 
     @Test func wheelClaimNeedsBothHalves() throws {
         let claim = try #require(m.claim(id: "pytorch-intel-faiss-llvm"))
-        let macFaiss = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl", ["faiss/.dylibs/libomp.dylib"])
-        let linuxFaiss = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", ["faiss_cpu.libs/libgomp-a34b3233.so.1.0.0"])
+        let macFaiss = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl", [("faiss/.dylibs/libomp.dylib", .llvm)])
+        let linuxFaiss = Self.wheel("faiss_cpu-1.15.1-cp310-abi3-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+                                    [("faiss_cpu.libs/libgomp-e985bcbb.so.1.0.0", .gnu)])
 
         // FAISS half confirmed, torch half absent: the claim as a whole is untestable.
         let a = Verdicts.claim(claim, results: [], wheels: [macFaiss])
@@ -141,74 +141,57 @@ struct VerdictTests {
         // Only a Linux wheel: not evidence about macOS, but reported.
         let b = Verdicts.claim(claim, results: [], wheels: [linuxFaiss])
         #expect(b.byProfile["wheel:faiss-cpu"] == .untestable && b.verdict == .untestable)
-        #expect(b.method.contains("other platforms, not evidence") && b.method.contains("libgomp"))
+        #expect(b.method.contains("other platforms, not evidence") && b.method.contains("libgomp-e985bcbb.so.1.0.0 (gnu)"))
+        #expect(b.evidence == [linuxFaiss.file])
 
-        // A macOS FAISS wheel with another runtime refutes the claim whatever torch does.
-        let wrong = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl", ["faiss/.dylibs/libgomp.1.dylib"])
+        // A macOS FAISS wheel with another vendor's runtime refutes the claim whatever torch does.
+        let wrong = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl", [("faiss/.dylibs/libomp.dylib", .gnu)])
         let c = Verdicts.claim(claim, results: [], wheels: [wrong])
         #expect(c.verdict == .refuted && c.counterexample == wrong.file && c.disagreeing == 1)
+        #expect(c.counterexampleRepro == "omp-matrix scan runtimes/wheels/\(wrong.file)")
+
+        // A runtime of unknown vendor, or none at all, leaves the half open.
+        let vague = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl", [("faiss/.dylibs/libomp.dylib", .unknown)])
+        #expect(Verdicts.claim(claim, results: [], wheels: [vague]).byProfile["wheel:faiss-cpu"] == .untestable)
+        let none = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl", [])
+        #expect(Verdicts.claim(claim, results: [], wheels: [none]).byProfile["wheel:faiss-cpu"] == .untestable)
 
         // Both halves as claimed.
-        let torch = Self.wheel("torch-2.2.0-cp311-none-macosx_10_9_x86_64.whl", ["torch/lib/libiomp5.dylib"])
+        let torch = Self.wheel("torch-2.2.0-cp311-none-macosx_10_9_x86_64.whl", [("torch/lib/libiomp5.dylib", .intel)])
         #expect(Verdicts.claim(claim, results: [], wheels: [macFaiss, torch]).verdict == .confirmed)
     }
 
-    @Test func libraryNamesAndWheelFileNames() {
-        #expect(WheelScan.Library.kind(ofFile: "torch/lib/libiomp5.dylib") == .intel)
-        #expect(WheelScan.Library.kind(ofFile: "faiss/.dylibs/libomp.dylib") == .llvm)
-        #expect(WheelScan.Library.kind(ofFile: "x.libs/libomp-9a1b2c.so.5") == .llvm)
-        #expect(WheelScan.Library.kind(ofFile: "faiss_cpu.libs/libgomp-a34b3233.so.1.0.0") == .gnu)
-        #expect(WheelScan.Library.kind(ofFile: "faiss/omp_helpers.py") == nil)
-        #expect(WheelScan.Library.kind(ofFile: "libompx.txt") == nil)
-        // Companions of the runtimes are not runtimes (as found in the intel-openmp wheel).
-        #expect(WheelScan.Library.kind(ofFile: "lib/libomptarget.rtl.x86_64.so") == nil)
-        #expect(WheelScan.Library.kind(ofFile: "lib/libiomp5_db.so") == nil)
-        #expect(WheelScan.Library.kind(ofFile: "lib/libiompstubs5.a") == nil)
-        #expect(WheelScan.Library.kind(ofFile: "lib/libiomp5.so") == .intel)
-        #expect(WheelScan.Library.kind(ofFile: "Library/bin/libiomp5md.dll") == .intel)
+    @Test func wheelFileNames() {
         let (p, v, t) = WheelScan.parseFileName("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl")
         #expect(p == "faiss-cpu" && v == "1.12.0" && t == "macosx_14_0_arm64")
+        #expect(WheelScan.parseFileName("torch-2.2.0-1-cp311-none-linux_x86_64.whl").platformTag == "linux_x86_64")
     }
 
-    /// A stored (uncompressed) zip, as small as the format allows.
-    static func zip(_ files: [(String, String)]) -> Data {
-        var out = Data(), central = Data()
-        func put(_ d: inout Data, _ fields: [(Int, Int)]) {
-            for (v, n) in fields { d.append(contentsOf: (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) }) }
-        }
-        for (name, body) in files {
-            let offset = out.count
-            let n = Data(name.utf8), b = Data(body.utf8)
-            // local header: signature, version, flags, method, time, date, crc, sizes, name and extra lengths
-            put(&out, [(0x0403_4b50, 4), (20, 2), (0, 2), (0, 2), (0, 2), (0, 2), (0, 4), (b.count, 4), (b.count, 4), (n.count, 2), (0, 2)])
-            out += n
-            out += b
-            // central entry: as above plus comment length, disk, attributes, local header offset
-            put(&central, [(0x0201_4b50, 4), (20, 2), (20, 2), (0, 2), (0, 2), (0, 2), (0, 2), (0, 4), (b.count, 4), (b.count, 4),
-                           (n.count, 2), (0, 2), (0, 2), (0, 2), (0, 2), (0, 4), (offset, 4)])
-            central += n
-        }
-        let cdOffset = out.count
-        out += central
-        put(&out, [(0x0605_4b50, 4), (0, 2), (0, 2), (files.count, 2), (files.count, 2), (central.count, 4), (cdOffset, 4), (0, 2)])
-        return out
-    }
-
-    @Test func zipCentralDirectoryIsRead() throws {
-        let data = Self.zip([("faiss/__init__.py", "x"), ("faiss/.dylibs/libomp.dylib", "ELF?"), ("faiss-1.0.dist-info/RECORD", "")])
-        #expect(try WheelScan.entryNames(ofZip: data) == ["faiss/__init__.py", "faiss/.dylibs/libomp.dylib", "faiss-1.0.dist-info/RECORD"])
-        #expect(throws: WheelScan.ZipError.self) { try WheelScan.entryNames(ofZip: Data("not a zip at all, just text....".utf8)) }
-        #expect(throws: WheelScan.ZipError.self) { try WheelScan.entryNames(ofZip: data.prefix(data.count - 30) + data.suffix(22)) }
-
-        let dir = try MatrixFixtures.directory([:])
+    /// Real bytes in real zips: a runtime is recognised by its content, whatever it is called.
+    @Test func wheelsAreScannedByContent() throws {
+        guard let gnu = RuntimeFixtures.systemFile(RuntimeFixtures.gnuSystem),
+              let libm = RuntimeFixtures.systemFile(RuntimeFixtures.libm) else { return }
+        let dir = try RuntimeFixtures.temporaryDirectory("wheelscan")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try data.write(to: dir.appendingPathComponent("faiss_cpu-1.0-cp312-cp312-macosx_14_0_arm64.whl"))
-        try Data("junk".utf8).write(to: dir.appendingPathComponent("torch-2.0-cp312-none-macosx_11_0_arm64.whl"))
-        try Data().write(to: dir.appendingPathComponent("README.txt"))
+        let disguised = dir.appendingPathComponent("faiss_cpu-1.0-cp312-cp312-macosx_14_0_arm64.whl").path
+        let script = """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1], "w") as z:
+                z.write(sys.argv[2], "faiss/.dylibs/libomp.dylib", compress_type=zipfile.ZIP_DEFLATED)
+                z.write(sys.argv[3], "faiss/libomp.so", compress_type=zipfile.ZIP_STORED)
+                z.writestr("faiss/__init__.py", "")
+            """
+        let made = try RuntimeFixtures.run(["/usr/bin/env", "python3", "-c", script, disguised, gnu, libm])
+        try #require(made.status == 0, "python3 could not build the test wheel: \(made.output)")
+        try "not a zip".write(to: dir.appendingPathComponent("torch-2.0-cp312-none-macosx_11_0_arm64.whl"), atomically: true, encoding: .utf8)
+        try "".write(to: dir.appendingPathComponent("README.txt"), atomically: true, encoding: .utf8)
+
         let wheels = WheelScan.scan(directory: dir)
         #expect(wheels.map(\.package) == ["faiss-cpu", "torch"])
-        #expect(wheels[0].libraries == [.init(path: "faiss/.dylibs/libomp.dylib", kind: .llvm)] && wheels[0].platform == .macos)
-        #expect(wheels[1].error != nil && wheels[1].summary.contains("unreadable"))
+        // libgomp named libomp.dylib is GNU; libm named libomp.so is no runtime at all.
+        #expect(wheels[0].libraries == [.init(path: "faiss/.dylibs/libomp.dylib", kind: .gnu)])
+        #expect(wheels[0].error == nil && wheels[0].platform == .macos)
+        #expect(wheels[1].libraries.isEmpty && wheels[1].error != nil && wheels[1].summary.contains("unreadable"))
         #expect(WheelScan.scan(directory: dir.appendingPathComponent("absent")).isEmpty)
     }
 }
