@@ -90,8 +90,10 @@ public enum Gate {
         for id in baseline.cells.keys.sorted() where !seen.contains(id) {
             let entry = baseline.cells[id]!
             if full {
-                add(.init(kind: .missing, cellID: id, allowed: entry.allowed, note: entry.note,
-                          detail: "in the baseline but not in this full run; if the matrix dropped it, `update` removes it",
+                let detail = results.partial
+                    ? "in the baseline, not reached before the run was interrupted"
+                    : "in the baseline but not in this full run; if the matrix dropped it, `update` removes it"
+                add(.init(kind: .missing, cellID: id, allowed: entry.allowed, note: entry.note, detail: detail,
                           isFailure: true))
             } else {
                 add(.init(kind: .notSelected, cellID: id, allowed: entry.allowed, note: entry.note,

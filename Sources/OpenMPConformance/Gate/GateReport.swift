@@ -73,9 +73,10 @@ public struct GateReport: Sendable, Hashable, Codable {
     /// The findings of one kind.
     public func findings(_ kind: Finding.Kind) -> [Finding] { findings.filter { $0.kind == kind } }
 
-    /// A plain-text report for a terminal: verdict line, counts, then each group of findings
-    /// with its cells, observed/allowed outcomes, notes and repro lines. Strings from the files
-    /// are stripped of terminal escapes and control characters.
+    /// A plain-text report for a terminal: verdict line, counts, then each group of findings.
+    /// Unexpected outcomes are listed in full (observed and allowed outcomes, message, note, repro
+    /// line); the other groups one line per cell, at most ``textListLimit`` cells each. Strings
+    /// from the files are stripped of terminal escapes and control characters.
     public var text: String {
         let clean = { (s: String) in ReportText.oneLine(s) }
         var out = ""
@@ -94,39 +95,56 @@ public struct GateReport: Sendable, Hashable, Codable {
         if options.strict { out += "; strict: new cells fail" }
         out += "\n"
 
+        let interrupted = findings.contains { $0.kind == .partialRun }
         let titles: [Finding.Kind: String] = [
             .hostMismatch: "HOST MISMATCH",
             .partialRun: "PARTIAL RUN",
             .duplicateCell: "DUPLICATE CELLS IN RESULTS",
             .unexpected: "UNEXPECTED (outcome not allowed by the baseline)",
-            .missing: "MISSING (in the baseline, not in this full run)",
+            .missing: interrupted
+                ? "MISSING (in the baseline, not reached before the run was interrupted)"
+                : "MISSING (in the baseline, not in this full run; `gate --update` drops cells the matrix no longer has)",
             .notSelected: "NOT SELECTED (in the baseline, outside this run's selection; not a failure)",
             .skipped: "SKIPPED (in the baseline, skipped on this run; not a failure)",
             .new: options.strict ? "NEW (ran, not in the baseline; fails because of --strict)"
                 : "NEW (ran, not in the baseline; not a failure without --strict)",
         ]
+        let allowedList = { (f: Finding) in f.allowed.map(\.rawValue).joined(separator: ", ") }
         for kind in Finding.Kind.allCases {
             let group = findings(kind)
             if group.isEmpty { continue }
             let mark = group.contains { $0.isFailure } ? "✗" : "·"
             out += "\n\(mark) \(titles[kind]!): \(group.count)\n"
-            for f in group {
-                if let id = f.cellID {
-                    out += "  \(clean(id))\n"
-                    var line = "    "
-                    if let o = f.observed { line += "observed \(o.rawValue)" }
-                    if !f.allowed.isEmpty {
-                        line += (f.observed == nil ? "" : "; ") + "allowed \(f.allowed.map(\.rawValue).joined(separator: ", "))"
-                    }
-                    if line.count > 4 { out += line + "\n" }
+            let shown = kind == .unexpected ? group : Array(group.prefix(GateReport.textListLimit))
+            for f in shown {
+                switch kind {
+                case .unexpected:
+                    out += "  \(clean(f.cellID ?? "?"))\n"
+                    out += "    observed \(f.observed?.rawValue ?? "nothing"); allowed \(allowedList(f))\n"
                     if !f.detail.isEmpty { out += "    \(clean(f.detail))\n" }
-                } else {
+                    if let note = f.note { out += "    note: \(clean(note))\n" }
+                    if let repro = f.repro, !repro.isEmpty { out += "    repro: \(clean(repro))\n" }
+                case .new:
+                    out += "  \(clean(f.cellID ?? "?")): \(f.observed?.rawValue ?? "no outcome")\n"
+                    if let repro = f.repro, !repro.isEmpty { out += "    repro: \(clean(repro))\n" }
+                case .missing, .notSelected:
+                    out += "  \(clean(f.cellID ?? "?")) (allowed \(allowedList(f)))\n"
+                    if let note = f.note { out += "    note: \(clean(note))\n" }
+                case .skipped:
+                    out += "  \(clean(f.cellID ?? "?")): \(clean(f.detail))\n"
+                case .duplicateCell:
+                    out += "  \(clean(f.cellID ?? "?"))\n"
+                case .hostMismatch, .partialRun:
                     out += "  \(clean(f.detail))\n"
                 }
-                if let note = f.note { out += "    note: \(clean(note))\n" }
-                if let repro = f.repro, !repro.isEmpty { out += "    repro: \(clean(repro))\n" }
+            }
+            if shown.count < group.count {
+                out += "  … and \(group.count - shown.count) more (the JSON form of this report lists them all)\n"
             }
         }
         return out
     }
+
+    /// Cells listed per group in ``text``, except unexpected outcomes, which are always all listed.
+    public static let textListLimit = 50
 }

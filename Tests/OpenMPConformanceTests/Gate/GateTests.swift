@@ -101,6 +101,20 @@ struct GateTests {
         #expect(Gate.compare(results: partial, baseline: baseline).failures.map(\.kind) == [.partialRun])
     }
 
+    @Test func textListsEveryUnexpectedCellButCapsTheOtherGroups() {
+        var baseline = Gate.update(baseline: nil, results: results)
+        for n in 0..<70 { baseline.cells["retired/\(n)"] = .init(allowed: [.pass]) }
+        for cell in ranCells { baseline.cells[cell.id] = .init(allowed: [.crash]) }  // every ran cell now unexpected
+        let text = Gate.compare(results: results, baseline: baseline).text
+        #expect(text.hasPrefix("gate: FAILED (\(ranCells.count) unexpected, 70 missing)\n"))
+        for cell in ranCells { #expect(text.contains("  \(cell.id)\n    observed ")) }
+        #expect(text.contains("  … and 20 more (the JSON form of this report lists them all)\n"))
+        var interrupted = results
+        interrupted.partial = true
+        let partialText = Gate.compare(results: interrupted, baseline: baseline).text
+        #expect(partialText.contains("MISSING (in the baseline, not reached before the run was interrupted): 70"))
+    }
+
     @Test func duplicateCellInResultsFails() {
         var doubled = results
         doubled.results.append(doubled.results[0])
