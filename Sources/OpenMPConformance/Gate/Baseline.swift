@@ -51,19 +51,10 @@ public struct Baseline: Codable, Sendable, Hashable {
     ///   listed twice, another schema version, an unknown outcome word (naming the word and the
     ///   cell), an empty or repeating `allowed` list, or a wrong shape (naming the coding path).
     public static func parse(_ data: Data, file: String) throws -> Baseline {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument(data: data)
-        } catch {
-            let (line, column) = JSONDocument.lineColumn(at: error.offset, in: [UInt8](data))
-            throw InputError(file: file, line: line, column: column, message: "malformed JSON: \(error.message)")
-        }
-        if let dup = document.firstDuplicateKey() {
-            let first = document.lineColumn(at: dup.firstOffset)
-            let message = dup.objectPath == "cells"
+        let document = try ResultsCodec.parse(data, file: file) { dup, first in
+            dup.objectPath == "cells"
                 ? "cell \"\(dup.key)\" is listed twice (first at line \(first.line), column \(first.column))"
                 : "duplicate key \"\(dup.key)\" in \(dup.objectPath) (first at line \(first.line), column \(first.column))"
-            throw document.error(file: file, at: dup.secondOffset, message)
         }
         try ResultsCodec.checkVersion(document, file: file, expected: currentSchemaVersion)
         try checkEntries(document, file: file)

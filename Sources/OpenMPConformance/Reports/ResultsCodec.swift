@@ -93,7 +93,9 @@ public enum ResultsCodec {
     }
 
     /// Parses the JSON text with locations, refusing syntax errors and duplicate keys.
-    static func parse(_ data: Data, file: String) throws -> JSONDocument {
+    /// `duplicateMessage` words the duplicate-key error (default: the generic message).
+    static func parse(_ data: Data, file: String,
+                      duplicateMessage: ((JSONDocument.DuplicateKey, (line: Int, column: Int)) -> String)? = nil) throws -> JSONDocument {
         let document: JSONDocument
         do {
             document = try JSONDocument(data: data)
@@ -103,8 +105,8 @@ public enum ResultsCodec {
         }
         if let dup = document.firstDuplicateKey() {
             let first = document.lineColumn(at: dup.firstOffset)
-            throw document.error(file: file, at: dup.secondOffset,
-                                 "duplicate key \"\(dup.key)\" in \(dup.objectPath) (first at line \(first.line), column \(first.column)); JSON readers would silently keep only one")
+            throw document.error(file: file, at: dup.secondOffset, duplicateMessage?(dup, first)
+                ?? "duplicate key \"\(dup.key)\" in \(dup.objectPath) (first at line \(first.line), column \(first.column)); JSON readers would silently keep only one")
         }
         return document
     }
