@@ -108,13 +108,7 @@ public struct Matrix: Sendable {
 
     /// The nearest directory at or above `path` that holds a `Package.swift`.
     public static func packageRoot(from path: String = #filePath) -> URL? {
-        var dir = URL(fileURLWithPath: path).deletingLastPathComponent()
-        while true {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
-            let parent = dir.deletingLastPathComponent()
-            if parent.path == dir.path { return nil }
-            dir = parent
-        }
+        RuntimeCatalog.packageRoot(startingAt: path)
     }
 
     public func cell(id: String) -> Cell? { cells.first { $0.id == id } }

@@ -39,12 +39,7 @@ public enum ProbeExecutable {
 
     /// The package root: the nearest directory above this file that has a Package.swift.
     public static var packageRoot: String {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-            url = url.deletingLastPathComponent()
-        }
-        return FileManager.default.currentDirectoryPath
+        RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
     }
 
     /// `swift build -c release --product omp-probe --scratch-path <root>/.build-probe`, once per process.
