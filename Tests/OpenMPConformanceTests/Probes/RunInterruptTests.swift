@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import OpenMPConformance
+
+/// `omp-matrix run` as users run it, as a real subprocess: interrupted, and run twice at once.
+@Suite("omp-matrix run under interrupts and concurrency", .serialized)
+struct RunInterruptTests {
+    static var cli: String? {
+        let p = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
+        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
+    }
+
+    func start(_ args: [String], in dir: URL) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(Self.cli, "omp-matrix not built beside the tests"))
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Processes whose parent is `pid` (direct children: the probes' session leaders).
+    func children(of pid: Int32) -> [Int32] {
+        ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
+    }
+
+    @Test("SIGINT and SIGTERM leave a valid partial results file, no probe, no shm file", arguments: [SIGINT, SIGTERM])
+    func interrupted(_ sig: Int32) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-int-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("r.json")
+        let p = try start(["run", "--plain", "--output", out.path], in: dir)
+        // Wait until some cells have finished (the checkpoint holds results), then interrupt.
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        var seenProbes: Set<Int32> = []
+        while clock.now - t0 < .seconds(60) {
+            seenProbes.formUnion(children(of: p.processIdentifier))
+            if let r = try? ResultsCodec.read(out), r.results.count > 20 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(p.processIdentifier, sig)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1, "interrupted runs exit 1")
+        let r = try ResultsCodec.read(out)
+        #expect(r.partial)
+        #expect(!r.results.isEmpty && r.results.count < 389)
+        #expect(children(of: p.processIdentifier).isEmpty)
+        for pid in seenProbes { #expect(sessionIsGone(pid), "probe session \(pid) survived") }
+        let shm = ShmRegistry.entries().filter { e in r.results.contains { $0.probe?.pid == e.pid } }
+        #expect(shm.isEmpty, "shm files left: \(shm.map(\.path))")
+    }
+
+    @Test("two runs started at once in the same folder write two valid files")
+    func concurrent() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-two-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1"]
+        let a = try start(args, in: dir), b = try start(args, in: dir)
+        a.waitUntilExit(); b.waitUntilExit()
+        #expect(a.terminationStatus == 0 && b.terminationStatus == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results").path).filter { $0.hasSuffix(".json") }
+        #expect(files.count == 2, "\(files)")
+        for f in files {
+            let r = try ResultsCodec.read(dir.appendingPathComponent("results/" + f))
+            #expect(!r.partial && r.results.count == 32)
+        }
+    }
+}
