@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import OpenMPConformance
+
+@Suite("shm registration files", .serialized)
+struct ShmRegistryTests {
+    /// A pid that existed and is now dead: a reaped child's.
+    func deadPid() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        return p.processIdentifier
+    }
+
+    @Test("clean-shm removes a dead pid's file and never a live process's")
+    func staleVersusLive() throws {
+        let dead = try deadPid()
+        let live = getpid()
+        let deadFile = "/dev/shm/\(ShmRegistry.prefix)\(dead)_\(getuid())"
+        let liveFile = "/dev/shm/\(ShmRegistry.prefix)\(live)_\(getuid())"
+        let liveExisted = FileManager.default.fileExists(atPath: liveFile)
+        #expect(FileManager.default.createFile(atPath: deadFile, contents: Data("0x1-cafe-libomp.so.5".utf8)))
+        if !liveExisted { #expect(FileManager.default.createFile(atPath: liveFile, contents: Data("x".utf8))) }
+        defer {
+            try? FileManager.default.removeItem(atPath: deadFile)
+            if !liveExisted { try? FileManager.default.removeItem(atPath: liveFile) }
+        }
+        let entries = ShmRegistry.entries()
+        #expect(entries.first { $0.path == deadFile }?.alive == false, "a dead pid's file is not mistaken for a live runtime")
+        #expect(entries.first { $0.path == liveFile }?.alive == true)
+        let removed = ShmRegistry.removeStale()
+        #expect(removed.contains(deadFile))
+        #expect(!removed.contains(liveFile))
+        #expect(FileManager.default.fileExists(atPath: liveFile), "a live process's file is never deleted")
+        // remove(pids:) also refuses a live pid, even when asked.
+        #expect(ShmRegistry.remove(pids: [live]).isEmpty)
+    }
+}
