@@ -22,13 +22,14 @@ struct TrainingLoop {
         let x = FloatBuffer(b * d, zero: false); rng.fill(x.p, b * d)
         let wTrue = FloatBuffer(d * d, zero: false); rng.fill(wTrue.p, d * d, scale: 0.05)
         let bTrue = FloatBuffer(d, zero: false); rng.fill(bTrue.p, d, scale: 0.5)
-        let target = FloatBuffer(b * d)
+        let target = FloatBuffer(b * d, zero: false)
         sgemmForward(x.p, wTrue.p, target.p, batch: b, inDim: d, outDim: d)
         for i in 0..<b { for j in 0..<d { target.p[i * d + j] += bTrue.p[j] } }
 
         let w = FloatBuffer(d * d), bias = FloatBuffer(d)
         let mW = FloatBuffer(d * d), vW = FloatBuffer(d * d), mB = FloatBuffer(d), vB = FloatBuffer(d)
-        let yHat = FloatBuffer(b * d), dY = FloatBuffer(b * d), gW = FloatBuffer(d * d), gB = FloatBuffer(d)
+        let yHat = FloatBuffer(b * d, zero: false), dY = FloatBuffer(b * d, zero: false)
+        let gW = FloatBuffer(d * d, zero: false), gB = FloatBuffer(d, zero: false)
         let partial = FloatBuffer(RegionContext.maxThreads)
         let beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, lr = learningRate
         var losses: [Float] = []
@@ -79,32 +80,27 @@ struct TrainingLoop {
             })
             // Adam (runtime).
             let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
-            let adam: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void = { p, g, m, v, r in
-                for i in r {
-                    let gi = g[i]
-                    let mi = beta1 * m[i] + (1 - beta1) * gi
-                    let vi = beta2 * v[i] + (1 - beta2) * gi * gi
-                    m[i] = mi; v[i] = vi
-                    p[i] -= lr * (mi / c1) / (sqrtf(vi / c2) + eps)
-                }
-            }
-            ledger.team(rt, rt.parallelFor(d * d) { r, _ in adam(w.p, gW.p, mW.p, vW.p, r) })
-            ledger.team(rt, rt.parallelFor(d) { r, _ in adam(bias.p, gB.p, mB.p, vB.p, r) })
+            let adam = AdamKernel(beta1: beta1, beta2: beta2, lr: lr, eps: eps, c1: c1, c2: c2)
+            ledger.team(rt, rt.parallelFor(d * d) { r, _ in adam.apply(w.p, gW.p, mW.p, vW.p, r) })
+            ledger.team(rt, rt.parallelFor(d) { r, _ in adam.apply(bias.p, gB.p, mB.p, vB.p, r) })
             if step == 1 {
                 // From zero state the serial Adam result is known exactly: check every parameter.
-                var bad = -1
-                for i in 0..<(d * d) {
+                // Count mismatches without an early exit (so the loop vectorizes); find the first after.
+                func want(_ i: Int) -> Float {
                     let gi = gW.p[i]
                     let mi = (1 - beta1) * gi, vi = (1 - beta2) * gi * gi
-                    let want = 0 - lr * (mi / c1) / (sqrtf(vi / c2) + eps)
-                    if w.p[i] != want { bad = i; break }
+                    return 0 - lr * (mi / c1) / ((vi / c2).squareRoot() + eps)
                 }
+                var mismatches = 0
+                for i in 0..<(d * d) { mismatches &+= w.p[i] != want(i) ? 1 : 0 }
+                var bad = -1
+                if mismatches > 0 { bad = (0..<(d * d)).first { w.p[$0] != want($0) } ?? -1 }
                 var badB = -1
                 for j in 0..<d {
                     var s: Float = 0
                     for i in 0..<b { s += dY.p[i * d + j] }
                     let mi = (1 - beta1) * s, vi = (1 - beta2) * s * s
-                    if bias.p[j] != 0 - lr * (mi / c1) / (sqrtf(vi / c2) + eps) { badB = j; break }
+                    if bias.p[j] != 0 - lr * (mi / c1) / ((vi / c2).squareRoot() + eps) { badB = j; break }
                 }
                 ledger.check("train-adam-parallel-vs-serial", bad < 0 && badB < 0,
                              bad >= 0 ? "weight \(bad) differs from the serial Adam update"
