@@ -219,7 +219,7 @@ def bench_search(a, binary):
     out += notes
     out.append(f"  ceiling: even a search costing exactly one bare sgemm would be {fm / bm:.2f}x faiss here "
                f"(faiss {flops/fm/1e9:.0f} GFLOP/s vs bare sgemm {flops/bm/1e9:.0f} GFLOP/s)")
-    return out, all_identical
+    return out, all_identical, flops / bm / 1e9
 
 
 # ---------------------------------------------------------------------------- training
@@ -270,31 +270,46 @@ def numpy_train(batch, d, steps, repeats, seed):
     return wall, cpu, first, last
 
 
-def bench_train(a, binary):
+def bench_train(a, binary, bare_gflops=None):
     out = [f"== 2. Training step: Linear {a.d}x{a.d} + bias, MSE, Adam (float32); per batch {a.train_repeats} fresh runs x "
            f"{a.train_steps} steps, step 1 of each run untimed (median [min..max] per step)"]
-    out.append(f"  {'batch':>5} {'side':<7} {'time per step':>28} {'steps/s':>9} {'cpu/wall':>8}  threads; BLAS kernel; loss step2 -> last")
+    out.append(f"  {'batch':>5} {'side':<13} {'time per step':>28} {'steps/s':>9} {'cpu/wall':>8}  threads; BLAS kernel; loss step2 -> last")
     np_kernel, np_threads = numpy_blas()
     goals = {8: 3.0, 256: 1.5}
     ratios = {}
     for batch in (8, 256):
         nw, nc, nf, nl = numpy_train(batch, a.d, a.train_steps, a.train_repeats, a.seed)
-        ours = run_native(binary, "train", {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "1"},
-                          runtime=a.runtime, batch=batch, steps=a.train_steps, repeats=a.train_repeats)
-        ow, oc = floats(ours["step_wall"]), floats(ours["step_cpu"])
         nm, nmin, nmax = stats(nw)
-        om, omin, omax = stats(ow)
-        out.append(f"  {batch:>5} {'numpy':<7} {nm*1e3:7.3f} ms [{nmin*1e3:6.3f}..{nmax*1e3:7.3f}] {1/nm:9.1f} {cpu_per_wall(nw, nc):8.2f}  "
+        out.append(f"  {batch:>5} {'numpy':<13} {nm*1e3:7.3f} ms [{nmin*1e3:6.3f}..{nmax*1e3:7.3f}] {1/nm:9.1f} {cpu_per_wall(nw, nc):8.2f}  "
                    f"numpy {np.__version__}, bundled OpenBLAS threads={np_threads} (element-wise ops single-threaded); "
                    f"{np_kernel} ({'OPENBLAS_CORETYPE=' + os.environ['OPENBLAS_CORETYPE'] if os.environ.get('OPENBLAS_CORETYPE') else 'its own pick'}); "
                    f"{nf:.5f} -> {nl:.5f}")
-        out.append(f"  {batch:>5} {'ours':<7} {om*1e3:7.3f} ms [{omin*1e3:6.3f}..{omax*1e3:7.3f}] {1/om:9.1f} {cpu_per_wall(ow, oc):8.2f}  "
-                   f"OMP_NUM_THREADS=2 ({os.path.basename(a.runtime)}, team {ours['team']}), OPENBLAS_NUM_THREADS=1 "
-                   f"(openblas_get_num_threads={ours['blas_threads']}); {coretype_source(ours['coretype_env'], ours['corename'])}; "
-                   f"{float(ours['loss_first']):.5f} -> {float(ours['loss_last']):.5f}; step-1 Adam equals serial: {ours['adam_matches_serial']}")
-        ratios[batch] = nm / om
-    for batch, r in ratios.items():
-        out.append(f"  batch {batch}: ours vs numpy {r:.2f}x steps/s (goal >= {goals[batch]}x: {'met' if r >= goals[batch] else 'MISSED'})")
+        losses = {}
+        for label, fused in (("ours", "0"), ("ours fused", "1")):
+            ours = run_native(binary, "train", {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "1"},
+                              runtime=a.runtime, batch=batch, steps=a.train_steps, repeats=a.train_repeats, fused=fused)
+            ow, oc = floats(ours["step_wall"]), floats(ours["step_cpu"])
+            om, omin, omax = stats(ow)
+            losses[label] = float(ours["loss_last"])
+            out.append(f"  {batch:>5} {label:<13} {om*1e3:7.3f} ms [{omin*1e3:6.3f}..{omax*1e3:7.3f}] {1/om:9.1f} {cpu_per_wall(ow, oc):8.2f}  "
+                       f"OMP_NUM_THREADS=2 ({os.path.basename(a.runtime)}, team {ours['team']}), OPENBLAS_NUM_THREADS=1 "
+                       f"(openblas_get_num_threads={ours['blas_threads']}); {coretype_source(ours['coretype_env'], ours['corename'])}; "
+                       f"{float(ours['loss_first']):.5f} -> {float(ours['loss_last']):.5f}; step 1: Adam equals serial "
+                       f"{ours['adam_matches_serial']}, gW matches scalar reference {ours['grad_matches_reference']}")
+            ratios[(batch, label)] = nm / om
+        la, lb = losses["ours"], losses["ours fused"]
+        same = abs(la - lb) <= 1e-3 * max(abs(la), abs(lb))
+        out.append(f"        last loss ours vs ours fused: {la:.7f} vs {lb:.7f} ({'agree' if same else 'DIFFER'} within 1e-3 rel)")
+    for (batch, label), r in ratios.items():
+        out.append(f"  batch {batch}: {label} vs numpy {r:.2f}x steps/s (goal >= {goals[batch]}x: {'met' if r >= goals[batch] else 'MISSED'})")
+    if bare_gflops:
+        for batch in (8, 256):
+            f = 2 * 2.0 * batch * a.d * a.d
+            out.append(f"  floor from BLAS alone at batch {batch}: 2 sgemms = {f/1e6:.0f} MFLOP at the bare 2-thread sgemm rate above "
+                       f"({bare_gflops:.0f} GFLOP/s) = {f/bare_gflops/1e6:.2f} ms, before any element-wise work or Adam")
+    out.append("  'ours' = the probe's step (TrainingLoop maths: sgemms on the calling thread, element-wise work and Adam in 4 regions);")
+    out.append("  'ours fused' = prototype in KernelBench only: one region per step, each thread owns a slice of output features "
+               "(its sgemms, bias+MSE grad, gW rows, gB, Adam)")
     return out
 
 
@@ -329,11 +344,12 @@ def main():
           f"{coretype_source(info['coretype_env'], 'OpenBLAS')}")
     print(f"  python {platform.python_version()}, numpy {np.__version__}, faiss-cpu {faiss.__version__}")
     ok = True
+    bare = None
     if a.only in (None, "search"):
-        lines, ok = bench_search(a, a.binary)
-        print("\n".join(lines))
+        lines, ok, bare = bench_search(a, a.binary)
+        print("\n".join(lines), flush=True)
     if a.only in (None, "train"):
-        print("\n".join(bench_train(a, a.binary)))
+        print("\n".join(bench_train(a, a.binary, bare)), flush=True)
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at end (other work on this shared 2-cpu machine skews every figure)")
     sys.exit(0 if ok else 1)

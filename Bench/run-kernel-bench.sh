@@ -17,8 +17,12 @@ if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet "numpy==$NUMPY_VERSION" "faiss-cpu==$FAISS_VERSION"
 fi
-swift build -c release --product omp-kernel-bench --scratch-path .build-bench 2>&1 | grep -E "error|warning: .*Bench/|Compiling|Build complete" || true
+LOG=.bench/kernel-bench-build.log
+if ! swift build -c release --product omp-kernel-bench --scratch-path .build-bench > "$LOG" 2>&1; then
+    tail -40 "$LOG" >&2
+    echo "run-kernel-bench: release build failed (full log: $LOG)" >&2
+    exit 1
+fi
 BIN=.build-bench/release/omp-kernel-bench
-[ -x "$BIN" ] || { echo "run-kernel-bench: $BIN was not built" >&2; exit 1; }
 echo "\$ $VENV/bin/python Bench/kernel_bench.py --binary $BIN $*"
 exec "$VENV/bin/python" Bench/kernel_bench.py --binary "$BIN" "$@"

@@ -9,7 +9,7 @@ import Darwin
 //   omp-kernel-bench info
 //   omp-kernel-bench search --runtime LIB --data F --queries F --nb N --nq N --d N --k N --ids F [--scores F] [--repeats N] [--qblock N] [--dblock N]
 //   omp-kernel-bench sgemm --data F --queries F --nb N --nq N --d N [--threads N] [--repeats N]
-//   omp-kernel-bench train --runtime LIB --batch N [--steps N] [--repeats N]
+//   omp-kernel-bench train --runtime LIB --batch N [--steps N] [--repeats N] [--fused 1]
 
 func fail(_ message: String, code: Int32 = 2) -> Never {
     let line = "omp-kernel-bench: \(message)\n"
@@ -82,13 +82,15 @@ do {
     case "train":
         common()
         let r = try KernelBench.train(runtimePath: str("runtime"), batch: int("batch"),
-                                      steps: int("steps", 50), repeats: int("repeats", 3))
+                                      steps: int("steps", 50), repeats: int("repeats", 3),
+                                      fused: opts["fused"] == "1")
         print("blas_threads \(KernelBench.blasThreads)")
         timing("step", r.timing)
         print("team \(r.team)")
         print("loss_first \(r.firstLoss)")
         print("loss_last \(r.lastLoss)")
         print("adam_matches_serial \(r.adamMatchesSerial)")
+        print("grad_matches_reference \(r.gradientMatchesReference)")
     default:
         fail("usage: omp-kernel-bench info | search ... | sgemm ... | train ...")
     }
