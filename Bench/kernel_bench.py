@@ -108,7 +108,9 @@ def floats(s):
 
 
 def coretype_source(env_value, name):
-    return f"OPENBLAS_CORETYPE={env_value} (environment)" if env_value not in ("", "-") else f"{name}: OpenBLAS's own pick"
+    if env_value not in ("", "-"):
+        return f"{name}: from OPENBLAS_CORETYPE={env_value} (environment)"
+    return f"{name}: OpenBLAS's own pick"
 
 
 # ---------------------------------------------------------------------------- search
