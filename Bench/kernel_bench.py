@@ -342,8 +342,7 @@ def main():
     load = os.getloadavg()
     print(f"kernel bench {time.strftime('%Y-%m-%d %H:%M:%S %Z')} on {platform.node()}: {cpu}, {os.cpu_count()} cpus, "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at start")
-    print(f"  ours: {info['config']}; openblas_get_corename()={info['corename']} from "
-          f"{coretype_source(info['coretype_env'], 'OpenBLAS')}")
+    print(f"  ours: {info['config']}; openblas_get_corename() = {coretype_source(info['coretype_env'], info['corename'])}")
     print(f"  python {platform.python_version()}, numpy {np.__version__}, faiss-cpu {faiss.__version__}")
     ok = True
     bare = None
