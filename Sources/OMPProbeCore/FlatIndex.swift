@@ -9,9 +9,9 @@ public final class FlatIndex {
     public private(set) var count = 0
     private var storage: FloatBuffer
     /// Database vectors scored per sgemm call.
-    public var dbBlock = 4096
+    public var dbBlock = 1024
     /// Queries scored per sgemm call.
-    public var queryBlock = 64
+    public var queryBlock = 256
 
     public init(dim: Int, capacity: Int = 0) {
         self.dim = dim
