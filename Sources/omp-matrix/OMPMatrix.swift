@@ -10,8 +10,10 @@ struct OMPMatrix: AsyncParsableCommand {
         commandName: "omp-matrix",
         abstract: "Measure what KMP_DUPLICATE_LIB_OK really does with real OpenMP runtimes.",
         discussion: """
-        Exit status, for every subcommand: 0 ok; 1 unexpected outcomes or regressions; \
-        2 bad usage or input (the message names the file:line or the argument); 3 an internal failure.
+        Exit status, for every subcommand: 0 ok; 1 findings (regressions against a baseline, unexpected \
+        outcomes, OpenMP conflicts seen or predicted); 2 bad usage, or unreadable input named on the command \
+        line (the message names the file:line or the argument); 3 an internal or environment failure (a write \
+        fails, the disk is full); 4 incomplete (runtimes not provisioned, or interrupted).
         """,
         version: OpenMPConformance.version,
         subcommands: [RunCommand.self, ListCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self,
@@ -61,6 +63,8 @@ struct ToolExit: Error {
         case unexpected = 1
         case badInput = 2
         case internalFailure = 3
+        /// Runtimes not provisioned, or the run was interrupted: what ran is kept, but it is not all.
+        case incomplete = 4
     }
     var code: Code
     var message: String

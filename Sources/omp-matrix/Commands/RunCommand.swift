@@ -73,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
         signals.cancel()
         print(SummaryText.render(final))
         print("results: \(url.path)\(partial ? " (partial)" : "")")
-        if interrupted { throw ToolExit(code: .unexpected, message: "omp-matrix: interrupted; partial results kept in \(url.path)") }
+        if interrupted { throw ToolExit(code: .incomplete, message: "omp-matrix: interrupted; partial results kept in \(url.path)") }
         if let baseline {
             let report = try GateRun.compare(resultsFile: final, baselinePath: baseline)
             print(report.text)
