@@ -16,8 +16,12 @@ struct ZipArchive: Sendable {
     private let bytes: FileBytes
 
     init(path: String) throws(BinaryFileError) {
+        try self.init(bytes: FileBytes(mapping: path), path: path)
+    }
+
+    /// Reads the central directory of zip bytes; `path` is used in messages.
+    init(bytes b: FileBytes, path: String) throws(BinaryFileError) {
         self.path = path
-        let b = try FileBytes(mapping: path)
         bytes = b
         // End of central directory: the last "PK\5\6" within the final 64 KiB + 22 bytes.
         var eocd: Int?
