@@ -35,7 +35,7 @@ struct OMPMatrix: AsyncParsableCommand {
 
     static func exit(with error: Error) -> Never {
         if let e = error as? ToolExit {
-            if !e.message.isEmpty { FileHandle.standardError.write(Data((e.message + "\n").utf8)) }
+            if !e.message.isEmpty { FileHandle.standardError.write(Data((TerminalText.block(e.message) + "\n").utf8)) }
             Foundation.exit(e.code.rawValue)
         }
         let code = exitCode(for: error)
@@ -44,7 +44,7 @@ struct OMPMatrix: AsyncParsableCommand {
             Foundation.exit(0)
         }
         let message = fullMessage(for: error)
-        if !message.isEmpty { FileHandle.standardError.write(Data(("omp-matrix: " + message + "\n").utf8)) }
+        if !message.isEmpty { FileHandle.standardError.write(Data(("omp-matrix: " + TerminalText.block(message) + "\n").utf8)) }
         if code == .validationFailure || error is ValidationError || code.rawValue == 64 {
             Foundation.exit(ToolExit.Code.badInput.rawValue)
         }

@@ -27,7 +27,7 @@ struct GateCommand: AsyncParsableCommand {
         }
         let report = Gate.compare(results: r, baseline: try GateRun.readBaseline(baseline),
                                   options: .init(strict: strict, allowHostMismatch: allowHostMismatch))
-        print(report.text)
+        print(TerminalText.block(report.text))
         if !report.passed { throw ToolExit.unexpected }
     }
 }

@@ -71,12 +71,12 @@ struct RunCommand: AsyncParsableCommand {
             throw ToolExit.badInput("cannot write \(url.path): \(error)")
         }
         signals.cancel()
-        print(SummaryText.render(final))
+        print(TerminalText.block(SummaryText.render(final)))
         print("results: \(url.path)\(partial ? " (partial)" : "")")
         if interrupted { throw ToolExit(code: .incomplete, message: "omp-matrix: interrupted; partial results kept in \(url.path)") }
         if let baseline {
             let report = try GateRun.compare(resultsFile: final, baselinePath: baseline)
-            print(report.text)
+            print(TerminalText.block(report.text))
             if !report.passed { throw ToolExit.unexpected }
         }
     }
@@ -105,7 +105,7 @@ final class ProgressSink: @unchecked Sendable {
             FileHandle.standardOutput.write(Data((line + "\u{1B}[K").utf8))
         } else if p.done == p.total || p.done % 25 == 0 || p.last.verdict == .refuted {
             let o = p.last.outcome?.rawValue ?? "skipped"
-            print("[\(p.done)/\(p.total)] \(p.last.verdict.rawValue) \(o) \(p.last.id)\(eta)")
+            print("[\(p.done)/\(p.total)] \(p.last.verdict.rawValue) \(o) \(TerminalText.field(p.last.id))\(eta)")
         }
         if ContinuousClock.now - lastCheckpoint > .seconds(2) {
             lastCheckpoint = .now

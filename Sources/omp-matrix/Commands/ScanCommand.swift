@@ -26,6 +26,6 @@ struct ScanCommand: AsyncParsableCommand {
         let report: ScanReport
         do { report = try RuntimeScanner(options: .init(maxArchiveMemberSize: maxMemberSize, maxFileSize: maxFileSize,
                                                            maxArchiveTotalSize: maxArchiveSize)).scan(paths: paths) } catch { throw ToolExit.badInput("\(error)") }
-        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : report.text)
+        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : TerminalText.block(report.text))
     }
 }
