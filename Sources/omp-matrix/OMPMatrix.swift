@@ -72,4 +72,10 @@ struct ToolExit: Error {
     static func badInput(_ m: String) -> ToolExit { ToolExit(code: .badInput, message: "omp-matrix: " + m) }
     static func `internal`(_ m: String) -> ToolExit { ToolExit(code: .internalFailure, message: "omp-matrix: internal failure: " + m) }
     static let unexpected = ToolExit(code: .unexpected, message: "")
+    /// A failed write: exit 3 (environment), or 2 when the path names something the kit refuses
+    /// to replace (a symlink, FIFO, device, directory).
+    static func writeFailed(_ path: String, _ error: Error) -> ToolExit {
+        let refused = (error as? FileWriteError)?.operation == "replace it"
+        return ToolExit(code: refused ? .badInput : .internalFailure, message: "omp-matrix: cannot write \(path): \(error)")
+    }
 }

@@ -31,9 +31,9 @@ struct ReportCommand: AsyncParsableCommand {
         case "html": text = HTMLReport.render(results)
         default: text = SummaryText.render(results)
         }
-        if let output {
+        if let output, output != "-" {
             do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
-                throw ToolExit.badInput("cannot write \(output): \(error)")
+                throw ToolExit.writeFailed(output, error)
             }
         } else {
             print(format == "summary" ? TerminalText.block(text) : text)
