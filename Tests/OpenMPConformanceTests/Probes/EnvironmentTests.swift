@@ -30,7 +30,7 @@ struct EnvironmentTests {
     func blasDecision() {
         let user = BLASKernel.decide(environment: ["OPENBLAS_CORETYPE": "Prescott"]) { "Cooperlake" }
         #expect(user.override.isEmpty && user.info.source == "environment" && user.info.corename == "Prescott")
-        let flags = BLASKernel.cpuFlags()
+        let flags = BLASKernel.currentCPUFlags()
         if let best = BLASKernel.best(forFlags: flags) {
             let old = BLASKernel.decide(environment: [:]) { "Prescott" }
             #expect(old.override["OPENBLAS_CORETYPE"] == best && old.info.source == "cpu-flags" && old.info.openblasGuess == "Prescott")
