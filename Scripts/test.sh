@@ -5,6 +5,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash Scripts/provision-runtimes.sh
+echo "== the C shim for macOS (aarch64, x86_64), compiled and linked with zig"
+rc=0; bash Scripts/check-macos-shim.sh || rc=$?
+if [ "$rc" = 77 ]; then echo "   skipped: zig's C compiler cannot be installed here"; elif [ "$rc" != 0 ]; then exit "$rc"; fi
 echo "== building the release probe (.build-probe)"
 swift build -c release --product omp-probe --scratch-path .build-probe
 export OMP_PROBE="$root/.build-probe/release/omp-probe"
