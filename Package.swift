@@ -1,9 +1,11 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.3
+// 6.3: Test.cancel (OpenMPConformanceTesting skips untestable cells with it).
 import PackageDescription
 
 let package = Package(
     name: "openmp-conformance",
-    platforms: [.macOS(.v13)],
+    // macOS 15: OMPProbeCore uses Synchronization (Atomic, Mutex).
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "OpenMPConformance", targets: ["OpenMPConformance"]),
         .library(name: "OpenMPConformanceTesting", targets: ["OpenMPConformanceTesting"]),

@@ -6,12 +6,10 @@ extension HostFacts {
     /// This host: `ProcessInfo.operatingSystemVersion`, `uname`, and the CPU's name
     /// (sysctl `machdep.cpu.brand_string`, through the shim).
     public static var current: HostFacts {
-        let version = versionText(ProcessInfo.processInfo.operatingSystemVersion)
         let (arch, kernel) = uname()
         var buf = [CChar](repeating: 0, count: 256)
         let cpu = omp_shim_cpu_brand(&buf, buf.count) == 0 ? String(cString: buf) : "unknown"
-        return HostFacts(platform: .macos, osName: "macOS \(version)", osID: "macos", osVersion: version,
-                         arch: arch, kernel: kernel, libc: "libSystem", cpu: cpu)
+        return .macOS(version: ProcessInfo.processInfo.operatingSystemVersion, arch: arch, kernel: kernel, cpu: cpu)
     }
 }
 

@@ -5,13 +5,7 @@ import _OpenMPShims
 extension HostFacts {
     /// This host: `/etc/os-release`, `uname`, glibc's version, `/proc/cpuinfo`.
     public static var current: HostFacts {
-        var osName = "unknown", osID = "unknown", osVersion = ""
-        if let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) {
-            let f = osRelease(text)
-            osName = f["PRETTY_NAME"] ?? osName
-            osID = f["ID"] ?? osID
-            osVersion = f["VERSION_ID"] ?? ""
-        }
+        let release = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
         let (arch, kernel) = uname()
         var cpu = "unknown"
         if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
@@ -19,18 +13,8 @@ extension HostFacts {
            let colon = line.firstIndex(of: ":") {
             cpu = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return HostFacts(platform: .linux, osName: osName, osID: osID, osVersion: osVersion, arch: arch, kernel: kernel,
-                         libc: "glibc" + String(cString: omp_shim_libc_version()), cpu: cpu)
-    }
-
-    /// `KEY=value` lines of os-release(5), quotes removed.
-    static func osRelease(_ text: String) -> [String: String] {
-        var f: [String: String] = [:]
-        for l in text.split(separator: "\n") {
-            let kv = l.split(separator: "=", maxSplits: 1).map(String.init)
-            if kv.count == 2 { f[kv[0]] = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
-        }
-        return f
+        return .linux(osRelease: release, arch: arch, kernel: kernel,
+                      libc: "glibc" + String(cString: omp_shim_libc_version()), cpu: cpu)
     }
 }
 

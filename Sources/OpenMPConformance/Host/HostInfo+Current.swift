@@ -40,6 +40,30 @@ public struct HostFacts: Sendable, Hashable {
         }
     }
 
+    /// Linux facts from the text of `/etc/os-release` and the rest as read.
+    public static func linux(osRelease text: String, arch: String, kernel: String, libc: String, cpu: String) -> HostFacts {
+        let f = osRelease(text)
+        return HostFacts(platform: .linux, osName: f["PRETTY_NAME"] ?? "unknown", osID: f["ID"] ?? "unknown",
+                         osVersion: f["VERSION_ID"] ?? "", arch: arch, kernel: kernel, libc: libc, cpu: cpu)
+    }
+
+    /// macOS facts from `ProcessInfo.operatingSystemVersion` and the rest as read.
+    public static func macOS(version: OperatingSystemVersion, arch: String, kernel: String, cpu: String) -> HostFacts {
+        let text = versionText(version)
+        return HostFacts(platform: .macos, osName: "macOS \(text)", osID: "macos", osVersion: text, arch: arch,
+                         kernel: kernel, libc: "libSystem", cpu: cpu)
+    }
+
+    /// `KEY=value` lines of os-release(5), quotes removed.
+    static func osRelease(_ text: String) -> [String: String] {
+        var f: [String: String] = [:]
+        for l in text.split(separator: "\n") {
+            let kv = l.split(separator: "=", maxSplits: 1).map(String.init)
+            if kv.count == 2 { f[kv[0]] = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+        }
+        return f
+    }
+
     /// `14.5.0` style text for an `OperatingSystemVersion`, without a zero patch (`14.5`).
     public static func versionText(_ v: OperatingSystemVersion) -> String {
         v.patchVersion == 0 ? "\(v.majorVersion).\(v.minorVersion)" : "\(v.majorVersion).\(v.minorVersion).\(v.patchVersion)"
