@@ -17,7 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
-        // OpenBLAS, found through pkg-config (Debian: libopenblas-pthread-dev).
+        // The probes' BLAS: OpenBLAS through pkg-config on Linux (Debian: libopenblas-pthread-dev),
+        // Accelerate on macOS (nothing to install; no pkg-config needed there).
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
@@ -28,7 +29,14 @@ let package = Package(
         // The probe plan language, shared by the supervisor and the child. No Foundation.
         .target(name: "OMPPlan"),
         // The child's engine: runtime adapter, workloads, checks, protocol. No Foundation.
-        .target(name: "OMPProbeCore", dependencies: ["OMPPlan", "COpenBLAS", "_OpenMPShims"]),
+        .target(
+            name: "OMPProbeCore", dependencies: ["OMPPlan", "COpenBLAS", "_OpenMPShims"],
+            // BLAS (issue: macOS): OpenBLAS on Linux, Accelerate on macOS (see Sources/COpenBLAS/shim.h).
+            linkerSettings: [
+                .linkedLibrary("openblas", .when(platforms: [.linux])),
+                .linkedFramework("Accelerate", .when(platforms: [.macOS])),
+            ]
+        ),
         .executableTarget(name: "omp-probe", dependencies: ["OMPProbeCore"]),
         // The public library: runtimes, probes, matrix, verdicts, reports, gate.
         .target(

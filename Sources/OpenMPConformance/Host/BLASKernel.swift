@@ -47,6 +47,8 @@ public enum BLASKernel {
             return ([:], .init(corename: set, source: "environment"))
         }
         let g = guess() ?? "unknown"
+        // macOS: the probes call Accelerate, which picks its kernels itself; no override applies.
+        if g == "accelerate" { return ([:], .init(corename: g, source: "accelerate")) }
         let best = best(forFlags: currentCPUFlags())
         if let best, let rb = rank(best), let rg = rank(g), rg < rb {
             return (["OPENBLAS_CORETYPE": best], .init(corename: best, source: "cpu-flags", openblasGuess: g, cpuFlagsBest: best))

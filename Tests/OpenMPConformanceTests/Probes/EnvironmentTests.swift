@@ -39,6 +39,9 @@ struct EnvironmentTests {
         }
         #expect(BLASKernel.best(forFlags: ["avx", "avx2", "fma"]) == "Haswell")
         #expect(BLASKernel.best(forFlags: ["sse2"]) == nil)
+        let mac = BLASKernel.decide(environment: [:]) { "accelerate" }
+        #expect(mac.override.isEmpty && mac.info.source == "accelerate" && mac.info.corename == "accelerate",
+                "macOS's Accelerate is reported as itself, never overridden")
     }
 
     @Test("the parent's exported variable does not leak into a cell that says unset (end to end, through the CLI)")
