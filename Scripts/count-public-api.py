@@ -8,7 +8,8 @@ A declaration counts once when its own modifiers include `public` or `open` (`pa
 an access modifier of its own, since Swift makes it public there. `public import` is not a
 declaration. Comments and string literals are skipped, so a doc comment or a multi-line
 string that starts a line with "public" is not counted. Enum cases of a public enum are
-public without a modifier; they are not counted (the figure follows the source text).
+public without a modifier; they are not counted (the figure follows the source text). The
+scan reads the first declaration of each line, which is how the sources are written.
 
 Prints one line per module and a total; with --by-kind, also the split by kind.
 """
