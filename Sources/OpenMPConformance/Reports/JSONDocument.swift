@@ -2,7 +2,7 @@ import Foundation
 
 /// A parsed JSON text that remembers where every value and key sits, so that errors can say
 /// `line:column` and so that things `JSONDecoder` hides (duplicate keys, integer vs. number)
-/// can be checked. Used by ``ResultsCodec``, ``SchemaValidator`` and the baseline reader.
+/// can be checked. Used by ``ResultsCodec`` and the baseline reader.
 ///
 /// Strict RFC 8259: no comments, no trailing commas, no control characters in strings, valid
 /// UTF-8, no lone surrogates. An optional UTF-8 byte-order mark is skipped.
