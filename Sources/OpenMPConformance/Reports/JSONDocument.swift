@@ -392,7 +392,8 @@ extension JSONDocument {
                 }
                 runStart = i
             }
-            guard let s = String(bytes: out, encoding: .utf8) else {
+            // Not String(bytes:encoding:): Foundation drops a leading U+FEFF, which is content here.
+            guard let s = String(validating: out, as: UTF8.self) else {
                 throw SyntaxError(offset: start, message: "string is not valid UTF-8")
             }
             return s
