@@ -25,6 +25,9 @@ runtimes=${runtimes:-${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes
 [[ -f $runtimes/manifest.json ]] || runtimes=$root/runtimes
 
 scratch=$root/.build-fuzz
+# SwiftPM does not notice files added to or removed from a path dependency (the kit itself):
+# drop the cached build plan so that it is made again from the current sources.
+rm -f "$scratch"/debug.yaml "$scratch"/*/debug/description.json
 (cd Fuzz && swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address --product "fuzz-$target" >&2)
 exe=$scratch/debug/fuzz-$target
 
