@@ -48,6 +48,12 @@ struct RunCommand: AsyncParsableCommand {
         let cells = loaded.cells
         guard !cells.isEmpty else { throw ToolExit.badInput("the selection matches no cell (\(selection.summary))") }
         if let jobs { await ProbeLimiter.shared.setLimit(jobs) }
+        // What an earlier runner killed without warning left: its probes, and their registration files.
+        let swept = ShmRegistry.cleanUpAfterDeadRunners()
+        if !swept.killed.isEmpty || !swept.removed.isEmpty {
+            FileHandle.standardError.write(Data(("omp-matrix: cleaned up after an earlier run: \(swept.killed.count) process(es) "
+                + "killed, \(swept.removed.count) stale registration file(s) removed\n").utf8))
+        }
         let host = HostInfo.current(runtimes: loaded.runtimes)
         let env = HostEnvironment.shared.probeEnvironment.record
         let started = Timestamp.now()
