@@ -51,7 +51,7 @@ public enum AtlasHTMLReport {
             for s in atlas.standIns {
                 out += "<li><code>\(h(s.member))</code> of \(h(s.wheelSource)) (\(h(s.vendor)) \(h(s.release))) → <code>\(h(s.standIn ?? "none"))</code>: \(h(s.note))</li>\n"
             }
-            out += "</ul>\n"
+            out += AtlasStandIn.sentences(atlas).map { "<li>\(h($0))</li>\n" }.joined() + "</ul>\n"
         }
         out += "<h2>Runtimes</h2>\n<ul>\n"
         for r in atlas.runtimes {

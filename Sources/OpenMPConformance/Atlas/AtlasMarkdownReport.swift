@@ -42,6 +42,7 @@ public enum AtlasMarkdownReport {
             out += "- macOS: \(MarkdownText.code(s.member)) of \(t(s.wheelSource)) (\(t(s.vendor)) \(t(s.release))) → "
                 + "\(s.standIn.map { MarkdownText.code($0) } ?? "none"), \(t(s.note)).\n"
         }
+        for s in AtlasStandIn.sentences(atlas) { out += "- \(t(s))\n" }
         for r in atlas.notProvisioned { out += "- \(MarkdownText.code(r.name)): not provisioned: \(t(r.notProvisioned ?? ""))\n" }
         let sources = atlas.runtimes.compactMap { r -> String? in
             guard let id = r.identity else { return nil }

@@ -29,6 +29,14 @@ public struct AtlasPlan: Sendable {
     public var missingCopies: [String: String]
     public var standIns: [AtlasStandIn]
 
+    /// The same plan with only the pairs whose ids (`first>second`) are in `cellIDs`; the
+    /// axes stay, so the cells keep their identities (a sampled subset).
+    public func selecting(_ cellIDs: Set<String>) -> AtlasPlan {
+        var p = self
+        p.pairs = pairs.filter { cellIDs.contains("\($0.first)>\($0.second)") }
+        return p
+    }
+
     /// Builds the plan from the catalog.
     ///
     /// - Parameters:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A runtime found inside a macOS wheel (read statically, never loaded) and the Linux build
 /// of the same LLVM release that stands in for it in the probes.
 public struct AtlasStandIn: Codable, Sendable, Hashable {
@@ -16,6 +18,18 @@ public struct AtlasStandIn: Codable, Sendable, Hashable {
     public var note: String
 
     public static let label = "stand-in: same release, Linux build"
+
+    /// "torch 2.15.0" from `pypi:torch==2.15.0`.
+    public var wheelName: String {
+        var s = wheelSource.hasPrefix("pypi:") ? String(wheelSource.dropFirst(5)) : wheelSource
+        s = s.replacingOccurrences(of: "==", with: " ")
+        return s
+    }
+
+    /// "LLVM 19.1".
+    public var runtimeLabel: String {
+        AtlasIdentity(family: "kmp", vendor: vendor, release: release, sha256: "").label
+    }
 
     public init(wheel: String, wheelSource: String, member: String, vendor: String, release: String,
                 standIn: String?, note: String) {
@@ -39,6 +53,24 @@ public struct AtlasStandIn: Codable, Sendable, Hashable {
                 out.append(AtlasStandIn(wheel: w.name, wheelSource: w.source, member: v.member, vendor: v.vendor,
                                         release: release, standIn: match?.name,
                                         note: match == nil ? "no provisioned \(v.vendor) runtime of release \(release)" : label))
+            }
+        }
+        return out
+    }
+
+    /// One sentence per ordered pair of stand-ins from different wheels (e.g. torch's runtime
+    /// started first, faiss's second), read from the cell of their Linux stand-ins.
+    public static func sentences(_ atlas: AtlasResults) -> [String] {
+        var out: [String] = []
+        for a in atlas.standIns {
+            for b in atlas.standIns where b.wheel != a.wheel {
+                guard let sa = a.standIn, let sb = b.standIn, let c = atlas.cell(first: sa, second: sb), c.notRun == nil else { continue }
+                let w = AtlasWords.observation(c.observation(.withoutVariable))
+                let x = AtlasWords.observation(c.observation(.withVariable))
+                let y = AtlasWords.observation(c.observation(.withVariableSecondLoadedFirst))
+                out.append("\(a.wheelName)'s runtime (\(a.runtimeLabel)) started before \(b.wheelName)'s (\(b.runtimeLabel)), "
+                           + "measured on \(sa) then \(sb) (\(label)): \(w) without the variable; with it, \(x), "
+                           + "and \(y) when \(b.wheelName)'s is loaded first.")
             }
         }
         return out

@@ -26,7 +26,7 @@ public enum AtlasSummaryReport {
         out.append("rows: started first; columns: started second; each cell: without the variable / with it")
         let width = 9
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count) }
-        let rowLabel = max(16, (atlas.runtimes.map { $0.label.count }.max() ?? 0) + 5)
+        let rowLabel = max(16, (atlas.runtimes.map { $0.label.count }.max() ?? 0) + 7)
         out.append(pad("", rowLabel) + atlas.runtimes.enumerated().map { pad("[\($0.offset + 1)]", width) }.joined())
         for (i, r) in atlas.runtimes.enumerated() {
             var line = pad("[\(i + 1)] \(r.label)", rowLabel)
@@ -48,6 +48,7 @@ public enum AtlasSummaryReport {
         for s in atlas.standIns {
             out.append("macOS \(s.wheel) \(s.member) (\(s.vendor) \(s.release)) -> \(s.standIn ?? "none"): \(s.note)")
         }
+        for s in AtlasStandIn.sentences(atlas) { out.append("- " + s) }
         for r in atlas.notProvisioned { out.append("not provisioned: \(r.name): \(r.notProvisioned ?? "")") }
         let varying = atlas.cells.flatMap { c in c.observations.filter(\.varies).map { (c, $0) } }
         for (c, o) in varying { out.append("varies: \(c.id) \(o.variant.rawValue): runs \(o.runs.map(\.rawValue).joined(separator: ", "))") }
