@@ -47,7 +47,7 @@ public struct AtlasGrid: Sendable, Hashable {
                 }
                 let w = c.observation(.withoutVariable), x = c.observation(.withVariable)
                 var text = "\(AtlasWords.observation(w)) / \(AtlasWords.observation(x))"
-                if c.diagonal == .control { text = "control (one file): " + text }
+                if c.diagonal == .control { text = "control, one file: " + text }
                 var footnote: Int?
                 if c.loadOrderMatters, let y = c.observation(.withVariableSecondLoadedFirst) {
                     let fl = atlas.runtime(named: c.first)?.label ?? c.first

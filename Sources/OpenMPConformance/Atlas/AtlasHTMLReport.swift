@@ -49,7 +49,7 @@ public enum AtlasHTMLReport {
         if !atlas.standIns.isEmpty {
             out += "<h2>macOS wheels</h2>\n<ul>\n"
             for s in atlas.standIns {
-                out += "<li><code>\(h(s.member))</code> of \(h(s.wheelSource)) (\(h(s.vendor)) \(h(s.release))) → <code>\(h(s.standIn ?? "none"))</code>: \(h(s.note))</li>\n"
+                out += "<li><code>\(h(s.member))</code> of \(h(s.wheelName)) (\(h(s.runtimeLabel))) → <code>\(h(s.standIn ?? "none"))</code>: \(h(s.note))</li>\n"
             }
             out += AtlasStandIn.sentences(atlas).map { "<li>\(h($0))</li>\n" }.joined() + "</ul>\n"
         }
@@ -89,7 +89,7 @@ public enum AtlasHTMLReport {
             out += "<li><span class=\"sw x-\(o.rawValue)\"></span> \(h(AtlasWords.singular(o))): \(h(o.meaning))</li>\n"
         }
         out += "<li><span class=\"sw x-varies\"></span> varies: repeated runs did not agree; the cell lists what was seen</li>\n"
-        out += "<li>control (one file): the diagonal without a copy loads the same file twice, which is one runtime</li>\n"
+        out += "<li>control, one file: the diagonal without a copy loads the same file twice, which is one runtime</li>\n"
         out += "<li>A numbered note: loading the second runtime first, with the variable set, changes the outcome</li>\n"
         for v in AtlasVariant.allCases { out += "<li>\(h(v.meaning))</li>\n" }
         return out + "</ul>\n"

@@ -12,7 +12,7 @@ public enum AtlasMarkdownReport {
 
     /// The grid, its footnotes and the sentences, without a heading (also the README section).
     public static func grid(_ atlas: AtlasResults) -> String {
-        let t = { MarkdownText.text($0, limit: 400) }
+        let t = { MarkdownText.text($0, limit: 2000) }
         let grid = AtlasGrid(atlas)
         var out = "Rows: the runtime started first. Columns: the runtime started second. "
             + "Each cell: the outcome without `KMP_DUPLICATE_LIB_OK`, then with it exported before start "
@@ -36,10 +36,11 @@ public enum AtlasMarkdownReport {
         out += "\n"
         let copies = atlas.runtimes.compactMap { r in r.copy.map { "\(t(r.label)) with \(MarkdownText.code($0.name)) (a second file)" } }
         let controls = atlas.cells.filter { $0.diagonal == .control }.map { t(atlas.runtime(named: $0.first)?.label ?? $0.first) }
-        if !copies.isEmpty { out += "Diagonal: " + t(AtlasWords.list(copies)) + " are copy pairs; " }
-        if !controls.isEmpty { out += "the others (\(AtlasWords.list(controls))) load one file twice, a control: one runtime.\n\n" } else { out += "\n\n" }
+        if !copies.isEmpty { out += "Diagonal: " + AtlasWords.list(copies) + (copies.count == 1 ? " is a copy pair" : " are copy pairs") + ". " }
+        if !controls.isEmpty { out += "A control (one file loaded twice, one runtime) for " + AtlasWords.list(controls) + "." }
+        out += "\n\n"
         for s in atlas.standIns {
-            out += "- macOS: \(MarkdownText.code(s.member)) of \(t(s.wheelSource)) (\(t(s.vendor)) \(t(s.release))) → "
+            out += "- macOS: \(MarkdownText.code(s.member)) of \(t(s.wheelName)) (\(t(s.runtimeLabel))) → "
                 + "\(s.standIn.map { MarkdownText.code($0) } ?? "none"), \(t(s.note)).\n"
         }
         for s in AtlasStandIn.sentences(atlas) { out += "- \(t(s))\n" }

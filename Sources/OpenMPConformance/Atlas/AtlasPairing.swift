@@ -51,22 +51,35 @@ public struct AtlasPairing: Codable, Sendable, Hashable {
             }
             return s
         }
-        // Name the pairs in the minority outcomes with the variable, so the exception is visible.
+        // Name the pairs of each minority outcome with the variable, so the exception is visible:
+        // by the runtime they share when they share one ("LLVM 16.0.6 second"), else one by one.
         var exceptions: [String] = []
         if Set(with.words).count > 1 || !with.varying.isEmpty {
             var byOutcome: [Outcome: Int] = [:]
             for o in with.words { byOutcome[o, default: 0] += 1 }
             let majority = byOutcome.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+            var groups: [String: [AtlasCell]] = [:]
+            var order: [String] = []
             for c in cells {
-                guard let o = c.observation(.withVariable) else { continue }
-                if o.outcome != majority || o.varies {
-                    exceptions.append("\(label(c.first)) then \(label(c.second)): \(AtlasWords.observation(o))")
+                guard let o = c.observation(.withVariable), o.outcome != majority || o.varies else { continue }
+                let word = AtlasWords.observation(o)
+                if groups[word] == nil { order.append(word) }
+                groups[word, default: []].append(c)
+            }
+            for word in order {
+                let g = groups[word]!
+                if g.count > 1, Set(g.map(\.second)).count == 1 {
+                    exceptions.append("\(word): \(label(g[0].second)) second in all \(g.count)")
+                } else if g.count > 1, Set(g.map(\.first)).count == 1 {
+                    exceptions.append("\(word): \(label(g[0].first)) first in all \(g.count)")
+                } else {
+                    exceptions.append("\(word): " + AtlasWords.list(g.map { "\(label($0.first)) then \(label($0.second))" }))
                 }
             }
         }
         let changes = cells.filter(\.loadOrderMatters).count
         var sentence = "\(sv.vendorWord) started after \(fv.vendorWord): \(summary(without)) without the variable; with it, \(summary(with))"
-        if !exceptions.isEmpty, exceptions.count <= 6 { sentence += " (" + exceptions.joined(separator: "; ") + ")" }
+        if !exceptions.isEmpty { sentence += " (" + exceptions.joined(separator: "; ") + ")" }
         if changes > 0 {
             sentence += "; loading the second runtime first changes the outcome in \(changes) of \(n) pair\(n == 1 ? "" : "s")"
         }

@@ -46,7 +46,7 @@ public enum AtlasSummaryReport {
         out.append("")
         for p in atlas.pairings { out.append("- " + p.sentence) }
         for s in atlas.standIns {
-            out.append("macOS \(s.wheel) \(s.member) (\(s.vendor) \(s.release)) -> \(s.standIn ?? "none"): \(s.note)")
+            out.append("macOS \(s.wheelName) \(s.member) (\(s.runtimeLabel)) -> \(s.standIn ?? "none"): \(s.note)")
         }
         for s in AtlasStandIn.sentences(atlas) { out.append("- " + s) }
         for r in atlas.notProvisioned { out.append("not provisioned: \(r.name): \(r.notProvisioned ?? "")") }
