@@ -63,6 +63,7 @@ public struct AtlasPlan: Sendable {
         func identify(_ name: String) -> Result<(RuntimeIdentity, RuntimeRecord), AtlasError> {
             if let hit = identities[name] { return .success(hit) }
             guard let r = catalog.runtime(named: name) else {
+                if let why = provenance.notProvisioned[name] { return .failure(.notProvisioned(name: name, reason: why)) }
                 return .failure(.notProvisioned(name: name, reason: "not in \(catalog.manifestURL.path); run Scripts/provision-runtimes.sh"))
             }
             guard FileManager.default.fileExists(atPath: r.path) else {

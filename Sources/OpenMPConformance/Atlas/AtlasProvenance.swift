@@ -1,7 +1,7 @@
 import Foundation
 
 /// The provenance fields of the runtime manifest the atlas reads: per runtime `vendor`,
-/// `release`, `releaseSource`, `banner`, `copyOf`; per wheel-vendored runtime `release`. All
+/// `release`, `releaseSource`, `banner`, `copyOf`; per wheel-vendored runtime `release`; and `notProvisioned` (name, reason). All
 /// optional (schema 1 manifests written before they existed lack them); a manifest that is
 /// not JSON was already refused by ``RuntimeManifest/load(from:)``.
 public struct AtlasProvenance: Sendable, Hashable {
@@ -17,14 +17,18 @@ public struct AtlasProvenance: Sendable, Hashable {
     public var runtimes: [String: Entry]
     /// Wheel-vendored releases by `<wheel name>!<member>`.
     public var wheelReleases: [String: String]
+    /// Why provisioning could not provide a runtime, by name (the manifest's `notProvisioned`).
+    public var notProvisioned: [String: String]
 
-    public init(runtimes: [String: Entry] = [:], wheelReleases: [String: String] = [:]) {
-        self.runtimes = runtimes; self.wheelReleases = wheelReleases
+    public init(runtimes: [String: Entry] = [:], wheelReleases: [String: String] = [:], notProvisioned: [String: String] = [:]) {
+        self.runtimes = runtimes; self.wheelReleases = wheelReleases; self.notProvisioned = notProvisioned
     }
 
     private struct File: Decodable {
         var runtimes: [Entry]
         var wheels: [Wheel]?
+        var notProvisioned: [Missing]?
+        struct Missing: Decodable { var name: String; var reason: String }
         struct Wheel: Decodable { var name: String; var vendors: [Vendored] }
         struct Vendored: Decodable { var member: String; var release: String? }
     }
@@ -36,6 +40,7 @@ public struct AtlasProvenance: Sendable, Hashable {
         var wheels: [String: String] = [:]
         for w in file.wheels ?? [] { for v in w.vendors { if let r = v.release { wheels["\(w.name)!\(v.member)"] = r } } }
         return AtlasProvenance(runtimes: Dictionary(file.runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
-                               wheelReleases: wheels)
+                               wheelReleases: wheels,
+                               notProvisioned: Dictionary((file.notProvisioned ?? []).map { ($0.name, $0.reason) }, uniquingKeysWith: { a, _ in a }))
     }
 }

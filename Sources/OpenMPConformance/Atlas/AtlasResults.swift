@@ -142,7 +142,7 @@ public struct AtlasTiming: Codable, Sendable, Hashable {
     public var probes: Int
     /// Probes that were repeats of a cell that was neither a pass nor an abort.
     public var repeats: Int
-    /// The runner's peak resident set (VmHWM), KiB, where /proc has it.
+    /// The runner's peak resident set (getrusage ru_maxrss), KiB.
     public var peakRSSKiB: Int?
     /// Probes in flight at once.
     public var jobs: Int

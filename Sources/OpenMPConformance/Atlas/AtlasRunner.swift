@@ -12,7 +12,7 @@ public struct AtlasRunner: Sendable {
     /// Runs of a variant whose first outcome is neither a pass nor an abort.
     public static let runsWhenUnsettled = 3
 
-    public init(plan: AtlasPlan, timeout: Duration = .seconds(10), jobs: Int = ProbeLimiter.defaultLimit,
+    public init(plan: AtlasPlan, timeout: Duration = .seconds(20), jobs: Int = ProbeLimiter.defaultLimit,
                 executable: String? = nil) {
         self.plan = plan; self.timeout = timeout; self.jobs = max(1, jobs); self.executable = executable
     }

@@ -16,13 +16,4 @@ public enum AtlasTimingText {
         }
         return lines.joined(separator: "\n")
     }
-
-    /// This process's peak resident set (VmHWM, KiB), or nil where /proc is absent.
-    public static func peakRSSKiB() -> Int? {
-        guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in s.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(line.split(separator: " ").dropFirst().first ?? "")
-        }
-        return nil
-    }
 }

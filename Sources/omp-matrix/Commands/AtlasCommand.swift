@@ -45,7 +45,7 @@ struct AtlasCommand: AsyncParsableCommand {
 
     @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS).") var jobs: Int?
 
-    @Option(help: "Seconds a probe's steps may take before the outcome is 'hang'.") var timeout: Double = 10
+    @Option(help: "Seconds a probe's steps may take before the outcome is 'hang'.") var timeout: Double = 20
 
     func validate() throws {
         if let j = jobs, j < 1 || j > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(j)") }
@@ -156,7 +156,7 @@ struct AtlasCommand: AsyncParsableCommand {
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
         let wall = clock.now - t0
         let timing = AtlasTiming(wallSeconds: wall.secondsValue, probes: run.probes, repeats: run.repeats,
-                                 peakRSSKiB: AtlasTimingText.peakRSSKiB(), jobs: parallel)
+                                 peakRSSKiB: BenchCommand.peakRSSKiB(), jobs: parallel)
         let final = file(run.cells, partial: run.interrupted, timing: timing)
         do { try AtlasCodec.write(final, to: url) } catch { throw ToolExit.internal("\(error)") }
         signals.cancel()

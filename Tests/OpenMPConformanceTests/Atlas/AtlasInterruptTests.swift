@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Atlas: interrupting omp-matrix atlas")
 struct AtlasInterruptTests {
-    func children(of pid: Int32) -> [Int32] {
-        ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
+    func children(of pid: Int32) throws -> [Int32] {
+        try ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
     }
 
     @Test("SIGINT and SIGTERM leave a valid partial atlas file, no probe, no shm file", arguments: [SIGINT, SIGTERM])
@@ -24,7 +24,7 @@ struct AtlasInterruptTests {
         let t0 = clock.now
         var seenProbes: Set<Int32> = []
         while clock.now - t0 < .seconds(60) {
-            seenProbes.formUnion(children(of: p.processIdentifier))
+            seenProbes.formUnion(try children(of: p.processIdentifier))
             if let a = try? AtlasCodec.read(out), a.cells.filter({ !$0.observations.isEmpty }).count > 5 { break }
             try await Task.sleep(for: .milliseconds(30))
         }
@@ -34,7 +34,7 @@ struct AtlasInterruptTests {
         let a = try AtlasCodec.read(out)
         #expect(a.partial)
         #expect(a.cells.contains { !$0.observations.isEmpty } && a.cells.contains { !$0.isComplete })
-        #expect(children(of: p.processIdentifier).isEmpty)
+        #expect(try children(of: p.processIdentifier).isEmpty)
         #expect(!seenProbes.isEmpty, "probes were seen running before the signal")
         for pid in seenProbes { #expect(sessionIsGone(pid), "probe session \(pid) survived") }
         let shm = ShmRegistry.entries().filter { seenProbes.contains($0.pid) }

@@ -25,11 +25,11 @@ enum AtlasFixtures {
         return (try Data(contentsOf: URL(fileURLWithPath: path)), path)
     }
 
-    /// The real catalog (honours OMP_CONFORMANCE_RUNTIMES, no discovery).
+    /// The real catalog where the kit keeps it (honours OMP_CONFORMANCE_RUNTIMES), no discovery.
     static func catalog() throws -> RuntimeCatalog {
         var env = ProcessInfo.processInfo.environment
         env[RuntimeCatalog.discoverVariable] = nil
-        return try RuntimeCatalog(packageRoot: URL(fileURLWithPath: TestRuntimes.root), environment: env)
+        return try RuntimeCatalog(environment: env)
     }
 
     /// A runtimes directory holding a manifest with only `records` (real files, absolute paths).
