@@ -50,9 +50,11 @@ struct RunCommand: AsyncParsableCommand {
         let url = URL(fileURLWithPath: output ?? "results/\(host.key)-\(Timestamp.compact())-\(getpid()).json")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
-            ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
-                        environment: env, selection: selection.summaryList, results: results,
-                        claims: loaded.claimVerdicts(results))
+            var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
+                                environment: env, selection: selection.summaryList, results: results,
+                                claims: loaded.claimVerdicts(results))
+            f.wheels = loaded.wheels
+            return f.annotated(wheelsMissing: loaded.wheelsMissing)
         }
         // A first, empty partial file proves the location is writable before any probe runs.
         try ResultsCodec.write(file([], partial: true), to: url)
