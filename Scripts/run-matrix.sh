@@ -22,5 +22,4 @@ for fmt in md json junit html; do
   "$bin/omp-matrix" report "$latest" --format "$fmt" --output "reports/matrix.$fmt"
 done
 echo "== reports: $(ls reports | sed 's/^/reports\//' | tr '\n' ' ')"
-"$bin/omp-matrix" report "$latest" --format summary
 exit "$status"

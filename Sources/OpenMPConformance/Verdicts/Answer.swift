@@ -236,7 +236,7 @@ extension Answer {
             let when = ClaimJudgement.ordered(cells.map { startWords($0, words) })
             let cleanWhen = ClaimJudgement.ordered(clean.filter { words.pair($0) == pair }.map { startWords($0, words) })
                 .filter { !when.contains($0) }
-            let o = ClaimJudgement.outcomeWords(cells[0].outcome!)
+            let o = ClaimJudgement.outcomeWords(cells[0].outcome!, count: cells.count)
             var s = "\(pair): \(o) in \(plural(cells.count, "cell")), when \(when.joined(separator: " or "))"
             if !cleanWhen.isEmpty { s += "; clean when \(cleanWhen.joined(separator: " or "))" }
             let best = cells.min { Verdicts.stepCount($0) != Verdicts.stepCount($1) ? Verdicts.stepCount($0) < Verdicts.stepCount($1) : $0.id < $1.id }!
@@ -307,7 +307,7 @@ extension Answer {
         let wheelLines = macWheels.map { w -> String in
             let kinds = w.libraries.map { "\($0.kind == .llvm ? "LLVM libomp" : $0.kind == .intel ? "Intel libiomp5" : $0.kind == .gnu ? "GNU libgomp" : "an OpenMP runtime of unknown vendor") (\(($0.path.split(separator: "/").last).map(String.init) ?? $0.path))" }
             let body = kinds.isEmpty ? "no OpenMP runtime" : kinds.joined(separator: ", ")
-            return "\(w.package) \(w.version) (\(w.platformTag)) bundles \(body)" + (w.error.map { " (not everything could be read: \($0))" } ?? "")
+            return "\(w.package) \(w.version) (\(w.platformTag)) bundles \(body)" + (w.error.map { " (partly read: \(ReportText.truncate($0, 90)))" } ?? "")
         }
         let missing = macWheels.isEmpty
             ? (wheelsMissing ?? "no macOS wheel (torch-macos-arm64, faiss-cpu-macos-arm64) is in the runtime manifest or its wheels folder")
@@ -316,7 +316,7 @@ extension Answer {
         var h = ranHere ? "macOS cells ran on this host (\(macRan.count) of \(mac.count))."
             : "macOS was not run on this host (\(plural(mac.count, "macOS cell")) skipped)."
         if !standIns.isEmpty {
-            h += " The Linux stand-ins, the same plans and runtime pairs, gave \(ClaimJudgement.outcomeSummary(standIns)) (\(plural(standIns.count, "cell")))."
+            h += " Its Linux stand-ins, the same plans and runtime pairs, gave \(ClaimJudgement.outcomeSummary(standIns)) (\(plural(standIns.count, "cell")))."
         }
         if wheelLines.isEmpty {
             h += " Which runtimes the macOS wheels bundle is untestable here: \(missing!)."

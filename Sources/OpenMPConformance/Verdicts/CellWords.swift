@@ -116,9 +116,9 @@ public struct CellWords: Sendable {
         }
     }
 
-    /// The pair of a profile in words: `Intel 2025.2.1 with LLVM 14`.
+    /// The pair of a profile in words: `Intel 2025.2.1 and LLVM 14`.
     public func pair(_ r: CellResult) -> String {
         guard let roles = r.roleRuntimes, let f = roles["framework"], let i = roles["index"] else { return r.profile }
-        return f == i ? "one \(runtime(f)) file" : "\(runtime(f)) with \(runtime(i))"
+        return f == i ? "one \(runtime(f)) file" : "\(runtime(f)) and \(runtime(i))"
     }
 }

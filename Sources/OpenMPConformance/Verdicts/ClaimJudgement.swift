@@ -176,12 +176,28 @@ public struct ClaimJudgement: Sendable {
         }
     }
 
-    /// `2 hang at exit, 1 abort with Error #15`, most frequent first.
+    /// The outcome words for a count: `2 hangs at exit`, `1 clean run`.
+    public static func outcomeWords(_ o: Outcome, count: Int) -> String {
+        guard count != 1 else { return outcomeWords(o) }
+        switch o {
+        case .launchFailed: return "could not start"
+        case .duplicateRuntimeAbort: return "aborts with Error #15"
+        case .hangAtExit: return "hangs at exit"
+        case .hang: return "hangs"
+        case .runtimeError: return "other OpenMP errors"
+        case .wrongResult: return "wrong results"
+        case .crash: return "crashes"
+        case .exitNonzero: return "nonzero exits"
+        case .pass: return "clean runs"
+        }
+    }
+
+    /// `2 hangs at exit, 1 abort with Error #15`, most frequent first.
     public static func outcomeSummary(_ cells: [CellResult]) -> String {
         var counts: [Outcome: Int] = [:]
         for c in cells { if let o = c.outcome { counts[o, default: 0] += 1 } }
         let parts = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .map { "\($0.value) \(outcomeWords($0.key))" }
+            .map { "\($0.value) \(outcomeWords($0.key, count: $0.value))" }
         return parts.isEmpty ? "no outcome" : parts.joined(separator: ", ")
     }
 

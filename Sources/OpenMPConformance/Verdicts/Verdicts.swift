@@ -1,3 +1,4 @@
+import Foundation
 import OMPPlan
 
 /// Pure functions from predictions and observations to verdicts.
@@ -143,12 +144,19 @@ public enum Verdicts {
         let values = [
             "agree": "\(v.agreeing)", "disagree": "\(v.disagreeing)", "tested": "\(v.agreeing + v.disagreeing)",
             "failures": ClaimJudgement.outcomeSummary(j.disagreeing), "conditions": conditions.joined(separator: "; "),
-            "reason": conditions.joined(separator: "; "), "found": found,
+            "reason": conditions.map(trimmedStop).joined(separator: "; "), "found": found,
             "passes": ClaimJudgement.outcomeSummary(j.agreeing),
         ]
         let template = claim.findings[state] ?? defaultFinding(state, statement: claim.statement)
         v.finding = ClaimJudgement.fill(template, values)
         return v
+    }
+
+    /// A phrase without its closing full stop, to sit inside a sentence.
+    static func trimmedStop(_ s: String) -> String {
+        var t = s.trimmingCharacters(in: .whitespaces)
+        while t.hasSuffix(".") { t.removeLast() }
+        return t
     }
 
     static func defaultFinding(_ state: ClaimState, statement: String) -> String {
@@ -264,7 +272,7 @@ public enum Verdicts {
 
     /// A row's finding in one sentence, from its counts.
     static func rowFinding(_ r: Matrix.Row, analogue: Bool, _ j: ClaimJudgement.Judged) -> String {
-        let what = analogue ? "On Linux, the plans standing in for \(r.scenario.lowercased()) on macOS" : r.scenario
+        let what = analogue ? "On Linux, the plans standing in for \u{201C}\(r.scenario)\u{201D} on macOS" : r.scenario
         let tested = j.agreeing.count + j.disagreeing.count
         let table = r.fixNeeded == .no ? "run clean with or without the variable" : "abort without the variable and run clean with it exported"
         switch j.state {

@@ -26,10 +26,14 @@ struct ReportCommand: AsyncParsableCommand {
         let text: String
         switch format {
         case "md": text = MarkdownReport.render(results)
-        case "json": text = String(decoding: try ResultsCodec.encode(results), as: UTF8.self)
+        case "json":
+            // The JSON report is the results file with the answer as structured fields.
+            var full = results.annotated()
+            full.schemaVersion = ResultsFile.currentSchemaVersion
+            text = String(decoding: try ResultsCodec.encode(full), as: UTF8.self)
         case "junit": text = JUnitReport.render(results)
         case "html": text = HTMLReport.render(results)
-        default: text = SummaryText.render(results)
+        default: text = output == nil ? SummaryText.render(results) : TerminalSummary.render(results)
         }
         if let output {
             do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
@@ -54,22 +58,9 @@ struct ReportCommand: AsyncParsableCommand {
     }
 }
 
-/// The terminal summary printed after a run.
+/// The terminal summary printed after a run (``TerminalSummary``), coloured only on a terminal without `NO_COLOR`.
 enum SummaryText {
     static func render(_ r: ResultsFile) -> String {
-        let s = ResultsSummary(r)
-        var lines: [String] = []
-        lines.append("host \(r.host.key) (\(r.host.os), kernel \(r.host.kernel), BLAS \(r.host.blas.corename) via \(r.host.blas.source))\(r.partial ? " — PARTIAL" : "")")
-        lines.append("cells: \(s.cells) (ran \(s.ran), skipped \(s.skipped)); verdicts: " +
-                     Verdict.allCases.map { "\(s.verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
-        lines.append("outcomes: " + Outcome.allCases.compactMap { o in s.outcomes[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", "))
-        for row in s.rows {
-            lines.append(String(format: "  %-38@ %@ (%d ran, %d skipped)", row.id as NSString, row.verdict.rawValue, row.ran, row.skipped))
-        }
-        if !r.claims.isEmpty {
-            lines.append("claims:")
-            for c in r.claims { lines.append("  \(c.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(c.id)") }
-        }
-        return lines.joined(separator: "\n")
+        TerminalSummary.render(r, color: TerminalSummary.useColorOnStandardOutput())
     }
 }
