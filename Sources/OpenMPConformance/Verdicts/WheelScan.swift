@@ -85,7 +85,7 @@ public enum WheelScan {
         var seen = Set<String>()
         var out: [Wheel] = []
         for w in catalog.manifest.wheels {
-            guard let path = catalog.wheelPath(named: w.name), FileManager.default.fileExists(atPath: path) else { continue }
+            guard let path = path(of: w.name, in: catalog), FileManager.default.fileExists(atPath: path) else { continue }
             let url = URL(fileURLWithPath: path)
             if seen.insert(url.lastPathComponent).inserted { out.append(scan(wheel: url)) }
         }
@@ -95,10 +95,16 @@ public enum WheelScan {
         return out
     }
 
+    /// The resolved path of a manifest wheel entry (relative paths are under the manifest's directory).
+    static func path(of name: String, in catalog: RuntimeCatalog) -> String? {
+        guard let w = catalog.manifest.wheels.first(where: { $0.name == name }) else { return nil }
+        return w.path.hasPrefix("/") ? w.path : catalog.directory.appendingPathComponent(w.path).standardizedFileURL.path
+    }
+
     /// Why the macOS wheels are not there, naming the manifest entries that are missing; nil when every one was read.
     public static func macOSMissing(catalog: RuntimeCatalog, scanned: [Wheel]) -> String? {
         if scanned.contains(where: { $0.platform == .macos }) { return nil }
-        let absent = macOSWheelNames.filter { catalog.wheelPath(named: $0).map { !FileManager.default.fileExists(atPath: $0) } ?? true }
+        let absent = macOSWheelNames.filter { path(of: $0, in: catalog).map { !FileManager.default.fileExists(atPath: $0) } ?? true }
         guard !absent.isEmpty else { return nil }
         return "the runtime manifest (\(catalog.manifestURL.path)) has no readable wheel \(absent.joined(separator: " or ")); provisioning did not fetch them"
     }
