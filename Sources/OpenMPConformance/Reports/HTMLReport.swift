@@ -1,11 +1,13 @@
 /// The run as one self-contained HTML page: inline CSS, no scripts, no external resources (a
 /// Content-Security-Policy forbids them), so it can be attached to a CI run and opened anywhere.
 ///
-/// Layout: host and summary; the claims table; the matrix as a coloured grid whose rows are
-/// scenario (applicability row) × environment mode and whose columns are profile (runtime pair) ×
-/// ordering × import meaning, each cell coloured by outcome and framed by verdict (refuted cells
-/// also carry a ✗); a legend; then one evidence section per cell (outcome, allowed outcomes,
-/// verdict, reason, message, repro, checks, stderr tail), which each grid cell links to.
+/// Layout: the answer; the claims table (state badge, finding, counterexample in words); a
+/// legend (outcome colours and glyphs, the ≠doc badge, order and import-reading labels, env
+/// modes); the matrix as a grid whose rows are scenario × environment mode and whose columns
+/// are runtime pairs, each mark one cell coloured by outcome, labelled with its order and import
+/// reading, and badged ≠doc when the doc predicted otherwise (a badge in a neutral colour, so a
+/// clean run never carries a failure mark); host and counts; one evidence section per cell.
+/// It fits a 1400 px window and scrolls the grid sideways at phone width.
 ///
 /// Every interpolated string is HTML-escaped (`&`, `<`, `>`, `"`, `'`) after terminal escapes
 /// and control characters are removed; anchor ids are derived from cell ids with everything but

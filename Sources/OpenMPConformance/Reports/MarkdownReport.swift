@@ -1,14 +1,17 @@
 /// The run as GitHub-flavoured Markdown, for reading in a terminal, a PR, or a job summary:
-/// title (host key and date), host, summary counts, **unexpected (refuted) cells first**, the
-/// applicability rows with their verdicts, the claims (verdict, counterexample, repro), and a
-/// compact table of every cell.
+/// title (host key and date); **the answer** (when the abort happens, what the variable does,
+/// what to do instead, macOS); the claims table (the doc's words, state, finding); the cells
+/// that ended otherwise than predicted, grouped by claim and collapsed in `<details>`; each
+/// claim in detail (readings, cells shown apart, counterexample in words); host, counts, rows,
+/// and a compact table of every cell.
 ///
 /// Size: GitHub caps a job summary at 1 MiB, so the report stays within ``defaultByteBudget``
-/// (plus the first 200 unexpected cells, which are never cut; each of their fields is capped).
+/// (plus the first 200 deviating cells, which are never cut; each of their fields is capped).
 /// When the budget runs out the full table is cut with a note saying how many cells are left out.
 ///
 /// Every string taken from the results is stripped of terminal escapes and control characters,
-/// put on one line, and Markdown-escaped (`|` included), or shown as a safely fenced code span.
+/// put on one line, cut at a word boundary, and Markdown-escaped (`|` included), or shown as a
+/// safely fenced code span; `<summary>` text is HTML-escaped.
 public enum MarkdownReport {
     /// The size the report aims to stay under: 600 KB, well below GitHub's 1 MiB summary limit.
     public static let defaultByteBudget = 600_000
@@ -94,6 +97,7 @@ public enum MarkdownReport {
             var block = "<details><summary>\(XMLText.text(ReportText.truncate(ReportText.oneLine(key), 120))): \(cells.count - apart) counted"
                 + (apart > 0 ? ", \(apart) shown apart" : "") + "</summary>\n\n"
             var markedApart = false
+            var added = 0
             for cell in cells {
                 if !mine.contains(cell.id), !markedApart {
                     block += "\nShown apart, not counted for this claim:\n\n"
@@ -103,10 +107,16 @@ public enum MarkdownReport {
                 if listed >= guaranteedUnexpected, size + block.utf8.count + item.utf8.count > budget { break }
                 block += item
                 listed += 1
+                added += 1
             }
+            if added == 0 { continue }
             block += "\n</details>\n\n"
             size += block.utf8.count
             out += block
+        }
+        let total = groups.reduce(0) { $0 + $1.1.count }
+        if listed < total {
+            out += "_… \(total - listed) more unexpected cells are not listed here to keep this report small; the JSON and HTML reports have every cell._\n\n"
         }
         return out
     }

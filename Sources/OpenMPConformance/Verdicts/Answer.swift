@@ -1,3 +1,4 @@
+import Foundation
 import OMPPlan
 
 /// What a reader who just hit `OMP: Error #15` came to learn, computed from one run's cells
@@ -339,10 +340,65 @@ extension Answer {
             let bad = groups[k]!.filter { $0 != .pass }
             guard !bad.isEmpty else { return nil }
             let counts = Dictionary(bad.map { ($0, 1) }, uniquingKeysWith: +).sorted { $0.key < $1.key }
-                .map { "\($0.value) \(ClaimJudgement.outcomeWords($0.key))" }.joined(separator: ", ")
-            return "With the variable, \(k): \(counts) of \(groups[k]!.count) observations."
+                .map { "\($0.value) \(ClaimJudgement.outcomeWords($0.key, count: $0.value))" }.joined(separator: ", ")
+            return "\(k): \(counts) of \(groups[k]!.count) observations."
         }
         let total = a.observations.filter(\.variable).count
-        return AtlasPart(source: a.source, lines: lines.isEmpty && total > 0 ? ["With the variable, all \(total) atlas observations ran clean."] : lines)
+        let bad = keys.filter { groups[$0]!.contains { $0 != .pass } }.count
+        var out = ["With the variable, the atlas observed \(keys.count) ordered pairs of two KMP-family runtimes (\(total) observations); \(bad) of them did not always run clean."]
+        if total == 0 { out = ["The atlas holds no observation of two KMP-family runtimes with the variable."] }
+        out += lines.prefix(12)
+        if lines.count > 12 { out.append("… and \(lines.count - 12) more pairs in \(a.source).") }
+        return AtlasPart(source: a.source, lines: out)
+    }
+}
+
+extension AtlasEvidence {
+    /// The atlas snapshot for a host, `Matrices/atlas/<host key>.json` under `root`, read through
+    /// the few fields the answer needs (runtime identities, variants, outcomes), so the answer
+    /// depends on the file's shape, not on the atlas code. Nil when there is none.
+    /// - Throws: ``InputError`` naming the file when it exists but cannot be read.
+    public static func snapshot(hostKey: String, root: URL) throws -> AtlasEvidence? {
+        let url = root.appendingPathComponent("Matrices/atlas/\(hostKey).json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let file = try ResultsCodec.read(Snapshot.self, from: url, schemaVersion: 1)
+        return AtlasEvidence(file, source: "Matrices/atlas/\(hostKey).json")
+    }
+
+    init(_ file: Snapshot, source: String) {
+        func name(_ id: Snapshot.Identity?, _ fallback: String) -> String {
+            guard let id, let vendor = id.vendor else { return fallback }
+            let release = id.release ?? ""
+            switch vendor {
+            case "llvm": return "LLVM " + (release.split(separator: ".").first.map(String.init) ?? release)
+            case "intel": return "Intel " + release
+            case "gnu": return "GNU libgomp " + release
+            default: return fallback
+            }
+        }
+        var out: [Observation] = []
+        for c in file.cells where c.diagonal == nil && c.firstIdentity?.family == "kmp" && c.secondIdentity?.family == "kmp" {
+            for o in c.observations {
+                // Every variant starts the first runtime first; only "without" lacks the variable.
+                for outcome in Set(o.outcomes) {
+                    out.append(Observation(first: name(c.firstIdentity, c.first), second: name(c.secondIdentity, c.second),
+                                           variable: o.variant != "without", outcome: outcome))
+                }
+            }
+        }
+        self.init(source: source, observations: out)
+    }
+
+    /// The atlas file's fields the answer reads.
+    struct Snapshot: Decodable {
+        struct Identity: Decodable { var family: String?; var vendor: String?; var release: String? }
+        struct Observation: Decodable { var variant: String; var outcomes: [Outcome] }
+        struct Cell: Decodable {
+            var first: String; var second: String
+            var firstIdentity: Identity?; var secondIdentity: Identity?
+            var diagonal: String?
+            var observations: [Observation]
+        }
+        var cells: [Cell]
     }
 }

@@ -117,7 +117,7 @@ public enum Verdicts {
             v.disagreeing += w.byPart.values.filter { $0 == .refuted }.count
             if v.counterexample == nil, let c = w.counterexample {
                 v.counterexample = c
-                v.counterexampleRepro = "omp-matrix scan \(c)"
+                v.counterexampleRepro = "omp-matrix scan runtimes/wheels/\(c)"
                 v.counterexampleWhy = "the wheel's own bytes"
             }
             let combined = combine(mine.isEmpty ? nil : j.state.verdict, w.verdict)

@@ -23,17 +23,18 @@ struct ReportCommand: AsyncParsableCommand {
         if printLatest { print(path); return }
         let results: ResultsFile
         do { results = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        let atlas = AtlasInput.load(hostKey: results.host.key)
         let text: String
         switch format {
-        case "md": text = MarkdownReport.render(results)
+        case "md": text = MarkdownReport.render(results, atlas: atlas)
         case "json":
             // The JSON report is the results file with the answer as structured fields.
-            var full = results.annotated()
+            var full = results.annotated(atlas: atlas)
             full.schemaVersion = ResultsFile.currentSchemaVersion
             text = String(decoding: try ResultsCodec.encode(full), as: UTF8.self)
         case "junit": text = JUnitReport.render(results)
-        case "html": text = HTMLReport.render(results)
-        default: text = output == nil ? SummaryText.render(results) : TerminalSummary.render(results)
+        case "html": text = HTMLReport.render(results, atlas: atlas)
+        default: text = TerminalSummary.render(results, color: output == nil && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
         if let output {
             do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
@@ -58,9 +59,22 @@ struct ReportCommand: AsyncParsableCommand {
     }
 }
 
+/// The atlas snapshot of a host, when the package has one (`Matrices/atlas/<host key>.json`);
+/// an unreadable one is reported on stderr and left out, never a silent gap.
+enum AtlasInput {
+    static func load(hostKey: String) -> AtlasEvidence? {
+        // Where the bundled Matrices/ live (the same root the bundled matrix is read from).
+        let root = RuntimeCatalog.packageRoot() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        do { return try AtlasEvidence.snapshot(hostKey: hostKey, root: root) } catch {
+            FileHandle.standardError.write(Data("omp-matrix: the atlas is left out of the answer: \(error)\n".utf8))
+            return nil
+        }
+    }
+}
+
 /// The terminal summary printed after a run (``TerminalSummary``), coloured only on a terminal without `NO_COLOR`.
 enum SummaryText {
     static func render(_ r: ResultsFile) -> String {
-        TerminalSummary.render(r, color: TerminalSummary.useColorOnStandardOutput())
+        TerminalSummary.render(r, color: TerminalSummary.useColorOnStandardOutput(), atlas: AtlasInput.load(hostKey: r.host.key))
     }
 }

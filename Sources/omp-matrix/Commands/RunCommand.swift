@@ -49,12 +49,13 @@ struct RunCommand: AsyncParsableCommand {
         let started = Timestamp.now()
         let url = URL(fileURLWithPath: output ?? "results/\(host.key)-\(Timestamp.compact())-\(getpid()).json")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let atlas = AtlasInput.load(hostKey: host.key)
         func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
             var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
                                 environment: env, selection: selection.summaryList, results: results,
                                 claims: loaded.claimVerdicts(results))
             f.wheels = loaded.wheels
-            return f.annotated(wheelsMissing: loaded.wheelsMissing)
+            return f.annotated(atlas: atlas, wheelsMissing: loaded.wheelsMissing)
         }
         // A first, empty partial file proves the location is writable before any probe runs.
         try ResultsCodec.write(file([], partial: true), to: url)

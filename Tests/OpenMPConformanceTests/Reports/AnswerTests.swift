@@ -227,7 +227,9 @@ struct AnswerTests {
         let term = TerminalSummary.render(file, color: false)
         let readme = ReadmeSection.render(ReadmeSection.Snapshot(file))
         for (name, text) in [("md", md), ("html", html), ("terminal", term), ("readme", readme)] {
-            #expect(!text.contains("<script>"), "\(name) passes <script> through")
+            // Markup matters outside code spans in Markdown and anywhere in HTML; a terminal shows text.
+            let markup = name == "html" ? text : name == "terminal" ? "" : text.split(separator: "\n").map { ReportChecks.stripCodeSpans(String($0)) }.joined(separator: "\n")
+            #expect(!markup.contains("<script>"), "\(name) passes <script> through")
             #expect(!text.contains("\u{1B}[31m"), "\(name) passes a terminal escape through")
             #expect(!text.contains("\u{0}") && !text.contains("\u{7}"), "\(name) passes a control character through")
         }
@@ -282,6 +284,6 @@ struct AnswerTests {
         let c = AnswerFixtures.cell("llvm14+llvm16", roles: ("llvm14", "llvm16"), kind: "contending", env: "exported", meaning: "load",
                                     outcome: .pass, allowed: [.pass])
         #expect(w.describe(c) == "LLVM 14 starts first, then LLVM 16; variable exported before start; both loaded first")
-        #expect(ReportText.truncate("one two three four five six", 14) == "one two …")
+        #expect(ReportText.truncate("one two three four five six", 16) == "one two three …")
     }
 }
