@@ -276,6 +276,36 @@ struct AnswerTests {
         }
     }
 
+    @Test("an atlas snapshot adds its pairs to the answer; without one the answer stands on the run alone")
+    func atlasInput() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Matrices/atlas"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try AtlasEvidence.snapshot(hostKey: "h", root: root) == nil)
+        func id(_ vendor: String, _ release: String) -> String { #"{"family": "kmp", "vendor": "\#(vendor)", "release": "\#(release)"}"# }
+        let json = """
+        {"schemaVersion": 1, "cells": [
+          {"first": "llvm14", "second": "llvm16", "firstIdentity": \(id("llvm", "14.0.6")), "secondIdentity": \(id("llvm", "16.0.6")),
+           "observations": [{"variant": "without", "outcomes": ["duplicate-runtime-abort"]},
+                            {"variant": "with", "outcomes": ["hang-at-exit"]}]},
+          {"first": "intel", "second": "llvm19", "firstIdentity": \(id("intel", "2025.2.1")), "secondIdentity": \(id("llvm", "19.1.7")),
+           "observations": [{"variant": "with", "outcomes": ["pass"]}]},
+          {"first": "llvm14", "second": "llvm14", "diagonal": "control", "firstIdentity": \(id("llvm", "14.0.6")), "secondIdentity": \(id("llvm", "14.0.6")),
+           "observations": [{"variant": "with", "outcomes": ["pass"]}]}
+        ]}
+        """
+        try json.write(to: root.appendingPathComponent("Matrices/atlas/h.json"), atomically: true, encoding: .utf8)
+        let atlas = try #require(try AtlasEvidence.snapshot(hostKey: "h", root: root))
+        #expect(atlas.observations.count == 3)
+        let a = Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes, atlas: atlas)
+        let part = try #require(a.atlas)
+        #expect(part.lines.first == "With the variable, the atlas observed 2 ordered pairs of two KMP-family runtimes (2 observations); 1 of them did not always run clean.")
+        #expect(part.lines.contains("LLVM 14 starts first, then LLVM 16: 1 hang at exit of 1 observations."))
+        #expect(Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes).atlas == nil)
+        try "{".write(to: root.appendingPathComponent("Matrices/atlas/bad.json"), atomically: true, encoding: .utf8)
+        #expect(throws: InputError.self) { try AtlasEvidence.snapshot(hostKey: "bad", root: root) }
+    }
+
     @Test("cells and releases in words")
     func words() {
         let w = CellWords(runtimes: AnswerFixtures.runtimes)
