@@ -433,7 +433,7 @@ public enum HTMLReport {
     table.claims{width:100%}
     table.claims td{max-width:40em}
     table.claims td:first-child{min-width:9em}
-    @media (max-width:700px){body{margin:.6em;font-size:13px}table.claims td:nth-child(3){display:none}table.claims th:nth-child(3){display:none}th,td{padding:2px 3px}table.kv th{white-space:normal}table.grid th.scenario,table.grid th.env{white-space:normal;word-break:break-word;font-size:10px;max-width:5.5em}table.grid th.scenario{position:sticky;left:0;z-index:1}table.grid td{min-width:5.6em}.c{min-width:2.3em;font-size:11px}pre{font-size:11px}}
+    @media (max-width:700px){body{margin:.6em;font-size:13px}table.claims td:nth-child(3){display:none}table.claims th:nth-child(3){display:none}th,td{padding:2px 3px}table.kv th{white-space:normal}table.grid th.scenario,table.grid th.env{white-space:normal;word-break:break-word;font-size:10px;max-width:5.5em}table.grid th.scenario{position:sticky;left:0;z-index:1}table.grid td{min-width:5.6em}.c{min-width:2.3em;font-size:11px}pre{font-size:11px}table.kv,table.list{display:block;overflow-x:auto;max-width:100%}td code{word-break:break-all}h1{font-size:22px;word-break:break-word}}
     .legend{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin:.4em 0}
     section.evidence{border-top:1px solid #ddd;margin-top:1em;padding-top:.3em}
     section.evidence:target{background:#fffbe6;outline:2px solid #e0a800}
