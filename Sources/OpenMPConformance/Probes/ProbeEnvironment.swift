@@ -5,7 +5,7 @@ import Foundation
 public struct ProbeEnvironment: Sendable {
     /// Prefixes and names removed from the parent's environment.
     public static let scrubbedPrefixes = ["KMP_", "OMP_", "GOMP_", "MKL_", "__KMP_REGISTERED_LIB_", "KMP_DUPLICATE_LIB_OK"]
-    public static let scrubbedNames = ["LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH"]
+    public static let scrubbedNames = ["LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH"]
     /// Passed through as they are, on purpose.
     public static let passedThroughNames = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
     /// Pinned in every probe.

@@ -138,11 +138,30 @@ public struct RuntimeScanner: Sendable {
         s.examined += 1
         let real = RuntimeIdentity.resolvedPath(path) ?? path
         guard let id = RuntimeIdentity.identify(bytes, path: real, realPath: real) else {
+            if let why = Self.damage(bytes, path: path) { s.skipped.append(.init(path: path, reason: why)) }
             s.byKey[key] = .some(nil)
             return
         }
         s.found.append(Found(identity: id, key: .file(key), aliases: [path], archive: nil))
         s.byKey[key] = s.found.count - 1
+    }
+
+    /// Why a file with an ELF or Mach-O magic number cannot be read (truncated, crafted), or nil
+    /// when it parses or is not such a file at all. Such a file is listed, never loaded.
+    static func damage(_ bytes: FileBytes, path: String) -> String? {
+        do {
+            _ = try ELFFile(bytes: bytes, path: path)
+            return nil
+        } catch {
+            if case .wrongFormat = error {} else { return "unreadable: \(error)" }
+        }
+        do {
+            _ = try MachOFile(bytes: bytes, path: path)
+            return nil
+        } catch {
+            if case .wrongFormat = error { return nil }
+            return "unreadable: \(error)"
+        }
     }
 
     private func readArchive(_ path: String, _ s: inout State) {
