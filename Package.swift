@@ -9,10 +9,6 @@ let package = Package(
         .library(name: "OpenMPConformanceTesting", targets: ["OpenMPConformanceTesting"]),
         .executable(name: "omp-matrix", targets: ["omp-matrix"]),
         .executable(name: "omp-probe", targets: ["omp-probe"]),
-        // The doctor's observers, loaded into a user's command by `omp-matrix doctor -- COMMAND` (Linux):
-        // an LD_AUDIT library that records every object the loader maps, and a preloaded exit-begun signal.
-        .library(name: "omp-doctor-audit", type: .dynamic, targets: ["OMPDoctorAudit"]),
-        .library(name: "omp-doctor-exit", type: .dynamic, targets: ["OMPDoctorExitHook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,7 +23,11 @@ let package = Package(
         ),
         // The few things Swift cannot call directly (variadic prctl, posix_spawn flags).
         .target(name: "_OpenMPShims"),
-        // C, because an LD_AUDIT library and an exit hook run inside the loader and libc, before and after any Swift runtime.
+        // The doctor's observers for `omp-matrix doctor -- COMMAND` (Linux), in C because they run inside the
+        // loader and libc of the user's process: an LD_AUDIT library that records every object the loader maps,
+        // and a preloaded exit-begun signal. `swift build` compile-checks them on every platform; the doctor
+        // links each into a shared library of its own with the C compiler (DoctorObserver), because a SwiftPM
+        // dynamic-library product always links the Swift runtime, which must not be loaded into a user's program.
         .target(name: "OMPDoctorAudit"),
         .target(name: "OMPDoctorExitHook"),
         // The probe plan language, shared by the supervisor and the child. No Foundation.

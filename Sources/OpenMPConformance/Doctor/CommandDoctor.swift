@@ -28,7 +28,7 @@ extension Doctor {
                                                      timeout: options.commandTimeout, observer: observer)
             runs.append(.init(label: label, o.result))
             say("doctor: run \(runs.count) (\(label)) ended: \(o.result.outcome.rawValue) after "
-                + String(format: "%.1f s", o.result.durationSeconds))
+                + ReportText.seconds(o.result.durationSeconds) + " s")
             return o
         }
 
@@ -73,8 +73,8 @@ extension Doctor {
                 fixes.append(.init(kind: .variable, status: withVar.result.outcome == .pass ? .verified : .failed,
                                    instruction: withVar.result.outcome == .pass
                                     ? "Last resort: KMP_DUPLICATE_LIB_OK=TRUE let the command run clean here, but both runtimes then run side by side."
-                                    : "Do not rely on KMP_DUPLICATE_LIB_OK=TRUE for this command: \(safety).",
-                                   command: "KMP_DUPLICATE_LIB_OK=TRUE " + ShellQuote.repro(env: [], argv: command),
+                                    : "Do not rely on KMP_DUPLICATE_LIB_OK=TRUE for this command (measured, \(safety)).",
+                                   command: "KMP_DUPLICATE_LIB_OK=TRUE " + command.map(ShellQuote.quote).joined(separator: " "),
                                    evidence: "\(withVar.result.outcome.rawValue); repro: \(withVar.result.repro)"))
             }
             pairs.append(.init(first: keep, second: replace, bothKMP: true, conflict: true,

@@ -31,8 +31,9 @@ enum DoctorAnswer {
             let aborted = unset.filter { $0.outcome == .duplicateRuntimeAbort }
             let verified = p.fixes.filter { $0.status == .verified && $0.kind != .variable }
             if p.needsVariable {
-                let orders = aborted.count == unset.count ? "in both start orders" : "when " + aborted.map { $0.label.replacingOccurrences(of: ", variable unset", with: "") }.joined(separator: ", ")
-                out.append("Need KMP_DUPLICATE_LIB_OK? Without it this pair aborts here with OMP: Error #15 \(orders)"
+                let orders = unset.count == 1 ? "" : aborted.count == unset.count ? " in both start orders"
+                    : " when " + aborted.map { $0.label.replacingOccurrences(of: ", variable unset", with: "") }.joined(separator: ", ")
+                out.append("Need KMP_DUPLICATE_LIB_OK? Without it this pair aborts here with OMP: Error #15\(orders)"
                            + (verified.isEmpty ? "." : "; the one-runtime fix below (verified here) removes the need for it."))
             } else if !unset.isEmpty {
                 out.append("Need KMP_DUPLICATE_LIB_OK? Not observed: without it, this pair ended " + unset.map { "\($0.label): \($0.outcome.rawValue)" }.joined(separator: "; ") + ".")

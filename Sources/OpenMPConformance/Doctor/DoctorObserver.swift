@@ -9,10 +9,11 @@ import Foundation
 /// after loading its second runtime, or a short-lived data-loader worker, is still seen;
 /// sampling would miss both and would cost a poll loop over every descendant.
 ///
-/// Both libraries are products of this package (`omp-doctor-audit`, `omp-doctor-exit`),
-/// written in C because they run inside the loader and libc. They are found, in order: in
-/// `$OMP_DOCTOR_LIBS`; beside the running executable; in `<package root>/.build-probe/release`,
-/// built there on demand. Other platforms: ``ObserverError/unsupported(_:)``.
+/// Both libraries are this package's C targets `OMPDoctorAudit` and `OMPDoctorExitHook`, linked
+/// by the doctor with the C compiler (`$CC`, `cc`, or the Swift toolchain's clang) into
+/// `<package root>/.build-probe/doctor-observer/<source hash>/`, once; a SwiftPM dynamic-library
+/// product would link the Swift runtime into every observed process. `$OMP_DOCTOR_LIBS` names a
+/// folder holding both instead. Other platforms: ``ObserverError/unsupported(_:)``.
 public struct DoctorObserver: Sendable, Hashable {
     public enum ObserverError: Error, Sendable, CustomStringConvertible {
         case unsupported(String)
@@ -54,20 +55,47 @@ public struct DoctorObserver: Sendable, Hashable {
             guard has(env) else { throw ObserverError.notFound("OMP_DOCTOR_LIBS=\(env) does not hold \(auditName) and \(exitName)") }
             return env
         }
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        if has(dir.path) { return dir.path }
         let root = ProbeExecutable.packageRoot
-        let built = root + "/.build-probe/release"
-        if has(built) { return built }
-        do {
-            _ = try ProbeExecutable.buildRelease(root: root, product: "omp-doctor-audit")
-            _ = try ProbeExecutable.buildRelease(root: root, product: "omp-doctor-exit")
-        } catch {
-            throw ObserverError.notFound("the doctor's observer libraries could not be built: \(error)")
+        let sources = [(root + "/Sources/OMPDoctorAudit/audit.c", auditName), (root + "/Sources/OMPDoctorExitHook/exit_hook.c", exitName)]
+        var digest: [UInt8] = []
+        for (src, _) in sources {
+            guard let data = fm.contents(atPath: src) else {
+                throw ObserverError.notFound("the observer's source \(src) is missing (set OMP_DOCTOR_LIBS to a folder holding \(auditName) and \(exitName))")
+            }
+            digest += Array(data)
         }
-        guard has(built) else { throw ObserverError.notFound("no \(auditName) in \(built) after building it") }
-        return built
+        let dir = root + "/.build-probe/doctor-observer/" + String(SHA256.hex(of: digest).prefix(16))
+        if has(dir) { return dir }
+        do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw ObserverError.notFound("cannot create \(dir): \(error.localizedDescription)")
+        }
+        let cc = compiler()
+        for (src, name) in sources {
+            // Built under a unique name, then renamed: concurrent doctors never see half a library.
+            let tmp = dir + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [cc, "-shared", "-fPIC", "-O2", "-o", tmp, src, "-ldl"]
+            let log = Pipe()
+            p.standardOutput = log; p.standardError = log
+            do { try p.run() } catch { throw ObserverError.notFound("cannot run the C compiler \(cc): \(error.localizedDescription)") }
+            let out = log.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0, rename(tmp, dir + "/" + name) == 0 else {
+                unlink(tmp)
+                throw ObserverError.notFound("building \(name) with \(cc) failed: \(String(decoding: out.suffix(2000), as: UTF8.self))")
+            }
+        }
+        return dir
+    }
+
+    /// `$CC`, else `cc` on PATH, else the Swift toolchain's clang.
+    static func compiler() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let cc = env["CC"], !cc.isEmpty { return cc }
+        if ShellQuote.which("cc", path: env["PATH"]) != nil { return "cc" }
+        if ShellQuote.which("clang", path: env["PATH"]) != nil { return "clang" }
+        return "/opt/swift/usr/bin/clang"
     }
 
     /// The variables the kit sets for one observed run: the audit library, the exit hook
