@@ -38,7 +38,7 @@ public enum Conformance {
     }
 
     /// Checks an already-judged result (used by ``check(_:baseline:sourceLocation:)`` and by
-    /// downstream code that ran cells itself, e.g. with ``MatrixRunner``).
+    /// downstream code that ran cells itself, e.g. with `MatrixRunner`).
     public static func judge(_ result: CellResult, baseline: Baseline?, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         guard let outcome = result.outcome else { return }
         let evidence = "\(result.id): observed \(outcome.rawValue) — \(result.message)\nrepro: \(result.repro)"
