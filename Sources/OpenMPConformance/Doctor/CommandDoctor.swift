@@ -101,7 +101,7 @@ extension Doctor {
         return report
     }
 
-    static let systemPrefixes = ["/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/", "/proc/", "/sys/", "/dev/"]
+    static let systemPrefixes = ["/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/"]
     static func isSystemPath(_ p: String) -> Bool { systemPrefixes.contains { p.hasPrefix($0) } }
 
     /// The link fix on a copy: the smallest tree that holds the runtime to replace and every

@@ -160,13 +160,15 @@ enum DoctorFixtures {
         ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 
+    #if os(Linux)
     /// Processes whose command line holds `marker` (only ours: the marker is unique per test).
-    static func processes(marked marker: String) -> [Int32] {
+    static func processes(marked marker: String) throws -> [Int32] {
         let me = getpid()
-        return ProcessTree.snapshot().compactMap { e in
+        return try ProcessTree.snapshot().compactMap { e in
             guard e.pid != me, e.state != "Z",
                   let data = FileManager.default.contents(atPath: "/proc/\(e.pid)/cmdline") else { return nil }
             return String(decoding: data, as: UTF8.self).contains(marker) ? e.pid : nil
         }
     }
+    #endif
 }
