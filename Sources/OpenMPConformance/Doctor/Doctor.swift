@@ -48,17 +48,26 @@ public enum Doctor {
         var notes = scan.notes
         var runtimes: [DoctorRuntime] = []
         var unreadable = scan.skipped
+        // Runtimes inside wheels are probed from copies extracted into the temporary folder.
+        var workspace: DoctorWorkspace?
+        defer { workspace?.remove() }
         for r in scan.runtimes {
-            if r.archive != nil {
-                notes.append("\(r.path): inside a wheel, read but not probed (an installed wheel unpacks its own copy; point doctor at the installed tree).")
-                continue
+            var runtime = DoctorRuntime(identity: r.identity, path: r.path, foundBy: r.archive == nil ? "scan" : "scan (inside a wheel)",
+                                        installedBy: r.archive == nil ? dist.distribution(of: r.path) : nil)
+            if let archive = r.archive {
+                do {
+                    if workspace == nil { workspace = try DoctorWorkspace() }
+                    runtime.loadPath = try workspace!.extract(member: String(r.path.dropFirst(archive.count + 1)), of: archive)
+                } catch {
+                    unreadable.append(.init(path: r.path, reason: "not extracted, so not probed: \(error)"))
+                    continue
+                }
             }
-            if let why = LaunchPreflight.check(path: r.identity.realPath) {
+            if let why = LaunchPreflight.check(path: RuntimeIdentity.resolvedPath(runtime.loadPath) ?? runtime.loadPath) {
                 unreadable.append(.init(path: r.path, reason: "not loadable here, so not probed: \(why)"))
                 continue
             }
-            runtimes.append(DoctorRuntime(identity: r.identity, path: r.path, foundBy: "scan",
-                                          installedBy: dist.distribution(of: r.path)))
+            runtimes.append(runtime)
         }
         let pairs = await probePairs(runtimes, options: options, notes: &notes)
         return report(form: "paths", subject: paths, runtimes: runtimes, pairs: pairs, runs: [], unreadable: unreadable,

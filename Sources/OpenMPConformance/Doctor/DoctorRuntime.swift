@@ -16,11 +16,15 @@ public struct DoctorRuntime: Sendable, Hashable, Codable {
     public var foundBy: String
     /// The file's identity, for the loader (device and inode).
     public var fileKey: FileKey?
+    /// The file the probes load: ``path`` itself, or for a runtime inside a wheel
+    /// (`wheel.whl!member`) a copy extracted into the doctor's temporary folder.
+    public var loadPath: String
 
     public init(identity: RuntimeIdentity, path: String, foundBy: String, installedBy: String? = nil) {
         self.path = path; family = identity.family; vendor = identity.vendor
         sha256 = identity.sha256; soname = identity.soname; self.foundBy = foundBy; fileKey = identity.fileKey
         self.installedBy = installedBy
+        loadPath = path
         release = Self.release(identity) + (installedBy.map { ", installed by \($0)" } ?? "")
     }
 

@@ -90,6 +90,25 @@ public final class DoctorWorkspace: @unchecked Sendable {
         return total
     }
 
+    /// Writes one member of a zip archive (a wheel) into the workspace; returns its path there.
+    func extract(member: String, of archive: String) throws(DoctorError) -> String {
+        let zip: ZipArchive
+        do { zip = try ZipArchive(path: archive) } catch { throw .badInput("\(archive): \(error)") }
+        guard let m = zip.members.first(where: { $0.name == member }) else { throw .badInput("\(archive) has no member \(member)") }
+        let bytes: FileBytes
+        do { bytes = try zip.contents(of: m) } catch { throw .badInput("\(archive)!\(member): \(error)") }
+        let name = (archive.split(separator: "/").last.map(String.init) ?? "wheel") + "/" + member
+        let dest = path + "/wheels/" + name.replacingOccurrences(of: "..", with: "_")
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: dest.doctorParent, withIntermediateDirectories: true)
+            try Data(bytes.raw).write(to: URL(fileURLWithPath: dest))
+        } catch {
+            throw .environment("cannot write \(dest): \(error.localizedDescription)")
+        }
+        return dest
+    }
+
     /// Replaces `file` (inside this workspace) by a symlink to `target`.
     func replaceByLink(_ file: String, to target: String) throws(DoctorError) {
         precondition(file.hasPrefix(path + "/"), "only a copy inside the workspace is ever replaced")

@@ -31,7 +31,7 @@ enum PairProber {
         if bothKMP {
             specs += [("a first, KMP_DUPLICATE_LIB_OK=TRUE", true, variable), ("b first, KMP_DUPLICATE_LIB_OK=TRUE", false, variable)]
         }
-        let results = await runAll(specs.map { s in { await probe(a: a.path, b: b.path, firstIsA: s.1, environment: s.2, timeout: options.timeout) } })
+        let results = await runAll(specs.map { s in { await probe(a: a.loadPath, b: b.loadPath, firstIsA: s.1, environment: s.2, timeout: options.timeout) } })
         var observations = zip(specs, results).map { DoctorReport.Observation(label: $0.0.0, $0.1) }
         let unset = Array(results.prefix(2)), set = Array(results.dropFirst(2))
         let aborts = unset.contains { $0.outcome == .duplicateRuntimeAbort }
@@ -76,8 +76,10 @@ enum PairProber {
         return "not safe here: with it, " + bad.joined(separator: "; ")
     }
 
-    static func linkCommand(replace: String, keep: String) -> String {
-        "mv \(ShellQuote.quote(replace)) \(ShellQuote.quote(replace + ".orig")) && ln -s \(ShellQuote.quote(keep)) \(ShellQuote.quote(replace))"
+    /// The file change, as commands; nil when a runtime is inside a wheel (change the installed copy instead).
+    static func linkCommand(replace: String, keep: String) -> String? {
+        if replace.contains(".whl!") || keep.contains(".whl!") { return nil }
+        return "mv \(ShellQuote.quote(replace)) \(ShellQuote.quote(replace + ".orig")) && ln -s \(ShellQuote.quote(keep)) \(ShellQuote.quote(replace))"
     }
 
     /// One runtime by a link, in both directions: the runtime files are copied into the workspace
@@ -86,14 +88,14 @@ enum PairProber {
     static func linkFixes(_ a: DoctorRuntime, _ b: DoctorRuntime, options: Options,
                           workspace: DoctorWorkspace) async -> ([DoctorReport.Fix], [DoctorReport.Observation]) {
         var fixes: [DoctorReport.Fix] = [], obs: [DoctorReport.Observation] = []
-        let base = DoctorWorkspace.commonAncestor([a.path, b.path].map(\.doctorParent))
+        let base = DoctorWorkspace.commonAncestor([a.loadPath, b.loadPath].map(\.doctorParent))
         for (keep, replace, tag) in [(a, b, "keep-a"), (b, a, "keep-b")] {
             let instruction = "Keep one runtime: replace \(replace.path) by a link to \(keep.path); the loader then maps one file, so there is one runtime."
             let command = linkCommand(replace: replace.path, keep: keep.path)
             do {
                 let root = try workspace.folder("link-\(tag)-\(UInt32.random(in: 0...UInt32.max))")
-                let copies = try workspace.copyFiles([keep.path, replace.path], below: base, into: root)
-                guard let ck = copies[keep.path], let cr = copies[replace.path] else { continue }
+                let copies = try workspace.copyFiles([keep.loadPath, replace.loadPath], below: base, into: root)
+                guard let ck = copies[keep.loadPath], let cr = copies[replace.loadPath] else { continue }
                 try workspace.replaceByLink(cr, to: ck)
                 let aPath = keep == a ? ck : cr, bPath = keep == a ? cr : ck
                 let rs = await runAll([true, false].map { first in { await probe(a: aPath, b: bPath, firstIsA: first, environment: [:], timeout: options.timeout) } })
@@ -112,8 +114,8 @@ enum PairProber {
 
     /// One runtime by preloading the first runtime (`LD_PRELOAD`, set by the kit for this probe).
     static func preloadFix(_ a: DoctorRuntime, _ b: DoctorRuntime, options: Options) async -> (DoctorReport.Fix, [DoctorReport.Observation]) {
-        let env = ["LD_PRELOAD": a.path]
-        let rs = await runAll([true, false].map { first in { await probe(a: a.path, b: b.path, firstIsA: first, environment: env, timeout: options.timeout) } })
+        let env = ["LD_PRELOAD": a.loadPath]
+        let rs = await runAll([true, false].map { first in { await probe(a: a.loadPath, b: b.loadPath, firstIsA: first, environment: env, timeout: options.timeout) } })
         let labels = ["preload fix (LD_PRELOAD=\(a.shortName)), a first", "preload fix (LD_PRELOAD=\(a.shortName)), b first"]
         let obs = zip(labels, rs).map { DoctorReport.Observation(label: $0.0, $0.1) }
         let ok = rs.allSatisfy { $0.outcome == .pass }

@@ -104,6 +104,16 @@ extension DoctorTests {
             #expect(left.isEmpty, "processes left: \(left)")
         }
 
+        @Test("a command that floods its output: the capture and the report stay bounded")
+        func flood() async throws {
+            let python = try #require(DoctorFixtures.python)
+            let o = try await CommandObservation.run(command: [python, "-c", "import sys\nfor _ in range(400): sys.stdout.write('x' * 250000)\n"],
+                                                     timeout: .seconds(60))
+            #expect(o.result.outcome == .pass, "\(o.result.message.text)")
+            #expect(o.result.stdout.totalBytes == 100_000_000)
+            #expect(o.result.stdout.head.utf8.count + o.result.stdout.tail.utf8.count <= 2 * 64 * 1024)
+        }
+
         @Test("a command that cannot start: bad input naming it",
               arguments: [["/nonexistent/omp-doctor-cmd"], ["omp-doctor-no-such-command-xyz"], ["/etc/hostname"]])
         func unstartable(_ command: [String]) async throws {
