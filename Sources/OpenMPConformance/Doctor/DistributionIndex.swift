@@ -44,7 +44,8 @@ final class DistributionIndex {
             guard let dash = stem.firstIndex(of: "-") else { continue }
             let label = stem[..<dash].replacingOccurrences(of: "_", with: "-") + " " + stem[stem.index(after: dash)...]
             guard let data = fm.contents(atPath: sitePackages + "/" + n + "/RECORD"), data.count < 32 << 20 else { continue }
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            // RECORD is CSV: lines end in CRLF, one Character in Swift, so split on any newline.
+            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
                 guard let rel = line.split(separator: ",", maxSplits: 1).first,
                       RuntimeScanner.looksLikeSharedLibrary(String(rel)) else { continue }
                 let abs = URL(fileURLWithPath: sitePackages + "/" + rel).standardizedFileURL.path

@@ -41,6 +41,10 @@ enum DoctorFixtures {
         try copy(try runtimePath("intel"), to: intel)
         try copy(try runtimePath(second), to: vendored)
         try "home = /usr/bin\n".write(toFile: root + "/pyvenv.cfg", atomically: true, encoding: .utf8)
+        // What pip writes for the intel-openmp wheel: a CSV RECORD (CRLF lines) naming the file relative to site-packages.
+        let distInfo = root + "/lib/python3.11/site-packages/intel_openmp-2025.2.1.dist-info"
+        try FileManager.default.createDirectory(atPath: distInfo, withIntermediateDirectories: true)
+        try "intel_openmp-2025.2.1.dist-info/METADATA,,\r\n../../libiomp5.so,sha256=x,1\r\n".write(toFile: distInfo + "/RECORD", atomically: true, encoding: .utf8)
         return (root, intel, vendored)
     }
 

@@ -17,6 +17,7 @@ extension DoctorTests {
             #expect(Set(report.runtimes.map(\.path)) == [v.intel, v.vendored])
             #expect(report.runtimes.allSatisfy { $0.family == .kmp })
             #expect(Set(report.runtimes.map(\.vendor)) == [.intel, .llvm])
+            #expect(report.runtimes.first { $0.path == v.intel }?.installedBy == "intel-openmp 2025.2.1", "release from the wheel's RECORD")
             #expect(report.conflict)
             #expect(report.exitStatus(strict: false) == 1)
             let pair = try #require(report.pairs.first)
@@ -52,7 +53,7 @@ extension DoctorTests {
             let answerEnd = try #require(text.range(of: "Details"))
             let answer = String(text[..<answerEnd.lowerBound])
             #expect(answer.contains(v.intel) && answer.contains(v.vendored))
-            #expect(answer.contains("Intel 5.0") && answer.contains("LLVM 16.0"))
+            #expect(answer.contains("Intel 5.0") && answer.contains("LLVM 16.0") && answer.contains("intel-openmp 2025.2.1"))
             #expect(answer.contains("Need KMP_DUPLICATE_LIB_OK?") && answer.contains("Is it safe for this pair?"))
             #expect(answer.contains("[verified here]"))
             // The copies are gone.
