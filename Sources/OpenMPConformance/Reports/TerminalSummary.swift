@@ -18,7 +18,8 @@ public enum TerminalSummary {
     }
 
     public static func render(_ r: ResultsFile, color: Bool = false, width: Int = 100, atlas: AtlasEvidence? = nil) -> String {
-        let t = { (s: String) in ReportText.oneLine(s) }
+        // Untrusted strings are escaped (shown, not dropped) and kept on one line; the colour codes are the kit's own.
+        let t = { (s: String) in TerminalText.field(s) }
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var lines: [String] = []
         lines.append(paint("The answer on \(t(r.host.key))", "1") + (r.partial ? " (PARTIAL run: counts cover what ran)" : ""))

@@ -41,7 +41,8 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ToolExit.writeFailed(output, error)
             }
         } else {
-            print(format == "summary" ? TerminalText.block(text) : text)
+            // The summary escapes every untrusted field itself and may carry its own colour codes.
+            print(text)
         }
     }
 
