@@ -19,6 +19,10 @@
 #endif
 #ifdef __APPLE__
 #include <libproc.h>
+#include <sys/spawn.h>
+#ifndef POSIX_SPAWN_SETSID
+#error "the macOS SDK lacks POSIX_SPAWN_SETSID (macOS 10.15 or later): probes must start in their own session"
+#endif
 #include <mach-o/dyld.h>
 #include <sys/event.h>
 #include <sys/proc_info.h>
