@@ -14,7 +14,7 @@ enum TestRuntimes {
     }()
 
     static let all: [RuntimeRecord] = {
-        guard let catalog = try? RuntimeCatalog(packageRoot: URL(fileURLWithPath: root)) else { return [] }
+        guard let catalog = try? RuntimeCatalog() else { return [] }
         return catalog.runtimes.filter { FileManager.default.fileExists(atPath: $0.path) }
     }()
 
