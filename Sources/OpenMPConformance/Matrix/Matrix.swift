@@ -106,6 +106,13 @@ public struct Matrix: Sendable {
         return try load(directory: root.appendingPathComponent("Matrices"), manifest: manifest, host: host)
     }
 
+    /// The kit's own `Matrices/` directory: in the source tree when it is there, else nil.
+    public static func bundledDirectory() -> URL? {
+        guard let root = packageRoot() else { return nil }
+        let dir = root.appendingPathComponent("Matrices", isDirectory: true)
+        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
+    }
+
     /// The nearest directory at or above `path` that holds a `Package.swift`.
     public static func packageRoot(from path: String = #filePath) -> URL? {
         RuntimeCatalog.packageRoot(startingAt: path)

@@ -110,7 +110,7 @@ extension RuntimesTests {
             guard let catalog = RuntimeFixtures.catalog() else { return }
             guard let wheel = catalog.wheelPath(named: "faiss-cpu"), FileManager.default.fileExists(atPath: wheel),
                   let record = catalog.manifest.wheels.first(where: { $0.name == "faiss-cpu" }) else {
-                Issue.record("the faiss-cpu wheel is not provisioned; run Scripts/provision-runtimes.sh")
+                Issue.record("the faiss-cpu wheel is not provisioned; run `swift run omp-matrix provision`")
                 return
             }
             let report = try RuntimeScanner().scan(paths: [wheel])
