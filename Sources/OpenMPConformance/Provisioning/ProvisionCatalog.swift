@@ -34,7 +34,7 @@ public enum ProvisionCatalog {
         member: "usr/lib/llvm-14/lib/libomp.so.5")
 
     /// Every item, in the order the manifest lists them (an original before its copies).
-    public static let items: [ProvisionItem] = [
+    public static let items: [ProvisionItem] = addingMacOS(to: [
         ProvisionItem(name: "gnu", kind: .system(path: "/usr/lib/x86_64-linux-gnu/libgomp.so.1", package: "libgomp1", fallback: nil),
                       path: "/usr/lib/x86_64-linux-gnu/libgomp.so.1"),
         llvm(13, version: "1:13.0.1-11+b2", sha256: "47eefe72866118ddc42c26328533283911c0d5aee5aebf4dec504963592a22db",
@@ -76,7 +76,7 @@ public enum ProvisionCatalog {
                                              file: "faiss_cpu-1.15.1-cp310-abi3-macosx_14_0_arm64.whl",
                                              sha256: "ea9e12d540ca8ac0347b831d034c0f6d7ff5eed20523a247db44b3543ad2aad4",
                                              size: 4_987_669, platforms: ["macosx_14_0_arm64"], pythonVersion: "3.12")),
-    ]
+    ])
 
     private static func wheel(_ name: String, _ pin: Wheel) -> ProvisionItem {
         ProvisionItem(name: name, kind: .wheel(pin), path: "wheels/\(pin.file)", linuxX86Only: false)

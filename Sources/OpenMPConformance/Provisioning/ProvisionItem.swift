@@ -12,6 +12,9 @@
 /// - ``Kind/wheel(_:)``: a wheel kept whole, read statically and never loaded.
 /// - ``Kind/copy(of:)``: a second file (its own inode) with the same bytes as another
 ///   runtime, as a wheel that vendors its runtime would ship it.
+/// - ``Kind/homebrew(formula:member:)``: a file of a Homebrew formula (macOS), installed with
+///   `brew install` when missing. Homebrew installs its current bottle, so the file is
+///   recorded with its version and SHA-256, never pinned.
 public struct ProvisionItem: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case system(path: String, package: String, fallback: DebianPin?)
@@ -19,6 +22,7 @@ public struct ProvisionItem: Sendable, Hashable {
         case wheelLibrary(WheelPin, member: String)
         case wheel(WheelPin)
         case copy(of: String)
+        case homebrew(formula: String, member: String)
     }
 
     /// The catalog name, e.g. `llvm16`, `intel-2021`, `torch-macos-arm64`.
@@ -32,10 +36,15 @@ public struct ProvisionItem: Sendable, Hashable {
     /// True for Linux x86_64 runtimes the probes load; wheels for static reading are
     /// useful on every host.
     public var linuxX86Only: Bool
+    /// Set for a macOS runtime: the architecture it is built for (`arm64`, `x86_64`), or `*`
+    /// for either. Elsewhere it is "not available on this platform".
+    public var macOSArch: String?
 
-    public init(name: String, kind: Kind, path: String, fileSHA256: String? = nil, linuxX86Only: Bool = true) {
+    public init(name: String, kind: Kind, path: String, fileSHA256: String? = nil, linuxX86Only: Bool = true,
+                macOSArch: String? = nil) {
         self.name = name; self.kind = kind; self.path = path; self.fileSHA256 = fileSHA256
-        self.linuxX86Only = linuxX86Only
+        self.linuxX86Only = linuxX86Only && macOSArch == nil
+        self.macOSArch = macOSArch
     }
 
     /// True for a wheel kept whole (a `wheels` entry of the manifest), false for a runtime.
@@ -59,6 +68,7 @@ public struct ProvisionItem: Sendable, Hashable {
         case .wheelLibrary(let w, let member): return "wheel \(w.file) \(w.sha256) \(member)"
         case .wheel(let w): return "wheel \(w.file) \(w.sha256)"
         case .copy(let original): return "copy \(original) \(path)"
+        case .homebrew(let formula, let member): return "brew \(formula) \(member)"
         }
     }
 
@@ -67,7 +77,7 @@ public struct ProvisionItem: Sendable, Hashable {
         switch kind {
         case .debian(let d): return d.size
         case .wheelLibrary(let w, _), .wheel(let w): return w.size
-        case .system, .copy: return 0
+        case .system, .copy, .homebrew: return 0
         }
     }
 

