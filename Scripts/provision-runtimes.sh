@@ -9,6 +9,9 @@
 #    $OMP_CONFORMANCE_RUNTIMES, else $OMP_CONFORMANCE_CACHE/runtimes, else
 #    ${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes. A rerun downloads nothing.
 #
+# On macOS part 1 is skipped (no dpkg); the provisioner itself runs `brew install libomp`
+# when Homebrew's libomp is missing.
+#
 #   Scripts/provision-runtimes.sh [omp-matrix provision options, e.g. --only llvm16,intel --verify]
 #
 # Exit status: that of `omp-matrix provision` (0 all there, 4 some item not provisioned, with
