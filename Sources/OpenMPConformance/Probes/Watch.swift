@@ -30,7 +30,7 @@ final class Watch {
         let pidfd = omp_shim_exit_fd_open(pid)
         var status: Int32 = 0
         var exited = false
-        var killedBy: String?
+        var killedBy: Classifier.KillReason?
         var outOpen = true, errOpen = true
         let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
         defer { buf.deallocate() }
@@ -59,17 +59,17 @@ final class Watch {
 
         while !exited {
             let now = clock.now
-            if Cancellation.isRequested { killedBy = "cancelled"; break }
+            if Cancellation.isRequested { killedBy = .cancelled; break }
             // Deadlines.
             var wait: Duration
             if let d = doneAt {
                 let last = max(d, lastOutputAt ?? d)
                 let due = min(last + config.exitGrace, d + config.exitGraceMax)
-                if now >= due { killedBy = "exit-grace"; break }
+                if now >= due { killedBy = .exitGrace; break }
                 wait = due - now
             } else {
                 let due = started + config.timeout
-                if now >= due { killedBy = "timeout"; break }
+                if now >= due { killedBy = .timeout; break }
                 wait = due - now
             }
             wait = min(wait, pidfd < 0 ? .milliseconds(5) : .milliseconds(100))
@@ -123,7 +123,7 @@ final class Watch {
         let t = transcript
         let (outcome, message) = Classifier.classify(obs)
         let ending = ProbeResult.Ending(kind: killedBy != nil ? .killed : (signaled ? .signaled : .exited),
-                                        code: code, signal: sig, afterStep: t.stepsCompleted, killedBy: killedBy)
+                                        code: code, signal: sig, afterStep: t.stepsCompleted, killedBy: killedBy?.rawValue)
         var exitWait: Double?
         if let d = doneAt { exitWait = (verdictAt - d).seconds * 1000 }
         return ProbeResult(outcome: outcome, message: message, stepsCompleted: t.speaks ? t.stepsCompleted : (code == 0 ? 1 : 0),
