@@ -427,15 +427,6 @@ public struct Provisioner: Sendable {
         }
     }
 
-    /// Why Linux x86_64 runtimes cannot be used here, or nil on Linux x86_64.
-    static var hostMismatch: String? {
-        #if os(Linux) && arch(x86_64)
-        return nil
-        #else
-        return "a Linux x86_64 runtime, and this host is not Linux x86_64 (the probes could not load it)"
-        #endif
-    }
-
     // MARK: files
 
     func stampPath(_ item: ProvisionItem) -> String { directory.appendingPathComponent(".stamps/\(item.name)").path }
