@@ -113,4 +113,16 @@ struct MacOSProvisioningTests {
         #expect(r.release?.hasPrefix("16.") == true && r.releaseSource == "banner", "release \(r.release ?? "nil")")
         #expect(r.source == "pypi:faiss-cpu==1.15.1")
     }
+
+    @Test("macOS runtimes register in their environment, not in a shared-memory file: the faiss-cpu wheel's libomp.dylib names only __KMP_REGISTERED_LIB_<pid>",
+          .enabled(if: keptFaissWheel != nil, "the faiss-cpu macOS wheel is not provisioned here (omp-matrix provision)"))
+    func registrationByEnvironment() throws {
+        let zip = try ZipArchive(path: try #require(Self.keptFaissWheel))
+        let member = try #require(zip.members.first { $0.name == "faiss/.dylibs/libomp.dylib" })
+        let bytes = try zip.contents(of: member)
+        // Linux builds name the shm file __KMP_REGISTERED_LIB_%d_%d (pid, uid); the environment variable has the pid only.
+        #expect(!bytes.occurrences(of: Array("__KMP_REGISTERED_LIB_%d\0".utf8)).isEmpty)
+        #expect(bytes.occurrences(of: Array("__KMP_REGISTERED_LIB_%d_%d".utf8)).isEmpty)
+        #expect(!bytes.occurrences(of: Array("Clearing __KMP_REGISTERED_LIB env var failed".utf8)).isEmpty)
+    }
 }
