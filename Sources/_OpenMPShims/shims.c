@@ -172,6 +172,22 @@ int omp_shim_process_list(omp_shim_process *out, int capacity) {
         if (count < capacity && out != NULL) out[count] = p;
         count++;
     }
+    // Our own children, also those the full list missed (a zombie not yet reaped): the
+    // caller reaps them, so they must be seen.
+    pid_t me = getpid();
+    pid_t kids[256];
+    int k = proc_listchildpids(me, kids, (int)sizeof kids);
+    for (int i = 0; i < k && i < 256; i++) {
+        int seen = 0;
+        for (int j = 0; j < n && j < room && !seen; j++) seen = pids[j] == kids[i];
+        if (seen || kids[i] <= 0) continue;
+        omp_shim_process p;
+        if (omp_shim_read_process(kids[i], &p) != 0) {
+            p.pid = kids[i]; p.ppid = me; p.pgid = kids[i]; p.sid = kids[i]; p.state = 'Z';
+        }
+        if (count < capacity && out != NULL) out[count] = p;
+        count++;
+    }
     free(pids);
     return count;
 #else
