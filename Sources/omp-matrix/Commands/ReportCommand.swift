@@ -31,12 +31,12 @@ struct ReportCommand: AsyncParsableCommand {
         case "html": text = HTMLReport.render(results)
         default: text = SummaryText.render(results)
         }
-        if let output {
+        if let output, output != "-" {
             do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
-                throw ToolExit.badInput("cannot write \(output): \(error)")
+                throw ToolExit.writeFailed(output, error)
             }
         } else {
-            print(text)
+            print(format == "summary" ? TerminalText.block(text) : text)
         }
     }
 
@@ -59,16 +59,17 @@ enum SummaryText {
     static func render(_ r: ResultsFile) -> String {
         let s = ResultsSummary(r)
         var lines: [String] = []
-        lines.append("host \(r.host.key) (\(r.host.os), kernel \(r.host.kernel), BLAS \(r.host.blas.corename) via \(r.host.blas.source))\(r.partial ? " — PARTIAL" : "")")
+        let f = TerminalText.field
+        lines.append("host \(f(r.host.key)) (\(f(r.host.os)), kernel \(f(r.host.kernel)), BLAS \(f(r.host.blas.corename)) via \(f(r.host.blas.source)))\(r.partial ? " — PARTIAL" : "")")
         lines.append("cells: \(s.cells) (ran \(s.ran), skipped \(s.skipped)); verdicts: " +
                      Verdict.allCases.map { "\(s.verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         lines.append("outcomes: " + Outcome.allCases.compactMap { o in s.outcomes[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", "))
         for row in s.rows {
-            lines.append(String(format: "  %-38@ %@ (%d ran, %d skipped)", row.id as NSString, row.verdict.rawValue, row.ran, row.skipped))
+            lines.append(String(format: "  %-38@ %@ (%d ran, %d skipped)", f(row.id) as NSString, row.verdict.rawValue, row.ran, row.skipped))
         }
         if !r.claims.isEmpty {
             lines.append("claims:")
-            for c in r.claims { lines.append("  \(c.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(c.id)") }
+            for c in r.claims { lines.append("  \(c.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(f(c.id))") }
         }
         return lines.joined(separator: "\n")
     }
