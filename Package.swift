@@ -40,6 +40,8 @@ let package = Package(
             name: "omp-matrix",
             dependencies: [
                 "OpenMPConformance",
+                // Built beside omp-matrix (`swift run omp-matrix …` finds it there); never linked.
+                "omp-probe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
