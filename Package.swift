@@ -32,8 +32,13 @@ let package = Package(
         .target(
             name: "OpenMPConformance",
             dependencies: ["OMPPlan", "_OpenMPShims", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/results.schema.json")]
+            resources: [.copy("Resources/results.schema.json")],
+            // A copy of the top-level Matrices/ (rows, claims, profiles, baselines) travels with the
+            // library as a resource, so the matrix is found without the source tree.
+            plugins: ["EmbedMatrices"]
         ),
+        // Packs Matrices/ into Matrices.tar, a resource of OpenMPConformance (see MatrixResources).
+        .plugin(name: "EmbedMatrices", capability: .buildTool()),
         // Swift Testing glue: declares no @Test of its own; downstream opts in.
         .target(name: "OpenMPConformanceTesting", dependencies: ["OpenMPConformance", "OMPPlan"]),
         .executableTarget(
