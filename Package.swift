@@ -60,7 +60,9 @@ let package = Package(
         .executableTarget(name: "omp-kernel-bench", dependencies: ["OMPProbeCore"], path: "Bench/KernelBench"),
         .testTarget(
             name: "OpenMPConformanceTests",
-            dependencies: ["OpenMPConformance", "OpenMPConformanceTesting", "OMPPlan"]
+            dependencies: ["OpenMPConformance", "OpenMPConformanceTesting", "OMPPlan"],
+            // Captured probe output, read from the source tree by the classifier tests.
+            exclude: ["Samples"]
         ),
     ]
 )
