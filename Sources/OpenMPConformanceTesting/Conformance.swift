@@ -27,10 +27,10 @@ import Testing
 /// - **The doc's prediction**: a refuted prediction is recorded as a known issue, in one line
 ///   with its evidence, so `swift test` stays green and the refutation stays visible.
 public enum Conformance {
-    /// Set by the ``Testing/Trait/strictBaseline`` trait for the tests it scopes.
+    /// Set by the ``StrictBaselineTrait`` trait for the tests it scopes.
     @TaskLocal public static var strictOverride: Bool?
 
-    /// Strict mode: the ``Testing/Trait/strictBaseline`` trait, else `OMP_CONFORMANCE_STRICT=1`.
+    /// Strict mode: the ``StrictBaselineTrait`` trait, else `OMP_CONFORMANCE_STRICT=1`.
     public static var isStrict: Bool { strictOverride ?? BaselineStore.strictFromEnvironment() }
 
     /// Runs one cell with a real probe and records the verdicts as described above.
@@ -51,7 +51,7 @@ public enum Conformance {
     }
 
     /// Checks an already-judged result (used by ``check(_:baseline:sourceLocation:)`` and by
-    /// downstream code that ran cells itself, e.g. with ``MatrixRunner``).
+    /// downstream code that ran cells itself, e.g. with `MatrixRunner`).
     ///
     /// - Throws: the cancellation of the current test case when the baseline comparison is
     ///   skipped (no baseline, or the cell is not in it, outside strict mode).

@@ -12,8 +12,8 @@ extension Matrix {
     /// `OMP_CONFORMANCE_SELECT` (e.g. `row=linux-cpu-training,profile=intel+llvm`), since
     /// `swift test` cannot filter parameterized cases by tag.
     ///
-    /// - Throws: ``ProbeExecutable/NotFound`` when no probe binary is found (see
-    ///   ``ProbeExecutable``), and ``RuntimesNotProvisioned`` when the manifest is missing, or lacks a runtime
+    /// - Throws: `ProbeExecutable.NotFound` when no probe binary is found (see
+    ///   `ProbeExecutable`), and ``RuntimesNotProvisioned`` when the manifest is missing, or lacks a runtime
     ///   the matrix names (or its file), so that one failure, naming the provision command,
     ///   stands for all the cells instead of one per cell. Runtimes the provisioner recorded as
     ///   not for this host leave their cells untestable, with that reason.

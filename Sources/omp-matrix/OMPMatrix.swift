@@ -15,7 +15,7 @@ struct OMPMatrix: AsyncParsableCommand {
         line (the message names the file:line or the argument); 3 an internal or environment failure (a write \
         fails, the disk is full); 4 incomplete (runtimes not provisioned, or interrupted).
         """,
-        version: OpenMPConformance.version,
+        version: OpenMPConformanceKit.version,
         subcommands: [RunCommand.self, ProvisionCommand.self, ListCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self,
                       ScanCommand.self, InspectCommand.self, CleanShmCommand.self, ProbeCommand.self, ReadmeCommand.self, BenchCommand.self]
     )

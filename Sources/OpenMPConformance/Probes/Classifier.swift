@@ -1,7 +1,19 @@
+import _OpenMPShims
+
 /// Turns what was observed of a probe into an ``Outcome``, applying the documented
 /// rules in order; the first that matches wins. Pure, so it is unit-tested on stderr
 /// captured from real runs.
 public enum Classifier {
+    /// Why the supervisor killed a probe (``ProbeResult/Ending/killedBy`` records the raw value).
+    public enum KillReason: String, Sendable, Hashable, CaseIterable {
+        /// The steps did not complete before the timeout.
+        case timeout
+        /// Every step completed, then the process did not exit within the grace period.
+        case exitGrace = "exit-grace"
+        /// The user interrupted the run (SIGINT, SIGTERM).
+        case cancelled
+    }
+
     /// What the supervisor saw.
     public struct Observation: Sendable {
         /// The probe could not be started, or a runtime could not be loaded: the loader's words.
@@ -18,14 +30,14 @@ public enum Classifier {
         /// How the process ended.
         public var exitCode: Int32?
         public var signal: Int32?
-        /// `timeout` or `exit-grace` when the supervisor killed it.
-        public var killedBy: String?
+        /// Why the supervisor killed it, when it did.
+        public var killedBy: KillReason?
         /// True for a plan probe (omp-probe protocol); false for an external command.
         public var speaksProtocol: Bool
 
         public init(launchFailure: String? = nil, ompLines: [String] = [], stepsCompleted: Int = 0, stepsTotal: Int = 0,
                     reportedDone: Bool = false, failedChecks: [String] = [], exitCode: Int32? = nil,
-                    signal: Int32? = nil, killedBy: String? = nil, speaksProtocol: Bool = true) {
+                    signal: Int32? = nil, killedBy: KillReason? = nil, speaksProtocol: Bool = true) {
             self.launchFailure = launchFailure; self.ompLines = ompLines; self.stepsCompleted = stepsCompleted
             self.stepsTotal = stepsTotal; self.reportedDone = reportedDone; self.failedChecks = failedChecks
             self.exitCode = exitCode; self.signal = signal; self.killedBy = killedBy; self.speaksProtocol = speaksProtocol
@@ -42,14 +54,14 @@ public enum Classifier {
             let (ini, found) = parseError15(line)
             return (.duplicateRuntimeAbort, .init(text: line.trimmed, initializing: ini, found: found))
         }
-        if o.killedBy == "exit-grace" {
+        if o.killedBy == .exitGrace {
             let extra = errors.isEmpty ? "" : " after OMP: Error #\(errors.map(String.init).joined(separator: ", #"))"
             return (.hangAtExit, .init(text: "all \(o.stepsTotal) steps completed and checked, but the process did not exit\(extra); killed"))
         }
-        if o.killedBy == "cancelled" {
+        if o.killedBy == .cancelled {
             return (.hang, .init(text: "cancelled by the user after \(o.stepsCompleted) of \(o.stepsTotal) steps; killed"))
         }
-        if o.killedBy == "timeout" {
+        if o.killedBy == .timeout {
             return (.hang, .init(text: "only \(o.stepsCompleted) of \(o.stepsTotal) steps completed before the timeout; killed"))
         }
         if let e = errors.first {
@@ -95,13 +107,13 @@ public enum Classifier {
         return (ini, found)
     }
 
+    /// This platform's name for a signal number (`SIGBUS`), from its C library through the shim
+    /// (glibc's `sigabbrev_np`, Apple's `sys_signame`): numbers differ between platforms (7 is
+    /// SIGBUS on Linux, SIGEMT on macOS). `signal N` when the library has no name for it.
     public static func signalName(_ s: Int32) -> String {
-        switch s {
-        case 1: "SIGHUP"; case 2: "SIGINT"; case 3: "SIGQUIT"; case 4: "SIGILL"; case 5: "SIGTRAP"
-        case 6: "SIGABRT"; case 7: "SIGBUS"; case 8: "SIGFPE"; case 9: "SIGKILL"; case 11: "SIGSEGV"
-        case 13: "SIGPIPE"; case 14: "SIGALRM"; case 15: "SIGTERM"
-        default: "signal \(s)"
-        }
+        var buf = [CChar](repeating: 0, count: 32)
+        guard omp_shim_signal_abbrev(s, &buf, buf.count) == 0 else { return "signal \(s)" }
+        return "SIG" + String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

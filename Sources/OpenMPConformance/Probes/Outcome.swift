@@ -1,5 +1,5 @@
 /// How a probe ended. The vocabulary is fixed; the classifier applies the rules in
-/// the order of ``Outcome/allCases`` and the first match wins.
+/// the order of `Outcome.allCases` and the first match wins.
 public enum Outcome: String, Codable, Sendable, CaseIterable, Comparable {
     /// The probe could not start or could not load a runtime (missing path, not a
     /// shared library, wrong architecture, not an OpenMP runtime). The reason quotes the loader.

@@ -72,7 +72,7 @@ public struct ProbeResult: Codable, Sendable, Hashable {
         public var signal: Int32?
         /// The last step that completed (0: none).
         public var afterStep: Int
-        /// Which deadline the supervisor enforced, when it killed the probe.
+        /// Why the supervisor killed the probe, when it did: a ``Classifier/KillReason`` raw value.
         public var killedBy: String?
         public init(kind: Kind, code: Int32? = nil, signal: Int32? = nil, afterStep: Int, killedBy: String? = nil) {
             self.kind = kind; self.code = code; self.signal = signal; self.afterStep = afterStep; self.killedBy = killedBy

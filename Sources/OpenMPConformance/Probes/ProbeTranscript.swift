@@ -18,14 +18,13 @@ struct ProbeTranscript {
     /// The step count the child announced in its `done` record.
     var doneSteps: Int?
 
-    /// Returns true when this line was the `done` record.
-    @discardableResult
-    mutating func stderrLine(_ line: ArraySlice<UInt8>) -> Bool {
+    /// Keeps the line when it is a runtime message (`OMP: ...`), up to 256 of them. Protocol
+    /// records, `done` included, come on stdout (``stdoutLine(_:)``), never here.
+    mutating func stderrLine(_ line: ArraySlice<UInt8>) {
         // Only OMP lines matter for the verdict; they are kept whatever the volume.
-        guard line.count >= 5, ompLines.count < 256 else { return false }
+        guard line.count >= 5, ompLines.count < 256 else { return }
         let hit = line.withUnsafeBytes { b in omp_shim_contains(b.baseAddress, b.count, "OMP: ") != 0 }
         if hit { ompLines.append(String(decoding: line, as: UTF8.self)) }
-        return false
     }
 
     @discardableResult
@@ -74,7 +73,7 @@ struct ProbeTranscript {
         for l in stderr.split(separator: "\n", omittingEmptySubsequences: false) { stderrLine(Array(l.utf8)[...]) }
     }
 
-    func observation(stepsTotal: Int, exitCode: Int32?, signal: Int32?, killedBy: String?) -> Classifier.Observation {
+    func observation(stepsTotal: Int, exitCode: Int32?, signal: Int32?, killedBy: Classifier.KillReason?) -> Classifier.Observation {
         Classifier.Observation(launchFailure: stepError, ompLines: ompLines, stepsCompleted: stepsCompleted,
                                stepsTotal: stepsTotal, reportedDone: done, failedChecks: failedChecks,
                                exitCode: exitCode, signal: signal, killedBy: killedBy, speaksProtocol: speaks)

@@ -49,7 +49,7 @@ enum Supervisor {
             argv += ["--steps", plan.text]
             // Check what the loader would refuse before launching, where the file says so.
             for r in runtimes where plan.loadedRuntimes.contains(r.name) {
-                if let why = LaunchCheck.reason(path: r.path) { preflightFailure = "runtime '\(r.name)' (\(r.path)): \(why)"; break }
+                if let why = LaunchPreflight.check(path: r.path) { preflightFailure = "runtime '\(r.name)' (\(r.path)): \(why)"; break }
             }
         case .external(let args):
             argv = args

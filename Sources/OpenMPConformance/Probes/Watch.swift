@@ -26,10 +26,11 @@ final class Watch {
 
     func run(started: ContinuousClock.Instant, repro: String) -> ProbeResult {
         let clock = ContinuousClock()
-        let pidfd = omp_shim_pidfd_open(pid)
+        // Readable once the child exits: a pidfd (Linux) or a kqueue on NOTE_EXIT (macOS).
+        let pidfd = omp_shim_exit_fd_open(pid)
         var status: Int32 = 0
         var exited = false
-        var killedBy: String?
+        var killedBy: Classifier.KillReason?
         var outOpen = true, errOpen = true
         let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
         defer { buf.deallocate() }
@@ -58,17 +59,17 @@ final class Watch {
 
         while !exited {
             let now = clock.now
-            if Cancellation.isRequested { killedBy = "cancelled"; break }
+            if Cancellation.isRequested { killedBy = .cancelled; break }
             // Deadlines.
             var wait: Duration
             if let d = doneAt {
                 let last = max(d, lastOutputAt ?? d)
                 let due = min(last + config.exitGrace, d + config.exitGraceMax)
-                if now >= due { killedBy = "exit-grace"; break }
+                if now >= due { killedBy = .exitGrace; break }
                 wait = due - now
             } else {
                 let due = started + config.timeout
-                if now >= due { killedBy = "timeout"; break }
+                if now >= due { killedBy = .timeout; break }
                 wait = due - now
             }
             wait = min(wait, pidfd < 0 ? .milliseconds(5) : .milliseconds(100))
@@ -90,7 +91,15 @@ final class Watch {
         if errOpen { _ = drain(stderrFD, isOut: false) }
         let verdictAt = clock.now
         // End the whole session, ours included, and reap.
-        let pids = ProcessTree.terminate(session: pid, leaderReaped: exited)
+        var pids: Set<Int32> = [pid]
+        do {
+            pids = try ProcessTree.terminate(session: pid, leaderReaped: exited)
+        } catch {
+            // The session's group was sent SIGKILL; descendants that left it cannot be seen here.
+            // Said in the captured stderr, where a report shows it.
+            let note = Array("omp-conformance: ending the probe's processes: \(error)\n".utf8)
+            note.withUnsafeBytes { err.append($0, onLine: onStderrLine) }
+        }
         if !exited {
             // The leader was killed by us; collect its status.
             var tries = 0
@@ -114,7 +123,7 @@ final class Watch {
         let t = transcript
         let (outcome, message) = Classifier.classify(obs)
         let ending = ProbeResult.Ending(kind: killedBy != nil ? .killed : (signaled ? .signaled : .exited),
-                                        code: code, signal: sig, afterStep: t.stepsCompleted, killedBy: killedBy)
+                                        code: code, signal: sig, afterStep: t.stepsCompleted, killedBy: killedBy?.rawValue)
         var exitWait: Double?
         if let d = doneAt { exitWait = (verdictAt - d).seconds * 1000 }
         return ProbeResult(outcome: outcome, message: message, stepsCompleted: t.speaks ? t.stepsCompleted : (code == 0 ? 1 : 0),

@@ -2,7 +2,7 @@ import Foundation
 
 /// A parsed JSON text that remembers where every value and key sits, so that errors can say
 /// `line:column` and so that things `JSONDecoder` hides (duplicate keys, integer vs. number)
-/// can be checked. Used by ``ResultsCodec``, ``SchemaValidator`` and the baseline reader.
+/// can be checked. Used by ``ResultsCodec`` and the baseline reader.
 ///
 /// Strict RFC 8259: no comments, no trailing commas, no control characters in strings, valid
 /// UTF-8, no lone surrogates. An optional UTF-8 byte-order mark is skipped.
@@ -392,7 +392,8 @@ extension JSONDocument {
                 }
                 runStart = i
             }
-            guard let s = String(bytes: out, encoding: .utf8) else {
+            // Not String(bytes:encoding:): Foundation drops a leading U+FEFF, which is content here.
+            guard let s = String(validating: out, as: UTF8.self) else {
                 throw SyntaxError(offset: start, message: "string is not valid UTF-8")
             }
             return s

@@ -27,7 +27,7 @@ public struct ResultsFile: Codable, Sendable, Hashable {
     public struct Tool: Codable, Sendable, Hashable {
         public var name: String
         public var version: String
-        public init(name: String = "openmp-conformance", version: String = OpenMPConformance.version) {
+        public init(name: String = "openmp-conformance", version: String = OpenMPConformanceKit.version) {
             self.name = name; self.version = version
         }
     }
@@ -46,6 +46,9 @@ public struct EnvironmentRecord: Codable, Sendable, Hashable {
     }
 }
 
-public enum OpenMPConformance {
+/// The kit itself. (Not named `OpenMPConformance`: a type with the module's name would hide the
+/// module, so `OpenMPConformance.Cell` would stop meaning the module's `Cell`.)
+public enum OpenMPConformanceKit {
+    /// The kit's version, written into every results file and printed by `omp-matrix --version`.
     public static let version = "0.1.0"
 }

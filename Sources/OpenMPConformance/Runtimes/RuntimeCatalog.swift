@@ -53,12 +53,6 @@ public struct RuntimeCatalog: Sendable {
         if !prefixes.isEmpty { try discover(in: prefixes) }
     }
 
-    /// The same as ``init(packageRoot:environment:)``.
-    public static func load(packageRoot: URL? = nil,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RuntimeCatalog {
-        try RuntimeCatalog(packageRoot: packageRoot, environment: environment)
-    }
-
     /// Loads the manifest in `directory`, without discovery.
     public init(directory: URL) throws(RuntimeManifestError) {
         self.directory = directory.standardizedFileURL
@@ -83,12 +77,6 @@ public struct RuntimeCatalog: Sendable {
             throw .unknownRuntime(name: name, known: names, manifest: manifestURL.path)
         }
         return r
-    }
-
-    /// The path of a wheel the manifest keeps (resolved), by its name (e.g. `faiss-cpu`).
-    public func wheelPath(named name: String) -> String? {
-        guard let w = manifest.wheels.first(where: { $0.name == name }) else { return nil }
-        return w.path.hasPrefix("/") ? w.path : directory.appendingPathComponent(w.path).standardizedFileURL.path
     }
 
     /// Scans `prefixes` with ``RuntimeScanner`` and adds every runtime file found that is not

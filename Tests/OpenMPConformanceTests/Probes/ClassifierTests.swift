@@ -43,7 +43,7 @@ struct ClassifierTests {
         let signal: Int32? = s.exitStatus > 128 && !killed ? s.exitStatus - 128 : nil
         let code: Int32? = s.exitStatus <= 128 ? s.exitStatus : nil
         let obs = t.observation(stepsTotal: s.steps, exitCode: code, signal: signal,
-                                killedBy: killed ? (t.done ? "exit-grace" : "timeout") : nil)
+                                killedBy: killed ? (t.done ? .exitGrace : .timeout) : nil)
         let (outcome, message) = Classifier.classify(obs)
         #expect(outcome.rawValue == s.expected, "\(s.name): \(outcome) — \(message.text)")
         if outcome == .duplicateRuntimeAbort {
@@ -58,7 +58,7 @@ struct ClassifierTests {
         #expect(abort.0 == .duplicateRuntimeAbort)
         #expect(abort.1.initializing == "libiomp5.so" && abort.1.found == "libomp.so.5")
         let exitHang = Classifier.classify(.init(ompLines: ["OMP: Error #13: Assertion failure at kmp_runtime.cpp(6918)."],
-                                                 stepsCompleted: 4, stepsTotal: 4, reportedDone: true, killedBy: "exit-grace"))
+                                                 stepsCompleted: 4, stepsTotal: 4, reportedDone: true, killedBy: .exitGrace))
         #expect(exitHang.0 == .hangAtExit)
         let assertion = Classifier.classify(.init(ompLines: ["OMP: Error #13: Assertion failure"], stepsCompleted: 4, stepsTotal: 4,
                                                   reportedDone: true, signal: 6))
@@ -77,7 +77,8 @@ struct ClassifierTests {
         let r = await Probe.run(.init(runtimes: TestRuntimes.bindings([p.a, p.b]), plan: try .parse("load a; init a; load b; init b")))
         var t = ProbeTranscript()
         t.feed(stdout: r.stdout.text, stderr: r.stderr.text)
-        let (o, _) = Classifier.classify(t.observation(stepsTotal: 4, exitCode: r.ending.code, signal: r.ending.signal, killedBy: r.ending.killedBy))
+        let killedBy = try r.ending.killedBy.map { try #require(Classifier.KillReason(rawValue: $0)) }
+        let (o, _) = Classifier.classify(t.observation(stepsTotal: 4, exitCode: r.ending.code, signal: r.ending.signal, killedBy: killedBy))
         #expect(o == r.outcome && o == .duplicateRuntimeAbort)
     }
 }

@@ -108,8 +108,9 @@ extension RuntimesTests {
         @Test("the faiss-cpu wheel vendors GNU libgomp (Swift reader agrees with the manifest)")
         func faissWheel() throws {
             guard let catalog = RuntimeFixtures.catalog() else { return }
-            guard let wheel = catalog.wheelPath(named: "faiss-cpu"), FileManager.default.fileExists(atPath: wheel),
-                  let record = catalog.manifest.wheels.first(where: { $0.name == "faiss-cpu" }) else {
+            let record = catalog.manifest.wheels.first { $0.name == "faiss-cpu" }
+            let wheel = record.map { $0.path.hasPrefix("/") ? $0.path : catalog.directory.appendingPathComponent($0.path).path }
+            guard let wheel, FileManager.default.fileExists(atPath: wheel), let record else {
                 Issue.record("the faiss-cpu wheel is not provisioned; run `swift run omp-matrix provision`")
                 return
             }
