@@ -4,6 +4,7 @@
 # (in a folder named openmp-conformance, by file:// URL). Then the gate's promises:
 #   - the first `swift test` passes on this host (its baseline is the kit's);
 #   - with no baseline: each comparison skipped with a warning; strict mode fails naming the host key;
+#   - with no runtimes: one failure naming the provision command;
 #   - a corrupt baseline, and one named explicitly for another host, fail in either mode;
 #   - the README's record-a-baseline commands give a baseline that strict mode passes with;
 #   - after `rm -rf .build`, `swift test` passes again with no new provisioning.
@@ -69,6 +70,11 @@ grep -q "omp-matrix gate --update" "$work/none.log" || fail "the skip does not n
 grep -Eq "passed after .* with [0-9]+ warning" "$work/none.log" || fail "the closing line does not count the skipped comparisons"
 key=$(sed -n 's/.*no baseline for host key \([^ ]*\) .*/\1/p' "$work/none.log" | head -1)
 [[ -n $key ]] || fail "the skip message does not name the host key"
+
+say "no runtimes: one failure that names the provision command, not one per cell"
+if run_test "$work/noruntimes.log" OMP_CONFORMANCE_RUNTIMES="$work/empty"; then fail "tests passed without runtimes"; fi
+[[ $(grep -c "OpenMP runtimes not provisioned" "$work/noruntimes.log") == 1 ]] || fail "not exactly one failure for missing runtimes"
+grep -q "swift run omp-matrix provision" "$work/noruntimes.log" || fail "the failure does not name the provision command"
 
 say "strict mode with no baseline fails, naming the host key ($key)"
 if run_test "$work/strict.log" OMP_CONFORMANCE_STRICT=1 OMP_CONFORMANCE_BASELINES="$work/empty"; then fail "strict mode passed without a baseline"; fi
