@@ -27,10 +27,10 @@ import Testing
 /// - **The doc's prediction**: a refuted prediction is recorded as a known issue, in one line
 ///   with its evidence, so `swift test` stays green and the refutation stays visible.
 public enum Conformance {
-    /// Set by the ``Testing/Trait/strictBaseline`` trait for the tests it scopes.
+    /// Set by the ``StrictBaselineTrait`` trait for the tests it scopes.
     @TaskLocal public static var strictOverride: Bool?
 
-    /// Strict mode: the ``Testing/Trait/strictBaseline`` trait, else `OMP_CONFORMANCE_STRICT=1`.
+    /// Strict mode: the ``StrictBaselineTrait`` trait, else `OMP_CONFORMANCE_STRICT=1`.
     public static var isStrict: Bool { strictOverride ?? BaselineStore.strictFromEnvironment() }
 
     /// Runs one cell with a real probe and records the verdicts as described above.

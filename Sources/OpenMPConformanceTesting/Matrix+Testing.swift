@@ -12,7 +12,8 @@ extension Matrix {
     /// `OMP_CONFORMANCE_SELECT` (e.g. `row=linux-cpu-training,profile=intel+llvm`), since
     /// `swift test` cannot filter parameterized cases by tag.
     ///
-    /// - Throws: ``RuntimesNotProvisioned`` when the manifest is missing, or lacks a runtime
+    /// - Throws: `ProbeExecutable.NotFound` when no probe binary is found (see
+    ///   `ProbeExecutable`), and ``RuntimesNotProvisioned`` when the manifest is missing, or lacks a runtime
     ///   the matrix names (or its file), so that one failure, naming the provision command,
     ///   stands for all the cells instead of one per cell. Runtimes the provisioner recorded as
     ///   not for this host leave their cells untestable, with that reason.
@@ -36,7 +37,10 @@ extension Matrix {
         if !missing.isEmpty {
             throw RuntimesNotProvisioned(detail: "\(catalog.manifestURL.path) lacks \(missing.joined(separator: ", "))")
         }
-        return try m.selectFromEnvironment()
+        let cells = try m.selectFromEnvironment()
+        // One failure naming the build command, rather than a launch failure per cell.
+        if cells.contains(where: { $0.testability.reason == nil }) { _ = try ProbeExecutable.locate() }
+        return cells
     }
 }
 

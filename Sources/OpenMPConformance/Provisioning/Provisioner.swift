@@ -16,7 +16,7 @@ import Foundation
 ///   its pin and whose file has the pinned bytes is left alone; a rerun downloads nothing.
 ///   `verify` re-hashes the wheels kept whole too (runtimes are re-hashed on every run; they
 ///   are small).
-/// - **One writer:** the whole run holds `.lock` in the directory (``ProvisionLock``).
+/// - **One writer:** the whole run holds `.lock` in the directory (`ProvisionLock`).
 /// - **Partial is visible:** an item that cannot be provisioned is recorded in the manifest's
 ///   `notProvisioned` with its reason; the other items go on.
 /// - Family, vendor and banner come from the bytes (``RuntimeIdentity``); the release from the
