@@ -233,8 +233,26 @@ public enum ResultsCodec {
     /// one, never a part. On any failure the temporary file is removed and the old file stays.
     /// The new file keeps the old file's permission bits (0644 when there was none).
     /// - Throws: ``FileWriteError`` naming the step and the system's reason.
+    ///
+    /// Only a regular file is ever replaced: a destination that is a symlink, FIFO, socket
+    /// or device is refused (``FileWriteError``), so a write never turns
+    /// `/dev/stdout` or a named pipe into a plain file.
     public static func writeAtomically(_ data: Data, to url: URL) throws {
         let path = url.path
+        var current = stat()
+        // (A directory needs no check: rename(2) cannot put a file over one.)
+        if lstat(path, &current) == 0, current.st_mode & S_IFMT != S_IFREG, current.st_mode & S_IFMT != S_IFDIR {
+            let kind: String
+            switch current.st_mode & S_IFMT {
+            case S_IFLNK: kind = "a symbolic link"
+            case S_IFIFO: kind = "a FIFO"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            case S_IFSOCK: kind = "a socket"
+            case S_IFDIR: kind = "a directory"
+            default: kind = "not a regular file"
+            }
+            throw FileWriteError(path: path, operation: "replace it", reason: "it is \(kind); only regular files are replaced")
+        }
         let directory = url.deletingLastPathComponent().path
         let base = url.lastPathComponent
         var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)

@@ -36,12 +36,12 @@ struct ReportCommand: AsyncParsableCommand {
         case "html": text = HTMLReport.render(results, atlas: atlas)
         default: text = TerminalSummary.render(results, color: output == nil && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
-        if let output {
+        if let output, output != "-" {
             do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
-                throw ToolExit.badInput("cannot write \(output): \(error)")
+                throw ToolExit.writeFailed(output, error)
             }
         } else {
-            print(text)
+            print(format == "summary" ? TerminalText.block(text) : text)
         }
     }
 
