@@ -86,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         let final = file(results, partial: partial)
         let written = try out.finish(final)
         signals.cancel()
-        say(TerminalText.block(SummaryText.render(final)))
+        say(SummaryText.render(final))   // escaped by TerminalSummary (fields, then lines), colour added after
         say("results: \(written)\(partial ? " (partial)" : "")")
         if interrupted { throw ToolExit(code: .incomplete, message: "omp-matrix: interrupted; partial results kept in \(written)") }
         if let baseline {
