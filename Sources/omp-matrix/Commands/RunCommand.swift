@@ -92,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         let final = file(results, partial: partial)
         let written = try out.finish(final)
         signals.cancel()
-        say(SummaryText.render(final))  // fields escaped inside; colour codes are its own
+        say(SummaryText.render(final))   // escaped by TerminalSummary (fields, then lines), colour added after
         say("results: \(written)\(partial ? " (partial)" : "")")
         if interrupted { throw ToolExit(code: .incomplete, message: "omp-matrix: interrupted; partial results kept in \(written)") }
         if let baseline {
