@@ -1,3 +1,4 @@
+#if os(Linux)
 import Foundation
 import Testing
 @testable import OpenMPConformance
@@ -127,3 +128,4 @@ struct ProcessEscapeTests {
         #expect(FileManager.default.fileExists(atPath: file), "clean-shm removed a live process's file")
     }
 }
+#endif
