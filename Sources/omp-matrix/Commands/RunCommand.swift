@@ -63,10 +63,13 @@ struct RunCommand: AsyncParsableCommand {
         let say: @Sendable (String) -> Void = { line in
             if toStderr { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
         }
+        let atlas = AtlasInput.load(hostKey: host.key)
         func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
-            ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
-                        environment: env, selection: selection.summaryList, results: results,
-                        claims: loaded.claimVerdicts(results))
+            var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
+                                environment: env, selection: selection.summaryList, results: results,
+                                claims: loaded.claimVerdicts(results))
+            f.wheels = loaded.wheels
+            return f.annotated(atlas: atlas, wheelsMissing: loaded.wheelsMissing)
         }
         // A first, empty partial file proves the location is writable before any probe runs.
         try out.start(file([], partial: true))
