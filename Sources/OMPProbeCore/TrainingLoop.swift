@@ -9,10 +9,10 @@ import COpenBLAS
 /// (y = x·W*ᵀ + b*), the native analogue of the seed doc's verification loop.
 /// Matrix products run in OpenBLAS; element-wise work and the Adam update run in
 /// parallel regions of the assigned runtime, and are checked against serial maths.
-struct TrainingLoop {
-    var dim = 768, batch = 8, steps = 5
-    var learningRate: Float = 0.0005
-    var quiet = false
+package struct TrainingLoop {
+    package var dim = 768, batch = 8, steps = 5
+    package var learningRate: Float = 0.0005
+    package var quiet = false
 
     /// The data, the model and Adam's moments: everything the steps read and write.
     /// Data and target come from a fixed seed, so every probe trains on the same problem.

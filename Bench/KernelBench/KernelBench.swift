@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import COpenBLAS
+import OMPProbeCore
 
 /// Timed runs of the probe's native kernels, for the side-by-side comparison with
 /// faiss-cpu and numpy (`omp-kernel-bench`, driven by `Bench/kernel_bench.py`).
