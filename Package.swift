@@ -1,9 +1,11 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.3
+// 6.3: Test.cancel (OpenMPConformanceTesting skips untestable cells with it).
 import PackageDescription
 
 let package = Package(
     name: "openmp-conformance",
-    platforms: [.macOS(.v13)],
+    // macOS 15: OMPProbeCore uses Synchronization (Atomic, Mutex).
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "OpenMPConformance", targets: ["OpenMPConformance"]),
         .library(name: "OpenMPConformanceTesting", targets: ["OpenMPConformanceTesting"]),
@@ -17,7 +19,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
-        // OpenBLAS, found through pkg-config (Debian: libopenblas-pthread-dev).
+        // The probes' BLAS: OpenBLAS through pkg-config on Linux (Debian: libopenblas-pthread-dev),
+        // Accelerate on macOS (nothing to install; no pkg-config needed there).
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
@@ -28,7 +31,14 @@ let package = Package(
         // The probe plan language, shared by the supervisor and the child. No Foundation.
         .target(name: "OMPPlan"),
         // The child's engine: runtime adapter, workloads, checks, protocol. No Foundation.
-        .target(name: "OMPProbeCore", dependencies: ["OMPPlan", "COpenBLAS", "_OpenMPShims"]),
+        .target(
+            name: "OMPProbeCore", dependencies: ["OMPPlan", "COpenBLAS", "_OpenMPShims"],
+            // BLAS (issue: macOS): OpenBLAS on Linux, Accelerate on macOS (see Sources/COpenBLAS/shim.h).
+            linkerSettings: [
+                .linkedLibrary("openblas", .when(platforms: [.linux])),
+                .linkedFramework("Accelerate", .when(platforms: [.macOS])),
+            ]
+        ),
         .executableTarget(name: "omp-probe", dependencies: ["OMPProbeCore"]),
         // The public library: runtimes, probes, matrix, verdicts, reports, gate.
         .target(

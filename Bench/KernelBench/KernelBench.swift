@@ -72,12 +72,12 @@ public enum KernelBench {
         public var gradientMatchesReference: Bool
     }
 
-    /// `openblas_get_corename()` in this process.
-    public static var corename: String { String(cString: openblas_get_corename()) }
-    /// `openblas_get_config()` in this process.
-    public static var config: String { String(cString: openblas_get_config()) }
-    /// `openblas_get_num_threads()` in this process.
-    public static var blasThreads: Int { Int(openblas_get_num_threads()) }
+    /// The BLAS kernel in this process (`openblas_get_corename()`; `accelerate` on macOS).
+    public static var corename: String { String(cString: omp_blas_corename()) }
+    /// `openblas_get_config()` in this process (Accelerate's name on macOS).
+    public static var config: String { String(cString: omp_blas_config()) }
+    /// `openblas_get_num_threads()` in this process; -1 on macOS, where Accelerate decides.
+    public static var blasThreads: Int { Int(omp_blas_get_num_threads()) }
 
     /// Wall seconds now (monotonic).
     static func now() -> Double {
@@ -161,7 +161,7 @@ public enum KernelBench {
     /// and `repeats` timed calls. C[0,0] is checked against a scalar Double dot product.
     public static func bareSGEMM(dataPath: String, queriesPath: String, nb: Int, nq: Int, d: Int,
                                  threads: Int, repeats: Int) throws(Failure) -> Timing {
-        openblas_set_num_threads(Int32(threads))
+        omp_blas_set_num_threads(Int32(threads))
         let xb = try readFloats(dataPath, count: nb * d)
         let xq = try readFloats(queriesPath, count: nq * d)
         let c = FloatBuffer(nq * nb, zero: true)

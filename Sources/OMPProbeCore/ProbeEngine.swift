@@ -48,7 +48,7 @@ public enum ProbeEngine {
             case "--quiet":
                 quiet = true; i += 1
             case "--blas-info":
-                Output.line(String(cString: openblas_get_corename()))
+                Output.line(String(cString: omp_blas_corename()))
                 return 0
             default:
                 return usage("unknown argument '\(a)'")
@@ -81,7 +81,7 @@ struct Runner {
 
     mutating func run(_ plan: Plan) -> Int32 {
         Output.record(.pid, String(getpid()))
-        Output.record(.blas, String(cString: openblas_get_corename()))
+        Output.record(.blas, String(cString: omp_blas_corename()))
         reportMapped()
         var failed = 0
         for (n, step) in plan.steps.enumerated() {

@@ -10,9 +10,19 @@
 #ifdef __GLIBC__
 #include <gnu/libc-version.h>
 #endif
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#endif
+#ifdef __APPLE__
+#include <libproc.h>
+#include <mach-o/dyld.h>
+#include <sys/event.h>
+#include <sys/proc_info.h>
+#include <sys/sysctl.h>
 #endif
 
 int omp_shim_set_child_subreaper(void) {
@@ -41,6 +51,10 @@ int omp_shim_spawn_session(pid_t *pid, const char *path, char *const argv[],
     posix_spawnattr_setsigmask(&at, &none);
     posix_spawnattr_setsigdefault(&at, &all);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+#ifdef __APPLE__
+    // Only the three descriptors set up above reach the child.
+    flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;
+#endif
 #ifdef POSIX_SPAWN_SETSID
     flags |= POSIX_SPAWN_SETSID;
 #else
@@ -87,5 +101,192 @@ const char *omp_shim_libc_version(void) {
     return gnu_get_libc_version();
 #else
     return "unknown";
+#endif
+}
+
+int omp_shim_exit_fd_open(pid_t pid) {
+#if defined(__linux__)
+    return omp_shim_pidfd_open(pid);
+#elif defined(__APPLE__)
+    int kq = kqueue();
+    if (kq < 0) return -1;
+    struct kevent ev;
+    EV_SET(&ev, (uintptr_t)pid, EVFILT_PROC, EV_ADD | EV_ENABLE, NOTE_EXIT, 0, NULL);
+    if (kevent(kq, &ev, 1, NULL, 0, NULL) < 0) {
+        int e = errno;
+        close(kq);
+        errno = e;
+        return -1;
+    }
+    return kq;
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+#ifdef __APPLE__
+static char omp_shim_state_letter(uint32_t status) {
+    switch (status) {
+    case SZOMB: return 'Z';
+    case SSTOP: return 'T';
+    case SRUN: return 'R';
+    case SSLEEP: return 'S';
+    case SIDL: return 'I';
+    default: return '?';
+    }
+}
+
+static int omp_shim_read_process(pid_t pid, omp_shim_process *out) {
+    struct proc_bsdinfo info;
+    int n = proc_pidinfo(pid, PROC_PIDTBSDINFO, 0, &info, (int)sizeof info);
+    if (n != (int)sizeof info) return -1;
+    out->pid = pid;
+    out->ppid = (pid_t)info.pbi_ppid;
+    out->pgid = (pid_t)info.pbi_pgid;
+    pid_t sid = getsid(pid);
+    out->sid = sid < 0 ? (pid_t)info.pbi_pgid : sid;
+    out->state = omp_shim_state_letter(info.pbi_status);
+    return 0;
+}
+#endif
+
+int omp_shim_process_list(omp_shim_process *out, int capacity) {
+#ifdef __APPLE__
+    int room = proc_listallpids(NULL, 0);
+    if (room <= 0) return -1;
+    room += 64; // processes started since
+    pid_t *pids = calloc((size_t)room, sizeof(pid_t));
+    if (pids == NULL) return -1;
+    int n = proc_listallpids(pids, room * (int)sizeof(pid_t));
+    if (n < 0) { free(pids); return -1; }
+    int count = 0;
+    for (int i = 0; i < n && i < room; i++) {
+        omp_shim_process p;
+        if (pids[i] <= 0 || omp_shim_read_process(pids[i], &p) != 0) continue; // gone since, or not ours to read
+        if (count < capacity && out != NULL) out[count] = p;
+        count++;
+    }
+    free(pids);
+    return count;
+#else
+    (void)out; (void)capacity;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+char omp_shim_process_state(pid_t pid) {
+#ifdef __APPLE__
+    omp_shim_process p;
+    return omp_shim_read_process(pid, &p) == 0 ? p.state : 0;
+#else
+    (void)pid;
+    return 0;
+#endif
+}
+
+int omp_shim_child_pids(pid_t pid, pid_t *out, int capacity) {
+#ifdef __APPLE__
+    int n = proc_listchildpids(pid, out, capacity * (int)sizeof(pid_t));
+    return n;
+#else
+    (void)pid; (void)out; (void)capacity;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int omp_shim_kill_session(pid_t sid, int sig, const pid_t *pids, int count) {
+    int rc = killpg(sid, sig);
+    if (rc != 0 && errno == ESRCH) rc = 0;
+    for (int i = 0; i < count; i++) {
+        if (pids[i] > 0) kill(pids[i], sig);
+    }
+    return rc;
+}
+
+int omp_shim_image_count(void) {
+#ifdef __APPLE__
+    return (int)_dyld_image_count();
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+const char *omp_shim_image_name(unsigned int index) {
+#ifdef __APPLE__
+    return _dyld_get_image_name(index);
+#else
+    (void)index;
+    return NULL;
+#endif
+}
+
+uintptr_t omp_shim_image_base(unsigned int index) {
+#ifdef __APPLE__
+    return (uintptr_t)_dyld_get_image_header(index);
+#else
+    (void)index;
+    return 0;
+#endif
+}
+
+int omp_shim_region_at(pid_t pid, uint64_t address, omp_shim_region *out) {
+#ifdef __APPLE__
+    struct proc_regionwithpathinfo info;
+    memset(&info, 0, sizeof info);
+    errno = 0;
+    int n = proc_pidinfo(pid, PROC_PIDREGIONPATHINFO, address, &info, (int)sizeof info);
+    if (n <= 0) {
+        // Past the last region the kernel answers EINVAL (or nothing at all).
+        if (errno == 0 || errno == EINVAL) return 0;
+        return -1;
+    }
+    out->start = info.prp_prinfo.pri_address;
+    out->size = info.prp_prinfo.pri_size;
+    out->offset = info.prp_prinfo.pri_offset;
+    out->protection = (int)info.prp_prinfo.pri_protection;
+    out->device = (uint64_t)info.prp_vip.vip_vi.vi_stat.vst_dev;
+    out->inode = (uint64_t)info.prp_vip.vip_vi.vi_stat.vst_ino;
+    size_t len = strnlen(info.prp_vip.vip_path, sizeof info.prp_vip.vip_path);
+    if (len >= sizeof out->path) len = sizeof out->path - 1;
+    memcpy(out->path, info.prp_vip.vip_path, len);
+    out->path[len] = 0;
+    return 1;
+#else
+    (void)pid; (void)address; (void)out;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int omp_shim_signal_abbrev(int sig, char *buf, size_t size) {
+    const char *name = NULL;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    name = sigabbrev_np(sig);
+#elif defined(__APPLE__)
+    if (sig > 0 && sig < NSIG) name = sys_signame[sig];
+#endif
+    if (name == NULL || size == 0) return -1;
+    size_t i = 0;
+    for (; name[i] != 0 && i + 1 < size; i++) buf[i] = (char)toupper((unsigned char)name[i]);
+    buf[i] = 0;
+    return 0;
+}
+
+int omp_shim_cpu_brand(char *buf, size_t size) {
+#ifdef __APPLE__
+    size_t n = size;
+    if (sysctlbyname("machdep.cpu.brand_string", buf, &n, NULL, 0) != 0) return -1;
+    if (n == 0 || n > size) return -1;
+    buf[n - 1] = 0;
+    return 0;
+#else
+    (void)buf; (void)size;
+    errno = ENOSYS;
+    return -1;
 #endif
 }

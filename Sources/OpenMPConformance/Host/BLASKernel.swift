@@ -31,7 +31,7 @@ public enum BLASKernel {
         return nil
     }
 
-    public static func cpuFlags(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Set<String> {
+    public static func cpuFlags(cpuinfo: String?) -> Set<String> {
         guard let text = cpuinfo else { return [] }
         for line in text.split(separator: "\n") where line.hasPrefix("flags") {
             if let colon = line.firstIndex(of: ":") {
@@ -47,7 +47,9 @@ public enum BLASKernel {
             return ([:], .init(corename: set, source: "environment"))
         }
         let g = guess() ?? "unknown"
-        let best = best(forFlags: cpuFlags())
+        // macOS: the probes call Accelerate, which picks its kernels itself; no override applies.
+        if g == "accelerate" { return ([:], .init(corename: g, source: "accelerate")) }
+        let best = best(forFlags: currentCPUFlags())
         if let best, let rb = rank(best), let rg = rank(g), rg < rb {
             return (["OPENBLAS_CORETYPE": best], .init(corename: best, source: "cpu-flags", openblasGuess: g, cpuFlagsBest: best))
         }

@@ -25,7 +25,8 @@ public struct HostInfo: Codable, Sendable, Hashable {
         /// `openblas_get_corename()` in a probe.
         public var corename: String
         /// `environment` (OPENBLAS_CORETYPE was set by the user), `openblas` (its own guess),
-        /// or `cpu-flags` (the kit chose it because OpenBLAS guessed an older kernel).
+        /// `cpu-flags` (the kit chose it because OpenBLAS guessed an older kernel), or
+        /// `accelerate` (macOS: Accelerate chooses its own kernels).
         public var source: String
         /// OpenBLAS's own guess, when the kit overrode it.
         public var openblasGuess: String?

@@ -1,3 +1,5 @@
+import _OpenMPShims
+
 /// Turns what was observed of a probe into an ``Outcome``, applying the documented
 /// rules in order; the first that matches wins. Pure, so it is unit-tested on stderr
 /// captured from real runs.
@@ -105,13 +107,13 @@ public enum Classifier {
         return (ini, found)
     }
 
+    /// This platform's name for a signal number (`SIGBUS`), from its C library through the shim
+    /// (glibc's `sigabbrev_np`, Apple's `sys_signame`): numbers differ between platforms (7 is
+    /// SIGBUS on Linux, SIGEMT on macOS). `signal N` when the library has no name for it.
     public static func signalName(_ s: Int32) -> String {
-        switch s {
-        case 1: "SIGHUP"; case 2: "SIGINT"; case 3: "SIGQUIT"; case 4: "SIGILL"; case 5: "SIGTRAP"
-        case 6: "SIGABRT"; case 7: "SIGBUS"; case 8: "SIGFPE"; case 9: "SIGKILL"; case 11: "SIGSEGV"
-        case 13: "SIGPIPE"; case 14: "SIGALRM"; case 15: "SIGTERM"
-        default: "signal \(s)"
-        }
+        var buf = [CChar](repeating: 0, count: 32)
+        guard omp_shim_signal_abbrev(s, &buf, buf.count) == 0 else { return "signal \(s)" }
+        return "SIG" + String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

@@ -3,9 +3,17 @@ import Foundation
 /// The registration files a KMP-family runtime leaves behind: `/dev/shm/__KMP_REGISTERED_LIB_<pid>_<uid>`
 /// (and, for LLVM 16–17, a `mkstemp` file in `/tmp` with a random suffix). An aborted or
 /// killed probe never removes its own, and a stale one can confuse later runtimes.
+///
+/// Where registration files live is the platform's (`ShmRegistry+Linux.swift`,
+/// `ShmRegistry+Darwin.swift`). On macOS the runtimes register in an environment variable
+/// of their own process, which dies with it: there is nothing to clean, and
+/// ``platformNote`` says so.
 public enum ShmRegistry {
     public static let prefix = "__KMP_REGISTERED_LIB_"
-    public static let directories = ["/dev/shm", "/tmp"]
+    /// The directories that hold registration files on this platform (none on macOS).
+    public static var directories: [String] { platformDirectories }
+    /// Set where this platform has no registration files, saying why.
+    public static var platformNote: String? { platformNoteText }
 
     /// A registration file found on disk.
     public struct Entry: Sendable, Hashable {
@@ -55,10 +63,5 @@ public enum ShmRegistry {
         return errno == EPERM
     }
 
-    static func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        let after = stat[stat.index(after: close)...].split(separator: " ")
-        return after.first == "Z"
-    }
+    static func isZombie(_ pid: Int32) -> Bool { ProcessTree.state(of: pid) == "Z" }
 }

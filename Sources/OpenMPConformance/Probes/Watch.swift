@@ -26,7 +26,8 @@ final class Watch {
 
     func run(started: ContinuousClock.Instant, repro: String) -> ProbeResult {
         let clock = ContinuousClock()
-        let pidfd = omp_shim_pidfd_open(pid)
+        // Readable once the child exits: a pidfd (Linux) or a kqueue on NOTE_EXIT (macOS).
+        let pidfd = omp_shim_exit_fd_open(pid)
         var status: Int32 = 0
         var exited = false
         var killedBy: Classifier.KillReason?
@@ -90,7 +91,15 @@ final class Watch {
         if errOpen { _ = drain(stderrFD, isOut: false) }
         let verdictAt = clock.now
         // End the whole session, ours included, and reap.
-        let pids = ProcessTree.terminate(session: pid, leaderReaped: exited)
+        var pids: Set<Int32> = [pid]
+        do {
+            pids = try ProcessTree.terminate(session: pid, leaderReaped: exited)
+        } catch {
+            // The session's group was sent SIGKILL; descendants that left it cannot be seen here.
+            // Said in the captured stderr, where a report shows it.
+            let note = Array("omp-conformance: ending the probe's processes: \(error)\n".utf8)
+            note.withUnsafeBytes { err.append($0, onLine: onStderrLine) }
+        }
         if !exited {
             // The leader was killed by us; collect its status.
             var tries = 0

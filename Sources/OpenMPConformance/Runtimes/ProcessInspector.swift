@@ -89,8 +89,8 @@ public enum ProcessInspectionError: Error, Sendable, Hashable, CustomStringConve
     }
 }
 
-/// Lists what a running process has mapped (Linux: `/proc/<pid>/maps`; macOS:
-/// `proc_pidinfo` regions) and identifies the OpenMP runtimes among the mapped files.
+/// Lists what a running process has mapped (`ProcessInspector+Linux.swift`: procfs;
+/// `ProcessInspector+Darwin.swift`: libproc regions through the shim) and identifies the OpenMP runtimes among the mapped files.
 ///
 /// Mapped is not the same as initialized: a runtime opened with `dlopen` but never called
 /// is mapped and harmless. Two distinct KMP-family runtimes mapped together are a warning:
@@ -130,116 +130,8 @@ public enum ProcessInspector {
         return out
     }
 
-    // MARK: Linux
-
-    #if os(Linux)
-    static func readMappings(pid: Int32) throws(ProcessInspectionError) -> [MappedObject] {
-        let path = "/proc/\(pid)/maps"
-        let data: [UInt8]
-        do {
-            data = try FileBytes.readAll(path: path)
-        } catch {
-            var st = stat()
-            if stat("/proc/\(pid)", &st) != 0 { throw .noSuchProcess(pid: pid) }
-            switch error {
-            case .notFound: throw .noSuchProcess(pid: pid)
-            case .permissionDenied: throw .permissionDenied(pid: pid)
-            case .unreadable(_, let reason) where reason.contains("No such process"): throw .noSuchProcess(pid: pid)
-            default: throw .unreadable(pid: pid, reason: error.description)
-            }
-        }
-        return parseMaps(String(decoding: data, as: UTF8.self))
-    }
-    #elseif os(macOS)
-    static func readMappings(pid: Int32) throws(ProcessInspectionError) -> [MappedObject] {
-        var objects: [MappedObject] = []
-        var index: [String: Int] = [:]
-        var address: UInt64 = 0
-        var first = true
-        while true {
-            var info = proc_regionwithpathinfo()
-            let size = Int32(MemoryLayout<proc_regionwithpathinfo>.size)
-            let n = proc_pidinfo(pid, PROC_PIDREGIONPATHINFO, address, &info, size)
-            if n <= 0 {
-                let e = errno
-                if first {
-                    if e == ESRCH { throw .noSuchProcess(pid: pid) }
-                    if e == EPERM || e == EACCES { throw .permissionDenied(pid: pid) }
-                    if e != 0 && e != EINVAL { throw .unreadable(pid: pid, reason: String(cString: strerror(e))) }
-                }
-                break
-            }
-            first = false
-            let start = info.prp_prinfo.pri_address, length = info.prp_prinfo.pri_size
-            let path = withUnsafeBytes(of: info.prp_vip.vip_path) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if !path.isEmpty {
-                let prot = info.prp_prinfo.pri_protection
-                let permissions = (prot & 1 != 0 ? "r" : "-") + (prot & 2 != 0 ? "w" : "-") + (prot & 4 != 0 ? "x" : "-")
-                let region = MappedObject.Region(start: start, end: start + length, permissions: permissions,
-                                                 offset: info.prp_prinfo.pri_offset)
-                if let i = index[path] {
-                    objects[i].regions.append(region)
-                } else {
-                    let key = FileKey(device: UInt64(UInt32(bitPattern: info.prp_vip.vip_vi.vi_stat.vst_dev)),
-                                      inode: info.prp_vip.vip_vi.vi_stat.vst_ino)
-                    index[path] = objects.count
-                    objects.append(MappedObject(path: path, fileKey: key, deleted: false, regions: [region],
-                                                identity: nil, note: nil))
-                }
-            }
-            guard length > 0 else { break }
-            address = start + length
-        }
-        return objects
-    }
-    #else
-    static func readMappings(pid: Int32) throws(ProcessInspectionError) -> [MappedObject] {
-        throw .unreadable(pid: pid, reason: "process inspection is not implemented on this platform")
-    }
-    #endif
-
-    /// Parses `/proc/<pid>/maps` text: `start-end perms offset major:minor inode path`.
-    static func parseMaps(_ text: String) -> [MappedObject] {
-        var objects: [MappedObject] = []
-        var index: [String: Int] = [:]
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-            guard fields.count == 6 else { continue }
-            var name = fields[5].drop(while: { $0 == " " })[...]
-            guard name.first == "/" else { continue } // [heap], [stack], anonymous
-            var deleted = false
-            if name.hasSuffix(" (deleted)") { deleted = true; name = name.dropLast(10) }
-            let range = fields[0].split(separator: "-")
-            guard range.count == 2, let start = UInt64(range[0], radix: 16), let end = UInt64(range[1], radix: 16),
-                  let offset = UInt64(fields[2], radix: 16) else { continue }
-            let dev = fields[3].split(separator: ":")
-            var key: FileKey?
-            if dev.count == 2, let major = UInt64(dev[0], radix: 16), let minor = UInt64(dev[1], radix: 16),
-               let inode = UInt64(fields[4]), inode != 0 {
-                key = FileKey(device: makeDevice(major: major, minor: minor), inode: inode)
-            }
-            let region = MappedObject.Region(start: start, end: end, permissions: String(fields[1]), offset: offset)
-            let path = String(name)
-            if let i = index[path] {
-                objects[i].regions.append(region)
-            } else {
-                index[path] = objects.count
-                objects.append(MappedObject(path: path, fileKey: key, deleted: deleted, regions: [region],
-                                            identity: nil, note: nil))
-            }
-        }
-        return objects
-    }
-
-    /// glibc's `makedev`: the `st_dev` value for a major and minor number.
-    static func makeDevice(major: UInt64, minor: UInt64) -> UInt64 {
-        (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xff) << 12) | ((major & ~0xfff) << 32)
-    }
-
     /// Identifies a mapped file. When the file at `path` is no longer the mapped one (deleted
-    /// or replaced), reads the mapping's own file through `/proc/<pid>/map_files` if allowed.
+    /// or replaced), the platform file says what it can (`identifyReplaced`).
     static func identify(_ object: MappedObject, pid: Int32) -> (RuntimeIdentity?, String?) {
         var st = stat()
         let onDisk = stat(object.path, &st) == 0
@@ -252,42 +144,6 @@ public enum ProcessInspector {
                 return (nil, "not identified: \(error)")
             }
         }
-        #if os(Linux)
-        if let r = object.regions.first {
-            let alt = "/proc/\(pid)/map_files/\(String(r.start, radix: 16))-\(String(r.end, radix: 16))"
-            if var id = try? RuntimeIdentity.identify(path: alt) {
-                id.path = object.path
-                id.realPath = object.path
-                return (id, "identified through \(alt): the file at the path is no longer the mapped one")
-            }
-            return (nil, "the file at the path is no longer the mapped one, and \(alt) could not be read")
-        }
-        #endif
-        return (nil, "the file at the path is no longer the mapped one")
+        return identifyReplaced(object, pid: pid)
     }
-
-    /// The library name in the KMP registration file for `pid`, if one exists.
-    static func registeredKMPRuntime(pid: Int32) -> String? {
-        #if os(Linux)
-        guard let uid = processUID(pid: pid),
-              let bytes = try? FileBytes.readAll(path: "/dev/shm/__KMP_REGISTERED_LIB_\(pid)_\(uid)") else { return nil }
-        // "<flag address>-<flag value>-<library file name>", NUL-padded.
-        let text = String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
-        let parts = text.split(separator: "-", maxSplits: 2)
-        return parts.count == 3 ? String(parts[2]) : text
-        #else
-        return nil
-        #endif
-    }
-
-    #if os(Linux)
-    /// The real uid of `pid`, from the `Uid:` line of `/proc/<pid>/status`.
-    static func processUID(pid: Int32) -> UInt32? {
-        guard let bytes = try? FileBytes.readAll(path: "/proc/\(pid)/status") else { return nil }
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("Uid:") {
-            return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { UInt32($0) }
-        }
-        return nil
-    }
-    #endif
 }

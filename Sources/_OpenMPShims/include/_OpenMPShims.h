@@ -32,6 +32,76 @@ const char *omp_shim_libc_version(void);
 /// Sets FD_CLOEXEC and O_NONBLOCK on a descriptor.
 int omp_shim_cloexec_nonblock(int fd);
 
+/// pidfd_open(2) on Linux, or a kqueue watching the process's exit (EVFILT_PROC,
+/// NOTE_EXIT) on Apple platforms: a descriptor that poll(2) reports readable once `pid`
+/// has exited. -1 with errno where neither exists or the process is already gone.
+int omp_shim_exit_fd_open(pid_t pid);
+
+// MARK: Processes (Apple: libproc; elsewhere -1 with errno ENOSYS)
+
+/// One process as the platform lists it. `state` is 'Z' for a zombie, 'T' stopped,
+/// 'R' running, 'S' sleeping, 'I' being created.
+typedef struct {
+    pid_t pid;
+    pid_t ppid;
+    pid_t pgid;
+    /// getsid(2); the process group when the session cannot be read (a zombie's).
+    pid_t sid;
+    char state;
+} omp_shim_process;
+
+/// Fills `out` with up to `capacity` of the processes this user can see
+/// (proc_listallpids, then proc_pidinfo PROC_PIDTBSDINFO for each). Returns how many
+/// processes exist (call again with more room when that exceeds `capacity`), or -1.
+int omp_shim_process_list(omp_shim_process *out, int capacity);
+
+/// The state letter of one process (see omp_shim_process), or 0 when it cannot be read.
+char omp_shim_process_state(pid_t pid);
+
+/// The children of `pid` (proc_listchildpids). Returns the count (may exceed
+/// `capacity`), or -1.
+int omp_shim_child_pids(pid_t pid, pid_t *out, int capacity);
+
+/// Sends `sig` to the process group `sid` (killpg) and then to each pid in `pids`
+/// (members that left the group). Returns 0 when killpg succeeded or found no group.
+int omp_shim_kill_session(pid_t sid, int sig, const pid_t *pids, int count);
+
+// MARK: Loaded images (Apple: dyld; elsewhere -1 / NULL)
+
+/// _dyld_image_count(): the images loaded into this process, or -1 where dyld is absent.
+int omp_shim_image_count(void);
+/// _dyld_get_image_name(i), or NULL.
+const char *omp_shim_image_name(unsigned int index);
+/// _dyld_get_image_header(i) as an address (the value dladdr reports as dli_fbase), or 0.
+uintptr_t omp_shim_image_base(unsigned int index);
+
+/// One mapped region of another process (Apple: proc_pidinfo PROC_PIDREGIONPATHINFO).
+typedef struct {
+    uint64_t start;
+    uint64_t size;
+    uint64_t offset;
+    /// VM_PROT_READ 1, VM_PROT_WRITE 2, VM_PROT_EXECUTE 4.
+    int protection;
+    uint64_t device;
+    uint64_t inode;
+    /// Empty for anonymous memory.
+    char path[1024];
+} omp_shim_region;
+
+/// The first region of `pid` that ends after `address`. Returns 1 when one was found,
+/// 0 past the last region, -1 with errno (ESRCH, EPERM, ENOSYS, ...).
+int omp_shim_region_at(pid_t pid, uint64_t address, omp_shim_region *out);
+
+// MARK: Host facts
+
+/// The signal's name without "SIG" in upper case ("BUS"), from the C library:
+/// sigabbrev_np (glibc 2.32 or later) or sys_signame (Apple). Returns 0, or -1 when the
+/// library has no name for `sig` (or no such table).
+int omp_shim_signal_abbrev(int sig, char *buf, size_t size);
+
+/// The CPU's marketing name (Apple: sysctl machdep.cpu.brand_string). 0 or -1.
+int omp_shim_cpu_brand(char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

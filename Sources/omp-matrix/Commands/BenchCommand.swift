@@ -164,13 +164,15 @@ struct BenchCommand: AsyncParsableCommand {
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 
-    /// This process's peak resident set (VmHWM, KiB), or nil where /proc is absent.
+    /// This process's peak resident set in KiB (`getrusage`: `ru_maxrss` is KiB on Linux, bytes on macOS).
     static func peakRSSKiB() -> Int? {
-        guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in s.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
-        }
-        return nil
+        var u = rusage()
+        guard getrusage(0 /* RUSAGE_SELF on Linux and macOS */, &u) == 0 else { return nil }
+        #if canImport(Darwin)
+        return Int(u.ru_maxrss) / 1024
+        #else
+        return Int(u.ru_maxrss)
+        #endif
     }
 }
 

@@ -10,6 +10,10 @@ struct CleanShmCommand: AsyncParsableCommand {
     @Flag(help: "Only list what would be removed.") var dryRun = false
 
     func run() async throws {
+        if let note = ShmRegistry.platformNote {
+            print(note)
+            return
+        }
         let entries = ShmRegistry.entries()
         for e in entries where e.alive { print("kept (pid \(e.pid) is alive): \(e.path)") }
         if dryRun {

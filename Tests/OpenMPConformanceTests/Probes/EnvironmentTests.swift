@@ -30,7 +30,7 @@ struct EnvironmentTests {
     func blasDecision() {
         let user = BLASKernel.decide(environment: ["OPENBLAS_CORETYPE": "Prescott"]) { "Cooperlake" }
         #expect(user.override.isEmpty && user.info.source == "environment" && user.info.corename == "Prescott")
-        let flags = BLASKernel.cpuFlags()
+        let flags = BLASKernel.currentCPUFlags()
         if let best = BLASKernel.best(forFlags: flags) {
             let old = BLASKernel.decide(environment: [:]) { "Prescott" }
             #expect(old.override["OPENBLAS_CORETYPE"] == best && old.info.source == "cpu-flags" && old.info.openblasGuess == "Prescott")
@@ -39,6 +39,9 @@ struct EnvironmentTests {
         }
         #expect(BLASKernel.best(forFlags: ["avx", "avx2", "fma"]) == "Haswell")
         #expect(BLASKernel.best(forFlags: ["sse2"]) == nil)
+        let mac = BLASKernel.decide(environment: [:]) { "accelerate" }
+        #expect(mac.override.isEmpty && mac.info.source == "accelerate" && mac.info.corename == "accelerate",
+                "macOS's Accelerate is reported as itself, never overridden")
     }
 
     @Test("the parent's exported variable does not leak into a cell that says unset (end to end, through the CLI)")

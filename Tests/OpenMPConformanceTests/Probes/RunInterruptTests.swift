@@ -22,8 +22,8 @@ struct RunInterruptTests {
     }
 
     /// Processes whose parent is `pid` (direct children: the probes' session leaders).
-    func children(of pid: Int32) -> [Int32] {
-        ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
+    func children(of pid: Int32) throws -> [Int32] {
+        try ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
     }
 
     @Test("SIGINT and SIGTERM leave a valid partial results file, no probe, no shm file", arguments: [SIGINT, SIGTERM])
@@ -38,7 +38,7 @@ struct RunInterruptTests {
         let t0 = clock.now
         var seenProbes: Set<Int32> = []
         while clock.now - t0 < .seconds(60) {
-            seenProbes.formUnion(children(of: p.processIdentifier))
+            seenProbes.formUnion(try children(of: p.processIdentifier))
             if let r = try? ResultsCodec.read(out), r.results.count > 20 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -48,7 +48,7 @@ struct RunInterruptTests {
         let r = try ResultsCodec.read(out)
         #expect(r.partial)
         #expect(!r.results.isEmpty && r.results.count < 389)
-        #expect(children(of: p.processIdentifier).isEmpty)
+        #expect(try children(of: p.processIdentifier).isEmpty)
         for pid in seenProbes { #expect(sessionIsGone(pid), "probe session \(pid) survived") }
         let shm = ShmRegistry.entries().filter { e in r.results.contains { $0.probe?.pid == e.pid } }
         #expect(shm.isEmpty, "shm files left: \(shm.map(\.path))")

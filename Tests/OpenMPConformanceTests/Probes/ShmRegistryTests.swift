@@ -4,6 +4,7 @@ import Testing
 
 @Suite("shm registration files", .serialized)
 struct ShmRegistryTests {
+    #if os(Linux)
     /// A pid that existed and is now dead: a reaped child's.
     func deadPid() throws -> Int32 {
         let p = Process()
@@ -36,4 +37,23 @@ struct ShmRegistryTests {
         // remove(pids:) also refuses a live pid, even when asked.
         #expect(ShmRegistry.remove(pids: [live]).isEmpty)
     }
+    #endif
+
+    #if os(Linux)
+    @Test("Linux: registration files live in /dev/shm and /tmp; the cleaner has work to do")
+    func linuxDirectories() {
+        #expect(ShmRegistry.directories == ["/dev/shm", "/tmp"])
+        #expect(ShmRegistry.platformNote == nil)
+    }
+    #endif
+
+    #if canImport(Darwin)
+    @Test("macOS: runtimes register in their own environment; the cleaner does nothing and says so")
+    func darwinHasNothingToClean() throws {
+        #expect(ShmRegistry.directories.isEmpty)
+        let note = try #require(ShmRegistry.platformNote)
+        #expect(note.contains("environment variable"))
+        #expect(ShmRegistry.entries().isEmpty)
+    }
+    #endif
 }

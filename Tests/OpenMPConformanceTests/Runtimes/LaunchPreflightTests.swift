@@ -30,6 +30,8 @@ extension RuntimesTests {
             #expect(reason.contains("is a directory"))
         }
 
+        // ELF files: what Linux's loader would refuse.
+        #if os(Linux)
         @Test("a text file named like a library, and a linker script")
         func textFiles() throws {
             let dir = try RuntimeFixtures.temporaryDirectory("preflight")
@@ -82,13 +84,23 @@ extension RuntimesTests {
 
         @Test("a Mach-O runtime is refused on Linux")
         func machO() throws {
-            #if os(Linux)
             let dir = try RuntimeFixtures.temporaryDirectory("preflight-macho")
             defer { try? FileManager.default.removeItem(at: dir) }
             let dylib = dir.appendingPathComponent("libomp.dylib")
             try Data(MachOFileTests.libompLike(cpuType: MachOFileTests.x86_64)).write(to: dylib)
             #expect(try #require(LaunchPreflight.check(path: dylib.path)).contains("Mach-O"))
-            #endif
         }
+        #endif
+
+        #if os(macOS)
+        @Test("an ELF runtime is refused on macOS")
+        func elfOnMac() throws {
+            let dir = try RuntimeFixtures.temporaryDirectory("preflight-elf")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let so = dir.appendingPathComponent("libomp.so.5")
+            try Data(BinaryBuilder.elfHeader(is64: true, machine: 62)).write(to: so)
+            #expect(try #require(LaunchPreflight.check(path: so.path)).contains("macOS loads only Mach-O"))
+        }
+        #endif
     }
 }

@@ -3,14 +3,16 @@ import Testing
 @testable import OpenMPConformance
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 extension RuntimesTests {
     @Suite("Process inspector")
     struct ProcessInspectorTests {
+        #if os(Linux)
         @Test("this test process: libc is mapped and matches the file on disk; no runtime is loaded here")
         func selfProcess() throws {
-            #if os(Linux)
             let report = try ProcessInspector.report(pid: getpid())
             let libc = try #require(report.objects.first { $0.path.hasSuffix("/libc.so.6") }, "libc.so.6 not in the map")
             var st = stat()
@@ -26,12 +28,10 @@ extension RuntimesTests {
             #expect(report.runtimes.isEmpty, "unexpected runtimes loaded: \(report.runtimes.map(\.path))")
             for o in report.objects where o.identity != nil { #expect(!o.hasExecutableMapping, "\(o.path)") }
             #expect(report.warnings.isEmpty)
-            #endif
         }
 
         @Test("a child with two KMP runtimes mapped (dlopen, not initialized) draws a warning")
         func childWithTwoRuntimes() throws {
-            #if os(Linux)
             guard let l14 = RuntimeFixtures.runtime("llvm14"), let intel = RuntimeFixtures.runtime("intel"),
                   let gnu = RuntimeFixtures.runtime("gnu") else { return }
             let script = """
@@ -75,12 +75,28 @@ extension RuntimesTests {
             #expect(report.warnings.count == 1, "one KMP pair; libgomp adds no warning: \(report.warnings)")
             #expect(report.warnings.first?.contains("Error #15") == true)
             #expect(report.registeredKMPRuntime == nil, "mapping alone does not register (initialize) a KMP runtime")
-            #endif
         }
+        #endif
+
+        #if canImport(Darwin)
+        @Test("this test process: its own executable image is mapped as code; no runtime is loaded here")
+        func selfProcessDarwin() throws {
+            let report = try ProcessInspector.report(pid: getpid())
+            var buf = [CChar](repeating: 0, count: 4096)
+            var size = UInt32(buf.count)
+            try #require(_NSGetExecutablePath(&buf, &size) == 0)
+            let exe = try #require(RuntimeIdentity.resolvedPath(String(cString: buf)))
+            let me = try #require(report.objects.first { $0.path == exe }, "\(exe) not among \(report.objects.map(\.path))")
+            var st = stat()
+            try #require(stat(exe, &st) == 0)
+            #expect(me.fileKey == FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)))
+            #expect(me.hasExecutableMapping)
+            #expect(report.runtimes.isEmpty, "unexpected runtimes loaded: \(report.runtimes.map(\.path))")
+        }
+        #endif
 
         @Test("no such process")
         func noSuchProcess() throws {
-            #if os(Linux)
             // A child that has exited and been reaped leaves a pid that names no process.
             let child = Process()
             child.executableURL = URL(fileURLWithPath: "/bin/true")
@@ -89,9 +105,9 @@ extension RuntimesTests {
             let pid = child.processIdentifier
             #expect(throws: ProcessInspectionError.noSuchProcess(pid: pid)) { try ProcessInspector.inspect(pid: pid) }
             #expect(throws: ProcessInspectionError.noSuchProcess(pid: -5)) { try ProcessInspector.inspect(pid: -5) }
-            #endif
         }
 
+        #if os(Linux)
         @Test("maps parsing: deleted files, spaces in names, anonymous regions")
         func parse() {
             let text = """
@@ -108,6 +124,7 @@ extension RuntimesTests {
             #expect(objects[1].deleted)
             #expect(ProcessInspector.makeDevice(major: 0xfe, minor: 0) == 65024)
         }
+        #endif
 
         @Test("warnings: one inode is not a pair; a file mapped only as data is not loaded")
         func warnings() throws {

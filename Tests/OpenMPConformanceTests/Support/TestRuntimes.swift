@@ -57,7 +57,14 @@ extension RuntimeRecord: CustomTestStringConvertible {
 }
 
 /// Every process of a probe's session and its descendants is gone, zombies included.
-func sessionIsGone(_ sid: Int32?) -> Bool {
+/// False (with the reason recorded as an issue) where the platform cannot list processes:
+/// not seeing a process is not evidence that it is gone.
+func sessionIsGone(_ sid: Int32?, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
     guard let sid else { return true }
-    return ProcessTree.members(session: sid, extra: [sid]).isEmpty
+    do {
+        return try ProcessTree.members(session: sid, extra: [sid]).isEmpty
+    } catch {
+        Issue.record("cannot tell whether session \(sid) is gone: \(error)", sourceLocation: sourceLocation)
+        return false
+    }
 }
