@@ -43,10 +43,10 @@ public enum ProbeExecutable {
     }
 
     /// `swift build -c release --product omp-probe --scratch-path <root>/.build-probe`, once per process.
-    static func buildRelease(root: String) throws -> String {
+    static func buildRelease(root: String, product: String = "omp-probe") throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["swift", "build", "-c", "release", "--product", "omp-probe",
+        p.arguments = ["swift", "build", "-c", "release", "--product", product,
                        "--package-path", root, "--scratch-path", root + "/.build-probe"]
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "OMP_PROBE")
@@ -58,9 +58,9 @@ public enum ProbeExecutable {
         let out = log.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            throw NotFound(description: "building omp-probe failed:\n" + String(decoding: out.suffix(4000), as: UTF8.self))
+            throw NotFound(description: "building \(product) failed:\n" + String(decoding: out.suffix(4000), as: UTF8.self))
         }
-        return root + "/.build-probe/release/omp-probe"
+        return root + "/.build-probe/release/" + product
     }
 
     /// Computes the path once; concurrent callers wait for the first.
