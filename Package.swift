@@ -76,7 +76,7 @@ let package = Package(
             path: "Tests/Fixtures/omp-fixture"
         ),
         // Side-by-side bench of the native kernels against faiss-cpu and numpy (Bench/kernel_bench.py). Not in CI.
-        .executableTarget(name: "omp-kernel-bench", dependencies: ["OMPProbeCore"], path: "Bench/KernelBench"),
+        .executableTarget(name: "omp-kernel-bench", dependencies: ["OMPProbeCore", "COpenBLAS"], path: "Bench/KernelBench"),
         .testTarget(
             name: "OpenMPConformanceTests",
             dependencies: ["OpenMPConformance", "OpenMPConformanceTesting", "OMPPlan"],

@@ -8,8 +8,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+failed=()
 for target in OpenMPConformance OpenMPConformanceTesting; do
     echo "== documentation: $target"
     swift package "$@" generate-documentation --target "$target" \
-        --warnings-as-errors --disable-parameters-and-returns-validation
+        --warnings-as-errors --disable-parameters-and-returns-validation || failed+=("$target")
 done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "check-docs: the documentation of ${failed[*]} has errors (listed above)" >&2
+    exit 1
+fi

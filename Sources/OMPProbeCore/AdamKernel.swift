@@ -3,13 +3,17 @@
 /// Lane arithmetic is the scalar formula, op for op (IEEE `sqrt` and `/` are correctly
 /// rounded, and nothing is fused), so the result is bitwise what the serial reference
 /// in ``TrainingLoop`` computes element by element.
-struct AdamKernel {
+package struct AdamKernel {
     let beta1: Float, beta2: Float, lr: Float, eps: Float
     /// Bias corrections `1 - β₁ᵗ` and `1 - β₂ᵗ` for this step.
     let c1: Float, c2: Float
 
+    package init(beta1: Float, beta2: Float, lr: Float, eps: Float, c1: Float, c2: Float) {
+        self.beta1 = beta1; self.beta2 = beta2; self.lr = lr; self.eps = eps; self.c1 = c1; self.c2 = c2
+    }
+
     @inline(__always)
-    func apply(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+    package func apply(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
                _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ r: Range<Int>) {
         typealias V = SIMD16<Float>
         let b1 = V(repeating: beta1), b2 = V(repeating: beta2)

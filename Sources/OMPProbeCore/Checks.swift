@@ -6,15 +6,17 @@ public struct Check: Sendable {
 }
 
 /// Collects checks and the smallest team each runtime ran a region with.
-final class StepLedger: @unchecked Sendable {
-    var checks: [Check] = []
-    var minTeam: [(runtime: String, threads: Int)] = []
+package final class StepLedger: @unchecked Sendable {
+    package var checks: [Check] = []
+    package var minTeam: [(runtime: String, threads: Int)] = []
+
+    package init() {}
 
     func check(_ name: String, _ passed: Bool, _ detail: String) {
         checks.append(Check(name: name, passed: passed, detail: detail))
     }
 
-    func team(_ runtime: LoadedRuntime, _ threads: Int) {
+    package func team(_ runtime: LoadedRuntime, _ threads: Int) {
         if let i = minTeam.firstIndex(where: { $0.runtime == runtime.name }) {
             minTeam[i].threads = min(minTeam[i].threads, threads)
         } else {
@@ -32,6 +34,6 @@ final class StepLedger: @unchecked Sendable {
 
 /// Relative closeness for float comparisons against a Double reference.
 @inline(__always)
-func close(_ a: Double, _ b: Double, rel: Double = 1e-3, abs absTol: Double = 1e-4) -> Bool {
+package func close(_ a: Double, _ b: Double, rel: Double = 1e-3, abs absTol: Double = 1e-4) -> Bool {
     abs(a - b) <= max(absTol, rel * max(abs(a), abs(b)))
 }

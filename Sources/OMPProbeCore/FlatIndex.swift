@@ -31,7 +31,7 @@ public final class FlatIndex {
     }
 
     /// Top-k ids and scores for `nq` queries, best first; ties go to the lower id.
-    func search(_ q: UnsafePointer<Float>, nq: Int, k: Int, runtime: LoadedRuntime?, ledger: StepLedger?) -> (ids: [Int32], scores: [Float]) {
+    package func search(_ q: UnsafePointer<Float>, nq: Int, k: Int, runtime: LoadedRuntime?, ledger: StepLedger?) -> (ids: [Int32], scores: [Float]) {
         let kk = min(k, count)
         var ids = [Int32](repeating: -1, count: nq * k)
         var scores = [Float](repeating: -.infinity, count: nq * k)
@@ -93,7 +93,7 @@ enum TopK {
 }
 
 /// Checks top-k results against a scalar Double reference, allowing only ties.
-func checkTopK(index: FlatIndex, queries: UnsafePointer<Float>, nq: Int, k: Int,
+package func checkTopK(index: FlatIndex, queries: UnsafePointer<Float>, nq: Int, k: Int,
                ids: [Int32], sample: Int = 16) -> (Bool, String) {
     let d = index.dim, n = index.count, kk = min(k, n)
     let stride = max(1, nq / max(1, min(sample, nq)))

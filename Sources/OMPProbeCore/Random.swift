@@ -1,8 +1,8 @@
 /// A small deterministic generator (SplitMix64), so every probe sees the same data.
-struct SplitMix64 {
+package struct SplitMix64 {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -19,10 +19,10 @@ struct SplitMix64 {
 }
 
 /// A heap-allocated Float buffer with explicit lifetime.
-final class FloatBuffer {
-    let count: Int
-    let p: UnsafeMutablePointer<Float>
-    init(_ count: Int, zero: Bool = true) {
+package final class FloatBuffer {
+    package let count: Int
+    package let p: UnsafeMutablePointer<Float>
+    package init(_ count: Int, zero: Bool = true) {
         self.count = count
         p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         if zero { p.initialize(repeating: 0, count: max(count, 1)) }

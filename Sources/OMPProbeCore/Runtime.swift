@@ -16,7 +16,7 @@ typealias OmpBody = @convention(c) (UnsafeMutableRawPointer?) -> Void
 typealias GompParallelFn = @convention(c) (OmpBody, UnsafeMutableRawPointer?, UInt32, UInt32) -> Void
 
 /// One OpenMP runtime loaded by path, used only through its own exported symbols.
-final class LoadedRuntime {
+package final class LoadedRuntime {
     let name: String
     let path: String
     let handle: UnsafeMutableRawPointer
@@ -28,9 +28,9 @@ final class LoadedRuntime {
     /// Set by test fixtures only: drop one element of the second thread's share.
     var corrupt = false
 
-    enum LoadError: Error { case dlopen(String), notOpenMP(String) }
+    package enum LoadError: Error { case dlopen(String), notOpenMP(String) }
 
-    init(name: String, path: String) throws(LoadError) {
+    package init(name: String, path: String) throws(LoadError) {
         guard let h = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             throw .dlopen(dlerror().map { String(cString: $0) } ?? "dlopen failed")
         }
@@ -53,12 +53,12 @@ final class LoadedRuntime {
 
     /// The runtime's first OpenMP call: this is where a KMP runtime registers itself
     /// and where the duplicate check (and `KMP_DUPLICATE_LIB_OK`) happens.
-    func initialize() -> Int32 { maxThreads() }
+    package func initialize() -> Int32 { maxThreads() }
 
     /// Runs `body(range, threadID)` over `0..<count`, split statically across the team
     /// of one parallel region of this runtime. Returns the distinct thread ids seen.
     @discardableResult
-    func parallelFor(_ count: Int, _ body: (Range<Int>, Int) -> Void) -> Int {
+    package func parallelFor(_ count: Int, _ body: (Range<Int>, Int) -> Void) -> Int {
         withoutActuallyEscaping(body) { b in
             let ctx = RegionContext(count: count, body: b, runtime: self)
             let raw = Unmanaged.passUnretained(ctx).toOpaque()
@@ -68,12 +68,12 @@ final class LoadedRuntime {
     }
 }
 
-final class RegionContext {
+package final class RegionContext {
     let count: Int
     let body: (Range<Int>, Int) -> Void
     unowned let runtime: LoadedRuntime
     let seen: UnsafeMutablePointer<UInt8>
-    static let maxThreads = 256
+    package static let maxThreads = 256
 
     init(count: Int, body: @escaping (Range<Int>, Int) -> Void, runtime: LoadedRuntime) {
         self.count = count

@@ -1,6 +1,6 @@
 /// How the atlas keys a runtime: family and vendor read from the file's bytes, the release
 /// from where it could be known, and the file's SHA-256. Other commands look a pair up by it
-/// (``AtlasResults/lookup(first:second:)``).
+/// (`Atlas.lookup(first:second:in:)`).
 public struct AtlasIdentity: Codable, Sendable, Hashable, CustomStringConvertible {
     /// `kmp` or `gnu`.
     public var family: String

@@ -68,7 +68,7 @@ public struct AtlasCell: Codable, Sendable, Hashable, Identifiable {
     public var diagonal: Diagonal?
     /// Why the cell did not run (a runtime not provisioned), nil when it ran.
     public var notRun: String?
-    /// One per probe variant, in ``AtlasVariant/allCases`` order (fewer when interrupted).
+    /// One per probe variant, in `AtlasVariant.allCases` order (fewer when interrupted).
     public var observations: [AtlasObservation]
 
     public enum Diagonal: String, Codable, Sendable, Hashable {

@@ -10,7 +10,7 @@ public enum ProbeBatch {
     public struct Job: Sendable {
         public var key: String
         public var configuration: Probe.Configuration
-        /// Higher runs earlier (see ``MatrixRunner/expectedCost(_:)``).
+        /// Higher runs earlier (see `MatrixRunner.expectedCost(_:)`).
         public var cost: Int
         public init(key: String, configuration: Probe.Configuration, cost: Int = 0) {
             self.key = key; self.configuration = configuration; self.cost = cost

@@ -83,6 +83,26 @@ struct JSONDocumentOracleTests {
         #expect(tally.duplicateKeys > 50, "\(tally)")
     }
 
+    /// The kit's own JSON files (every `*.json` under `Matrices/`: baselines, verdict snapshots,
+    /// atlas snapshots) and a results file, as they are and mutated.
+    @Test func realFilesAndTheirMutationsAgree() throws {
+        var seeds: [[UInt8]] = [Array(try ResultsCodec.encode(ReportFixtures.results()))]
+        let matrices = TestRuntimes.root + "/Matrices"
+        let files = (FileManager.default.enumerator(atPath: matrices)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".json") }.sorted()
+        try #require(!files.isEmpty, "no JSON file under \(matrices)")
+        for f in files { seeds.append(Array(try Data(contentsOf: URL(fileURLWithPath: matrices + "/" + f)))) }
+        var g = Generator(seed: 0xF11E5)
+        var documents = seeds
+        for seed in seeds { for _ in 0..<(seed.count > 100_000 ? 10 : 40) { documents.append(g.mutate(seed)) } }
+        let tally = try Self.compare(documents)
+        print("JSON oracle, the kit's files (\(files.joined(separator: ", "))): \(tally)")
+        #expect(tally.disagreements.isEmpty, "\(tally.disagreements.prefix(10).joined(separator: "\n"))")
+        // The files themselves are valid.
+        let own = try Self.oracle(seeds)
+        #expect(own.allSatisfy { $0.accept }, "\(own.map(\.why))")
+    }
+
     /// Hand-picked edges the generator may miss, each compared the same way.
     @Test func edgeCasesAgree() throws {
         let texts = [

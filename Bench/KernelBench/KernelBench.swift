@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import COpenBLAS
+import OMPProbeCore
 
 /// Timed runs of the probe's native kernels, for the side-by-side comparison with
 /// faiss-cpu and numpy (`omp-kernel-bench`, driven by `Bench/kernel_bench.py`).
@@ -185,11 +186,12 @@ public enum KernelBench {
         return timing
     }
 
-    /// Linear `dim`×`dim` + bias trained with Adam at `batch`, the probe's training maths
-    /// (the step of ``TrainingLoop`` as of commit 06a3a44, with its ``AdamKernel``; the
-    /// per-step serial loss reference and printing are left out of the timed step), timed per step: `repeats` fresh runs of `steps` steps each (step 1 of each run
-    /// is a warm-up and is not timed). Matrix products in OpenBLAS, element-wise work in
-    /// parallel regions of the runtime at `runtimePath`.
+    /// Linear `dim`×`dim` + bias trained with Adam at `batch`: the probe's own training step
+    /// (``TrainingLoop/step(_:_:on:ledger:checking:lossComputed:)``, on a fresh
+    /// ``TrainingLoop/State``), timed per step: `repeats` fresh runs of `steps` steps each. Step 1
+    /// of each run is a warm-up, is not timed, and runs the probe's serial checks (forward
+    /// samples, loss, every Adam parameter); the timed steps skip the checks. Matrix products in
+    /// OpenBLAS, element-wise work in parallel regions of the runtime at `runtimePath`.
     ///
     /// With `fused`, the same maths is laid out differently (a prototype, not what the probe
     /// runs): one parallel region per step in which each thread owns a slice of the output
@@ -198,106 +200,36 @@ public enum KernelBench {
     public static func train(runtimePath: String, batch b: Int, dim d: Int = 768,
                              steps: Int, repeats: Int, fused: Bool = false) throws(Failure) -> TrainResult {
         let rt = try loadRuntime(runtimePath)
+        let loop = TrainingLoop(dim: d, batch: b, steps: max(steps, 2), quiet: true)
         var timing = Timing()
         var team = Int.max
         var firstLoss: Float = .nan, lastLoss: Float = .nan
         var adamOK = true, gradOK = true
         for _ in 0..<max(repeats, 1) {
-            var rng = SplitMix64(seed: 0x5EED)
-            let x = FloatBuffer(b * d, zero: false); rng.fill(x.p, b * d)
-            let wTrue = FloatBuffer(d * d, zero: false); rng.fill(wTrue.p, d * d, scale: 0.05)
-            let bTrue = FloatBuffer(d, zero: false); rng.fill(bTrue.p, d, scale: 0.5)
-            let target = FloatBuffer(b * d, zero: false)
-            sgemmForward(x.p, wTrue.p, target.p, batch: b, inDim: d, outDim: d)
-            for i in 0..<b { for j in 0..<d { target.p[i * d + j] += bTrue.p[j] } }
-            let w = FloatBuffer(d * d), bias = FloatBuffer(d)
-            let mW = FloatBuffer(d * d), vW = FloatBuffer(d * d), mB = FloatBuffer(d), vB = FloatBuffer(d)
-            let yHat = FloatBuffer(b * d, zero: false), dY = FloatBuffer(b * d, zero: false)
-            let gW = FloatBuffer(d * d, zero: false), gB = FloatBuffer(d, zero: false)
-            let partial = FloatBuffer(RegionContext.maxThreads)
-            let beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, lr: Float = 0.0005
-            let n = b * d
-            let scale = 2 / Float(n)
-            for step in 1...max(steps, 2) {
+            let state = TrainingLoop.State(dim: d, batch: b)
+            for step in 1...loop.steps {
+                let ledger = StepLedger()
                 let c0 = cpuNow(), t0 = now()
-                let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
-                let adam = AdamKernel(beta1: beta1, beta2: beta2, lr: lr, eps: eps, c1: c1, c2: c2)
-                var loss: Float = 0
-                if fused {
-                    for t in 0..<RegionContext.maxThreads { partial.p[t] = 0 }
-                    team = min(team, rt.parallelFor(d) { r, tid in
-                        let lo = r.lowerBound, nc = r.count
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(nc), Int32(d),
-                                    1, x.p, Int32(d), w.p + lo * d, Int32(d), 0, yHat.p + lo, Int32(d))
-                        var s: Float = 0
-                        for i in 0..<b {
-                            for j in r {
-                                let y = yHat.p[i * d + j] + bias.p[j]
-                                yHat.p[i * d + j] = y
-                                let e = y - target.p[i * d + j]
-                                dY.p[i * d + j] = scale * e
-                                s += e * e
-                            }
-                        }
-                        partial.p[tid] += s
-                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nc), Int32(d), Int32(b),
-                                    1, dY.p + lo, Int32(d), x.p, Int32(d), 0, gW.p + lo * d, Int32(d))
-                        for j in r {
-                            var g: Float = 0
-                            for i in 0..<b { g += dY.p[i * d + j] }
-                            gB.p[j] = g
-                        }
-                        adam.apply(w.p, gW.p, mW.p, vW.p, (lo * d)..<(r.upperBound * d))
-                        adam.apply(bias.p, gB.p, mB.p, vB.p, r)
-                    })
-                    for t in 0..<RegionContext.maxThreads { loss += partial.p[t] }
-                    loss /= Float(n)
-                } else {
-                    sgemmForward(x.p, w.p, yHat.p, batch: b, inDim: d, outDim: d)
-                    for t in 0..<RegionContext.maxThreads { partial.p[t] = 0 }
-                    team = min(team, rt.parallelFor(n) { r, tid in
-                        var s: Float = 0
-                        for i in r {
-                            let y = yHat.p[i] + bias.p[i % d]
-                            yHat.p[i] = y
-                            let e = y - target.p[i]
-                            dY.p[i] = scale * e
-                            s += e * e
-                        }
-                        partial.p[tid] += s
-                    })
-                    for t in 0..<RegionContext.maxThreads { loss += partial.p[t] }
-                    loss /= Float(n)
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(b),
-                                1, dY.p, Int32(d), x.p, Int32(d), 0, gW.p, Int32(d))
-                    team = min(team, rt.parallelFor(d) { r, _ in
-                        for j in r {
-                            var s: Float = 0
-                            for i in 0..<b { s += dY.p[i * d + j] }
-                            gB.p[j] = s
-                        }
-                    })
-                    team = min(team, rt.parallelFor(d * d) { r, _ in adam.apply(w.p, gW.p, mW.p, vW.p, r) })
-                    team = min(team, rt.parallelFor(d) { r, _ in adam.apply(bias.p, gB.p, mB.p, vB.p, r) })
-                }
-                let t1 = now(), c1t = cpuNow()
+                let loss = fused ? fusedStep(step, state, on: rt, ledger: ledger, learningRate: loop.learningRate)
+                    : loop.step(step, state, on: rt, ledger: ledger, checking: step == 1)
+                let t1 = now(), c1 = cpuNow()
+                team = min(team, ledger.minTeam.map(\.threads).min() ?? 0)
                 if step == 1 {
-                    // Untimed: from zero state the serial Adam result is known exactly.
-                    for i in 0..<(d * d) {
-                        let gi = gW.p[i]
-                        let want = 0 - lr * ((1 - beta1) * gi / c1) / (((1 - beta2) * gi * gi / c2).squareRoot() + eps)
-                        if w.p[i] != want { adamOK = false; break }
+                    if fused {
+                        adamOK = adamOK && fusedAdamMatchesSerial(state, learningRate: loop.learningRate)
+                    } else {
+                        adamOK = adamOK && ledger.checks.allSatisfy(\.passed)
                     }
-                    // And sampled gW entries against a scalar Double dYᵀ·x.
+                    // Sampled gW entries against a scalar Double dYᵀ·x.
                     var srng = SplitMix64(seed: 7)
                     for _ in 0..<32 {
                         let j = Int(srng.next() % UInt64(d)), k = Int(srng.next() % UInt64(d))
                         var ref = 0.0
-                        for i in 0..<b { ref += Double(dY.p[i * d + j]) * Double(x.p[i * d + k]) }
-                        if !close(Double(gW.p[j * d + k]), ref, rel: 1e-3, abs: 1e-7) { gradOK = false }
+                        for i in 0..<b { ref += Double(state.dY.p[i * d + j]) * Double(state.x.p[i * d + k]) }
+                        if !close(Double(state.gW.p[j * d + k]), ref, rel: 1e-3, abs: 1e-7) { gradOK = false }
                     }
                 } else {
-                    timing.wall.append(t1 - t0); timing.cpu.append(c1t - c0)
+                    timing.wall.append(t1 - t0); timing.cpu.append(c1 - c0)
                 }
                 if step == 2 { firstLoss = loss }
                 lastLoss = loss
@@ -305,5 +237,60 @@ public enum KernelBench {
         }
         return TrainResult(timing: timing, team: team == .max ? 0 : team,
                            firstLoss: firstLoss, lastLoss: lastLoss, adamMatchesSerial: adamOK, gradientMatchesReference: gradOK)
+    }
+
+    /// The fused prototype of one step (see ``train(runtimePath:batch:dim:steps:repeats:fused:)``).
+    static func fusedStep(_ step: Int, _ state: TrainingLoop.State, on rt: LoadedRuntime, ledger: StepLedger,
+                          learningRate lr: Float) -> Float {
+        let d = state.dim, b = state.batch
+        let x = state.x, target = state.target, w = state.w, bias = state.bias
+        let mW = state.mW, vW = state.vW, mB = state.mB, vB = state.vB
+        let yHat = state.yHat, dY = state.dY, gW = state.gW, gB = state.gB, partial = state.partial
+        let beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8
+        let n = b * d
+        let scale = 2 / Float(n)
+        let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
+        let adam = AdamKernel(beta1: beta1, beta2: beta2, lr: lr, eps: eps, c1: c1, c2: c2)
+        for t in 0..<RegionContext.maxThreads { partial.p[t] = 0 }
+        ledger.team(rt, rt.parallelFor(d) { r, tid in
+            let lo = r.lowerBound, nc = r.count
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(nc), Int32(d),
+                        1, x.p, Int32(d), w.p + lo * d, Int32(d), 0, yHat.p + lo, Int32(d))
+            var s: Float = 0
+            for i in 0..<b {
+                for j in r {
+                    let y = yHat.p[i * d + j] + bias.p[j]
+                    yHat.p[i * d + j] = y
+                    let e = y - target.p[i * d + j]
+                    dY.p[i * d + j] = scale * e
+                    s += e * e
+                }
+            }
+            partial.p[tid] += s
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nc), Int32(d), Int32(b),
+                        1, dY.p + lo, Int32(d), x.p, Int32(d), 0, gW.p + lo * d, Int32(d))
+            for j in r {
+                var g: Float = 0
+                for i in 0..<b { g += dY.p[i * d + j] }
+                gB.p[j] = g
+            }
+            adam.apply(w.p, gW.p, mW.p, vW.p, (lo * d)..<(r.upperBound * d))
+            adam.apply(bias.p, gB.p, mB.p, vB.p, r)
+        })
+        var loss: Float = 0
+        for t in 0..<RegionContext.maxThreads { loss += partial.p[t] }
+        return loss / Float(n)
+    }
+
+    /// After the first fused step from zero state, every weight equals the serial Adam update.
+    static func fusedAdamMatchesSerial(_ state: TrainingLoop.State, learningRate lr: Float) -> Bool {
+        let beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8
+        let c1 = 1 - beta1, c2 = 1 - beta2
+        for i in 0..<(state.dim * state.dim) {
+            let gi = state.gW.p[i]
+            let want = 0 - lr * ((1 - beta1) * gi / c1) / (((1 - beta2) * gi * gi / c2).squareRoot() + eps)
+            if state.w.p[i] != want { return false }
+        }
+        return true
     }
 }
