@@ -34,6 +34,5 @@ if [ -s reports/atlas.json ]; then
 fi
 if [ "$atlas_status" -ne 0 ]; then echo "== atlas exit status $atlas_status"; fi
 echo "== reports: $(ls reports | sed 's/^/reports\//' | tr '\n' ' ')"
-"$bin/omp-matrix" report "$latest" --format summary
 if [ "$status" -eq 0 ] && [ "$atlas_status" -ne 0 ]; then status=$atlas_status; fi
 exit "$status"
