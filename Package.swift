@@ -28,6 +28,13 @@ let package = Package(
         ),
         // The few things Swift cannot call directly (variadic prctl, posix_spawn flags).
         .target(name: "_OpenMPShims"),
+        // The doctor's observers for `omp-matrix doctor -- COMMAND` (Linux), in C because they run inside the
+        // loader and libc of the user's process: an LD_AUDIT library that records every object the loader maps,
+        // and a preloaded exit-begun signal. `swift build` compile-checks them on every platform; the doctor
+        // links each into a shared library of its own with the C compiler (DoctorObserver), because a SwiftPM
+        // dynamic-library product always links the Swift runtime, which must not be loaded into a user's program.
+        .target(name: "OMPDoctorAudit"),
+        .target(name: "OMPDoctorExitHook"),
         // The probe plan language, shared by the supervisor and the child. No Foundation.
         .target(name: "OMPPlan"),
         // The child's engine: runtime adapter, workloads, checks, protocol. No Foundation.
@@ -44,14 +51,21 @@ let package = Package(
         .target(
             name: "OpenMPConformance",
             dependencies: ["OMPPlan", "_OpenMPShims", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/results.schema.json")]
+            resources: [.copy("Resources/results.schema.json")],
+            // A copy of the top-level Matrices/ (rows, claims, profiles, baselines) travels with the
+            // library as a resource, so the matrix is found without the source tree.
+            plugins: ["EmbedMatrices"]
         ),
+        // Packs Matrices/ into Matrices.tar, a resource of OpenMPConformance (see MatrixResources).
+        .plugin(name: "EmbedMatrices", capability: .buildTool()),
         // Swift Testing glue: declares no @Test of its own; downstream opts in.
         .target(name: "OpenMPConformanceTesting", dependencies: ["OpenMPConformance", "OMPPlan"]),
         .executableTarget(
             name: "omp-matrix",
             dependencies: [
                 "OpenMPConformance",
+                // Built beside omp-matrix (`swift run omp-matrix …` finds it there); never linked.
+                "omp-probe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,7 +79,9 @@ let package = Package(
         .executableTarget(name: "omp-kernel-bench", dependencies: ["OMPProbeCore"], path: "Bench/KernelBench"),
         .testTarget(
             name: "OpenMPConformanceTests",
-            dependencies: ["OpenMPConformance", "OpenMPConformanceTesting", "OMPPlan"]
+            dependencies: ["OpenMPConformance", "OpenMPConformanceTesting", "OMPPlan"],
+            // Captured probe output, read from the source tree by the classifier tests.
+            exclude: ["Samples"]
         ),
     ]
 )

@@ -8,5 +8,5 @@ swift build --product omp-matrix >/dev/null
 # The atlas section, from the host's checked-in atlas snapshot (written by `omp-matrix atlas --write-snapshot`).
 for snap in Matrices/atlas/*.json; do
   [ -e "$snap" ] || continue
-  .build/debug/omp-matrix atlas --from "$snap" --readme README.md
+  .build/debug/omp-matrix atlas --from "$snap" --readme README.md >/dev/null
 done

@@ -35,17 +35,23 @@ public enum ShmRegistry {
     /// PID namespace, which means nothing in ours; so a file owned by another user, open or
     /// mapped by any process, or naming a pid that a live process in a nested PID namespace
     /// has there, is kept.
-    public static func entries() -> [Entry] {
+    public static func entries() -> [Entry] { entries(checkingElsewhere: true) }
+
+    static func entries(checkingElsewhere: Bool) -> [Entry] {
         var out: [Entry] = []
         for dir in directories {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
             for name in names where name.hasPrefix(prefix) {
                 let rest = name.dropFirst(prefix.count)
                 guard let pidText = rest.split(separator: "_").first, let pid = Int32(pidText) else { continue }
-                let path = dir + "/" + name
-                let live = isAlive(pid)
-                let held = live ? nil : mayBeLiveElsewhere(path: path, pid: pid)
-                out.append(Entry(path: path, pid: pid, alive: live || held != nil, keptBecause: held))
+                out.append(Entry(path: dir + "/" + name, pid: pid, alive: isAlive(pid)))
+            }
+        }
+        if checkingElsewhere, out.contains(where: { !$0.alive }) {
+            // One pass over the process table for all the files whose pid is dead here.
+            let elsewhere = platformElsewhere()
+            for i in out.indices where !out[i].alive {
+                if let why = elsewhere(out[i].path, out[i].pid) { out[i].alive = true; out[i].keptBecause = why }
             }
         }
         return out.sorted { $0.path < $1.path }
@@ -56,7 +62,8 @@ public enum ShmRegistry {
     public static func remove(pids: Set<Int32>) -> [String] {
         guard !pids.isEmpty else { return [] }
         var removed: [String] = []
-        for e in entries() where pids.contains(e.pid) && !e.alive {
+        // These pids were our own probes, in our namespace: dead here means dead.
+        for e in entries(checkingElsewhere: false) where pids.contains(e.pid) && !e.alive {
             if unlink(e.path) == 0 { removed.append(e.path) }
         }
         return removed

@@ -168,6 +168,48 @@ public struct RuntimeScanner: Sendable {
         s.byKey[key] = s.found.count - 1
     }
 
+    /// Why a file with an ELF or Mach-O magic number cannot be read (truncated, crafted), or nil
+    /// when it parses or is not such a file at all. Such a file is listed, never loaded.
+    static func damage(_ bytes: FileBytes, path: String) -> String? {
+        do {
+            let elf = try ELFFile(bytes: bytes, path: path)
+            if let why = truncation(elf, bytes) { return "unreadable: \(why)" }
+            return nil
+        } catch {
+            if case .wrongFormat = error {} else { return "unreadable: \(error)" }
+        }
+        do {
+            _ = try MachOFile(bytes: bytes, path: path)
+            return nil
+        } catch {
+            if case .wrongFormat = error { return nil }
+            return "unreadable: \(error)"
+        }
+    }
+
+    /// A 64-bit little-endian ELF whose loadable segments run past the end of the file: the loader
+    /// would map bytes that are not there (a truncated download or copy).
+    static func truncation(_ elf: ELFFile, _ bytes: FileBytes) -> String? {
+        guard elf.elfClass == .elf64, elf.endianness == .little else { return nil }
+        let raw = bytes.raw
+        func u(_ o: Int, _ n: Int) -> UInt64? {
+            guard o >= 0, o + n <= raw.count else { return nil }
+            var v: UInt64 = 0
+            for i in 0..<n { v |= UInt64(raw[o + i]) << (8 * UInt64(i)) }
+            return v
+        }
+        guard let phoff = u(32, 8), let phentsize = u(54, 2), let phnum = u(56, 2), phentsize >= 56 else { return nil }
+        for i in 0..<Int(phnum) {
+            let o = Int(phoff) + i * Int(phentsize)
+            guard let type = u(o, 4) else { return "truncated ELF file: program header \(i) lies past the end (\(raw.count) bytes)" }
+            guard type == 1, let offset = u(o + 8, 8), let filesz = u(o + 32, 8) else { continue }
+            if offset &+ filesz > UInt64(raw.count) {
+                return "truncated ELF file: a loadable segment ends at byte \(offset &+ filesz), the file has \(raw.count)"
+            }
+        }
+        return nil
+    }
+
     private func readArchive(_ path: String, _ s: inout State) {
         let zip: ZipArchive
         do {

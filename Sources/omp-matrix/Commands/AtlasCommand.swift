@@ -98,7 +98,7 @@ struct AtlasCommand: AsyncParsableCommand {
         }
         if let output {
             do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
-                throw ToolExit.internal("\(error)")
+                throw ToolExit.writeFailed(output, error)
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))

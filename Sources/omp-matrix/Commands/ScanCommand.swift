@@ -5,7 +5,8 @@ import OpenMPConformance
 /// `omp-matrix scan`: OpenMP runtimes under trees, read from the files, never loaded.
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scan", abstract: "List OpenMP runtimes under a venv, conda prefix, app bundle or wheel folder, and predict conflicts.")
+        commandName: "scan", abstract: "List OpenMP runtimes under a venv, conda prefix, app bundle or wheel folder, and predict conflicts.",
+        discussion: "Exit status: 1 when two distinct KMP-family runtimes are found (a predicted conflict), 0 when none is; 2 for a path that does not exist.")
 
     @Argument(help: "Files or directories to scan.") var paths: [String]
     @Option(help: "text or json.") var format: String = "text"
@@ -27,5 +28,6 @@ struct ScanCommand: AsyncParsableCommand {
         do { report = try RuntimeScanner(options: .init(maxArchiveMemberSize: maxMemberSize, maxFileSize: maxFileSize,
                                                            maxArchiveTotalSize: maxArchiveSize)).scan(paths: paths) } catch { throw ToolExit.badInput("\(error)") }
         print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : TerminalText.block(report.text))
+        if !report.conflicts.isEmpty { throw ToolExit.unexpected }
     }
 }

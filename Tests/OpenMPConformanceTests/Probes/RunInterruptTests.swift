@@ -26,7 +26,7 @@ struct RunInterruptTests {
         try ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
     }
 
-    @Test("SIGINT and SIGTERM leave a valid partial results file, no probe, no shm file", arguments: [SIGINT, SIGTERM])
+    @Test("SIGINT, SIGTERM and SIGHUP leave a valid partial results file, no probe, no shm file", arguments: [SIGINT, SIGTERM, SIGHUP])
     func interrupted(_ sig: Int32) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-int-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
