@@ -5,7 +5,6 @@ import Testing
 import OpenMPConformanceTesting
 
 // Linux only: carriers are found through /proc/<pid>/environ, which macOS does not offer.
-#if os(Linux)
 /// No descendant outlives its probe, even one that leaves the session or forks in a loop; a
 /// runner killed with SIGKILL leaves no probe running; clean-shm keeps files of live processes
 /// in other PID namespaces. Other workers run probes at the same time, so every check looks
