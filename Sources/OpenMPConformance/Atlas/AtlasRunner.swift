@@ -37,11 +37,21 @@ public struct AtlasRunner: Sendable {
         public var interrupted: Bool
     }
 
-    /// A probe's results so far for one cell variant.
+    /// A probe's results so far for one cell variant: only what the atlas keeps (the first
+    /// run's repro and message, every run's outcome and time), never the captured output, so
+    /// memory stays flat however many probes run.
     struct Tally {
-        var runs: [ProbeResult] = []
+        struct Seen { var outcome: Outcome; var seconds: Double }
+        var runs: [Seen] = []
+        var repro = ""
+        var message = ""
         var expected = 1
         var done: Bool { runs.count >= expected }
+
+        mutating func add(_ p: ProbeResult) {
+            if runs.isEmpty { repro = p.repro; message = p.message.text }
+            runs.append(Seen(outcome: p.outcome, seconds: p.durationSeconds))
+        }
     }
 
     public func run(progress: (Progress) -> Void = { _ in }) async -> Run {
@@ -61,7 +71,7 @@ public struct AtlasRunner: Sendable {
         var total = jobList.count, done = 0, repeats = 0
 
         await ProbeBatch.run(jobList, parallel: jobs) { key, probe in
-            tallies[key]!.runs.append(probe)
+            tallies[key]!.add(probe)
             done += 1
             var more: [ProbeBatch.Job] = []
             if tallies[key]!.runs.count == 1, probe.outcome != .pass, probe.outcome != .duplicateRuntimeAbort {
@@ -90,11 +100,11 @@ public struct AtlasRunner: Sendable {
         return plan.pairs.enumerated().map { i, p in
             var observations: [AtlasObservation] = []
             for v in AtlasVariant.allCases {
-                guard let t = tallies["\(i)|\(v.rawValue)"], t.done, let first = t.runs.first else { continue }
+                guard let t = tallies["\(i)|\(v.rawValue)"], t.done, !t.runs.isEmpty else { continue }
                 let runs = t.runs.map(\.outcome)
                 observations.append(AtlasObservation(
-                    variant: v, plan: v.planText, outcomes: Array(Set(runs)).sorted(), runs: runs, repro: first.repro,
-                    message: first.message.text, durationSeconds: t.runs.reduce(0) { $0 + $1.durationSeconds }))
+                    variant: v, plan: v.planText, outcomes: Array(Set(runs)).sorted(), runs: runs, repro: t.repro,
+                    message: t.message, durationSeconds: t.runs.reduce(0) { $0 + $1.seconds }))
             }
             return AtlasCell(first: p.first, second: p.second, firstIdentity: byName[p.first]?.identity,
                              secondIdentity: byName[p.second]?.identity, secondFile: p.secondFile, diagonal: p.diagonal,

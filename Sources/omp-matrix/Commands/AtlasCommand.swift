@@ -40,7 +40,7 @@ struct AtlasCommand: AsyncParsableCommand {
     @Flag(help: "Also write the snapshot Matrices/atlas/<host key>.json (a complete atlas only).")
     var writeSnapshot = false
 
-    @Option(help: ArgumentHelp("Rewrite this README's generated atlas section from the atlas.", valueName: "file"))
+    @Option(help: ArgumentHelp("Rewrite this README's generated atlas section from the atlas (nothing else is printed unless --output is given).", valueName: "file"))
     var readme: String?
 
     @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS).") var jobs: Int?
@@ -62,7 +62,8 @@ struct AtlasCommand: AsyncParsableCommand {
         } else {
             atlas = try await measure()
         }
-        try emit(atlas)
+        // With --readme alone the README is the output; a rendering is printed only when asked for.
+        if readme == nil || output != nil { try emit(atlas) }
         if let readme {
             guard let text = try? String(contentsOfFile: readme, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(readme)") }
             let new: String
