@@ -28,6 +28,13 @@ let package = Package(
         ),
         // The few things Swift cannot call directly (variadic prctl, posix_spawn flags).
         .target(name: "_OpenMPShims"),
+        // The doctor's observers for `omp-matrix doctor -- COMMAND` (Linux), in C because they run inside the
+        // loader and libc of the user's process: an LD_AUDIT library that records every object the loader maps,
+        // and a preloaded exit-begun signal. `swift build` compile-checks them on every platform; the doctor
+        // links each into a shared library of its own with the C compiler (DoctorObserver), because a SwiftPM
+        // dynamic-library product always links the Swift runtime, which must not be loaded into a user's program.
+        .target(name: "OMPDoctorAudit"),
+        .target(name: "OMPDoctorExitHook"),
         // The probe plan language, shared by the supervisor and the child. No Foundation.
         .target(name: "OMPPlan"),
         // The child's engine: runtime adapter, workloads, checks, protocol. No Foundation.

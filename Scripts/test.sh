@@ -22,6 +22,14 @@ if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && ! python3 -c 'import
         || { apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-jsonschema; } \
         || echo "warning: python3-jsonschema could not be installed; the results-schema tests will be skipped" >&2
 fi
+# The doctor's tests rename a vendored runtime copy with patchelf, as auditwheel does for wheels.
+if ! command -v patchelf >/dev/null 2>&1; then
+    echo "== apt-get install patchelf"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq --no-install-recommends patchelf \
+        || { apt-get update -qq && apt-get install -y -qq --no-install-recommends patchelf; } \
+        || echo "warning: patchelf could not be installed; the doctor's command tests will be skipped" >&2
+fi
 phase "building the release probe"
 swift build -c release --product omp-probe
 export OMP_PROBE="$root/.build/release/omp-probe"

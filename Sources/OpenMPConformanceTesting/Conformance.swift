@@ -139,11 +139,19 @@ public enum Conformance {
     /// Runs your own command line (a training binary, `python3 -c 'import torch, faiss'`, ...)
     /// under an environment mode, classified by the same classifier. Returns the result so
     /// you can assert on it; records an issue when the outcome is not one of `expected`.
+    /// ``ProbeResult/runtimesMapped`` lists the OpenMP runtimes the command and its children loaded.
     @discardableResult
     public static func check(command: [String], environment: [String: String] = [:],
                              launcher: Probe.Configuration.Launcher = .direct, expected: Set<Outcome>,
                              timeout: Duration = .seconds(120), sourceLocation: Testing.SourceLocation = #_sourceLocation) async -> ProbeResult {
-        let r = await Probe.run(.init(command: .external(command), environment: environment, launcher: launcher, timeout: timeout))
+        // Observed as `omp-matrix doctor -- COMMAND` observes it, so runtimesMapped lists what the command loaded.
+        let r: ProbeResult
+        do {
+            r = try await CommandObservation.run(command: command, environment: environment, launcher: launcher, timeout: timeout).result
+        } catch {
+            print("⚠︎ \(command.first ?? ""): runs unobserved, runtimesMapped stays empty: \(error)")
+            r = await Probe.run(.init(command: .external(command), environment: environment, launcher: launcher, timeout: timeout))
+        }
         if !expected.contains(r.outcome) {
             Issue.record(Comment(rawValue: "\(command.joined(separator: " ")): observed \(r.outcome.rawValue), expected \(expected.map(\.rawValue).sorted().joined(separator: " or ")) — \(r.message.text)\nrepro: \(r.repro)"),
                          sourceLocation: sourceLocation)

@@ -56,6 +56,9 @@ public enum Classifier {
         }
         if o.killedBy == .exitGrace {
             let extra = errors.isEmpty ? "" : " after OMP: Error #\(errors.map(String.init).joined(separator: ", #"))"
+            if !o.speaksProtocol {
+                return (.hangAtExit, .init(text: "the command began to exit (the kit's exit hook reported it), but the process did not end\(extra); killed"))
+            }
             return (.hangAtExit, .init(text: "all \(o.stepsTotal) steps completed and checked, but the process did not exit\(extra); killed"))
         }
         if o.killedBy == .cancelled {

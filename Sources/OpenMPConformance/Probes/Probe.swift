@@ -65,6 +65,10 @@ extension Probe {
         public var captureLimit: Int
         /// The `omp-probe` binary; nil finds it (see ``ProbeExecutable``).
         public var executable: String?
+        /// For an external command run by `doctor`: the file the kit's preloaded exit hook appends
+        /// `exit <pid>` to. When the command's own pid appears there, exit has begun, and a command
+        /// that then does not end within the exit grace is `hang-at-exit` rather than `hang`.
+        public var exitSignalLog: String?
 
         public init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
                     launcher: Launcher = .direct, timeout: Duration = .seconds(20),

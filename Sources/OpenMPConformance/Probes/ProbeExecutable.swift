@@ -63,6 +63,12 @@ public enum ProbeExecutable {
         return dir
     }
 
+    /// The package root: the nearest directory above this file that has a Package.swift (the
+    /// source tree, when there is one; the doctor builds its observer libraries there).
+    public static var packageRoot: String {
+        RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
+    }
+
     /// Computes the path once; concurrent callers wait for the first.
     final class LockedCache: @unchecked Sendable {
         private let lock = NSLock()

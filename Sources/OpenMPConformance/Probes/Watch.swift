@@ -9,6 +9,8 @@ final class Watch {
     let config: Probe.Configuration
     let stepsTotal: Int
     let speaks: Bool
+    /// This probe's ``ProcessTree/markerName`` value; its carriers are swept at the end.
+    var marker: String?
 
     var out: StreamCapture
     var err: StreamCapture
@@ -57,7 +59,9 @@ final class Watch {
             return r == pid
         }
 
+        var exitLog = ExitLogReader(path: config.exitSignalLog, pid: pid)
         while !exited {
+            if doneAt == nil, exitLog.exitBegun() { doneAt = clock.now }
             let now = clock.now
             if Cancellation.isRequested { killedBy = .cancelled; break }
             // Deadlines.
@@ -100,6 +104,13 @@ final class Watch {
             let note = Array("omp-conformance: ending the probe's processes: \(error)\n".utf8)
             note.withUnsafeBytes { err.append($0, onLine: onStderrLine) }
         }
+        // Descendants that left the session (setsid, double fork, fork loops) still carry the marker.
+        if let marker {
+            do { pids.formUnion(try ProcessTree.sweep(marker: marker)) } catch {
+                let note = Array("omp-conformance: looking for the probe's escaped descendants: \(error)\n".utf8)
+                note.withUnsafeBytes { err.append($0, onLine: onStderrLine) }
+            }
+        }
         if !exited {
             // The leader was killed by us; collect its status.
             var tries = 0
@@ -130,8 +141,37 @@ final class Watch {
                            stepsTotal: total, durationSeconds: (verdictAt - started).seconds,
                            runtimesMapped: t.mapped, repro: repro, checks: t.checks,
                            ompErrors: Classifier.ompErrorNumbers(t.ompLines), ending: ending,
-                           stdout: out.captured, stderr: err.captured, blasCore: t.blas, pid: t.childPid,
+                           stdout: out.captured, stderr: err.captured, blasCore: t.blas, pid: t.childPid ?? pid,
                            exitWaitMilliseconds: exitWait)
+    }
+
+    /// Reads the exit hook's records as they are appended, from where the last read stopped.
+    struct ExitLogReader {
+        let path: String?
+        let marker: [UInt8]
+        var offset: off_t = 0
+        var pending: [UInt8] = []
+        init(path: String?, pid: pid_t) { self.path = path; marker = Array("exit \(pid)".utf8) }
+
+        mutating func exitBegun() -> Bool {
+            guard let path else { return false }
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            var buf = [UInt8](repeating: 0, count: 16384)
+            while true {
+                let n = pread(fd, &buf, buf.count, offset)
+                guard n > 0 else { break }
+                offset += off_t(n)
+                pending += buf[0..<n]
+                while let nl = pending.firstIndex(of: 10) {
+                    let line = pending[..<nl]
+                    pending.removeSubrange(...nl)
+                    if line.elementsEqual(marker) { return true }
+                }
+            }
+            return false
+        }
     }
 
     private func onStderrLine(_ line: ArraySlice<UInt8>) {

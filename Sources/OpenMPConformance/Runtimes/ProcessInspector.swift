@@ -30,6 +30,14 @@ public struct MappedObject: Sendable, Hashable, Codable {
     public var identity: RuntimeIdentity?
     /// How the identity was read, when not simply from `path`, or why it could not be.
     public var note: String?
+    /// Whether the file is an OpenMP runtime loaded as code (set by ``ProcessInspector/inspect(pid:)``).
+    public var openmpRuntime: Bool?
+    /// `kmp` or `gnu`, for a runtime.
+    public var family: String?
+    /// `llvm`, `intel`, `gnu` or `unknown`, for a runtime.
+    public var vendor: String?
+    /// The release the file states, e.g. `LLVM 16.0 (from its build compiler)`, for a runtime.
+    public var release: String?
 
     /// True when some mapping of the file is executable: the file was loaded as code (by the
     /// dynamic loader), not merely mapped as data (e.g. by a program reading it with mmap).
@@ -101,6 +109,11 @@ public enum ProcessInspector {
         var objects = try readMappings(pid: pid)
         for i in objects.indices {
             (objects[i].identity, objects[i].note) = identify(objects[i], pid: pid)
+            let id = objects[i].identity
+            objects[i].openmpRuntime = id != nil && objects[i].hasExecutableMapping
+            objects[i].family = id?.family.rawValue
+            objects[i].vendor = id?.vendor.rawValue
+            objects[i].release = id.map(DoctorRuntime.release)
         }
         return objects
     }

@@ -35,8 +35,17 @@ public struct RuntimeScanner: Sendable {
         /// Archive members larger than this (uncompressed) are skipped and listed as skipped.
         /// Runtimes are a few MB; the default keeps a wheel of large libraries from costing seconds.
         public var maxArchiveMemberSize: Int
-        public init(readArchives: Bool = true, maxArchiveMemberSize: Int = 64 << 20) {
+        /// Plain files larger than this are skipped and listed as skipped (a sparse file can
+        /// claim any size). OpenMP runtimes are under 100 MB; the default is 1 GiB.
+        public var maxFileSize: Int
+        /// Bytes inflated from one archive in total, at most. Members beyond it are skipped and
+        /// listed. Entries that share one local header are read once, so an archive whose
+        /// central directory repeats one member thousands of times costs one read.
+        public var maxArchiveTotalSize: Int
+        public init(readArchives: Bool = true, maxArchiveMemberSize: Int = 64 << 20,
+                    maxFileSize: Int = 1 << 30, maxArchiveTotalSize: Int = 1 << 30) {
             self.readArchives = readArchives; self.maxArchiveMemberSize = maxArchiveMemberSize
+            self.maxFileSize = maxFileSize; self.maxArchiveTotalSize = maxArchiveTotalSize
         }
     }
 
@@ -128,6 +137,12 @@ public struct RuntimeScanner: Sendable {
             if let index { s.found[index].aliases.insert(path) }
             return
         }
+        guard Int(st.st_size) <= options.maxFileSize else {
+            s.byKey[key] = .some(nil)
+            s.skipped.append(.init(path: path, reason: "file of \(st.st_size) bytes is over the \(options.maxFileSize)-byte "
+                                   + "limit for plain files (raise it with --max-file-size)"))
+            return
+        }
         let bytes: FileBytes
         do {
             bytes = try FileBytes(mapping: path)
@@ -137,12 +152,62 @@ public struct RuntimeScanner: Sendable {
         }
         s.examined += 1
         let real = RuntimeIdentity.resolvedPath(path) ?? path
-        guard let id = RuntimeIdentity.identify(bytes, path: real, realPath: real) else {
+        let identity: RuntimeIdentity?
+        do {
+            identity = try RuntimeIdentity.read(bytes, path: real, realPath: real)
+        } catch {
+            s.byKey[key] = .some(nil)
+            s.skipped.append(.init(path: path, reason: "unreadable: \(error.reason)"))
+            return
+        }
+        guard let id = identity else {
             s.byKey[key] = .some(nil)
             return
         }
         s.found.append(Found(identity: id, key: .file(key), aliases: [path], archive: nil))
         s.byKey[key] = s.found.count - 1
+    }
+
+    /// Why a file with an ELF or Mach-O magic number cannot be read (truncated, crafted), or nil
+    /// when it parses or is not such a file at all. Such a file is listed, never loaded.
+    static func damage(_ bytes: FileBytes, path: String) -> String? {
+        do {
+            let elf = try ELFFile(bytes: bytes, path: path)
+            if let why = truncation(elf, bytes) { return "unreadable: \(why)" }
+            return nil
+        } catch {
+            if case .wrongFormat = error {} else { return "unreadable: \(error)" }
+        }
+        do {
+            _ = try MachOFile(bytes: bytes, path: path)
+            return nil
+        } catch {
+            if case .wrongFormat = error { return nil }
+            return "unreadable: \(error)"
+        }
+    }
+
+    /// A 64-bit little-endian ELF whose loadable segments run past the end of the file: the loader
+    /// would map bytes that are not there (a truncated download or copy).
+    static func truncation(_ elf: ELFFile, _ bytes: FileBytes) -> String? {
+        guard elf.elfClass == .elf64, elf.endianness == .little else { return nil }
+        let raw = bytes.raw
+        func u(_ o: Int, _ n: Int) -> UInt64? {
+            guard o >= 0, o + n <= raw.count else { return nil }
+            var v: UInt64 = 0
+            for i in 0..<n { v |= UInt64(raw[o + i]) << (8 * UInt64(i)) }
+            return v
+        }
+        guard let phoff = u(32, 8), let phentsize = u(54, 2), let phnum = u(56, 2), phentsize >= 56 else { return nil }
+        for i in 0..<Int(phnum) {
+            let o = Int(phoff) + i * Int(phentsize)
+            guard let type = u(o, 4) else { return "truncated ELF file: program header \(i) lies past the end (\(raw.count) bytes)" }
+            guard type == 1, let offset = u(o + 8, 8), let filesz = u(o + 32, 8) else { continue }
+            if offset &+ filesz > UInt64(raw.count) {
+                return "truncated ELF file: a loadable segment ends at byte \(offset &+ filesz), the file has \(raw.count)"
+            }
+        }
+        return nil
     }
 
     private func readArchive(_ path: String, _ s: inout State) {
@@ -153,15 +218,31 @@ public struct RuntimeScanner: Sendable {
             s.skipped.append(.init(path: path, reason: "not a readable zip archive (\(error))"))
             return
         }
+        var inflated = 0
+        var readAt: [Int: String] = [:] // local header offset → the member read from it
         for m in zip.members {
             let name = m.name.split(separator: "/").last.map(String.init) ?? m.name
             guard Self.looksLikeSharedLibrary(name) else { continue }
             let memberPath = path + "!" + m.name
             guard m.uncompressedSize <= options.maxArchiveMemberSize else {
                 s.skipped.append(.init(path: memberPath, reason: "archive member of \(m.uncompressedSize) bytes is over the "
-                                       + "\(options.maxArchiveMemberSize)-byte limit for reading archive members"))
+                                       + "\(options.maxArchiveMemberSize)-byte limit for reading archive members "
+                                       + "(raise it with --max-member-size)"))
                 continue
             }
+            if let first = readAt[m.localHeaderOffset] {
+                s.skipped.append(.init(path: memberPath, reason: "shares its data with \(first) (an entry repeated in the "
+                                       + "central directory), read once"))
+                continue
+            }
+            guard m.uncompressedSize <= options.maxArchiveTotalSize - inflated else {
+                s.skipped.append(.init(path: memberPath, reason: "reading it would inflate more than the "
+                                       + "\(options.maxArchiveTotalSize)-byte limit per archive "
+                                       + "(raise it with --max-archive-size)"))
+                continue
+            }
+            inflated += m.uncompressedSize
+            readAt[m.localHeaderOffset] = m.name
             let bytes: FileBytes
             do {
                 bytes = try zip.contents(of: m)
@@ -170,7 +251,14 @@ public struct RuntimeScanner: Sendable {
                 continue
             }
             s.examined += 1
-            guard let id = RuntimeIdentity.identify(bytes, path: memberPath, realPath: memberPath) else { continue }
+            let identity: RuntimeIdentity?
+            do {
+                identity = try RuntimeIdentity.read(bytes, path: memberPath, realPath: memberPath)
+            } catch {
+                s.skipped.append(.init(path: memberPath, reason: "unreadable: \(error.reason)"))
+                continue
+            }
+            guard let id = identity else { continue }
             s.found.append(Found(identity: id, key: .member(memberPath), aliases: [], archive: path))
         }
     }

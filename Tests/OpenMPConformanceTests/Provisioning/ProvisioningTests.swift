@@ -48,7 +48,8 @@ struct ProvisioningTests {
             #expect(copy.sha256 == original.sha256, "\(copy.name): same bytes as \(original.name)")
             #expect(RuntimeCatalog.fileKey(copy.path) != RuntimeCatalog.fileKey(original.path), "\(copy.name): its own inode")
         }
-        #expect(catalog.manifest.notProvisioned.isEmpty, "not provisioned: \(catalog.manifest.notProvisioned)")
+        let missing = catalog.manifest.notProvisioned.filter { !$0.reason.hasPrefix("not for this host") }
+        #expect(missing.isEmpty, "not provisioned: \(missing)")
     }
 
     @Test("every pin names a version, a 64-digit SHA-256 and a size; the contract's names are all there")

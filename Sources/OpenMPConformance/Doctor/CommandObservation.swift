@@ -1,0 +1,99 @@
+import Foundation
+
+/// One supervised run of a user's command with the kit's observers loaded: how it ended, in the
+/// outcome vocabulary, and which OpenMP runtimes it and its children loaded.
+///
+/// The run goes through the existing supervisor (own session, timeout, whole-tree kill,
+/// bounded capture, scrubbed environment). The only loader variables set are the kit's own
+/// (`LD_AUDIT`, `LD_PRELOAD` with the exit hook first, then any runtime a fix preloads), and
+/// the repro line shows them.
+public struct CommandObservation: Sendable {
+    /// How the command ended; ``ProbeResult/runtimesMapped`` lists the runtimes the command and
+    /// its children loaded (``ProbeResult/MappedRuntime/afterStep`` is 0: a command has no steps).
+    public var result: ProbeResult
+    /// Distinct runtime files loaded, in load order, each named once (by its first loading process).
+    public var runtimes: [DoctorRuntime]
+    /// Processes that loaded two or more distinct KMP-family runtimes, each with them in load order.
+    public var kmpClashes: [(pid: Int32, runtimes: [DoctorRuntime])]
+    /// The observer saw the command's own process (false: statically linked, or it cleared the variables).
+    public var leaderObserved: Bool
+    /// The exit hook reported that the command's process began to exit.
+    public var exitBegun: Bool
+    /// Processes the observer saw.
+    public var processes: Int
+
+    /// Runs `command` once, observed.
+    /// - Throws: ``DoctorError/environment(_:)`` when the observer libraries are unavailable
+    ///   (another platform, or they cannot be built); ``DoctorError/badInput(_:)`` when the
+    ///   command cannot be started.
+    public static func run(command: [String], environment: [String: String] = [:], preload: [String] = [],
+                           launcher: Probe.Configuration.Launcher = .direct, timeout: Duration = .seconds(600),
+                           observer: DoctorObserver? = nil) async throws(DoctorError) -> CommandObservation {
+        let obs: DoctorObserver
+        if let observer { obs = observer } else {
+            do { obs = try DoctorObserver.locate() } catch { throw .environment("\(error)") }
+        }
+        try checkStartable(command)
+        let ws = try DoctorWorkspace()
+        defer { ws.remove() }
+        let log = ws.path + "/observed.log"
+        var env = environment
+        for (k, v) in obs.environment(log: log, preload: preload) { env[k] = v }
+        var config = Probe.Configuration(command: .external(command), environment: env, launcher: launcher, timeout: timeout,
+                                         exitGrace: .seconds(1), exitGraceMax: .seconds(3))
+        config.exitSignalLog = log
+        var result = await Probe.run(config)
+        if result.ending.kind == .notStarted { throw .badInput("cannot start \(command[0]): \(result.message.text)") }
+        let records = DoctorObserver.Log.read(path: log)
+        return analyse(result: &result, log: records, kit: [obs.auditLibrary, obs.exitHook])
+    }
+
+    /// A command that names a file that does not exist or is not executable, or a name not on PATH.
+    static func checkStartable(_ command: [String]) throws(DoctorError) {
+        guard let exe = command.first, !exe.isEmpty else { throw .badInput("doctor -- needs a command") }
+        if exe.contains("/") {
+            guard access(exe, F_OK) == 0 else { throw .badInput("cannot start \(exe): no such file") }
+            var st = stat()
+            guard stat(exe, &st) == 0, st.st_mode & S_IFMT == S_IFREG, access(exe, X_OK) == 0 else {
+                throw .badInput("cannot start \(exe): not an executable file")
+            }
+        } else if ShellQuote.which(exe, path: ProcessInfo.processInfo.environment["PATH"]) == nil {
+            throw .badInput("cannot start \(exe): not found on PATH")
+        }
+    }
+
+    static func analyse(result: inout ProbeResult, log: DoctorObserver.Log, kit: [String]) -> CommandObservation {
+        var identities: [String: RuntimeIdentity?] = [:]
+        func identity(_ path: String) -> RuntimeIdentity? {
+            if let v = identities[path] { return v }
+            let id = (try? RuntimeIdentity.identify(path: path)) ?? nil // unreadable after the run: not a runtime we can name
+            identities[path] = id
+            return id
+        }
+        let dist = DistributionIndex()
+        var runtimes: [DoctorRuntime] = []
+        var byKey: [FileKey: Int] = [:]
+        var perPid: [Int32: [Int]] = [:]
+        for (pid, path) in log.opened where !kit.contains(path) {
+            guard let id = identity(path) else { continue }
+            let key = id.fileKey ?? FileKey(device: 0, inode: UInt64(truncatingIfNeeded: path.hashValue))
+            let index: Int
+            if let i = byKey[key] { index = i } else {
+                runtimes.append(DoctorRuntime(identity: id, path: path, foundBy: "loaded by pid \(pid)", installedBy: dist.distribution(of: path)))
+                index = runtimes.count - 1
+                byKey[key] = index
+            }
+            if !(perPid[pid] ?? []).contains(index) { perPid[pid, default: []].append(index) }
+        }
+        var clashes: [(pid: Int32, runtimes: [DoctorRuntime])] = []
+        for pid in log.pids {
+            let kmp = (perPid[pid] ?? []).map { runtimes[$0] }.filter { $0.family == .kmp }
+            if kmp.count >= 2 { clashes.append((pid, kmp)) }
+        }
+        result.runtimesMapped = runtimes.map { .init(path: $0.path, family: $0.family.rawValue, afterStep: 0) }
+        let leader = result.pid ?? log.pids.first ?? -1
+        return CommandObservation(result: result, runtimes: runtimes, kmpClashes: clashes,
+                                  leaderObserved: log.pids.contains(leader), exitBegun: log.exits.contains(leader),
+                                  processes: log.pids.count)
+    }
+}

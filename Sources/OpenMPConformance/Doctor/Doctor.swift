@@ -1,0 +1,155 @@
+import Foundation
+
+/// `omp-matrix doctor`: points the kit at a user's own environment and answers the three
+/// questions (do I need `KMP_DUPLICATE_LIB_OK`? is it safe here? what do I do instead?) from
+/// real probes of the user's own runtime files, with fixes verified on copies.
+///
+/// ```swift
+/// let report = try await Doctor.diagnose(paths: [".venv"])
+/// print(report.answer.joined(separator: "\n"))
+/// ```
+///
+/// The user's files are only read: every fix is checked on copies in a ``DoctorWorkspace``
+/// that is removed before the call returns.
+public enum Doctor {
+    public struct Options: Sendable {
+        /// Try the fixes (link, preload) and check them.
+        public var fixCheck: Bool
+        /// Command form: run the command once, observe, verify nothing.
+        public var observeOnly: Bool
+        /// Deadline of one runtime-pair probe.
+        public var probeTimeout: Duration
+        /// Deadline of one run of the user's command.
+        public var commandTimeout: Duration
+        /// At most this many runtime pairs are probed (each costs a few probes).
+        public var maxPairs: Int
+        /// Progress lines between runs (the command form says what it will run before it starts).
+        public var progress: (@Sendable (String) -> Void)?
+        /// The atlas lookup; nil uses ``DoctorAtlas/standard``.
+        public var atlas: DoctorAtlas?
+
+        public init(fixCheck: Bool = true, observeOnly: Bool = false, probeTimeout: Duration = .seconds(20),
+                    commandTimeout: Duration = .seconds(600), maxPairs: Int = 15,
+                    progress: (@Sendable (String) -> Void)? = nil, atlas: DoctorAtlas? = nil) {
+            self.fixCheck = fixCheck; self.observeOnly = observeOnly; self.probeTimeout = probeTimeout
+            self.commandTimeout = commandTimeout; self.maxPairs = maxPairs; self.progress = progress; self.atlas = atlas
+        }
+    }
+
+    // MARK: doctor PATH
+
+    /// Finds the runtimes under `paths` by content and probes each pair that could meet.
+    /// - Throws: ``DoctorError/badInput(_:)`` for a path that does not exist.
+    public static func diagnose(paths: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
+        guard !paths.isEmpty else { throw .badInput("doctor needs a path, --pid PID, or -- COMMAND") }
+        let scan: ScanReport
+        do { scan = try RuntimeScanner().scan(paths: paths) } catch { throw .badInput(error.description) }
+        let dist = DistributionIndex()
+        var notes = scan.notes
+        var runtimes: [DoctorRuntime] = []
+        var unreadable = scan.skipped
+        // Runtimes inside wheels are probed from copies extracted into the temporary folder.
+        var workspace: DoctorWorkspace?
+        defer { workspace?.remove() }
+        for r in scan.runtimes {
+            var runtime = DoctorRuntime(identity: r.identity, path: r.path, foundBy: r.archive == nil ? "scan" : "scan (inside a wheel)",
+                                        installedBy: r.archive == nil ? dist.distribution(of: r.path) : nil)
+            if let archive = r.archive {
+                do {
+                    if workspace == nil { workspace = try DoctorWorkspace() }
+                    runtime.loadPath = try workspace!.extract(member: String(r.path.dropFirst(archive.count + 1)), of: archive)
+                } catch {
+                    unreadable.append(.init(path: r.path, reason: "not extracted, so not probed: \(error)"))
+                    continue
+                }
+            }
+            if let why = LaunchPreflight.check(path: RuntimeIdentity.resolvedPath(runtime.loadPath) ?? runtime.loadPath) {
+                unreadable.append(.init(path: r.path, reason: "not loadable here, so not probed: \(why)"))
+                continue
+            }
+            runtimes.append(runtime)
+        }
+        let pairs = await probePairs(runtimes, options: options, notes: &notes)
+        return report(form: "paths", subject: paths, runtimes: runtimes, pairs: pairs, runs: [], unreadable: unreadable,
+                      notes: notes, commandFailed: false, extraAnswer: [])
+    }
+
+    // MARK: doctor --pid
+
+    /// Names the runtimes mapped in a live process and probes their pairs as files.
+    /// - Throws: ``DoctorError/badInput(_:)`` for a pid that is gone or may not be read.
+    public static func diagnose(pid: Int32, options: Options = Options()) async throws(DoctorError) -> DoctorReport {
+        let inspection: ProcessInspection
+        do { inspection = try ProcessInspector.report(pid: pid) } catch { throw .badInput(error.description) }
+        let dist = DistributionIndex()
+        var seen: Set<FileKey> = []
+        var runtimes: [DoctorRuntime] = []
+        for o in inspection.runtimes {
+            guard let id = o.identity else { continue }
+            if let k = o.fileKey, !seen.insert(k).inserted { continue }
+            runtimes.append(DoctorRuntime(identity: id, path: o.path, foundBy: "mapped in pid \(pid)", installedBy: dist.distribution(of: o.path)))
+        }
+        var notes: [String] = []
+        if let r = inspection.registeredKMPRuntime { notes.append("pid \(pid) registered an initialized KMP runtime: \(r)") }
+        let probeable = runtimes.filter { LaunchPreflight.check(path: $0.path) == nil }
+        if probeable.count < runtimes.count { notes.append("Mapped runtimes whose file is gone or changed are named but not probed.") }
+        let pairs = await probePairs(probeable, options: options, notes: &notes)
+        let mappedKMP = runtimes.filter { $0.family == .kmp }
+        var extra: [String] = []
+        if mappedKMP.count >= 2 {
+            extra.append("pid \(pid) has \(mappedKMP.count) distinct KMP-family runtimes mapped: "
+                         + mappedKMP.map { "\($0.path) (\($0.release))" }.joined(separator: " and ") + ".")
+        }
+        return report(form: "pid", subject: [String(pid)], runtimes: runtimes, pairs: pairs, runs: [], unreadable: [],
+                      notes: notes, commandFailed: false, extraAnswer: extra, forceConflict: mappedKMP.count >= 2)
+    }
+
+    // MARK: shared
+
+    /// Every pair of distinct runtime files that could meet in one process and involves a KMP
+    /// runtime (two libgomp copies take no part in the duplicate check).
+    static func probePairs(_ runtimes: [DoctorRuntime], options: Options, notes: inout [String]) async -> [DoctorReport.Pair] {
+        var candidates: [(DoctorRuntime, DoctorRuntime)] = []
+        for i in runtimes.indices {
+            for j in runtimes.indices where j > i {
+                let a = runtimes[i], b = runtimes[j]
+                guard a.family == .kmp || b.family == .kmp else { continue }
+                if let ka = a.fileKey, let kb = b.fileKey, ka == kb { continue }
+                // KMP first in the pair when one is GNU; otherwise as found.
+                candidates.append(a.family == .kmp ? (a, b) : (b, a))
+            }
+        }
+        // KMP pairs first: they are the conflicts.
+        candidates.sort { ($0.0.family == .kmp && $0.1.family == .kmp) && !($1.0.family == .kmp && $1.1.family == .kmp) }
+        if candidates.count > options.maxPairs {
+            notes.append("\(candidates.count) runtime pairs could meet; the first \(options.maxPairs) were probed.")
+            candidates = Array(candidates.prefix(options.maxPairs))
+        }
+        guard !candidates.isEmpty else { return [] }
+        var workspace: DoctorWorkspace?
+        if options.fixCheck {
+            do { workspace = try DoctorWorkspace() } catch { notes.append("Fixes not checked: \(error)") }
+        }
+        defer { workspace?.remove() }
+        let atlas = options.atlas ?? DoctorAtlas.standard
+        var pairs: [DoctorReport.Pair] = []
+        for (n, (a, b)) in candidates.enumerated() {
+            options.progress?("probing pair \(n + 1) of \(candidates.count): \(a.path) + \(b.path)")
+            let cites = atlas.cite(a, b)
+            pairs.append(await PairProber.diagnose(a, b, options: .init(fixCheck: options.fixCheck, timeout: options.probeTimeout),
+                                                   workspace: workspace, atlas: cites))
+        }
+        if let note = atlas.note { notes.append(note) }
+        return pairs
+    }
+
+    static func report(form: String, subject: [String], runtimes: [DoctorRuntime], pairs: [DoctorReport.Pair],
+                       runs: [DoctorReport.Observation], unreadable: [ScanReport.Skipped], notes: [String],
+                       commandFailed: Bool, extraAnswer: [String], forceConflict: Bool = false) -> DoctorReport {
+        let conflict = forceConflict || pairs.contains { $0.conflict }
+        var answer = extraAnswer
+        answer += DoctorAnswer.lines(runtimes: runtimes, pairs: pairs, conflict: conflict, unreadable: unreadable)
+        return DoctorReport(form: form, subject: subject, answer: answer, conflict: conflict, runtimes: runtimes, pairs: pairs,
+                            runs: runs, unreadable: unreadable, notes: notes, commandFailed: commandFailed)
+    }
+}

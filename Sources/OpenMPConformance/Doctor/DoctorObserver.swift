@@ -1,0 +1,144 @@
+import Foundation
+
+/// The kit's own observers for a user's command (Linux): an `LD_AUDIT` library that records
+/// every object the dynamic loader maps, in the command and in every child that inherits the
+/// variable, and a preloaded exit hook that records when exit begins.
+///
+/// Why `LD_AUDIT` and not sampling `/proc/PID/maps`: the loader calls the audit library for
+/// each object as it is mapped, so a process that aborts with `OMP: Error #15` a millisecond
+/// after loading its second runtime, or a short-lived data-loader worker, is still seen;
+/// sampling would miss both and would cost a poll loop over every descendant.
+///
+/// Both libraries are this package's C targets `OMPDoctorAudit` and `OMPDoctorExitHook`, linked
+/// by the doctor with the C compiler (`$CC`, `cc`, or the Swift toolchain's clang) into
+/// `<package root>/.build-probe/doctor-observer/<source hash>/`, once; a SwiftPM dynamic-library
+/// product would link the Swift runtime into every observed process. `$OMP_DOCTOR_LIBS` names a
+/// folder holding both instead. Other platforms: ``ObserverError/unsupported(_:)``.
+public struct DoctorObserver: Sendable, Hashable {
+    public enum ObserverError: Error, Sendable, CustomStringConvertible {
+        case unsupported(String)
+        case notFound(String)
+        public var description: String {
+            switch self {
+            case .unsupported(let s), .notFound(let s): return s
+            }
+        }
+    }
+
+    /// The variable that names the record file; the libraries read it.
+    public static let logVariable = "OMPCONF_DOCTOR_LOG"
+    static let auditName = "libomp-doctor-audit.so"
+    static let exitName = "libomp-doctor-exit.so"
+
+    public var auditLibrary: String
+    public var exitHook: String
+
+    public init(auditLibrary: String, exitHook: String) { self.auditLibrary = auditLibrary; self.exitHook = exitHook }
+
+    private static let cache = ProbeExecutable.LockedCache()
+
+    /// Finds (or builds) both libraries.
+    public static func locate() throws -> DoctorObserver {
+        #if os(Linux)
+        let dir = try cache.get(findDirectory)
+        return DoctorObserver(auditLibrary: dir + "/" + auditName, exitHook: dir + "/" + exitName)
+        #else
+        throw ObserverError.unsupported("observing which libraries a command loads is implemented on Linux only "
+            + "(an LD_AUDIT library); on this platform use `doctor PATH` or `doctor --pid PID`")
+        #endif
+    }
+
+    static func findDirectory() throws -> String {
+        let fm = FileManager.default
+        func has(_ d: String) -> Bool { fm.fileExists(atPath: d + "/" + auditName) && fm.fileExists(atPath: d + "/" + exitName) }
+        if let env = ProcessInfo.processInfo.environment["OMP_DOCTOR_LIBS"], !env.isEmpty {
+            guard has(env) else { throw ObserverError.notFound("OMP_DOCTOR_LIBS=\(env) does not hold \(auditName) and \(exitName)") }
+            return env
+        }
+        let root = ProbeExecutable.packageRoot
+        let sources = [(root + "/Sources/OMPDoctorAudit/audit.c", auditName), (root + "/Sources/OMPDoctorExitHook/exit_hook.c", exitName)]
+        var digest: [UInt8] = []
+        for (src, _) in sources {
+            guard let data = fm.contents(atPath: src) else {
+                throw ObserverError.notFound("the observer's source \(src) is missing (set OMP_DOCTOR_LIBS to a folder holding \(auditName) and \(exitName))")
+            }
+            digest += Array(data)
+        }
+        let dir = root + "/.build-probe/doctor-observer/" + String(SHA256.hex(of: digest).prefix(16))
+        if has(dir) { return dir }
+        do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw ObserverError.notFound("cannot create \(dir): \(error.localizedDescription)")
+        }
+        let cc = compiler()
+        for (src, name) in sources {
+            // Built under a unique name, then renamed: concurrent doctors never see half a library.
+            let tmp = dir + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [cc, "-shared", "-fPIC", "-O2", "-o", tmp, src, "-ldl"]
+            let log = Pipe()
+            p.standardOutput = log; p.standardError = log
+            do { try p.run() } catch { throw ObserverError.notFound("cannot run the C compiler \(cc): \(error.localizedDescription)") }
+            let out = log.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0, rename(tmp, dir + "/" + name) == 0 else {
+                unlink(tmp)
+                throw ObserverError.notFound("building \(name) with \(cc) failed: \(String(decoding: out.suffix(2000), as: UTF8.self))")
+            }
+        }
+        return dir
+    }
+
+    /// `$CC`, else `cc` on PATH, else the Swift toolchain's clang.
+    static func compiler() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let cc = env["CC"], !cc.isEmpty { return cc }
+        if ShellQuote.which("cc", path: env["PATH"]) != nil { return "cc" }
+        if ShellQuote.which("clang", path: env["PATH"]) != nil { return "clang" }
+        return "/opt/swift/usr/bin/clang"
+    }
+
+    /// The variables the kit sets for one observed run: the audit library, the exit hook
+    /// (before any runtime preloaded for a fix), and the record file.
+    public func environment(log: String, preload: [String] = []) -> [String: String] {
+        [
+            "LD_AUDIT": auditLibrary,
+            "LD_PRELOAD": ([exitHook] + preload).joined(separator: ":"),
+            Self.logVariable: log,
+        ]
+    }
+
+    /// What the libraries recorded.
+    public struct Log: Sendable, Hashable {
+        /// Objects in load order, per process.
+        public var opened: [(pid: Int32, path: String)]
+        /// Processes whose exit began.
+        public var exits: Set<Int32>
+
+        public static func == (a: Log, b: Log) -> Bool {
+            a.exits == b.exits && a.opened.map(\.pid) == b.opened.map(\.pid) && a.opened.map(\.path) == b.opened.map(\.path)
+        }
+        public func hash(into h: inout Hasher) { h.combine(exits); for o in opened { h.combine(o.pid); h.combine(o.path) } }
+
+        /// Processes in the order they first loaded something.
+        public var pids: [Int32] {
+            var seen: [Int32] = []
+            for o in opened where !seen.contains(o.pid) { seen.append(o.pid) }
+            return seen
+        }
+
+        /// Parses the record file; lines that are not records are ignored (the file is ours, but
+        /// a crafted program could write into it). Missing file: an empty log.
+        public static func read(path: String, limit: Int = 16 << 20) -> Log {
+            var log = Log(opened: [], exits: [])
+            guard let data = FileManager.default.contents(atPath: path) else { return log }
+            for line in String(decoding: data.prefix(limit), as: UTF8.self).split(separator: "\n") {
+                let f = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+                guard f.count >= 2, let pid = Int32(f[1]) else { continue }
+                if f[0] == "open", f.count == 3, f[2].hasPrefix("/") { log.opened.append((pid, String(f[2]))) }
+                else if f[0] == "exit", f.count == 2 { log.exits.insert(pid) }
+            }
+            return log
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// One OpenMP runtime file the doctor found, named by path and release.
+public struct DoctorRuntime: Sendable, Hashable, Codable {
+    /// The path as found (a scan path, a mapped path, or a path a command loaded).
+    public var path: String
+    public var family: RuntimeIdentity.Family
+    public var vendor: RuntimeIdentity.Vendor
+    /// A release in words, e.g. `LLVM 16.0 (from its build compiler)` or
+    /// `Intel 5.0.20250422 (library banner)`; with the distribution that installed it when a
+    /// `*.dist-info/RECORD` lists the file.
+    public var release: String
+    /// `intel-openmp 2025.2.1`, when a wheel's RECORD lists the file.
+    public var installedBy: String?
+    public var sha256: String
+    public var soname: String?
+    /// How it was found: `scan`, `mapped in pid N`, `loaded by pid N`.
+    public var foundBy: String
+    /// The file's identity, for the loader (device and inode).
+    public var fileKey: FileKey?
+    /// The file the probes load: ``path`` itself, or for a runtime inside a wheel
+    /// (`wheel.whl!member`) a copy extracted into the doctor's temporary folder.
+    public var loadPath: String
+
+    public init(identity: RuntimeIdentity, path: String, foundBy: String, installedBy: String? = nil) {
+        self.path = path; family = identity.family; vendor = identity.vendor
+        sha256 = identity.sha256; soname = identity.soname; self.foundBy = foundBy; fileKey = identity.fileKey
+        self.installedBy = installedBy
+        loadPath = path
+        release = Self.release(identity) + (installedBy.map { ", installed by \($0)" } ?? "")
+    }
+
+    /// The release as the file states it.
+    static func release(_ id: RuntimeIdentity) -> String {
+        let where_: String
+        switch id.versionSource {
+        case "build-compiler": where_ = "from its build compiler"
+        case "library-banner": where_ = "library banner"
+        case "gomp-version-node": where_ = "newest GOMP symbol version"
+        default: where_ = "no version string"
+        }
+        let vendor: String
+        switch id.vendor {
+        case .llvm: vendor = "LLVM"
+        case .intel: vendor = "Intel"
+        case .gnu: vendor = "GNU libgomp"
+        case .unknown: vendor = "KMP-family (unknown vendor)"
+        }
+        return "\(vendor) \(id.version) (\(where_))"
+    }
+
+    /// A short name for sentences: the file name and vendor release.
+    public var shortName: String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return "\(name) (\(vendor.rawValue) \(release.split(separator: " ").dropFirst().first ?? ""))"
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix doctor`: the user's own environment, answered from real probes of its own files.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Diagnose your own environment: which OpenMP runtimes meet, what they do together, and which fix works here.",
+        usage: """
+        omp-matrix doctor PATH... [options]
+        omp-matrix doctor --pid PID [options]
+        omp-matrix doctor [options] -- COMMAND ARGS...
+        """,
+        discussion: """
+        PATH: a venv, conda prefix, site-packages, wheel file or folder, app bundle. The runtimes are found by \
+        content; each pair that could meet in one process is probed with the kit's probe (both start orders, \
+        without and with KMP_DUPLICATE_LIB_OK, a checked training loop in one and a checked index in the other, \
+        2 threads), then the fixes are tried on copies in a temporary folder that is removed afterwards.
+        --pid PID: names the runtimes mapped in a live process, then probes their files as above.
+        -- COMMAND: runs your command supervised (own session, --timeout, the whole process tree killed at the \
+        end), observed by the kit's LD_AUDIT library and exit hook (Linux): up to four runs (as given, with the \
+        variable, once per fix); --observe-only runs it once.
+        Your files are never changed. The answer comes first; --format json carries the same content.
+        Exit status: 0 no OpenMP conflict seen or predicted (a command that failed otherwise: 0, or 1 with \
+        --strict); 1 a conflict (an abort, an exit hang, or two KMP-family runtimes that both start); 2 bad \
+        input (a missing path, a gone or unreadable pid, a command that cannot start); 3 internal failure.
+        """)
+
+    @Argument(parsing: .captureForPassthrough, help: "Paths to diagnose; or, after --, the command to run.")
+    var rest: [String] = []
+    @Option(help: "Diagnose a live process.") var pid: Int32?
+    @Option(help: "Seconds each run of the command may take (default 600); for paths, each probe (default 20).")
+    var timeout: Double?
+    @Option(help: "text, json or md.") var format: String = "text"
+    @Flag(help: "Do not try the fixes.") var noFixCheck = false
+    @Flag(help: "Command form: run the command once, observe, verify nothing.") var observeOnly = false
+    @Flag(help: "Command form: exit 1 also when the command failed for a reason other than OpenMP.") var strict = false
+
+    func run() async throws {
+        guard ["text", "json", "md"].contains(format) else { throw ToolExit.badInput("--format must be text, json or md, got '\(format)'") }
+        var paths: [String] = [], command: [String] = []
+        if let i = rest.firstIndex(of: "--") {
+            paths = Array(rest[..<i]); command = Array(rest[(i + 1)...])
+        } else {
+            paths = rest
+        }
+        if let bad = paths.first(where: { $0.hasPrefix("-") }) { throw ToolExit.badInput("unknown option '\(bad)'") }
+        let forms = (paths.isEmpty ? 0 : 1) + (pid == nil ? 0 : 1) + (command.isEmpty ? 0 : 1)
+        guard forms == 1 else {
+            throw ToolExit.badInput(forms == 0 ? "doctor needs PATH..., --pid PID, or -- COMMAND ARGS..."
+                                               : "give one of PATH..., --pid PID, or -- COMMAND, not several")
+        }
+        if let t = timeout, !(t > 0 && t <= 86_400) { throw ToolExit.badInput("--timeout must be between 0 and 86400 seconds, got \(t)") }
+        if let p = pid, p <= 0 { throw ToolExit.badInput("--pid must be a positive process id, got \(p)") }
+        var options = Doctor.Options(fixCheck: !noFixCheck, observeOnly: observeOnly)
+        if let t = timeout {
+            if command.isEmpty { options.probeTimeout = .milliseconds(Int64(t * 1000)) } else { options.commandTimeout = .milliseconds(Int64(t * 1000)) }
+        }
+        options.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        // Ctrl-C or SIGTERM ends the running probe or command (whole tree), then the answer so far is not printed.
+        let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
+        defer { _ = signals }
+        let report: DoctorReport
+        do {
+            if let pid { report = try await Doctor.diagnose(pid: pid, options: options) }
+            else if !command.isEmpty { report = try await Doctor.diagnose(command: command, options: options) }
+            else { report = try await Doctor.diagnose(paths: paths, options: options) }
+        } catch {
+            switch error {
+            case .badInput(let m): throw ToolExit.badInput(m)
+            case .environment(let m): throw ToolExit.internal(m)
+            }
+        }
+        if Cancellation.isRequested { throw ToolExit(code: .incomplete, message: "omp-matrix: doctor interrupted; no answer") }
+        switch format {
+        case "json": print(String(decoding: try ResultsCodec.encode(report), as: UTF8.self))
+        case "md": print(report.markdown, terminator: "")
+        default: print(report.text)
+        }
+        if report.exitStatus(strict: strict) != 0 { throw ToolExit.unexpected }
+    }
+}
