@@ -10,7 +10,7 @@ n=${1:-5}
 swift build -c release --product omp-matrix --scratch-path .build-probe >/dev/null
 swift build -c release --product omp-probe --scratch-path .build-probe >/dev/null
 cli="$root/.build-probe/release/omp-matrix"
-export OMP_PROBE="$root/.build-probe/release/omp-probe" OMP_CONFORMANCE_RUNTIMES="${OMP_CONFORMANCE_RUNTIMES:-$root/runtimes}"
+export OMP_PROBE="$root/.build-probe/release/omp-probe"
 rt() { python3 -c 'import json,sys,os; m=json.load(open(sys.argv[1])); r=[x for x in m["runtimes"] if x["name"]==sys.argv[2]][0]["path"]; print(r if r.startswith("/") else os.path.join(os.path.dirname(sys.argv[1]), r))' "$OMP_CONFORMANCE_RUNTIMES/manifest.json" "$1"; }
 intel=$(rt intel); llvm=$(rt llvm16)
 work=$(mktemp -d /tmp/omp-doctor-bench-XXXXXX); trap 'rm -rf "$work"' EXIT

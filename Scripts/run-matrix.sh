@@ -30,7 +30,7 @@ for fmt in md json junit html; do
   "$bin/omp-matrix" report "$latest" --format "$fmt" --output "reports/matrix.$fmt"
 done
 # The runtime atlas: every ordered pair of the catalog's runtimes, measured here.
-echo "== atlas"
+phase "the runtime atlas"
 set +e
 "$bin/omp-matrix" atlas --results reports/atlas.json --format md --output reports/atlas.md
 atlas_status=$?

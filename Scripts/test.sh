@@ -36,5 +36,6 @@ export OMP_PROBE="$root/.build/release/omp-probe"
 phase "building the tests"
 swift build --build-tests
 phase "running the tests"
-swift test --skip-build --disable-xctest "$@"
+# --quiet: issues, warnings, known issues and the closing line; not a line per started or passed test.
+swift test --skip-build --disable-xctest --quiet "$@"
 phase "done"

@@ -15,7 +15,7 @@ struct OutputSafetyTests {
         p.currentDirectoryURL = dir
         let out = Pipe()
         let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("omp-out-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errPath) }
         p.standardOutput = out
         p.standardError = try FileHandle(forWritingTo: errPath)
