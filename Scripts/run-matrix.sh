@@ -21,6 +21,18 @@ latest=$("$bin/omp-matrix" report --print-latest)
 for fmt in md json junit html; do
   "$bin/omp-matrix" report "$latest" --format "$fmt" --output "reports/matrix.$fmt"
 done
+# The runtime atlas: every ordered pair of the catalog's runtimes, measured here.
+echo "== atlas"
+set +e
+"$bin/omp-matrix" atlas --results reports/atlas.json --format md --output reports/atlas.md
+atlas_status=$?
+set -e
+if [ -s reports/atlas.json ]; then
+  "$bin/omp-matrix" atlas --from reports/atlas.json --format html --output reports/atlas.html
+  "$bin/omp-matrix" atlas --from reports/atlas.json --format summary
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat reports/atlas.md >> "$GITHUB_STEP_SUMMARY"; fi
+fi
+if [ "$atlas_status" -ne 0 ]; then echo "== atlas exit status $atlas_status"; fi
 echo "== reports: $(ls reports | sed 's/^/reports\//' | tr '\n' ' ')"
-"$bin/omp-matrix" report "$latest" --format summary
+if [ "$status" -eq 0 ] && [ "$atlas_status" -ne 0 ]; then status=$atlas_status; fi
 exit "$status"

@@ -5,3 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product omp-matrix >/dev/null
 .build/debug/omp-matrix readme "$@"
+# The atlas section, from the host's checked-in atlas snapshot (written by `omp-matrix atlas --write-snapshot`).
+for snap in Matrices/atlas/*.json; do
+  [ -e "$snap" ] || continue
+  .build/debug/omp-matrix atlas --from "$snap" --readme README.md --output /dev/null
+done

@@ -24,6 +24,7 @@ public enum ProbeEngine {
     }
 
     public static func main(_ arguments: [String], hooks: Hooks = Hooks()) -> Int32 {
+        Lifeline.start()
         var runtimes: [(String, String)] = []
         var stepsText: String?
         var quiet = false

@@ -17,7 +17,7 @@ struct OMPMatrix: AsyncParsableCommand {
         """,
         version: OpenMPConformanceKit.version,
         subcommands: [RunCommand.self, ListCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self,
-                      ScanCommand.self, InspectCommand.self, DoctorCommand.self, CleanShmCommand.self, ProbeCommand.self, ReadmeCommand.self, BenchCommand.self]
+                      ScanCommand.self, InspectCommand.self, DoctorCommand.self, CleanShmCommand.self, ProbeCommand.self, ReadmeCommand.self, BenchCommand.self, AtlasCommand.self]
     )
 
     static func main() async {
@@ -35,7 +35,7 @@ struct OMPMatrix: AsyncParsableCommand {
 
     static func exit(with error: Error) -> Never {
         if let e = error as? ToolExit {
-            if !e.message.isEmpty { FileHandle.standardError.write(Data((e.message + "\n").utf8)) }
+            if !e.message.isEmpty { FileHandle.standardError.write(Data((TerminalText.block(e.message) + "\n").utf8)) }
             Foundation.exit(e.code.rawValue)
         }
         let code = exitCode(for: error)
@@ -44,7 +44,7 @@ struct OMPMatrix: AsyncParsableCommand {
             Foundation.exit(0)
         }
         let message = fullMessage(for: error)
-        if !message.isEmpty { FileHandle.standardError.write(Data(("omp-matrix: " + message + "\n").utf8)) }
+        if !message.isEmpty { FileHandle.standardError.write(Data(("omp-matrix: " + TerminalText.block(message) + "\n").utf8)) }
         if code == .validationFailure || error is ValidationError || code.rawValue == 64 {
             Foundation.exit(ToolExit.Code.badInput.rawValue)
         }
@@ -72,4 +72,10 @@ struct ToolExit: Error {
     static func badInput(_ m: String) -> ToolExit { ToolExit(code: .badInput, message: "omp-matrix: " + m) }
     static func `internal`(_ m: String) -> ToolExit { ToolExit(code: .internalFailure, message: "omp-matrix: internal failure: " + m) }
     static let unexpected = ToolExit(code: .unexpected, message: "")
+    /// A failed write: exit 3 (environment), or 2 when the path names something the kit refuses
+    /// to replace (a symlink, FIFO, device, directory).
+    static func writeFailed(_ path: String, _ error: Error) -> ToolExit {
+        let refused = (error as? FileWriteError)?.operation == "replace it"
+        return ToolExit(code: refused ? .badInput : .internalFailure, message: "omp-matrix: cannot write \(path): \(error)")
+    }
 }

@@ -30,6 +30,8 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     public var plan: Plan
     /// The roles bound to runtime files (empty paths when a runtime is not available).
     public var runtimes: [RuntimeBinding]
+    /// Which catalog runtime (or user path) each role brings, e.g. `framework: intel`, `index: llvm14`.
+    public var roleRuntimes: [String: String] = [:]
     /// Extra variables for the child (on top of the supervisor's scrubbed base).
     public var environment: [String: String]
     public var launcher: Probe.Configuration.Launcher

@@ -18,6 +18,36 @@ extension Matrix {
         /// Set when nothing here can test the claim.
         public var untestableReason: String?
         public var location: SourceLocation
+        /// Which cells count: `kmpPairs` shows controls and GNU-mixed profiles apart.
+        public var scope: Scope = .any
+        /// The outcomes the claim is about, most relevant first (counterexample choice).
+        public var failures: [Outcome] = []
+        /// The finding sentence per state, in our words, with `{placeholders}` filled from counts.
+        public var findings: [ClaimState: String] = [:]
+        /// Readings of the claim's words, each shown with its own evidence.
+        public var readings: [Reading] = []
+
+        /// Which profiles are evidence.
+        public enum Scope: String, Sendable, Hashable {
+            /// Any profile counts.
+            case any
+            /// The claim is about two KMP-family runtimes: controls and GNU-mixed profiles are shown apart.
+            case kmpPairs = "kmp-pairs"
+        }
+
+        /// A reading of the claim's words: the cells that test it, picked by env mode and import meaning.
+        public struct Reading: Sendable, Hashable {
+            public var words: String
+            public var envModes: [Cell.EnvMode]
+            public var imports: [Cell.ImportMeaning]
+            public init(words: String, envModes: [Cell.EnvMode], imports: [Cell.ImportMeaning]) {
+                self.words = words; self.envModes = envModes; self.imports = imports
+            }
+            public func matches(_ r: CellResult) -> Bool {
+                (envModes.isEmpty || envModes.map(\.rawValue).contains(r.envMode))
+                    && (imports.isEmpty || imports.map(\.rawValue).contains(r.importMeaning))
+            }
+        }
 
         public init(id: String, statement: String, source: DocSource, method: String, evidence: [EvidenceSelector],
                     probe: ClaimProbe?, wheels: WheelCheck?, untestableReason: String?, location: SourceLocation) {

@@ -140,6 +140,7 @@ struct Expander {
             plan: Self.plan(workload: s.workload, ordering: shape.ordering, importMeaning: shape.importMeaning, env: env),
             runtimes: bindings, environment: Self.environment(env), launcher: Self.launcher(env), tags: tags, claims: [],
             testability: .testable, analogue: nil, analogueFor: nil)
+        cell.roleRuntimes = ["framework": p.framework.description, "index": p.index.description]
         if let why = deviceOrPlatformGap(s.device, s.platform) ?? missing {
             cell.testability = .untestable(reason: why)
         }

@@ -13,7 +13,8 @@ public struct MatrixError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
 
     public init(file: String, line: Int, column: Int, message: String) {
-        self.file = file; self.line = line; self.column = column; self.message = message
+        // Messages quote values from the file: escaped so that they stay one line and inert.
+        self.file = file; self.line = line; self.column = column; self.message = TerminalText.field(message)
     }
 
     init(_ location: SourceLocation, _ message: String) {

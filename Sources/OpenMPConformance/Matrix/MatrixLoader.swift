@@ -193,7 +193,7 @@ enum MatrixLoader {
         var refs: [RowReference] = []
         for item in try top.required("claims").sequence("claims") {
             let m = try item.mapping("a claim", required: ["id", "statement", "source", "method"],
-                                     optional: ["evidence", "probe", "wheels", "untestable"])
+                                     optional: ["evidence", "probe", "wheels", "untestable", "scope", "failures", "findings", "readings"])
             let idNode = m.required("id")
             let id = try idNode.identifier("claim id")
             if let first = claims.first(where: { $0.id == id }) {
@@ -246,10 +246,33 @@ enum MatrixLoader {
             if selectors.isEmpty && probe == nil && wheels == nil && untestable == nil {
                 throw item.fail("claim '\(id)' needs evidence, a probe, wheels, or an untestable reason")
             }
-            claims.append(.init(id: id, statement: try m.required("statement").string("statement"),
-                                source: try source(m.required("source")), method: try m.required("method").string("method"),
-                                evidence: selectors, probe: probe, wheels: wheels, untestableReason: untestable,
-                                location: idNode.location))
+            var claim = Matrix.Claim(id: id, statement: try m.required("statement").string("statement"),
+                                     source: try source(m.required("source")), method: try m.required("method").string("method"),
+                                     evidence: selectors, probe: probe, wheels: wheels, untestableReason: untestable,
+                                     location: idNode.location)
+            if let v = m["scope"] {
+                claim.scope = Matrix.Claim.Scope(rawValue: try v.word("scope", in: ["any", "kmp-pairs"]))!
+            }
+            if let v = m["failures"] {
+                claim.failures = try v.list("failures") { x throws(MatrixError) in
+                    Outcome(rawValue: try x.word("an outcome", in: Outcome.allCases.map(\.rawValue)))!
+                }
+            }
+            if let v = m["findings"] {
+                let keys = ["holds", "does-not-hold", "holds-only-when", "untestable"]
+                let fm = try v.mapping("findings", required: [], optional: keys)
+                for k in keys {
+                    if let x = fm[k] { claim.findings[ClaimState(rawValue: k)!] = try x.string(k) }
+                }
+            }
+            if let v = m["readings"] {
+                for x in try v.sequence("readings") {
+                    let rm = try x.mapping("a reading", required: ["words"], optional: ["envModes", "imports"])
+                    let e = try expansion(rm, profileIDs: profileIDs, defaults: .init(envModes: [], orderings: [], imports: [], profiles: []))
+                    claim.readings.append(.init(words: try rm.required("words").string("words"), envModes: e.envModes, imports: e.imports))
+                }
+            }
+            claims.append(claim)
         }
         return (claims, refs)
     }

@@ -14,7 +14,14 @@ struct YAMLValue {
 
     /// Parses one YAML document. Syntax errors (including a file cut off in the middle of a
     /// quoted string or a flow collection) carry libyaml's own position.
+    ///
+    /// Text nested deeper than ``YAMLDepth/limit`` levels is refused before the YAML library
+    /// sees it (its composer recurses once per level).
     static func parse(_ text: String, file: String) throws(MatrixError) -> YAMLValue {
+        if let x = YAMLDepth.firstExcess(in: text) {
+            throw MatrixError(file: file, line: x.line, column: x.column,
+                              message: "YAML nested more than \(YAMLDepth.limit) levels deep; the matrix reader allows at most \(YAMLDepth.limit)")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

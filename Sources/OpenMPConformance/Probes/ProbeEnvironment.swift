@@ -3,9 +3,14 @@ import Foundation
 /// The environment a probe starts with: the parent's, scrubbed of everything that could
 /// change an OpenMP outcome, plus pinned values for determinism, plus the cell's own.
 public struct ProbeEnvironment: Sendable {
-    /// Prefixes and names removed from the parent's environment.
-    public static let scrubbedPrefixes = ["KMP_", "OMP_", "GOMP_", "MKL_", "__KMP_REGISTERED_LIB_", "KMP_DUPLICATE_LIB_OK"]
-    public static let scrubbedNames = ["LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH"]
+    /// Prefixes and names removed from the parent's environment. Every dynamic-loader variable
+    /// goes (`LD_*`: `LD_PRELOAD`, `LD_AUDIT`, `LD_LIBRARY_PATH`, `LD_BIND_NOW`, …; `DYLD_*` on
+    /// macOS; glibc's `GLIBC_TUNABLES`): each can change which runtime loads or how. Only a cell
+    /// (or the kit's own `doctor` runs) may set them, and the repro line then shows them.
+    public static let scrubbedPrefixes = ["KMP_", "OMP_", "GOMP_", "MKL_", "__KMP_REGISTERED_LIB_", "KMP_DUPLICATE_LIB_OK",
+                                          "LD_", "DYLD_"]
+    public static let scrubbedNames = ["LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH",
+                                       "GLIBC_TUNABLES"]
     /// Passed through as they are, on purpose.
     public static let passedThroughNames = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
     /// Pinned in every probe.

@@ -22,6 +22,11 @@ extension ProcessTree {
         }
     }
 
+    /// Reading another process's environment needs KERN_PROCARGS2; not done here (yet).
+    static func platformSweep(deadline: Duration, matches: (String) -> Bool) throws -> Set<Int32> {
+        throw UnsupportedOnPlatform("finding a probe's escaped descendants by their environment marker")
+    }
+
     /// One process's state letter (`Z` for a zombie), or nil when it is gone.
     static func state(of pid: Int32) -> Character? {
         let c = omp_shim_process_state(pid)

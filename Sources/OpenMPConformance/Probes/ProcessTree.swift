@@ -78,6 +78,42 @@ enum ProcessTree {
     }
 }
 
+extension ProcessTree {
+    /// The environment variable every probe starts with: `<supervisor pid>-<probe number>-<random>`.
+    /// Descendants inherit it, so those that leave the probe's session (`setsid`, a double fork)
+    /// or fork in a loop are still found, in the whole process table, and killed. A descendant
+    /// that also drops its environment (`env -i`) and leaves the session cannot be attributed.
+    static let markerName = "__OMP_CONFORMANCE_PROBE"
+
+    private static let counter = Counter()
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func next() -> Int { lock.withLock { n += 1; return n } }
+    }
+
+    /// A new marker value for one probe.
+    static func newMarker() -> String {
+        "\(getpid())-\(counter.next())-\(UInt64.random(in: 0...UInt64.max))"
+    }
+
+    /// Kills and reaps every process carrying this probe's marker.
+    @discardableResult
+    static func sweep(marker: String, deadline: Duration = .seconds(5)) throws -> Set<Int32> {
+        try platformSweep(deadline: deadline) { $0 == marker }
+    }
+
+    /// Kills and reaps every process whose marker names a supervisor that is no longer alive:
+    /// what a killed runner (`kill -9`) left behind. `run` and `clean-shm` call it when they start.
+    @discardableResult
+    static func sweepOrphansOfDeadSupervisors() throws -> Set<Int32> {
+        try platformSweep(deadline: .seconds(5)) { value in
+            guard let owner = value.split(separator: "-").first.flatMap({ Int32($0) }), owner > 0 else { return false }
+            return kill(owner, 0) != 0 && errno == ESRCH
+        }
+    }
+}
+
 /// The platform cannot do what was asked (for example, list processes).
 public struct UnsupportedOnPlatform: Error, Sendable, Hashable, CustomStringConvertible {
     public var what: String

@@ -19,10 +19,22 @@ public enum ShmRegistry {
     public struct Entry: Sendable, Hashable {
         public var path: String
         public var pid: Int32
+        /// True when the file may belong to a live process: its pid is alive here, or it
+        /// cannot be proven dead (see ``keptBecause``). Such a file is never removed.
         public var alive: Bool
+        /// Why a file whose pid is dead in this namespace is kept anyway: owned by another
+        /// user, open or mapped by a live process, or a live process in a nested PID
+        /// namespace has that pid.
+        public var keptBecause: String?
     }
 
-    /// Every registration file, with whether its pid is alive.
+    /// Every registration file, with whether its process may be alive.
+    ///
+    /// The rule: a file is stale only when its pid is dead here *and* nothing suggests the
+    /// name was written from elsewhere. The pid in the name is the writer's pid in its own
+    /// PID namespace, which means nothing in ours; so a file owned by another user, open or
+    /// mapped by any process, or naming a pid that a live process in a nested PID namespace
+    /// has there, is kept.
     public static func entries() -> [Entry] {
         var out: [Entry] = []
         for dir in directories {
@@ -30,7 +42,10 @@ public enum ShmRegistry {
             for name in names where name.hasPrefix(prefix) {
                 let rest = name.dropFirst(prefix.count)
                 guard let pidText = rest.split(separator: "_").first, let pid = Int32(pidText) else { continue }
-                out.append(Entry(path: dir + "/" + name, pid: pid, alive: isAlive(pid)))
+                let path = dir + "/" + name
+                let live = isAlive(pid)
+                let held = live ? nil : mayBeLiveElsewhere(path: path, pid: pid)
+                out.append(Entry(path: path, pid: pid, alive: live || held != nil, keptBecause: held))
             }
         }
         return out.sorted { $0.path < $1.path }
@@ -55,6 +70,17 @@ public enum ShmRegistry {
             if unlink(e.path) == 0 { removed.append(e.path) }
         }
         return removed
+    }
+
+    /// What a runner killed without warning (`kill -9`) leaves: probes or their descendants
+    /// still running (found by their marker, which names a supervisor that is gone), and the
+    /// registration files of dead pids. `run` and `clean-shm` call this when they start.
+    /// Returns the pids killed and the files removed; a platform that cannot list processes
+    /// kills nothing and says so in `note`.
+    public static func cleanUpAfterDeadRunners() -> (killed: [Int32], removed: [String], note: String?) {
+        var killed: [Int32] = [], note: String?
+        do { killed = try ProcessTree.sweepOrphansOfDeadSupervisors().sorted() } catch { note = "\(error)" }
+        return (killed, removeStale(), note)
     }
 
     static func isAlive(_ pid: Int32) -> Bool {

@@ -58,6 +58,9 @@ enum Supervisor {
 
         var childEnv = env.base
         for (k, v) in c.environment { childEnv[k] = v }
+        // Not in the repro line: bookkeeping of this supervisor, not part of the cell.
+        let marker = ProcessTree.newMarker()
+        childEnv[ProcessTree.markerName] = marker
         let significant = env.significant(extra: c.environment)
         var launchArgv = argv
         if let script = wrapperScript(c.launcher, pinned: env.significant(extra: [:])) {
@@ -79,6 +82,15 @@ enum Supervisor {
             return notStarted(c, "pipe: \(String(cString: strerror(errno)))", stepsTotal: stepsTotal, started: started, argv: launchArgv, env: env, repro: repro)
         }
         _ = omp_shim_cloexec_nonblock(outFDs[0]); _ = omp_shim_cloexec_nonblock(errFDs[0])
+        // The lifeline: omp-probe watches the read end and ends its process group when it reads
+        // end-of-file, which happens when this process dies (even by SIGKILL) and its write end closes.
+        var life: [Int32] = [-1, -1]
+        let made = pipe(&life) == 0 && fcntl(life[1], F_SETFD, FD_CLOEXEC) == 0
+        if made {
+            _ = fcntl(life[0], F_SETFD, 0) // the read end goes to the child
+            childEnv[lifelineName] = String(life[0])
+        }
+        defer { if life[1] >= 0 { close(life[1]) } }
         let envList = childEnv.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let rc = withCStrings(launchArgv) { av in
@@ -87,14 +99,19 @@ enum Supervisor {
             }
         }
         close(outFDs[1]); close(errFDs[1])
+        if life[0] >= 0 { close(life[0]) }
         if rc != 0 {
             close(outFDs[0]); close(errFDs[0])
             return notStarted(c, "could not start \(exePath): \(String(cString: strerror(rc)))", stepsTotal: stepsTotal,
                               started: started, argv: launchArgv, env: env, repro: repro)
         }
         let watch = Watch(pid: pid, stdoutFD: outFDs[0], stderrFD: errFDs[0], config: c, stepsTotal: stepsTotal, speaks: speaks)
+        watch.marker = marker
         return watch.run(started: started, repro: repro)
     }
+
+    /// The environment variable that tells omp-probe which descriptor is its lifeline.
+    static let lifelineName = "__OMP_CONFORMANCE_LIFELINE"
 
     static func notStarted(_ c: Probe.Configuration, _ why: String, stepsTotal: Int, started: ContinuousClock.Instant,
                            argv: [String], env: ProbeEnvironment, repro: String? = nil) -> ProbeResult {

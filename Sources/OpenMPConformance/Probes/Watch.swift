@@ -9,6 +9,8 @@ final class Watch {
     let config: Probe.Configuration
     let stepsTotal: Int
     let speaks: Bool
+    /// This probe's ``ProcessTree/markerName`` value; its carriers are swept at the end.
+    var marker: String?
 
     var out: StreamCapture
     var err: StreamCapture
@@ -101,6 +103,13 @@ final class Watch {
             // Said in the captured stderr, where a report shows it.
             let note = Array("omp-conformance: ending the probe's processes: \(error)\n".utf8)
             note.withUnsafeBytes { err.append($0, onLine: onStderrLine) }
+        }
+        // Descendants that left the session (setsid, double fork, fork loops) still carry the marker.
+        if let marker {
+            do { pids.formUnion(try ProcessTree.sweep(marker: marker)) } catch {
+                let note = Array("omp-conformance: looking for the probe's escaped descendants: \(error)\n".utf8)
+                note.withUnsafeBytes { err.append($0, onLine: onStderrLine) }
+            }
         }
         if !exited {
             // The leader was killed by us; collect its status.

@@ -1,18 +1,20 @@
 /// The run as one self-contained HTML page: inline CSS, no scripts, no external resources (a
 /// Content-Security-Policy forbids them), so it can be attached to a CI run and opened anywhere.
 ///
-/// Layout: host and summary; the claims table; the matrix as a coloured grid whose rows are
-/// scenario (applicability row) × environment mode and whose columns are profile (runtime pair) ×
-/// ordering × import meaning, each cell coloured by outcome and framed by verdict (refuted cells
-/// also carry a ✗); a legend; then one evidence section per cell (outcome, allowed outcomes,
-/// verdict, reason, message, repro, checks, stderr tail), which each grid cell links to.
+/// Layout: the answer; the claims table (state badge, finding, counterexample in words); a
+/// legend (outcome colours and glyphs, the ≠doc badge, order and import-reading labels, env
+/// modes); the matrix as a grid whose rows are scenario × environment mode and whose columns
+/// are runtime pairs, each mark one cell coloured by outcome, labelled with its order and import
+/// reading, and badged ≠doc when the doc predicted otherwise (a badge in a neutral colour, so a
+/// clean run never carries a failure mark); host and counts; one evidence section per cell.
+/// It fits a 1400 px window and scrolls the grid sideways at phone width.
 ///
 /// Every interpolated string is HTML-escaped (`&`, `<`, `>`, `"`, `'`) after terminal escapes
 /// and control characters are removed; anchor ids are derived from cell ids with everything but
 /// `[A-Za-z0-9_-]` replaced and a hash appended, and are unique within the page.
 public enum HTMLReport {
     /// Renders the page.
-    public static func render(_ results: ResultsFile) -> String {
+    public static func render(_ results: ResultsFile, atlas: AtlasEvidence? = nil) -> String {
         let anchors = Anchors(results.results.map(\.id))
         let summary = ResultsSummary(results)
         let h = XMLText.text
@@ -34,11 +36,12 @@ public enum HTMLReport {
         if results.partial {
             out += "<p class=\"warn\"><strong>Partial run:</strong> it stopped before every selected cell ran.</p>\n"
         }
-        out += hostSection(results)
-        out += summarySection(results, summary)
+        out += answerSection(results.resolvedAnswer(atlas: atlas))
         out += claimsSection(results, anchors)
         out += legend()
         out += grid(results, anchors)
+        out += hostSection(results)
+        out += summarySection(results, summary)
         out += evidence(results, anchors)
         out += "</body>\n</html>\n"
         return out
@@ -133,41 +136,98 @@ public enum HTMLReport {
         return out + "</section>\n"
     }
 
+    static func answerSection(_ a: Answer) -> String {
+        let h = XMLText.text
+        var out = "<section class=\"answer\"><h2>The answer on this host</h2>\n"
+        for part in AnswerText.parts(a) {
+            out += "<div class=\"part\"><h3>\(h(part.title))</h3><p>\(h(part.headline))</p>"
+            if !part.details.isEmpty {
+                out += "<ul>" + part.details.map { "<li>\(h($0))</li>" }.joined() + "</ul>"
+            }
+            out += "</div>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    /// The badge class of a claim state: never an alarm colour for "holds".
+    static func stateClass(_ c: ClaimVerdict) -> String {
+        switch c.state {
+        case .holds?: "s-holds"
+        case .doesNotHold?: "s-does-not-hold"
+        case .holdsOnlyWhen?: "s-holds-only-when"
+        case .untestable?: "s-untestable"
+        case nil: c.verdict == .confirmed ? "s-holds" : c.verdict == .refuted ? "s-does-not-hold" : "s-untestable"
+        }
+    }
+
     static func claimsSection(_ r: ResultsFile, _ anchors: Anchors) -> String {
         let h = XMLText.text
-        var out = "<section><h2>Claims</h2>\n"
+        var out = "<section><h2>The doc's claims, judged</h2>\n"
         if r.claims.isEmpty { return out + "<p>No claims were evaluated.</p></section>\n" }
-        out += "<table class=\"list\"><thead><tr><th>Claim</th><th>Verdict</th><th>Statement</th><th>By profile</th><th>Agree / disagree</th><th>Counterexample</th></tr></thead><tbody>\n"
+        out += "<ul class=\"states\">" + ClaimState.allCases.map {
+            "<li><span class=\"badge s-\($0.rawValue)\">\(h($0.words))</span> \(h($0.definition))</li>"
+        }.joined() + "</ul>\n"
+        out += "<div class=\"scroll\"><table class=\"list claims\"><thead><tr><th>Claim</th><th>State and finding</th><th>Counted: agree / disagree</th><th>Counterexample</th></tr></thead><tbody>\n"
         for c in r.claims {
-            let by = c.byProfile.sorted { $0.key < $1.key }
-                .map { "<span class=\"v-\($0.value.rawValue)\">\(h($0.key)): \($0.value.rawValue)</span>" }
-                .joined(separator: "<br>")
             var cx = ""
             if let cell = c.counterexample {
-                if let a = anchors[cell] {
-                    cx = "<a href=\"#\(a)\"><code>\(h(cell))</code></a>"
-                } else {
-                    cx = "<code>\(h(cell))</code>"
-                }
-                if let repro = c.counterexampleRepro { cx += "<pre>\(h(repro))</pre>" }
+                let link = anchors[cell].map { "<a href=\"#\($0)\"><code>\(h(cell))</code></a>" } ?? "<code>\(h(cell))</code>"
+                if let w = c.counterexampleWords { cx += "<div>\(h(w))</div>" }
+                cx += "<div class=\"muted\">\(link)</div>"
+                if let why = c.counterexampleWhy { cx += "<div class=\"muted\">chosen as \(h(why))</div>" }
+                if let repro = c.counterexampleRepro { cx += "<details><summary>repro</summary><pre>\(h(repro))</pre></details>" }
             }
-            out += "<tr><td><code>\(h(c.id))</code></td><td class=\"v-\(c.verdict.rawValue)\"><strong>\(c.verdict.rawValue)</strong></td><td>\(h(c.statement))<div class=\"muted\">\(h(c.source))</div><div class=\"muted\">Method: \(h(c.method))</div></td><td>\(by)</td><td>\(c.agreeing) / \(c.disagreeing)</td><td>\(cx)</td></tr>\n"
+            var detail = ""
+            for reading in c.readings ?? [] {
+                detail += "<li>Reading \u{201C}\(h(reading.reading))\u{201D}: <strong>\(h(reading.state.words))</strong>, \(reading.agreeing) agree, \(reading.disagreeing) disagree"
+                    + (reading.exampleWords.map { "; e.g. \(h($0))" } ?? "") + "</li>"
+            }
+            for g in c.apart ?? [] {
+                let o = g.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                detail += "<li>Shown apart, \(h(g.kind)): \(g.cells) cells (\(h(o.isEmpty ? "none ran" : o))): \(h(g.why))</li>"
+            }
+            out += "<tr><td><code>\(h(c.id))</code><div class=\"quote\">\u{201C}\(h(c.quote ?? c.source))\u{201D}</div></td>"
+            out += "<td><span class=\"badge \(stateClass(c))\">\(h(c.state?.words ?? c.verdict.rawValue))</span><p>\(h(c.finding ?? c.statement))</p>"
+            out += "<details><summary>claim, method, readings</summary><p>\(h(c.statement))</p><p class=\"muted\">\(h(c.source))</p><p class=\"muted\">Method: \(h(c.method))</p>"
+                + (detail.isEmpty ? "" : "<ul>\(detail)</ul>") + "</details></td>"
+            out += "<td>\(c.agreeing) / \(c.disagreeing)</td><td>\(cx)</td></tr>\n"
         }
-        return out + "</tbody></table></section>\n"
+        return out + "</tbody></table></div></section>\n"
     }
 
     static func legend() -> String {
-        var out = "<section><h2>Legend</h2>\n<div class=\"legend\">\n"
+        let h = XMLText.text
+        var out = "<section><h2>Legend</h2>\n<h3>Colour and glyph: the outcome</h3><div class=\"legend\">\n"
         for o in Outcome.allCases {
-            out += "<span class=\"key\"><span class=\"c o-\(o.rawValue) v-confirmed\">\(shortLabel(o))</span> \(o.rawValue): \(XMLText.text(o.meaning))</span>\n"
+            out += "<span class=\"key\"><span class=\"c o-\(o.rawValue)\">\(shortLabel(o))</span> \(o.rawValue): \(h(o.meaning))</span>\n"
         }
-        out += "<span class=\"key\"><span class=\"c o-skipped v-untestable\">–</span> skipped</span>\n"
-        out += "</div>\n<div class=\"legend\">\n"
-        out += "<span class=\"key\"><span class=\"c o-pass v-confirmed\">ok</span> confirmed: thin frame, the outcome is one the prediction allows</span>\n"
-        out += "<span class=\"key\"><span class=\"c o-pass v-refuted\">ok ✗</span> refuted: thick red frame and ✗, the outcome is not allowed</span>\n"
-        out += "<span class=\"key\"><span class=\"c o-skipped v-untestable\">–</span> untestable: dashed frame, this host cannot run the cell</span>\n"
+        out += "<span class=\"key\"><span class=\"c o-skipped v-untestable\">–</span> skipped: this host cannot run the cell (dashed frame)</span>\n"
+        out += "</div>\n<h3>Badge: the doc's prediction</h3><div class=\"legend\">\n"
+        out += "<span class=\"key\"><span class=\"c o-pass\">ok</span> no badge: the outcome is one the doc's prediction allows (confirmed)</span>\n"
+        out += "<span class=\"key\"><span class=\"c o-pass v-refuted\">ok<b class=\"nd\">≠doc</b></span> ≠doc: the outcome differs from what the doc predicts (refuted); the colour still says what happened</span>\n"
+        out += "</div>\n<h3>Inside a grid cell: order and reading of \u{201C}import\u{201D}</h3><div class=\"legend\">\n"
+        for (code, words) in [("F", "the framework's runtime is loaded first"), ("I", "the index library's runtime is loaded first"),
+                              ("B", "both loaded, then started in turn (interleaved)"),
+                              ("·load", CellWords.importWords("load")), ("·start", CellWords.importWords("load+init"))] {
+            out += "<span class=\"key\"><code>\(h(code))</code> \(h(words))</span>\n"
+        }
+        out += "</div>\n<h3>Rows: how the variable is set</h3><div class=\"legend\">\n"
+        for m in Cell.EnvMode.allCases {
+            out += "<span class=\"key\"><code>\(h(m.rawValue))</code> \(h(CellWords.envWords(m.rawValue)))</span>\n"
+        }
         out += "</div></section>\n"
         return out
+    }
+
+    /// `F·load`, `I·start`, `B·start`: where a cell sits within its grid cell.
+    static func shapeCode(_ c: CellResult) -> String {
+        let o = switch c.ordering {
+        case "framework-first": "F"
+        case "index-first": "I"
+        case "interleaved": "B"
+        default: c.ordering
+        }
+        return o + (c.importMeaning == "load" ? "·load" : "·start")
     }
 
     static func shortLabel(_ o: Outcome?) -> String {
@@ -192,12 +252,13 @@ public enum HTMLReport {
     }
 
     struct RowKey: Hashable { var row: String; var env: String }
-    struct ColumnKey: Hashable { var profile: String; var ordering: String; var meaning: String }
+    struct ColumnKey: Hashable { var profile: String }
 
     static func grid(_ r: ResultsFile, _ anchors: Anchors) -> String {
         let h = { XMLText.text(ReportText.oneLine($0)) }  // labels: one line each
         let a = { XMLText.attribute($0, limit: 600) }
         var out = "<section><h2>Matrix</h2>\n"
+        let words = CellWords(runtimes: r.host.runtimes)
         if r.results.isEmpty { return out + "<p>No cells.</p></section>\n" }
 
         let scenarios = ordered(r.results.map(\.row))
@@ -208,30 +269,17 @@ public enum HTMLReport {
         var cellsAt: [RowKey: [ColumnKey: [CellResult]]] = [:]
         for cell in r.results {
             cellsAt[RowKey(row: cell.row, env: cell.envMode), default: [:]][
-                ColumnKey(profile: cell.profile, ordering: cell.ordering, meaning: cell.importMeaning), default: []].append(cell)
+                ColumnKey(profile: cell.profile), default: []].append(cell)
         }
         let rowKeys = scenarios.flatMap { s in envs.map { RowKey(row: s, env: $0) } }.filter { cellsAt[$0] != nil }
         var present = Set<ColumnKey>()
         for row in cellsAt.values { present.formUnion(row.keys) }
-        let columns = profiles.flatMap { p in orderings.flatMap { o in meanings.map { ColumnKey(profile: p, ordering: o, meaning: $0) } } }
-            .filter { present.contains($0) }
+        let columns = profiles.map { ColumnKey(profile: $0) }.filter { present.contains($0) }
+        _ = (orderings, meanings)
 
-        out += "<div class=\"scroll\"><table class=\"grid\">\n<thead>\n"
-        // Header row 1: profiles; row 2: orderings; row 3: import meanings.
-        out += "<tr><th rowspan=\"3\">Scenario</th><th rowspan=\"3\">Environment</th>"
-        for p in profiles {
-            let span = columns.filter { $0.profile == p }.count
-            if span > 0 { out += "<th colspan=\"\(span)\" class=\"profile\">\(h(p))</th>" }
-        }
-        out += "</tr>\n<tr>"
-        for p in profiles {
-            for o in orderings {
-                let span = columns.filter { $0.profile == p && $0.ordering == o }.count
-                if span > 0 { out += "<th colspan=\"\(span)\">\(h(o))</th>" }
-            }
-        }
-        out += "</tr>\n<tr>"
-        for c in columns { out += "<th class=\"meaning\">\(h(c.meaning))</th>" }
+        out += "<p class=\"muted\">Rows: scenario and how the variable is set. Columns: the runtime pair. Each mark is one cell: its colour and glyph are the outcome, its label the order and reading of \u{201C}import\u{201D} (see the legend), a ≠doc badge marks an outcome the doc does not predict.</p>\n"
+        out += "<div class=\"scroll\"><table class=\"grid\">\n<thead>\n<tr><th>Scenario</th><th>Variable</th>"
+        for c in columns { out += "<th class=\"profile\">\(h(c.profile))</th>" }
         out += "</tr>\n</thead>\n<tbody>\n"
 
         for scenario in scenarios {
@@ -248,10 +296,10 @@ public enum HTMLReport {
                     out += "<td>"
                     for cell in cells {
                         let outcomeClass = cell.status == .skipped ? "skipped" : (cell.outcome?.rawValue ?? "skipped")
-                        let mark = cell.verdict == .refuted ? " ✗" : ""
-                        let title = "\(cell.id): \(cell.outcome?.rawValue ?? cell.status.rawValue), \(cell.verdict.rawValue)"
+                        let mark = cell.verdict == .refuted ? "<b class=\"nd\">≠doc</b>" : ""
+                        let title = "\(cell.words ?? words.describe(cell)) (\(cell.id)): \(cell.outcome?.rawValue ?? cell.status.rawValue), \(cell.verdict.rawValue)"
                             + (cell.message.isEmpty ? "" : "; \(ReportText.oneLine(cell.message))")
-                        out += "<a class=\"c o-\(outcomeClass) v-\(cell.verdict.rawValue)\" href=\"#\(anchors[cell.id] ?? "")\" title=\"\(a(title))\">\(shortLabel(cell.status == .skipped ? nil : cell.outcome))\(mark)</a>"
+                        out += "<a class=\"c o-\(outcomeClass) v-\(cell.verdict.rawValue)\" href=\"#\(anchors[cell.id] ?? "")\" title=\"\(a(title))\">\(shortLabel(cell.status == .skipped ? nil : cell.outcome))<small>\(shapeCode(cell))</small>\(mark)</a>"
                     }
                     out += "</td>"
                 }
@@ -274,6 +322,7 @@ public enum HTMLReport {
             out += "<h3><code>\(h(cell.id))</code> <span class=\"c o-\(cell.status == .skipped ? "skipped" : (cell.outcome?.rawValue ?? "skipped")) v-\(cell.verdict.rawValue)\">\(cell.verdict.rawValue)</span></h3>\n"
             out += "<table class=\"kv\">\n"
             var pairs: [(String, String)] = [
+                ("In words", cell.words ?? CellWords(runtimes: r.host.runtimes).describe(cell)),
                 ("Row", cell.row), ("Profile", cell.profile), ("Environment", cell.envMode),
                 ("Ordering", cell.ordering), ("Import means", cell.importMeaning), ("Status", cell.status.rawValue),
                 ("Outcome", cell.outcome?.rawValue ?? "(none)"),
@@ -351,12 +400,12 @@ public enum HTMLReport {
     .warn{background:#fff3cd;padding:6px;border:1px solid #e0c060}
     .scroll{overflow:auto;max-width:100%}
     table.grid th{font-size:12px;white-space:nowrap;background:#f4f4f4}
-    table.grid td{padding:2px;text-align:center;white-space:nowrap}
+    table.grid td{padding:2px;text-align:left;white-space:normal;min-width:7em}
     table.grid td.none{background:#fafafa}
-    .c{display:inline-block;min-width:2.2em;margin:1px;padding:1px 3px;border:1px solid #555;border-radius:3px;color:#111;text-decoration:none;font-size:12px;text-align:center}
-    .c.v-confirmed{border:1px solid #555}
-    .c.v-refuted{border:3px solid #c00;font-weight:bold}
+    .c{display:inline-block;min-width:2.6em;margin:1px;padding:1px 2px;border:1px solid #555;border-radius:3px;color:#111;text-decoration:none;font-size:12px;text-align:center;vertical-align:top}
+    .c small{display:block;font-size:9px;color:#333;line-height:1}
     .c.v-untestable{border:1px dashed #999;color:#666}
+    .c .nd{display:block;font-size:9px;font-weight:bold;color:#fff;background:#1f3a93;border-radius:2px;padding:0 2px;margin-top:1px}
     .o-pass{background:#c8e6c9}
     .o-duplicate-runtime-abort{background:#ef9a9a}
     .o-hang-at-exit{background:#ffcc80}
@@ -367,9 +416,24 @@ public enum HTMLReport {
     .o-exit-nonzero{background:#fff59d}
     .o-launch-failed{background:#b0bec5}
     .o-skipped{background:#eeeeee}
-    td.v-refuted,span.v-refuted{color:#b00}
+    td.v-refuted,span.v-refuted{color:#1f3a93}
     td.v-confirmed,span.v-confirmed{color:#1b5e20}
     td.v-untestable,span.v-untestable{color:#666}
+    .badge{display:inline-block;padding:1px 6px;border-radius:9px;font-weight:bold;font-size:12px;border:1px solid}
+    .badge.s-holds{background:#e8f5e9;color:#1b5e20;border-color:#81c784}
+    .badge.s-does-not-hold{background:#e8eaf6;color:#1f3a93;border-color:#7986cb}
+    .badge.s-holds-only-when{background:#e0f7fa;color:#006064;border-color:#4dd0e1}
+    .badge.s-untestable{background:#f5f5f5;color:#555;border-color:#bbb;font-weight:normal}
+    ul.states{list-style:none;padding:0}
+    ul.states li{margin:.2em 0}
+    .quote{font-style:italic;color:#555;font-size:12px}
+    section.answer .part{margin:.4em 0 .8em}
+    section.answer h3{margin:.2em 0;font-size:15px}
+    section.answer p{margin:.2em 0;max-width:70em}
+    table.claims{width:100%}
+    table.claims td{max-width:40em}
+    table.claims td:first-child{min-width:9em}
+    @media (max-width:700px){body{margin:.6em;font-size:13px}table.claims td:nth-child(3){display:none}table.claims th:nth-child(3){display:none}th,td{padding:2px 3px}table.kv th{white-space:normal}table.grid th.scenario,table.grid th.env{white-space:normal;word-break:break-word;font-size:10px;max-width:5.5em}table.grid th.scenario{position:sticky;left:0;z-index:1}table.grid td{min-width:5.6em}.c{min-width:2.3em;font-size:11px}pre{font-size:11px}table.kv,table.list{display:block;overflow-x:auto;max-width:100%}td code{word-break:break-all}h1{font-size:22px;word-break:break-word}}
     .legend{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin:.4em 0}
     section.evidence{border-top:1px solid #ddd;margin-top:1em;padding-top:.3em}
     section.evidence:target{background:#fffbe6;outline:2px solid #e0a800}

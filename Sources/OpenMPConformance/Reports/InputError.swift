@@ -16,7 +16,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible, Lo
     public var message: String
 
     public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
-        self.file = file; self.line = line; self.column = column; self.message = message
+        // Messages quote values from the file: escaped so that they stay one line and inert.
+        self.file = file; self.line = line; self.column = column; self.message = TerminalText.field(message)
     }
 
     /// `file:line:column: message`, or `file:line: message` / `file: message` when the location

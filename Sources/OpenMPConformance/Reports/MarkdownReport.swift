@@ -1,14 +1,17 @@
 /// The run as GitHub-flavoured Markdown, for reading in a terminal, a PR, or a job summary:
-/// title (host key and date), host, summary counts, **unexpected (refuted) cells first**, the
-/// applicability rows with their verdicts, the claims (verdict, counterexample, repro), and a
-/// compact table of every cell.
+/// title (host key and date); **the answer** (when the abort happens, what the variable does,
+/// what to do instead, macOS); the claims table (the doc's words, state, finding); the cells
+/// that ended otherwise than predicted, grouped by claim and collapsed in `<details>`; each
+/// claim in detail (readings, cells shown apart, counterexample in words); host, counts, rows,
+/// and a compact table of every cell.
 ///
 /// Size: GitHub caps a job summary at 1 MiB, so the report stays within ``defaultByteBudget``
-/// (plus the first 200 unexpected cells, which are never cut; each of their fields is capped).
+/// (plus the first 200 deviating cells, which are never cut; each of their fields is capped).
 /// When the budget runs out the full table is cut with a note saying how many cells are left out.
 ///
 /// Every string taken from the results is stripped of terminal escapes and control characters,
-/// put on one line, and Markdown-escaped (`|` included), or shown as a safely fenced code span.
+/// put on one line, cut at a word boundary, and Markdown-escaped (`|` included), or shown as a
+/// safely fenced code span; `<summary>` text is HTML-escaped.
 public enum MarkdownReport {
     /// The size the report aims to stay under: 600 KB, well below GitHub's 1 MiB summary limit.
     public static let defaultByteBudget = 600_000
@@ -20,7 +23,7 @@ public enum MarkdownReport {
     ///   - results: The results file.
     ///   - byteBudget: Soft upper bound on the UTF-8 size; the full table (and unexpected cells
     ///     beyond the first ``guaranteedUnexpected``) are cut to respect it.
-    public static func render(_ results: ResultsFile, byteBudget: Int = defaultByteBudget) -> String {
+    public static func render(_ results: ResultsFile, byteBudget: Int = defaultByteBudget, atlas: AtlasEvidence? = nil) -> String {
         let summary = ResultsSummary(results)
         var out = ""
         let date = ReportText.datePart(results.finishedAt ?? results.startedAt)
@@ -28,33 +31,93 @@ public enum MarkdownReport {
         if results.partial {
             out += "> **Partial run**: it stopped before every selected cell ran; counts below cover only what ran.\n\n"
         }
+        out += answerSection(results.resolvedAnswer(atlas: atlas))
+        out += claimsTable(results)
+        out += deviating(results, budget: byteBudget / 2)
+        out += claimsSection(results)
         out += hostSection(results)
         out += summarySection(results, summary)
-
-        // Unexpected cells first.
-        let refuted = results.results.filter { $0.verdict == .refuted }
-        out += "## Unexpected cells (\(refuted.count) refuted)\n\n"
-        if refuted.isEmpty {
-            out += "None: every cell that ran ended in an outcome its prediction allows.\n\n"
-        }
-        var tail = ""  // rows, claims: rendered first so the budget can account for them
-        tail += rowsSection(summary)
-        tail += claimsSection(results)
-        var listed = 0
-        for cell in refuted {
-            let line = unexpectedItem(cell)
-            if listed >= guaranteedUnexpected, out.utf8.count + tail.utf8.count + line.utf8.count > byteBudget / 2 {
-                break
-            }
-            out += line
-            listed += 1
-        }
-        if listed < refuted.count {
-            out += "\n_… \(refuted.count - listed) more unexpected cells are not listed here to keep this report small; the JSON and HTML reports have every cell._\n"
-        }
-        if !refuted.isEmpty { out += "\n" }
-        out += tail
+        out += rowsSection(summary)
         out += fullTable(results, budgetLeft: byteBudget - out.utf8.count)
+        return out
+    }
+
+    /// The answer: four parts, each a headline and its details.
+    static func answerSection(_ a: Answer) -> String {
+        var out = "## The answer on this host\n\n"
+        for part in AnswerText.parts(a) {
+            out += "**\(MarkdownText.text(part.title, limit: 120)).** \(MarkdownText.text(part.headline, limit: 2000))\n\n"
+            for d in part.details { out += "- \(MarkdownText.text(d, limit: 600))\n" }
+            if !part.details.isEmpty { out += "\n" }
+        }
+        return out
+    }
+
+    /// One line per claim and row: the doc's words, the state, the finding.
+    static func claimsTable(_ r: ResultsFile) -> String {
+        var out = "## The doc's claims, judged\n\n"
+        if r.claims.isEmpty { return out + "No claims were evaluated.\n\n" }
+        out += "States: " + ClaimState.allCases.map { "**\($0.words)**: \(MarkdownText.text($0.definition, limit: 200))" }.joined(separator: " · ") + "\n\n"
+        out += MarkdownText.header(["Claim", "The doc's words", "State", "Finding", "Counted: agree / disagree", "Shown apart"])
+        for c in r.claims {
+            let apart = (c.apart ?? []).map { "\($0.cells) \($0.kind)" }.joined(separator: ", ")
+            out += MarkdownText.row([
+                MarkdownText.code(c.id, limit: 80, inTable: true),
+                "\u{201C}" + MarkdownText.text(c.quote ?? c.source, limit: 120) + "\u{201D}",
+                "**\(MarkdownText.text(c.stateWords, limit: 300))**",
+                MarkdownText.text(c.finding ?? c.statement, limit: 600),
+                "\(c.agreeing) / \(c.disagreeing)",
+                apart.isEmpty ? "—" : MarkdownText.text(apart, limit: 120),
+            ])
+        }
+        return out + "\n"
+    }
+
+    /// Refuted cells grouped by the claim or row they count for, each group collapsed.
+    static func deviating(_ r: ResultsFile, budget: Int) -> String {
+        let refuted = r.results.filter { $0.verdict == .refuted }
+        var out = "## Cells that ended otherwise than the doc predicts (\(refuted.count))\n\n"
+        if refuted.isEmpty { return out + "None: every cell that ran ended in an outcome its prediction allows.\n\n" }
+        let words = CellWords(runtimes: r.host.runtimes)
+        var groups: [(String, [CellResult])] = []
+        var index: [String: Int] = [:]
+        for c in refuted {
+            for key in [c.row] + c.claims.filter({ $0 != c.row }) {
+                if index[key] == nil { index[key] = groups.count; groups.append((key, [])) }
+                groups[index[key]!].1.append(c)
+            }
+        }
+        let counted = Dictionary(r.claims.map { ($0.id, Set($0.evidence)) }, uniquingKeysWith: { a, _ in a })
+        var listed = 0, size = 0
+        for (key, all) in groups {
+            // Cells the claim counts first; those it shows apart (controls, GNU-mixed, troubleshooting) after.
+            let mine = counted[key] ?? Set(all.map(\.id))
+            let cells = all.filter { mine.contains($0.id) } + all.filter { !mine.contains($0.id) }
+            let apart = all.count - all.filter { mine.contains($0.id) }.count
+            var block = "<details><summary>\(XMLText.text(ReportText.truncate(ReportText.oneLine(key), 120))): \(cells.count - apart) counted"
+                + (apart > 0 ? ", \(apart) shown apart" : "") + "</summary>\n\n"
+            var markedApart = false
+            var added = 0
+            for cell in cells {
+                if !mine.contains(cell.id), !markedApart {
+                    block += "\nShown apart, not counted for this claim:\n\n"
+                    markedApart = true
+                }
+                let item = unexpectedItem(cell, words: words)
+                if listed >= guaranteedUnexpected, size + block.utf8.count + item.utf8.count > budget { break }
+                block += item
+                listed += 1
+                added += 1
+            }
+            if added == 0 { continue }
+            block += "\n</details>\n\n"
+            size += block.utf8.count
+            out += block
+        }
+        let total = groups.reduce(0) { $0 + $1.1.count }
+        if listed < total {
+            out += "_… \(total - listed) more unexpected cells are not listed here to keep this report small; the JSON and HTML reports have every cell._\n\n"
+        }
         return out
     }
 
@@ -100,10 +163,11 @@ public enum MarkdownReport {
         return out
     }
 
-    static func unexpectedItem(_ cell: CellResult) -> String {
+    static func unexpectedItem(_ cell: CellResult, words: CellWords) -> String {
         let observed = cell.outcome?.rawValue ?? "no outcome"
         let allowed = cell.allowed.map(\.rawValue).joined(separator: ", ")
-        var line = "- \(MarkdownText.code(cell.id, limit: 200)): **\(observed)**, allowed \(allowed.isEmpty ? "nothing" : allowed)"
+        let label = cell.words ?? words.describe(cell)
+        var line = "- \(MarkdownText.text(label, limit: 200)) (\(MarkdownText.code(cell.id, limit: 200))): **\(observed)**, allowed \(allowed.isEmpty ? "nothing" : allowed)"
         if !cell.message.isEmpty { line += ". \(MarkdownText.text(cell.message, limit: 300))" }
         if let reason = cell.reason, !reason.isEmpty { line += " (\(MarkdownText.text(reason, limit: 200)))" }
         line += "\n  - repro: \(MarkdownText.code(cell.repro, limit: 800))\n"
@@ -126,26 +190,33 @@ public enum MarkdownReport {
     }
 
     static func claimsSection(_ r: ResultsFile) -> String {
-        var out = "## Claims\n\n"
+        var out = "## Each claim in detail\n\n"
         if r.claims.isEmpty { return out + "No claims were evaluated.\n\n" }
-        out += MarkdownText.header(["Claim", "Verdict", "Statement", "Cells agree / disagree"])
         for c in r.claims {
-            out += MarkdownText.row([
-                MarkdownText.text(c.id, limit: 80), "**\(c.verdict.rawValue)**",
-                MarkdownText.text(c.statement, limit: 300), "\(c.agreeing) / \(c.disagreeing)",
-            ])
-        }
-        out += "\n"
-        for c in r.claims {
-            out += "### \(MarkdownText.text(c.id, limit: 80)): \(c.verdict.rawValue)\n\n"
-            out += "\(MarkdownText.text(c.statement, limit: 600))\n\n"
+            out += "### \(MarkdownText.text(c.id, limit: 80)): \(MarkdownText.text(c.stateWords, limit: 300))\n\n"
+            if let f = c.finding { out += "\(MarkdownText.text(f, limit: 800))\n\n" }
+            out += "- The claim, in our words: \(MarkdownText.text(c.statement, limit: 600))\n"
+            for reading in c.readings ?? [] {
+                out += "- Reading \u{201C}\(MarkdownText.text(reading.reading, limit: 200))\u{201D}: \(reading.state.words), \(reading.agreeing) agree, \(reading.disagreeing) disagree"
+                if let w = reading.exampleWords { out += "; e.g. \(MarkdownText.text(w, limit: 300))" }
+                out += "\n"
+            }
+            for g in c.apart ?? [] {
+                let o = g.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                out += "- Shown apart, \(MarkdownText.text(g.kind, limit: 40)): \(g.cells) cells (\(MarkdownText.text(o.isEmpty ? "none ran" : o, limit: 200))); \(MarkdownText.text(g.why, limit: 200))\n"
+            }
+            if let w = c.counterexampleWords {
+                out += "- Counterexample in words: \(MarkdownText.text(w, limit: 300))"
+                if let why = c.counterexampleWhy { out += " (chosen as \(MarkdownText.text(why, limit: 200)))" }
+                out += "\n"
+            }
             out += "- Source: \(MarkdownText.text(c.source, limit: 300))\n"
             out += "- Method: \(MarkdownText.text(c.method, limit: 600))\n"
             if !c.byProfile.isEmpty {
                 let by = c.byProfile.sorted { $0.key < $1.key }.map { "\(MarkdownText.text($0.key, limit: 60)): \($0.value.rawValue)" }
                 out += "- By profile: \(by.joined(separator: "; "))\n"
             }
-            out += "- Cells: \(c.agreeing) agree, \(c.disagreeing) disagree\n"
+            out += "- Cells counted: \(c.agreeing) agree, \(c.disagreeing) disagree; cell verdict word: \(c.verdict.rawValue)\n"
             if let cx = c.counterexample {
                 out += "- Counterexample: \(MarkdownText.code(cx, limit: 200))\n"
             }

@@ -20,6 +20,8 @@ public enum ReadmeSection {
         public var outcomes: [String: Int]
         public var verdicts: [String: Int]
         public var claims: [ClaimVerdict]
+        /// The answer section (absent in snapshots written before it existed).
+        public var answer: Answer?
 
         public init(_ r: ResultsFile) {
             hostKey = r.host.key; os = r.host.os; kernel = r.host.kernel
@@ -36,28 +38,44 @@ public enum ReadmeSection {
             }
             outcomes = o; verdicts = v
             claims = r.claims.map { var c = $0; c.evidence = Array(c.evidence.prefix(3)); return c }
+            answer = r.resolvedAnswer()
         }
     }
 
     public static func render(_ s: Snapshot) -> String {
-        func esc(_ t: String) -> String {
-            t.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-        }
+        let md = { (t: String) in MarkdownText.text(t, limit: 2000) }
         var out: [String] = []
-        out.append("Measured \(s.startedAt) on `\(s.hostKey)` (\(s.os), kernel \(s.kernel)), OpenBLAS kernel \(s.blas).")
-        out.append("Runtimes: " + s.runtimes.map { "`\($0)`" }.joined(separator: ", ") + ".")
+        if let a = s.answer {
+            out.append("### The answer on \(MarkdownText.code(s.hostKey, limit: 80))")
+            out.append("")
+            for part in AnswerText.parts(a) {
+                out.append("**\(md(part.title)).** \(md(part.headline))")
+                out.append("")
+                if !part.details.isEmpty {
+                    out += part.details.map { "- \(md($0))" }
+                    out.append("")
+                }
+            }
+        }
+        out.append("### The doc's claims, judged here")
         out.append("")
+        out.append("Each claim is stated in our words in [`Matrices/claims.yaml`](Matrices/claims.yaml) (the table's rows in "
+                   + "[`Matrices/applicability.yaml`](Matrices/applicability.yaml)); the state, its conditions and the counts are computed from the run. States:")
+        out.append("")
+        for st in ClaimState.allCases { out.append("- **\(st.words)**: \(md(st.definition))") }
+        out.append("")
+        out.append("| claim | the doc's words | state | finding | counted: agree / disagree |")
+        out.append("|---|---|---|---|---|")
+        for c in s.claims {
+            out.append("| \(MarkdownText.code(c.id, limit: 80, inTable: true)) | \u{201C}\(MarkdownText.text(c.quote ?? c.source, limit: 120))\u{201D} | **\(MarkdownText.text(c.state?.words ?? c.verdict.rawValue, limit: 40))** | \(MarkdownText.text(c.finding ?? c.statement, limit: 600)) | \(c.agreeing) / \(c.disagreeing) |")
+        }
+        out.append("")
+        out.append("Measured \(md(s.startedAt)) on \(MarkdownText.code(s.hostKey, limit: 80)) (\(md(s.os)), kernel \(md(s.kernel))), OpenBLAS kernel \(md(s.blas)).")
+        out.append("Runtimes: " + s.runtimes.map { MarkdownText.code($0, limit: 200) }.joined(separator: ", ") + ".")
         out.append("\(s.cells) cells: \(s.ran) ran, \(s.skipped) untestable here. Outcomes: "
                    + Outcome.allCases.compactMap { o in s.outcomes[o.rawValue].map { "\($0) `\(o.rawValue)`" } }.joined(separator: ", ")
-                   + ". Verdicts on the doc's predictions: "
+                   + ". Cell verdicts on the doc's predictions: "
                    + Verdict.allCases.map { "\(s.verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + ".")
-        out.append("")
-        out.append("| row or claim | verdict | cells agreeing / disagreeing | counterexample (fewest steps) |")
-        out.append("|---|---|---|---|")
-        for c in s.claims {
-            let ce = c.counterexample.map { "`\(esc($0))`" } ?? (c.verdict == .untestable ? esc(String(c.method.prefix(120))) : "—")
-            out.append("| `\(esc(c.id))` | **\(c.verdict.rawValue)** | \(c.agreeing) / \(c.disagreeing) | \(ce) |")
-        }
         return out.joined(separator: "\n")
     }
 

@@ -86,10 +86,15 @@ enum ReportText {
         return out
     }
 
-    /// At most `limit` characters, with `…` when cut.
+    /// At most `limit` characters, with `…` when cut; cut at the last word boundary when one is
+    /// in the last third, so words stay whole.
     static func truncate(_ s: String, _ limit: Int) -> String {
         guard s.count > limit else { return s }
-        return String(s.prefix(max(0, limit - 1))) + "…"
+        let head = s.prefix(max(0, limit - 1))
+        if let space = head.lastIndex(of: " "), head.distance(from: head.startIndex, to: space) >= (limit * 2) / 3 {
+            return String(head[..<space]) + " …"
+        }
+        return String(head) + "…"
     }
 
     /// The last `maxLines` lines (and at most `maxCharacters` characters) of a text, cleaned.

@@ -48,7 +48,9 @@ public enum ResultsCodec {
     /// - Throws: ``InputError`` for malformed JSON (with line:column), duplicate keys, another
     ///   schema version (naming both versions), or a wrong shape (with the coding path).
     public static func decode(_ data: Data, file: String) throws -> ResultsFile {
-        try decode(ResultsFile.self, from: data, file: file, schemaVersion: ResultsFile.currentSchemaVersion)
+        let document = try parse(data, file: file)
+        try checkVersion(document, file: file, readable: ResultsFile.readableSchemaVersions)
+        return try decodeChecked(ResultsFile.self, document: document, data: data, file: file)
     }
 
     /// Decodes any versioned document. The top level must be an object whose `schemaVersion`
@@ -65,7 +67,7 @@ public enum ResultsCodec {
     /// Reads and decodes a results file.
     /// - Throws: ``InputError`` (including when the file cannot be read).
     public static func read(_ url: URL) throws -> ResultsFile {
-        try read(ResultsFile.self, from: url, schemaVersion: ResultsFile.currentSchemaVersion)
+        try decode(try readData(url), file: url.path)
     }
 
     /// Reads and decodes any versioned document; see ``decode(_:from:file:schemaVersion:)``.
@@ -112,6 +114,12 @@ public enum ResultsCodec {
     }
 
     static func checkVersion(_ document: JSONDocument, file: String, expected: Int) throws {
+        try checkVersion(document, file: file, readable: expected...expected)
+    }
+
+    static func checkVersion(_ document: JSONDocument, file: String, readable: ClosedRange<Int>) throws {
+        let expected = readable.count == 1 ? "\(readable.lowerBound)" : "\(readable.lowerBound) to \(readable.upperBound)"
+
         guard case .object = document.root.value else {
             throw document.error(file: file, at: document.root.offset,
                                  "expected a JSON object at the top level, found \(document.root.typeName)")
@@ -125,7 +133,7 @@ public enum ResultsCodec {
                                  "\"schemaVersion\" must be an integer, found \(member.value.typeName)")
         }
         let version = Int(v)
-        if version != expected {
+        if !readable.contains(version) {
             throw document.error(file: file, at: member.value.offset,
                                  "written by schema \(version), this tool reads \(expected)")
         }
@@ -225,8 +233,26 @@ public enum ResultsCodec {
     /// one, never a part. On any failure the temporary file is removed and the old file stays.
     /// The new file keeps the old file's permission bits (0644 when there was none).
     /// - Throws: ``FileWriteError`` naming the step and the system's reason.
+    ///
+    /// Only a regular file is ever replaced: a destination that is a symlink, FIFO, socket
+    /// or device is refused (``FileWriteError``), so a write never turns
+    /// `/dev/stdout` or a named pipe into a plain file.
     public static func writeAtomically(_ data: Data, to url: URL) throws {
         let path = url.path
+        var current = stat()
+        // (A directory needs no check: rename(2) cannot put a file over one.)
+        if lstat(path, &current) == 0, current.st_mode & S_IFMT != S_IFREG, current.st_mode & S_IFMT != S_IFDIR {
+            let kind: String
+            switch current.st_mode & S_IFMT {
+            case S_IFLNK: kind = "a symbolic link"
+            case S_IFIFO: kind = "a FIFO"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            case S_IFSOCK: kind = "a socket"
+            case S_IFDIR: kind = "a directory"
+            default: kind = "not a regular file"
+            }
+            throw FileWriteError(path: path, operation: "replace it", reason: "it is \(kind); only regular files are replaced")
+        }
         let directory = url.deletingLastPathComponent().path
         let base = url.lastPathComponent
         var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)

@@ -31,6 +31,17 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
     /// The probe plan, in the plan language.
     public var plan: String
     public var probe: ProbeResult?
+    /// Which runtime each role brings (`framework: intel`, `index: llvm14`); absent in schema 1 files.
+    public var roleRuntimes: [String: String]?
+    /// The cell in words, e.g. "LLVM 14 starts first, then LLVM 16; variable exported before start;
+    /// both loaded first" (``CellWords``); absent in schema 1 files.
+    public var words: String?
+
+    /// How the profile's two roles relate, from the cell's tags: `control` (one runtime file),
+    /// `mixed` (one side is GNU libgomp) or `contending` (two KMP-family files); nil if not tagged.
+    public var profileKind: String? {
+        ["control", "mixed", "contending"].first { tags.contains($0) }
+    }
 
     public enum Status: String, Codable, Sendable { case ran, skipped }
 
@@ -43,6 +54,73 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
         self.outcome = outcome; self.allowed = allowed; self.verdict = verdict; self.reason = reason
         self.analogueOf = analogueOf; self.durationSeconds = durationSeconds; self.message = message
         self.repro = repro; self.plan = plan; self.probe = probe
+    }
+}
+
+/// A claim judged in its own terms (schema 2).
+public enum ClaimState: String, Codable, Sendable, CaseIterable {
+    case holds
+    case doesNotHold = "does-not-hold"
+    case holdsOnlyWhen = "holds-only-when"
+    case untestable
+
+    /// The state as a reader sees it.
+    public var words: String {
+        switch self {
+        case .holds: "holds"
+        case .doesNotHold: "does not hold"
+        case .holdsOnlyWhen: "holds only when …"
+        case .untestable: "untestable here"
+        }
+    }
+
+    /// One line that defines the state (README, legends).
+    public var definition: String {
+        switch self {
+        case .holds: "every cell that tests the claim here ended as the doc says."
+        case .doesNotHold: "cells here ended otherwise than the doc says, and no condition the kit varied sets them apart."
+        case .holdsOnlyWhen: "the claim is true under the named conditions (a load order, a pair, a reading of \"import\") and false outside them."
+        case .untestable: "nothing on this host can test it; the reason is named."
+        }
+    }
+
+    /// The cell-level verdict word that goes with it (kept for schema 1 readers and merges).
+    public var verdict: Verdict {
+        switch self {
+        case .holds: .confirmed
+        case .doesNotHold, .holdsOnlyWhen: .refuted
+        case .untestable: .untestable
+        }
+    }
+}
+
+/// Cells of a claim shown apart, with what they did.
+public struct ApartGroup: Codable, Sendable, Hashable {
+    /// `controls` (one runtime file), `gnu-mixed`, or `troubleshooting` (env modes judged by their own claims).
+    public var kind: String
+    /// Why they are not counted, in words.
+    public var why: String
+    public var cells: Int
+    /// Outcome counts of the cells that ran.
+    public var outcomes: [String: Int]
+    public init(kind: String, why: String, cells: Int, outcomes: [String: Int]) {
+        self.kind = kind; self.why = why; self.cells = cells; self.outcomes = outcomes
+    }
+}
+
+/// One reading of the claim's words, with its own evidence.
+public struct ReadingEvidence: Codable, Sendable, Hashable {
+    public var reading: String
+    public var agreeing: Int
+    public var disagreeing: Int
+    /// holds / does-not-hold / untestable in this reading.
+    public var state: ClaimState
+    /// One cell of this reading: a counterexample when there is one, else an agreeing cell.
+    public var example: String?
+    public var exampleWords: String?
+    public init(reading: String, agreeing: Int, disagreeing: Int, state: ClaimState, example: String?, exampleWords: String?) {
+        self.reading = reading; self.agreeing = agreeing; self.disagreeing = disagreeing; self.state = state
+        self.example = example; self.exampleWords = exampleWords
     }
 }
 
@@ -75,6 +153,34 @@ public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
     public var agreeing: Int
     public var disagreeing: Int
     public var evidence: [String]
+
+    // Schema 2: the claim judged in its own terms (absent in schema 1 files).
+    /// holds, does not hold, holds only when …, or untestable here.
+    public var state: ClaimState?
+    /// What the kit found, in one plain sentence written as the truth.
+    public var finding: String?
+    /// The doc's own few words that identify the claim.
+    public var quote: String?
+    /// For `holds-only-when`: the conditions, in words; for `untestable`: the reason.
+    public var conditions: [String]?
+    /// Cells shown apart and counted neither way: controls (one runtime file) and GNU-mixed
+    /// profiles for a claim about two KMP-family runtimes; troubleshooting modes for a row.
+    public var apart: [ApartGroup]?
+    /// Where the claim's words allow two readings of "import": each with its own evidence.
+    public var readings: [ReadingEvidence]?
+    /// The counterexample in words, and why it was chosen.
+    public var counterexampleWords: String?
+    public var counterexampleWhy: String?
+
+    /// The state in words, e.g. `holds only when an import that also starts the runtime`.
+    public var stateWords: String {
+        guard let state else { return verdict.rawValue }
+        switch state {
+        case .holdsOnlyWhen: return "holds only when " + (conditions ?? []).joined(separator: "; ")
+        case .untestable: return "untestable here: " + (conditions ?? []).joined(separator: "; ")
+        default: return state.words
+        }
+    }
 
     public init(id: String, statement: String, source: String, byProfile: [String: Verdict], verdict: Verdict,
                 method: String, counterexample: String?, counterexampleRepro: String?, agreeing: Int,

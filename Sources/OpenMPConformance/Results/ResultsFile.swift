@@ -1,7 +1,11 @@
 /// The one file a run writes: host, environment, every cell, every claim.
 /// `Resources/results.schema.json` is its JSON Schema; `report --format json` writes exactly this.
 public struct ResultsFile: Codable, Sendable, Hashable {
-    public static let currentSchemaVersion = 1
+    /// 2 adds `answer`, `wheels`, each claim's `state`/`finding`/`quote`/…, and each cell's
+    /// `roleRuntimes` and `words`; all optional, so schema 1 files still read, report and merge.
+    public static let currentSchemaVersion = 2
+    /// The versions this tool reads.
+    public static let readableSchemaVersions = 1...2
 
     public var schemaVersion: Int
     public var tool: Tool
@@ -15,6 +19,10 @@ public struct ResultsFile: Codable, Sendable, Hashable {
     public var selection: [String]
     public var results: [CellResult]
     public var claims: [ClaimVerdict]
+    /// The wheels read statically for the run (the macOS ones say what the real wheels bundle).
+    public var wheels: [WheelScan.Wheel]?
+    /// The answer section, as structured fields (schema 2).
+    public var answer: Answer?
 
     public init(schemaVersion: Int = ResultsFile.currentSchemaVersion, tool: Tool = Tool(), partial: Bool,
                 startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,
@@ -22,6 +30,24 @@ public struct ResultsFile: Codable, Sendable, Hashable {
         self.schemaVersion = schemaVersion; self.tool = tool; self.partial = partial; self.startedAt = startedAt
         self.finishedAt = finishedAt; self.host = host; self.environment = environment; self.selection = selection
         self.results = results; self.claims = claims
+    }
+
+    /// The answer for this file: the stored one, or computed from its cells (schema 1 files).
+    public func resolvedAnswer(atlas: AtlasEvidence? = nil, wheelsMissing: String? = nil) -> Answer {
+        if let answer, atlas == nil, wheelsMissing == nil { return answer }
+        return Answer.compute(results: results, runtimes: host.runtimes, wheels: wheels,
+                              wheelsMissing: wheelsMissing ?? (wheels == nil ? "this results file records no wheel scan (written by schema \(schemaVersion))" : nil),
+                              atlas: atlas)
+    }
+
+    /// The file with every cell's words and the answer filled in.
+    public func annotated(atlas: AtlasEvidence? = nil, wheelsMissing: String? = nil) -> ResultsFile {
+        var out = self
+        let words = CellWords(runtimes: host.runtimes)
+        for i in out.results.indices where out.results[i].words == nil { out.results[i].words = words.describe(out.results[i]) }
+        out.answer = nil
+        out.answer = out.resolvedAnswer(atlas: atlas, wheelsMissing: wheelsMissing)
+        return out
     }
 
     public struct Tool: Codable, Sendable, Hashable {

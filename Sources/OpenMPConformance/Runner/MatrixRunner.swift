@@ -52,24 +52,14 @@ public struct MatrixRunner: Sendable {
             if groups[c.probeKey] == nil { order.append(c.probeKey) }
             groups[c.probeKey, default: []].append(c)
         }
-        order.sort { Self.expectedCost(groups[$0]![0]) > Self.expectedCost(groups[$1]![0]) }
-
-        await withTaskGroup(of: (String, ProbeResult).self) { group in
-            var next = 0
-            func launch() {
-                guard next < order.count, !Cancellation.isRequested else { return }
-                let key = order[next]
-                next += 1
-                guard let config = groups[key]![0].configuration(timeout: timeout) else { return }
-                group.addTask { (key, await Probe.run(config)) }
-            }
-            for _ in 0..<min(jobs * 2, order.count) { launch() }
-            while let (key, probe) = await group.next() {
-                if !(Cancellation.isRequested && probe.ending.killedBy == "cancelled") {
-                    for c in groups[key]! { finished(Verdicts.judge(c, probe: probe)) }
-                }
-                launch()
-            }
+        let jobs = order.compactMap { key -> ProbeBatch.Job? in
+            let first = groups[key]![0]
+            guard let config = first.configuration(timeout: timeout) else { return nil }
+            return ProbeBatch.Job(key: key, configuration: config, cost: Self.expectedCost(first))
+        }
+        await ProbeBatch.run(jobs, parallel: self.jobs) { key, probe in
+            for c in groups[key]! { finished(Verdicts.judge(c, probe: probe)) }
+            return []
         }
         let rank = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.id, $0) })
         return results.sorted { (rank[$0.id] ?? 0) < (rank[$1.id] ?? 0) }

@@ -117,31 +117,53 @@ public struct ELFFile: Sendable {
         let phoff = try r.word(r.is64 ? 32 : 28)
         let shoff = try r.word(r.is64 ? 40 : 32)
         let phentsize = Int(try r.u16(r.is64 ? 54 : 42))
-        let phnum = Int(try r.u16(r.is64 ? 56 : 44))
+        let phnum = UInt64(try r.u16(r.is64 ? 56 : 44))
         let shentsize = Int(try r.u16(r.is64 ? 58 : 46))
-        var shnum = Int(try r.u16(r.is64 ? 60 : 48))
-        if shnum == 0, shoff != 0, shentsize > 0, let first = try? r.section(at: shoff) {
-            shnum = Int(first.size) // extended numbering: the count lives in section 0
+        var shnum = UInt64(try r.u16(r.is64 ? 60 : 48))
+        let minPh = r.is64 ? 56 : 32, minSh = r.is64 ? 64 : 40
+        let fileSize = UInt64(b.count)
+        func malformed(_ reason: String) -> BinaryFileError { .malformed(path: path, reason: reason) }
+        if shnum == 0, shoff != 0 {
+            // Extended numbering: the real count lives in section 0's sh_size.
+            guard shentsize >= minSh, let first = b.span(shoff, UInt64(shentsize)) else {
+                throw malformed("section header table at offset \(shoff) lies outside the \(b.count)-byte file")
+            }
+            shnum = try r.section(at: first.offset).size
         }
 
         // Program headers: loadable segments (for address → offset) and PT_DYNAMIC.
         var loads: [(vaddr: UInt64, offset: UInt64, filesz: UInt64)] = []
-        var dynamicRange: (offset: Int, size: Int)?
-        if phoff != 0, phentsize >= (r.is64 ? 56 : 32) {
-            for i in 0..<phnum {
-                let o = Int(phoff) + i * phentsize
-                guard b.has(o, phentsize) else { break }
+        var dynamicRange: (offset: Int, count: Int)?
+        if phoff != 0, phnum > 0 {
+            guard phentsize >= minPh else { throw malformed("program header entries of \(phentsize) bytes") }
+            guard let table = b.span(phoff, 0), phnum <= (fileSize - phoff) / UInt64(phentsize) else {
+                throw malformed("\(phnum) program headers at offset \(phoff) do not fit in the \(b.count)-byte file")
+            }
+            for i in 0..<Int(phnum) {
+                let o = table.offset + i * phentsize
                 let type = try r.u32(o)
                 let offset = try r.word(r.is64 ? o + 8 : o + 4)
                 let vaddr = try r.word(r.is64 ? o + 16 : o + 8)
                 let filesz = try r.word(r.is64 ? o + 32 : o + 16)
-                if type == 1 { loads.append((vaddr, offset, filesz)) }
-                if type == 2 { dynamicRange = (Int(clamping: offset), Int(clamping: filesz)) }
+                if type == 1 {
+                    guard b.span(offset, filesz) != nil else {
+                        throw malformed("PT_LOAD (offset \(offset), \(filesz) bytes) lies outside the file")
+                    }
+                    loads.append((vaddr, offset, filesz))
+                }
+                if type == 2 {
+                    guard let d = b.span(offset, filesz) else {
+                        throw malformed("PT_DYNAMIC (offset \(offset), \(filesz) bytes) lies outside the file")
+                    }
+                    dynamicRange = d
+                }
             }
         }
         func offset(ofAddress a: UInt64) -> Int? {
             for l in loads where a >= l.vaddr && a - l.vaddr < l.filesz {
-                return Int(clamping: l.offset + (a - l.vaddr))
+                let (o, overflow) = l.offset.addingReportingOverflow(a - l.vaddr)
+                guard !overflow, o < fileSize else { return nil }
+                return Int(o)
             }
             return nil
         }
@@ -150,30 +172,41 @@ public struct ELFFile: Sendable {
         var symtab: (offset: Int, count: Int, entsize: Int, strOffset: Int, strSize: Int)?
         var verdefSection: (offset: Int, count: Int, strOffset: Int, strSize: Int)?
         var gnuHashOffset: Int?
-        if shoff != 0, shentsize >= (r.is64 ? 64 : 40), shnum > 0 {
-            var sections: [Section] = []
-            sections.reserveCapacity(shnum)
-            for i in 0..<shnum {
-                guard let s = try? r.section(at: shoff + UInt64(i * shentsize)) else { break }
-                sections.append(s)
+        let minSym = r.is64 ? 24 : 16
+        if shoff != 0, shnum > 0 {
+            guard shentsize >= minSh else { throw malformed("section header entries of \(shentsize) bytes") }
+            guard let table = b.span(shoff, 0), shnum <= (fileSize - shoff) / UInt64(shentsize) else {
+                throw malformed("\(shnum) section headers at offset \(shoff) do not fit in the \(b.count)-byte file")
             }
+            // The count is now bounded by what the file holds.
+            var sections: [Section] = []
+            sections.reserveCapacity(Int(shnum))
+            for i in 0..<Int(shnum) { sections.append(try r.section(at: table.offset + i * shentsize)) }
             for s in sections {
                 switch s.type {
                 case 11: // SHT_DYNSYM
-                    guard Int(s.link) < sections.count else { continue }
+                    guard Int(s.link) < sections.count else { throw malformed(".dynsym links to section \(s.link)") }
                     let str = sections[Int(s.link)]
-                    let ent = s.entsize > 0 ? Int(s.entsize) : (r.is64 ? 24 : 16)
-                    if b.has(Int(clamping: s.offset), Int(clamping: s.size)), b.has(Int(clamping: str.offset), Int(clamping: str.size)) {
-                        symtab = (Int(s.offset), Int(s.size) / ent, ent, Int(str.offset), Int(str.size))
+                    let ent = s.entsize > 0 ? s.entsize : UInt64(minSym)
+                    guard ent >= UInt64(minSym), ent <= 4096 else { throw malformed(".dynsym entries of \(ent) bytes") }
+                    guard let sym = b.span(s.offset, s.size), let strings = b.span(str.offset, str.size) else {
+                        throw malformed(".dynsym or its string table lies outside the file")
                     }
+                    symtab = (sym.offset, sym.count / Int(ent), Int(ent), strings.offset, strings.count)
                 case 6: // SHT_DYNAMIC
-                    if dynamicRange == nil { dynamicRange = (Int(clamping: s.offset), Int(clamping: s.size)) }
+                    if dynamicRange == nil {
+                        guard let d = b.span(s.offset, s.size) else { throw malformed(".dynamic lies outside the file") }
+                        dynamicRange = d
+                    }
                 case 0x6ffffffd: // SHT_GNU_verdef
-                    guard Int(s.link) < sections.count else { continue }
+                    guard Int(s.link) < sections.count else { throw malformed(".gnu.version_d links to section \(s.link)") }
                     let str = sections[Int(s.link)]
-                    verdefSection = (Int(clamping: s.offset), Int(s.info), Int(clamping: str.offset), Int(clamping: str.size))
+                    guard let v = b.span(s.offset, 0), let strings = b.clampedSpan(str.offset, str.size) else {
+                        throw malformed(".gnu.version_d or its string table lies outside the file")
+                    }
+                    verdefSection = (v.offset, Int(s.info), strings.offset, strings.count)
                 case 0x6ffffff6: // SHT_GNU_HASH
-                    gnuHashOffset = Int(clamping: s.offset)
+                    gnuHashOffset = b.span(s.offset, 0)?.offset
                 default: break
                 }
             }
@@ -187,7 +220,8 @@ public struct ELFFile: Sendable {
         if let d = dynamicRange {
             let ent = r.is64 ? 16 : 8
             var o = d.offset
-            while o + ent <= d.offset + d.size, b.has(o, ent) {
+            let end = d.offset + d.count
+            while o + ent <= end {
                 let tag = try r.word(o)
                 let val = try r.word(o + ent / 2)
                 if tag == 0 { break }
@@ -209,7 +243,9 @@ public struct ELFFile: Sendable {
         }
         let dynStr: (offset: Int, size: Int)? = {
             if let s = symtab { return (s.strOffset, s.strSize) }
-            if let a = dtStrtab, let o = offset(ofAddress: a) { return (o, Int(clamping: dtStrsz ?? UInt64(b.count - o))) }
+            if let a = dtStrtab, let o = offset(ofAddress: a), let span = b.clampedSpan(UInt64(o), dtStrsz ?? fileSize) {
+                return (span.offset, span.count)
+            }
             return nil
         }()
         if gnuHashOffset == nil, let a = dtGnuHash { gnuHashOffset = offset(ofAddress: a) }
@@ -218,14 +254,20 @@ public struct ELFFile: Sendable {
         if symtab != nil {
             source = .sections
         } else if let a = dtSymtab, let so = offset(ofAddress: a), let str = dynStr {
-            let ent = Int(dtSyment ?? (r.is64 ? 24 : 16))
+            let declaredEnt = dtSyment ?? UInt64(minSym)
+            guard declaredEnt >= UInt64(minSym), declaredEnt <= 4096 else { throw malformed("DT_SYMENT of \(declaredEnt)") }
+            let ent = Int(declaredEnt)
             var count: Int?
             if let h = dtHash, let ho = offset(ofAddress: h), let nchain = try? r.u32(ho + 4) {
                 count = Int(nchain)
             } else if let go = gnuHashOffset {
                 count = Self.gnuHashSymbolCount(r, at: go)
             }
-            if let count, ent > 0 {
+            if let count {
+                // A count the file merely declares must fit in the file.
+                guard count <= (b.count - so) / ent else {
+                    throw malformed("the hash table declares \(count) symbols, the file holds at most \((b.count - so) / ent)")
+                }
                 symtab = (so, count, ent, str.offset, str.size)
                 source = .dynamicSegment
             }
@@ -250,7 +292,7 @@ public struct ELFFile: Sendable {
         var defs: [String] = []
         var vd: (offset: Int, count: Int, strOffset: Int, strSize: Int)? = verdefSection
         if vd == nil, let a = dtVerdef, let o = offset(ofAddress: a), let ds = dynStr {
-            vd = (o, Int(dtVerdefnum ?? 0), ds.offset, ds.size)
+            vd = (o, Int(clamping: dtVerdefnum ?? 0), ds.offset, ds.size)
         }
         if let vd {
             var o = vd.offset
@@ -281,7 +323,8 @@ public struct ELFFile: Sendable {
         out.reserveCapacity(t.count)
         for i in 0..<t.count {
             guard let s = symbol(r, t, i), s.isExportedDefinition, s.name != 0, Int(s.name) < t.strSize,
-                  let name = bytes.cString(at: t.strOffset + Int(s.name), limit: t.strOffset + t.strSize) else { continue }
+                  let name = bytes.cString(at: t.strOffset + Int(s.name), limit: t.strOffset + t.strSize,
+                                           maxLength: Self.maxNameLength) else { continue }
             out.append(name)
         }
         return out
@@ -314,12 +357,13 @@ public struct ELFFile: Sendable {
         let chains = buckets + Int(nbuckets) * 4
         var h: UInt32 = 5381
         for c in name { h = h &* 33 &+ UInt32(c) }
-        guard var idx = try? r.u32(buckets + Int(h % nbuckets) * 4) else { return nil }
-        if idx == 0 { return false }
-        guard idx >= symoffset else { return nil }
-        while Int(idx) < t.count {
-            guard let ch = try? r.u32(chains + Int(idx - symoffset) * 4) else { return nil }
-            if ch | 1 == h | 1, let s = symbol(r, t, Int(idx)), Int(s.name) < t.strSize,
+        guard let first = try? r.u32(buckets + Int(h % nbuckets) * 4) else { return nil }
+        if first == 0 { return false }
+        guard first >= symoffset else { return nil }
+        var idx = Int(first)
+        while idx < t.count {
+            guard let ch = try? r.u32(chains + (idx - Int(symoffset)) * 4) else { return nil }
+            if ch | 1 == h | 1, let s = symbol(r, t, idx), Int(s.name) < t.strSize,
                bytes.cStringEquals(at: t.strOffset + Int(s.name), name, limit: t.strOffset + t.strSize) {
                 if s.isExportedDefinition { return true }
             }
@@ -335,19 +379,21 @@ public struct ELFFile: Sendable {
               let bloomSize = try? r.u32(o + 8) else { return nil }
         let buckets = o + 16 + Int(bloomSize) * (r.is64 ? 8 : 4)
         let chains = buckets + Int(nbuckets) * 4
+        // Every read below is bounds-checked, so both loops end within the file's size.
+        guard r.b.has(buckets, Int(nbuckets) * 4) else { return nil }
         var maxIndex: UInt32 = 0
         for i in 0..<Int(nbuckets) {
             guard let v = try? r.u32(buckets + i * 4) else { return nil }
             maxIndex = max(maxIndex, v)
         }
         if maxIndex < symoffset { return Int(symoffset) }
-        var idx = maxIndex
+        var idx = Int(maxIndex)
         while true {
-            guard let ch = try? r.u32(chains + Int(idx - symoffset) * 4) else { return nil }
+            guard let ch = try? r.u32(chains + (idx - Int(symoffset)) * 4) else { return nil }
             if ch & 1 == 1 { break }
             idx += 1
         }
-        return Int(idx) + 1
+        return idx + 1
     }
 
     private func symbol(_ r: Reader, _ t: DynamicTable, _ i: Int) -> Symbol? {
@@ -363,6 +409,10 @@ public struct ELFFile: Sendable {
             return Symbol(name: name, info: info, other: other, shndx: shndx)
         }
     }
+
+    /// Longest symbol name read (bytes); longer names are skipped, so that a table of names
+    /// that all point into one long unterminated run costs at most this much per entry.
+    static let maxNameLength = 4096
 
     // MARK: names
 
@@ -421,8 +471,8 @@ public struct ELFFile: Sendable {
             }
             return UInt64(try u32(o))
         }
-        func section(at off: UInt64) throws(BinaryFileError) -> Section {
-            let o = Int(clamping: off)
+        /// The section header at `o`, an offset already checked to lie inside the file.
+        func section(at o: Int) throws(BinaryFileError) -> Section {
             if is64 {
                 return Section(type: try u32(o + 4), offset: try word(o + 24), size: try word(o + 32),
                                link: try u32(o + 40), info: try u32(o + 44), entsize: try word(o + 56))

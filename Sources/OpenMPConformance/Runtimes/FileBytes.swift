@@ -21,6 +21,19 @@ public enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The file has the right magic number but a table or offset points outside it.
     case malformed(path: String, reason: String)
 
+    /// The description without the path, e.g. `malformed (…)`.
+    public var reason: String {
+        switch self {
+        case .notFound: return "no such file"
+        case .isDirectory: return "is a directory"
+        case .notRegularFile: return "not a regular file"
+        case .permissionDenied: return "permission denied"
+        case .unreadable(_, let r): return "cannot be read (\(r))"
+        case .wrongFormat(_, let e): return "not \(e)"
+        case .malformed(_, let r): return "malformed (\(r))"
+        }
+    }
+
     public var description: String {
         switch self {
         case .notFound(let p): return "\(p): no such file"
@@ -140,6 +153,22 @@ final class FileBytes: @unchecked Sendable {
         offset >= 0 && length >= 0 && offset <= raw.count && length <= raw.count - offset
     }
 
+    /// The range `[offset, offset + length)` as `Int`s when it lies wholly inside the
+    /// bytes; nil otherwise. Never traps, whatever the two values are.
+    func span(_ offset: UInt64, _ length: UInt64) -> (offset: Int, count: Int)? {
+        let n = UInt64(raw.count)
+        guard offset <= n, length <= n - offset else { return nil }
+        return (Int(offset), Int(length))
+    }
+
+    /// Like ``span(_:_:)``, but a length that runs past the end is cut at the end; nil only
+    /// when `offset` itself lies past the end.
+    func clampedSpan(_ offset: UInt64, _ length: UInt64) -> (offset: Int, count: Int)? {
+        let n = UInt64(raw.count)
+        guard offset <= n else { return nil }
+        return (Int(offset), Int(min(length, n - offset)))
+    }
+
     @inline(__always) func u8(_ o: Int) -> UInt8? {
         guard has(o, 1) else { return nil }
         return raw.load(fromByteOffset: o, as: UInt8.self)
@@ -163,14 +192,16 @@ final class FileBytes: @unchecked Sendable {
         return bigEndian ? UInt64(bigEndian: v) : UInt64(littleEndian: v)
     }
 
-    /// The NUL-terminated string at `offset`, read no further than `limit` (exclusive).
-    func cString(at offset: Int, limit: Int? = nil) -> String? {
+    /// The NUL-terminated string at `offset`, read no further than `limit` (exclusive) nor
+    /// than `maxLength` bytes (so that many names pointing into one long unterminated run
+    /// cost no more than `maxLength` each); nil when no NUL is found within those bounds.
+    func cString(at offset: Int, limit: Int? = nil, maxLength: Int = 1 << 16) -> String? {
         let end = min(limit ?? raw.count, raw.count)
         guard offset >= 0, offset < end, let base = raw.baseAddress else { return nil }
-        var i = offset
-        while i < end && base.load(fromByteOffset: i, as: UInt8.self) != 0 { i += 1 }
-        guard i < end else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(start: base + offset, count: i - offset), as: UTF8.self)
+        let window = min(end - offset, maxLength)
+        guard let nul = memchr(base + offset, 0, window) else { return nil }
+        let length = UnsafeRawPointer(nul) - (base + offset)
+        return String(decoding: UnsafeRawBufferPointer(start: base + offset, count: length), as: UTF8.self)
     }
 
     /// True when the NUL-terminated string at `offset` equals `name` (given as UTF-8 bytes),

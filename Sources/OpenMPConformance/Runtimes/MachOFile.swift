@@ -166,12 +166,14 @@ public struct MachOFile: Sendable {
                 let kind = type & 0x0e
                 guard !isStab, isExternal, !isPrivate, kind == 0x0e || kind == 0x02 || kind == 0x0a,
                       strx > 0, strx < s.strsize,
-                      let name = b.cString(at: strBase + strx, limit: strBase + s.strsize) else { continue }
+                      let name = b.cString(at: strBase + strx, limit: strBase + s.strsize,
+                                           maxLength: ELFFile.maxNameLength) else { continue }
                 add(name)
             }
         }
-        if let t = exportTrie, b.has(base + t.offset, t.size) {
-            for name in exportTrieNames(b, start: base + t.offset, size: t.size) { add(name) }
+        if let t = exportTrie {
+            guard b.has(base + t.offset, t.size) else { throw .malformed(path: path, reason: "export trie points outside the file") }
+            for name in try exportTrieNames(b, start: base + t.offset, size: t.size, path: path) { add(name) }
         }
         return Slice(architecture: architectureName(cpuType: cpuType, cpuSubtype: cpuSubtype), cpuType: cpuType,
                      cpuSubtype: cpuSubtype, is64Bit: is64, fileType: fileType, installName: installName,
@@ -180,34 +182,55 @@ public struct MachOFile: Sendable {
 
     /// Walks the export trie: each node has terminal info (non-empty for an exported name)
     /// and edges labelled with the next part of the name.
-    private static func exportTrieNames(_ b: FileBytes, start: Int, size: Int) -> [String] {
+    ///
+    /// Bounded by the trie's size: every node is visited once (marked when first pushed),
+    /// offsets and lengths are checked before use, names longer than
+    /// ``ELFFile/maxNameLength`` are dropped, and a trie whose names add up to more than
+    /// 16 bytes per trie byte (plus 16 MiB) is reported as malformed.
+    private static func exportTrieNames(_ b: FileBytes, start: Int, size: Int, path: String) throws(BinaryFileError) -> [String] {
         var out: [String] = []
         var stack: [(offset: Int, prefix: [UInt8])] = [(0, [])]
-        var visited: Set<Int> = []
+        var visited: Set<Int> = [0]
+        var budget = 16 * size + (16 << 20)
+        /// ULEB128, nil when it runs past the trie or does not fit in 63 bits.
         func uleb(_ p: inout Int) -> Int? {
-            var result = 0, shift = 0
+            var result: UInt64 = 0, shift: UInt64 = 0
             while p < size, let byte = b.u8(start + p) {
                 p += 1
-                if shift < 63 { result |= Int(byte & 0x7f) << shift }
-                if byte & 0x80 == 0 { return result }
+                let bits = UInt64(byte & 0x7f)
+                if shift > 63 || (shift > 0 && bits >> (64 - shift) != 0) { return nil }
+                result |= bits << shift
+                if byte & 0x80 == 0 { return result <= UInt64(Int.max) ? Int(result) : nil }
                 shift += 7
             }
             return nil
         }
         while let (node, prefix) = stack.popLast() {
-            guard node < size, visited.insert(node).inserted else { continue }
             var p = node
-            guard let terminalSize = uleb(&p) else { continue }
+            guard let terminalSize = uleb(&p), terminalSize <= size - p else {
+                throw .malformed(path: path, reason: "export trie node at \(node) has a bad terminal size")
+            }
             if terminalSize > 0, !prefix.isEmpty { out.append(String(decoding: prefix, as: UTF8.self)) }
             p += terminalSize
             guard p < size, let childCount = b.u8(start + p) else { continue }
             p += 1
             for _ in 0..<Int(childCount) {
-                var label: [UInt8] = []
-                while p < size, let c = b.u8(start + p), c != 0 { label.append(c); p += 1 }
+                let labelStart = p
+                while p < size, let c = b.u8(start + p), c != 0 { p += 1 }
+                guard p < size else { throw .malformed(path: path, reason: "export trie edge label runs past the trie") }
+                let labelEnd = p
                 p += 1
-                guard let child = uleb(&p) else { break }
-                stack.append((child, prefix + label))
+                guard let child = uleb(&p), child < size else {
+                    throw .malformed(path: path, reason: "export trie edge at \(labelStart) points outside the trie")
+                }
+                guard visited.insert(child).inserted else { continue }
+                let length = prefix.count + labelEnd - labelStart
+                guard length <= ELFFile.maxNameLength else { continue }
+                budget -= length
+                if budget < 0 { throw .malformed(path: path, reason: "export trie expands to more names than its size allows") }
+                var name = prefix
+                name.append(contentsOf: UnsafeRawBufferPointer(rebasing: b.raw[(start + labelStart)..<(start + labelEnd)]))
+                stack.append((child, name))
             }
         }
         return out.sorted()

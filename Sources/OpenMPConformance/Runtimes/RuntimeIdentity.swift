@@ -86,11 +86,12 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// Identifies the file at `path` (symlinks followed) without loading it.
     ///
     /// - Returns: nil when the file is readable but is not an OpenMP runtime (not ELF or
-    ///   Mach-O, malformed, or defining neither `__kmpc_fork_call` nor `GOMP_parallel`).
-    /// - Throws: ``BinaryFileError`` when the file is missing, a directory, or unreadable.
+    ///   Mach-O, or defining neither `__kmpc_fork_call` nor `GOMP_parallel`).
+    /// - Throws: ``BinaryFileError`` when the file is missing, a directory, unreadable, or an
+    ///   ELF or Mach-O file whose tables are damaged (`malformed`).
     public static func identify(path: String) throws(BinaryFileError) -> RuntimeIdentity? {
         let bytes = try FileBytes(mapping: path)
-        return identify(bytes, path: path, realPath: resolvedPath(path) ?? path)
+        return try read(bytes, path: path, realPath: resolvedPath(path) ?? path)
     }
 
     /// Identifies a runtime held in memory (e.g. a member read out of a wheel).
@@ -116,13 +117,23 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     }
 
     static func identify(_ bytes: FileBytes, path: String, realPath: String) -> RuntimeIdentity? {
+        (try? read(bytes, path: path, realPath: realPath)) ?? nil
+    }
+
+    /// Like ``identify(_:path:realPath:)``, but a file with an ELF or Mach-O magic number whose
+    /// tables are damaged throws ``BinaryFileError/malformed(path:reason:)`` instead of
+    /// counting as "not a runtime".
+    static func read(_ bytes: FileBytes, path: String, realPath: String) throws(BinaryFileError) -> RuntimeIdentity? {
         let format: Format, family: Family, soname: String?, architecture: String
         var versionNodes: [String] = []
-        if let elf = try? ELFFile(bytes: bytes, path: path) {
+        let head = Array(UnsafeRawBufferPointer(rebasing: bytes.raw.prefix(8)))
+        if ELFFile.hasMagic(head) {
+            let elf = try ELFFile(bytes: bytes, path: path)
             guard let f = Self.family(defines: elf.defines) else { return nil }
             format = .elf; family = f; soname = elf.soname; architecture = elf.architecture
             versionNodes = elf.versionDefinitions
-        } else if let macho = try? MachOFile(bytes: bytes, path: path) {
+        } else if MachOFile.hasMagic(head) {
+            let macho = try MachOFile(bytes: bytes, path: path)
             guard let f = Self.family(defines: macho.defines) else { return nil }
             format = .machO; family = f; soname = macho.installName
             architecture = macho.slices.map(\.architecture).joined(separator: "+")
@@ -177,10 +188,12 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// The `@(#) …` strings the KMP runtimes embed (from `kmp_version.cpp`), marker removed.
     static func bannerLines(_ bytes: FileBytes) -> [String] {
         var lines: [String] = []
+        var seen: Set<String> = []
         for off in bytes.occurrences(of: Array("@(#) ".utf8)) {
             guard let s = bytes.cString(at: off + 5, limit: min(bytes.count, off + 5 + 400)) else { continue }
             let line = s.runtimeTrimmed()
-            if !line.isEmpty, !lines.contains(line) { lines.append(line) }
+            if !line.isEmpty, seen.insert(line).inserted { lines.append(line) }
+            if lines.count >= 256 { break } // real runtimes carry about ten
         }
         return lines
     }

@@ -35,8 +35,17 @@ public struct RuntimeScanner: Sendable {
         /// Archive members larger than this (uncompressed) are skipped and listed as skipped.
         /// Runtimes are a few MB; the default keeps a wheel of large libraries from costing seconds.
         public var maxArchiveMemberSize: Int
-        public init(readArchives: Bool = true, maxArchiveMemberSize: Int = 64 << 20) {
+        /// Plain files larger than this are skipped and listed as skipped (a sparse file can
+        /// claim any size). OpenMP runtimes are under 100 MB; the default is 1 GiB.
+        public var maxFileSize: Int
+        /// Bytes inflated from one archive in total, at most. Members beyond it are skipped and
+        /// listed. Entries that share one local header are read once, so an archive whose
+        /// central directory repeats one member thousands of times costs one read.
+        public var maxArchiveTotalSize: Int
+        public init(readArchives: Bool = true, maxArchiveMemberSize: Int = 64 << 20,
+                    maxFileSize: Int = 1 << 30, maxArchiveTotalSize: Int = 1 << 30) {
             self.readArchives = readArchives; self.maxArchiveMemberSize = maxArchiveMemberSize
+            self.maxFileSize = maxFileSize; self.maxArchiveTotalSize = maxArchiveTotalSize
         }
     }
 
@@ -128,6 +137,12 @@ public struct RuntimeScanner: Sendable {
             if let index { s.found[index].aliases.insert(path) }
             return
         }
+        guard Int(st.st_size) <= options.maxFileSize else {
+            s.byKey[key] = .some(nil)
+            s.skipped.append(.init(path: path, reason: "file of \(st.st_size) bytes is over the \(options.maxFileSize)-byte "
+                                   + "limit for plain files (raise it with --max-file-size)"))
+            return
+        }
         let bytes: FileBytes
         do {
             bytes = try FileBytes(mapping: path)
@@ -137,7 +152,15 @@ public struct RuntimeScanner: Sendable {
         }
         s.examined += 1
         let real = RuntimeIdentity.resolvedPath(path) ?? path
-        guard let id = RuntimeIdentity.identify(bytes, path: real, realPath: real) else {
+        let identity: RuntimeIdentity?
+        do {
+            identity = try RuntimeIdentity.read(bytes, path: real, realPath: real)
+        } catch {
+            s.byKey[key] = .some(nil)
+            s.skipped.append(.init(path: path, reason: "unreadable: \(error.reason)"))
+            return
+        }
+        guard let id = identity else {
             if let why = Self.damage(bytes, path: path) { s.skipped.append(.init(path: path, reason: why)) }
             s.byKey[key] = .some(nil)
             return
@@ -196,15 +219,31 @@ public struct RuntimeScanner: Sendable {
             s.skipped.append(.init(path: path, reason: "not a readable zip archive (\(error))"))
             return
         }
+        var inflated = 0
+        var readAt: [Int: String] = [:] // local header offset → the member read from it
         for m in zip.members {
             let name = m.name.split(separator: "/").last.map(String.init) ?? m.name
             guard Self.looksLikeSharedLibrary(name) else { continue }
             let memberPath = path + "!" + m.name
             guard m.uncompressedSize <= options.maxArchiveMemberSize else {
                 s.skipped.append(.init(path: memberPath, reason: "archive member of \(m.uncompressedSize) bytes is over the "
-                                       + "\(options.maxArchiveMemberSize)-byte limit for reading archive members"))
+                                       + "\(options.maxArchiveMemberSize)-byte limit for reading archive members "
+                                       + "(raise it with --max-member-size)"))
                 continue
             }
+            if let first = readAt[m.localHeaderOffset] {
+                s.skipped.append(.init(path: memberPath, reason: "shares its data with \(first) (an entry repeated in the "
+                                       + "central directory), read once"))
+                continue
+            }
+            guard m.uncompressedSize <= options.maxArchiveTotalSize - inflated else {
+                s.skipped.append(.init(path: memberPath, reason: "reading it would inflate more than the "
+                                       + "\(options.maxArchiveTotalSize)-byte limit per archive "
+                                       + "(raise it with --max-archive-size)"))
+                continue
+            }
+            inflated += m.uncompressedSize
+            readAt[m.localHeaderOffset] = m.name
             let bytes: FileBytes
             do {
                 bytes = try zip.contents(of: m)
@@ -213,7 +252,14 @@ public struct RuntimeScanner: Sendable {
                 continue
             }
             s.examined += 1
-            guard let id = RuntimeIdentity.identify(bytes, path: memberPath, realPath: memberPath) else { continue }
+            let identity: RuntimeIdentity?
+            do {
+                identity = try RuntimeIdentity.read(bytes, path: memberPath, realPath: memberPath)
+            } catch {
+                s.skipped.append(.init(path: memberPath, reason: "unreadable: \(error.reason)"))
+                continue
+            }
+            guard let id = identity else { continue }
             s.found.append(Found(identity: id, key: .member(memberPath), aliases: [], archive: path))
         }
     }

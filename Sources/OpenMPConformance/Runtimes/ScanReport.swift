@@ -68,15 +68,17 @@ public struct ScanReport: Sendable, Hashable, Codable {
         runtimes.filter { $0.family == family }
     }
 
-    /// A plain-text summary for a terminal.
+    /// A plain-text summary for a terminal. Paths, names and reasons come from the scanned
+    /// files, so each is escaped (``TerminalText/field(_:)``).
     public var text: String {
+        let f = TerminalText.field
         var lines: [String] = []
-        lines.append("Scanned \(roots.joined(separator: ", ")): \(filesExamined) files examined, "
+        lines.append("Scanned \(roots.map(f).joined(separator: ", ")): \(filesExamined) files examined, "
                      + "\(runtimes.count) OpenMP runtime\(runtimes.count == 1 ? "" : "s") found.")
         for r in runtimes {
-            lines.append("  \(r.family.rawValue)  \(r.vendor.rawValue) \(r.version)  \(r.path)")
+            lines.append("  \(r.family.rawValue)  \(r.vendor.rawValue) \(f(r.version))  \(f(r.path))")
             lines.append("      sha256 \(r.sha256)")
-            if !r.alsoKnownAs.isEmpty { lines.append("      also known as: \(r.alsoKnownAs.joined(separator: ", "))") }
+            if !r.alsoKnownAs.isEmpty { lines.append("      also known as: \(r.alsoKnownAs.map(f).joined(separator: ", "))") }
         }
         if conflicts.isEmpty {
             lines.append("No conflicts predicted (fewer than two distinct KMP-family runtimes).")
@@ -84,15 +86,15 @@ public struct ScanReport: Sendable, Hashable, Codable {
             lines.append("Predicted conflicts (\(conflicts.count)): each pair is two distinct KMP-family runtimes; "
                          + "if both initialize in one process, the second aborts with OMP: Error #15.")
             for c in conflicts {
-                lines.append("  \(c.first)")
-                lines.append("  + \(c.second)\(c.sameContent ? "  (identical bytes, but a separate file)" : "")")
-                lines.append("      fix: \(c.fix)")
+                lines.append("  \(f(c.first))")
+                lines.append("  + \(f(c.second))\(c.sameContent ? "  (identical bytes, but a separate file)" : "")")
+                lines.append("      fix: \(f(c.fix))")
             }
         }
-        for n in notes { lines.append("Note: \(n)") }
+        for n in notes { lines.append("Note: \(f(n))") }
         if !skipped.isEmpty {
             lines.append("Skipped (\(skipped.count)):")
-            for s in skipped { lines.append("  \(s.path): \(s.reason)") }
+            for s in skipped { lines.append("  \(f(s.path)): \(f(s.reason))") }
         }
         return lines.joined(separator: "\n")
     }

@@ -16,8 +16,12 @@ struct ZipArchive: Sendable {
     private let bytes: FileBytes
 
     init(path: String) throws(BinaryFileError) {
+        try self.init(bytes: FileBytes(mapping: path), path: path)
+    }
+
+    /// Reads the central directory of zip bytes; `path` is used in messages.
+    init(bytes b: FileBytes, path: String) throws(BinaryFileError) {
         self.path = path
-        let b = try FileBytes(mapping: path)
         bytes = b
         // End of central directory: the last "PK\5\6" within the final 64 KiB + 22 bytes.
         var eocd: Int?
@@ -32,8 +36,9 @@ struct ZipArchive: Sendable {
         var cdOffset = Int(b.u32(e + 16, bigEndian: false)!)
         // Zip64: the locator sits just before the classic record.
         if entries == 0xffff || cdOffset == 0xffff_ffff, e >= 20, b.u32(e - 20, bigEndian: false) == 0x0706_4b50,
-           let z = b.u64(e - 20 + 8, bigEndian: false), b.u32(Int(clamping: z), bigEndian: false) == 0x0606_4b50,
-           let n = b.u64(Int(z) + 32, bigEndian: false), let off = b.u64(Int(z) + 48, bigEndian: false) {
+           let z64 = b.u64(e - 20 + 8, bigEndian: false), let z = b.span(z64, 56)?.offset,
+           b.u32(z, bigEndian: false) == 0x0606_4b50,
+           let n = b.u64(z + 32, bigEndian: false), let off = b.u64(z + 48, bigEndian: false) {
             entries = Int(clamping: n); cdOffset = Int(clamping: off)
         }
         var out: [Member] = []
@@ -78,7 +83,7 @@ struct ZipArchive: Sendable {
     func contents(of m: Member) throws(Inflate.Failure) -> FileBytes {
         let b = bytes
         let h = m.localHeaderOffset
-        guard b.u32(h, bigEndian: false) == 0x0403_4b50, let n = b.u16(h + 26, bigEndian: false),
+        guard b.has(h, 30), b.u32(h, bigEndian: false) == 0x0403_4b50, let n = b.u16(h + 26, bigEndian: false),
               let e = b.u16(h + 28, bigEndian: false) else {
             throw Inflate.Failure(description: "local header of \(m.name) is damaged")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import OMPPlan
 
 /// Pure functions from predictions and observations to verdicts.
@@ -22,6 +23,7 @@ public enum Verdicts {
             ordering: cell.ordering.rawValue, importMeaning: cell.importMeaning.rawValue, tags: cell.tags,
             status: .skipped, outcome: nil, allowed: cell.allowed, verdict: .untestable, reason: nil,
             analogueOf: cell.analogue, durationSeconds: 0, message: "", repro: "", plan: cell.plan.text, probe: nil)
+        result.roleRuntimes = cell.roleRuntimes.isEmpty ? nil : cell.roleRuntimes
         if let why = cell.testability.reason {
             result.reason = why
             return result
@@ -86,30 +88,84 @@ public enum Verdicts {
     }
 
     /// The verdict on one claim from the results that name it (and, for a wheel claim, the wheels found).
-    public static func claim(_ claim: Matrix.Claim, results: [CellResult], wheels: [WheelScan.Wheel] = []) -> ClaimVerdict {
+    /// `runtimes` name the pair's releases in the words of the finding and counterexample.
+    public static func claim(_ claim: Matrix.Claim, results: [CellResult], wheels: [WheelScan.Wheel] = [],
+                             runtimes: [RuntimeRecord] = []) -> ClaimVerdict {
         let mine = results.filter { $0.claims.contains(claim.id) }
-        let agg = aggregate(mine)
-        var v = ClaimVerdict(id: claim.id, statement: claim.statement, source: claim.source.text, byProfile: agg.byProfile,
-                             verdict: agg.verdict, method: claim.method, counterexample: agg.counterexample?.id,
-                             counterexampleRepro: agg.counterexample?.repro, agreeing: agg.agreeing,
-                             disagreeing: agg.disagreeing, evidence: agg.evidence)
+        let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
+        let j = judgement.judge(mine, scope: claim.scope, failures: claim.failures, readings: claim.readings)
+        let counted = aggregate(j.counted)
+        var v = ClaimVerdict(id: claim.id, statement: claim.statement, source: claim.source.text, byProfile: counted.byProfile,
+                             verdict: j.state.verdict, method: claim.method, counterexample: j.counterexample?.id,
+                             counterexampleRepro: j.counterexample?.repro, agreeing: j.agreeing.count,
+                             disagreeing: j.disagreeing.count, evidence: counted.evidence)
+        var state = j.state
+        var conditions = j.conditions
         if let reason = claim.untestableReason, mine.isEmpty {
             v.method += " Untestable here: \(reason)"
+            state = .untestable
+            conditions = [reason]
         }
+        var found = ""
         if let check = claim.wheels {
             let w = wheelVerdict(check, wheels: wheels)
             for (k, x) in w.byPart { v.byProfile["wheel:\(k)"] = x }
             v.evidence += w.evidence
-            v.method += " Found: " + (w.findings.isEmpty ? "no wheels in the wheels directory." : w.findings.joined(separator: "; ") + ".")
+            found = w.findings.isEmpty ? "no wheels were found" : w.findings.joined(separator: "; ")
+            v.method += " Found: " + found + "."
             v.agreeing += w.byPart.values.filter { $0 == .confirmed }.count
             v.disagreeing += w.byPart.values.filter { $0 == .refuted }.count
             if v.counterexample == nil, let c = w.counterexample {
                 v.counterexample = c
                 v.counterexampleRepro = "omp-matrix scan runtimes/wheels/\(c)"
+                v.counterexampleWhy = "the wheel's own bytes"
             }
-            v.verdict = combine(mine.isEmpty ? nil : agg.verdict, w.verdict)
+            let combined = combine(mine.isEmpty ? nil : j.state.verdict, w.verdict)
+            v.verdict = combined
+            switch combined {
+            case .confirmed: state = .holds
+            case .refuted: state = .doesNotHold; conditions = []
+            case .untestable:
+                state = .untestable
+                conditions = [w.findings.filter { $0.hasPrefix("no ") }.joined(separator: "; ")].filter { !$0.isEmpty }
+                if conditions.isEmpty { conditions = [found] }
+            }
         }
+        v.state = state
+        v.verdict = state.verdict
+        v.conditions = conditions.isEmpty ? nil : conditions
+        v.quote = claim.source.quote
+        v.apart = j.apart.isEmpty ? nil : j.apart
+        v.readings = j.readings.isEmpty ? nil : j.readings
+        if let cx = j.counterexample {
+            v.counterexampleWords = judgement.words.describe(cx) + ": " + (cx.outcome.map(ClaimJudgement.outcomeWords) ?? "not run")
+            v.counterexampleWhy = j.counterexampleWhy
+        }
+        let values = [
+            "agree": "\(v.agreeing)", "disagree": "\(v.disagreeing)", "tested": "\(v.agreeing + v.disagreeing)",
+            "failures": ClaimJudgement.outcomeSummary(j.disagreeing), "conditions": conditions.joined(separator: "; "),
+            "reason": conditions.map(trimmedStop).joined(separator: "; "), "found": found,
+            "passes": ClaimJudgement.outcomeSummary(j.agreeing),
+        ]
+        let template = claim.findings[state] ?? defaultFinding(state, statement: claim.statement)
+        v.finding = ClaimJudgement.fill(template, values)
         return v
+    }
+
+    /// A phrase without its closing full stop, to sit inside a sentence.
+    static func trimmedStop(_ s: String) -> String {
+        var t = s.trimmingCharacters(in: .whitespaces)
+        while t.hasSuffix(".") { t.removeLast() }
+        return t
+    }
+
+    static func defaultFinding(_ state: ClaimState, statement: String) -> String {
+        switch state {
+        case .holds: statement
+        case .doesNotHold: "Cells here ended otherwise than the claim says: {failures} in {disagree} of {tested} cells."
+        case .holdsOnlyWhen: "It is true only when {conditions}; otherwise {failures} ({disagree} of {tested} cells)."
+        case .untestable: "This host cannot test it: {reason}."
+        }
     }
 
     /// Both parts must hold: refuted if either is, confirmed only if every present part is.
@@ -169,30 +225,66 @@ public enum Verdicts {
     }
 
     /// Every claim of a matrix, in file order.
-    public static func claims(_ matrix: Matrix, results: [CellResult], wheels: [WheelScan.Wheel] = []) -> [ClaimVerdict] {
-        matrix.claims.map { claim($0, results: results, wheels: wheels) }
+    public static func claims(_ matrix: Matrix, results: [CellResult], wheels: [WheelScan.Wheel] = [],
+                              runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
+        matrix.claims.map { claim($0, results: results, wheels: wheels, runtimes: runtimes) }
     }
 
     /// One verdict per applicability row (id = row id), over the row's own cells. The Linux
     /// analogues (`<row>@linux`) get their own entries, labelled as analogues, after the rows.
-    public static func rows(_ matrix: Matrix, results: [CellResult]) -> [ClaimVerdict] {
+    /// Rows are about two KMP-family runtimes and the table's own env modes: controls, GNU-mixed
+    /// profiles and troubleshooting modes are shown apart (``ClaimJudgement``).
+    public static func rows(_ matrix: Matrix, results: [CellResult], runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
         var out: [ClaimVerdict] = []
+        let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         for r in matrix.rows {
             for (rowID, label) in [(r.id, ""), ("\(r.id)@linux", "Linux analogue of ")] {
                 let mine = results.filter { $0.row == rowID }
                 if mine.isEmpty && !label.isEmpty { continue }
-                let agg = aggregate(mine)
-                out.append(ClaimVerdict(
+                // A table row is about the abort: the failure it is about is the one it does not predict.
+                let failures: [Outcome] = r.fixNeeded == .no ? [.duplicateRuntimeAbort, .hangAtExit, .hang, .crash, .wrongResult, .runtimeError]
+                    : [.hangAtExit, .hang, .crash, .wrongResult, .runtimeError, .pass]
+                let j = judgement.judge(mine, scope: .kmpPairs, tableModesOnly: true, failures: failures)
+                let agg = aggregate(j.counted)
+                var v = ClaimVerdict(
                     id: rowID,
                     statement: "\(label)\(r.scenario) | \(r.device.rawValue) | \(r.platform.rawValue) | fix needed: \(r.fixNeeded.rawValue) — \(r.reason)",
-                    source: r.source.text, byProfile: agg.byProfile, verdict: agg.verdict,
+                    source: r.source.text, byProfile: agg.byProfile, verdict: j.state.verdict,
                     method: label.isEmpty ? "Cells of the row's workload, judged against the table's prediction."
                         : "The same plans on Linux, judged against the macOS prediction: evidence about the OpenMP runtimes, not about macOS's loader.",
-                    counterexample: agg.counterexample?.id, counterexampleRepro: agg.counterexample?.repro,
-                    agreeing: agg.agreeing, disagreeing: agg.disagreeing, evidence: agg.evidence))
+                    counterexample: j.counterexample?.id, counterexampleRepro: j.counterexample?.repro,
+                    agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
+                v.state = j.state
+                v.conditions = j.conditions.isEmpty ? nil : j.conditions
+                v.quote = r.source.quote
+                v.apart = j.apart.isEmpty ? nil : j.apart
+                v.readings = j.readings.isEmpty ? nil : j.readings
+                if let cx = j.counterexample {
+                    v.counterexampleWords = judgement.words.describe(cx) + ": " + (cx.outcome.map(ClaimJudgement.outcomeWords) ?? "not run")
+                    v.counterexampleWhy = j.counterexampleWhy
+                }
+                v.finding = rowFinding(r, analogue: !label.isEmpty, j)
+                out.append(v)
             }
         }
         return out
+    }
+
+    /// A row's finding in one sentence, from its counts.
+    static func rowFinding(_ r: Matrix.Row, analogue: Bool, _ j: ClaimJudgement.Judged) -> String {
+        let what = analogue ? "On Linux, the plans standing in for \u{201C}\(r.scenario)\u{201D} on macOS" : r.scenario
+        let tested = j.agreeing.count + j.disagreeing.count
+        let table = r.fixNeeded == .no ? "run clean with or without the variable" : "abort without the variable and run clean with it exported"
+        switch j.state {
+        case .holds:
+            return "\(what), with two KMP-family runtimes, \(r.fixNeeded == .no ? "ran clean with or without the variable" : "aborted without the variable and ran clean with it exported") in all \(tested) cells, as the table says."
+        case .holdsOnlyWhen:
+            return "\(what), with two KMP-family runtimes, behaved as the table says (\(table)) only when \(j.conditions.joined(separator: "; ")); the other \(j.disagreeing.count) of \(tested) cells gave \(ClaimJudgement.outcomeSummary(j.disagreeing))."
+        case .doesNotHold:
+            return "\(what), with two KMP-family runtimes, gave \(ClaimJudgement.outcomeSummary(j.disagreeing)) in \(j.disagreeing.count) of \(tested) cells, where the table expects them to \(table)."
+        case .untestable:
+            return "\(what) cannot run on this host: \(j.conditions.joined(separator: "; "))."
+        }
     }
 
     /// Verdict per profile over all the given results.

@@ -76,6 +76,39 @@ public enum WheelScan {
         return names.filter { $0.hasSuffix(".whl") }.sorted().map { scan(wheel: directory.appendingPathComponent($0)) }
     }
 
+    /// The macOS wheels the answer and the wheel claim read, by manifest name.
+    public static let macOSWheelNames = ["torch-macos-arm64", "faiss-cpu-macos-arm64"]
+
+    /// The wheels of a runtime catalog: every wheel entry of its manifest, then any other
+    /// `*.whl` in its `wheels/` folder; each file once.
+    public static func scan(catalog: RuntimeCatalog) -> [Wheel] {
+        var seen = Set<String>()
+        var out: [Wheel] = []
+        for w in catalog.manifest.wheels {
+            guard let path = path(of: w.name, in: catalog), FileManager.default.fileExists(atPath: path) else { continue }
+            let url = URL(fileURLWithPath: path)
+            if seen.insert(url.lastPathComponent).inserted { out.append(scan(wheel: url)) }
+        }
+        for w in scan(directory: catalog.directory.appendingPathComponent("wheels")) where seen.insert(w.file).inserted {
+            out.append(w)
+        }
+        return out
+    }
+
+    /// The resolved path of a manifest wheel entry (relative paths are under the manifest's directory).
+    static func path(of name: String, in catalog: RuntimeCatalog) -> String? {
+        guard let w = catalog.manifest.wheels.first(where: { $0.name == name }) else { return nil }
+        return w.path.hasPrefix("/") ? w.path : catalog.directory.appendingPathComponent(w.path).standardizedFileURL.path
+    }
+
+    /// Why the macOS wheels are not there, naming the manifest entries that are missing; nil when every one was read.
+    public static func macOSMissing(catalog: RuntimeCatalog, scanned: [Wheel]) -> String? {
+        if scanned.contains(where: { $0.platform == .macos }) { return nil }
+        let absent = macOSWheelNames.filter { path(of: $0, in: catalog).map { !FileManager.default.fileExists(atPath: $0) } ?? true }
+        guard !absent.isEmpty else { return nil }
+        return "the runtime manifest (\(catalog.manifestURL.path)) has no readable wheel \(absent.joined(separator: " or ")); provisioning did not fetch them"
+    }
+
     /// One wheel.
     public static func scan(wheel url: URL) -> Wheel {
         let name = url.lastPathComponent

@@ -14,8 +14,16 @@ struct CleanShmCommand: AsyncParsableCommand {
             print(note)
             return
         }
+        if !dryRun {
+            let swept = ShmRegistry.cleanUpAfterDeadRunners()
+            for pid in swept.killed { print("killed pid \(pid): a probe (or its descendant) whose runner is gone") }
+            if let note = swept.note { print("note: \(note)") }
+            for p in swept.removed { print("removed: \(p)") }
+        }
         let entries = ShmRegistry.entries()
-        for e in entries where e.alive { print("kept (pid \(e.pid) is alive): \(e.path)") }
+        for e in entries where e.alive {
+            print("kept (\(e.keptBecause ?? "pid \(e.pid) is alive")): \(e.path)")
+        }
         if dryRun {
             for e in entries where !e.alive { print("would remove (pid \(e.pid) is dead): \(e.path)") }
             return

@@ -21,13 +21,13 @@ struct GateCommand: AsyncParsableCommand {
         if update {
             let old: Baseline? = FileManager.default.fileExists(atPath: baseline) ? try GateRun.readBaseline(baseline) : nil
             let new = Gate.update(baseline: old, results: r)
-            do { try ResultsCodec.write(new, to: url) } catch { throw ToolExit.badInput("cannot write \(baseline): \(error)") }
+            do { try ResultsCodec.write(new, to: url) } catch { throw ToolExit.writeFailed(baseline, error) }
             print("wrote \(baseline): \(new.cells.count) cells for \(new.hostKey)")
             return
         }
         let report = Gate.compare(results: r, baseline: try GateRun.readBaseline(baseline),
                                   options: .init(strict: strict, allowHostMismatch: allowHostMismatch))
-        print(report.text)
+        print(TerminalText.block(report.text))
         if !report.passed { throw ToolExit.unexpected }
     }
 }

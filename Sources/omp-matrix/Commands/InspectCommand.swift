@@ -19,18 +19,19 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         let report: ProcessInspection
         do { report = try ProcessInspector.report(pid: pid) } catch { throw ToolExit.badInput("\(error)") }
-        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : Self.text(report))
+        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : TerminalText.block(Self.text(report)))
         if !report.warnings.isEmpty { throw ToolExit.unexpected }
     }
 
     static func text(_ r: ProcessInspection) -> String {
+        let f = TerminalText.field
         var lines = ["pid \(r.pid): \(r.runtimes.count) OpenMP runtime\(r.runtimes.count == 1 ? "" : "s") mapped"]
         for o in r.runtimes {
             let id = o.identity
-            lines.append("  \(id?.family.rawValue ?? "?")  \(id?.vendor.rawValue ?? "?") \(id?.version ?? "")  \(o.path)\(o.deleted ? " (deleted)" : "")")
+            lines.append("  \(id?.family.rawValue ?? "?")  \(id?.vendor.rawValue ?? "?") \(f(id?.version ?? ""))  \(f(o.path))\(o.deleted ? " (deleted)" : "")")
         }
-        if let reg = r.registeredKMPRuntime { lines.append("registered KMP runtime: \(reg)") }
-        for w in r.warnings { lines.append("warning: \(w)") }
+        if let reg = r.registeredKMPRuntime { lines.append("registered KMP runtime: \(f(reg))") }
+        for w in r.warnings { lines.append("warning: \(f(w))") }
         return lines.joined(separator: "\n")
     }
 }

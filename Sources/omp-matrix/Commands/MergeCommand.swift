@@ -23,7 +23,7 @@ struct MergeCommand: AsyncParsableCommand {
         let merged: MergedMatrix
         do { merged = try Merge.merge(named: inputs) } catch { throw ToolExit.badInput("\(error)") }
         if let output {
-            do { try ResultsCodec.write(merged, to: URL(fileURLWithPath: output)) } catch { throw ToolExit.badInput("cannot write \(output): \(error)") }
+            do { try ResultsCodec.write(merged, to: URL(fileURLWithPath: output)) } catch { throw ToolExit.writeFailed(output, error) }
         }
         print(format == "json" ? String(decoding: try ResultsCodec.encode(merged), as: UTF8.self) : MergedMarkdownReport.render(merged))
     }

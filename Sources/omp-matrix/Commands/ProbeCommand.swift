@@ -75,7 +75,7 @@ struct ProbeCommand: AsyncParsableCommand {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try enc.encode(result), as: UTF8.self))
         } else {
-            print(TextSummary.probe(result))
+            print(TerminalText.block(TextSummary.probe(result)))
         }
         if result.outcome != .pass { throw ToolExit.unexpected }
     }

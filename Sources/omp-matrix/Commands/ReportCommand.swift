@@ -23,20 +23,25 @@ struct ReportCommand: AsyncParsableCommand {
         if printLatest { print(path); return }
         let results: ResultsFile
         do { results = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        let atlas = AtlasInput.load(hostKey: results.host.key)
         let text: String
         switch format {
-        case "md": text = MarkdownReport.render(results)
-        case "json": text = String(decoding: try ResultsCodec.encode(results), as: UTF8.self)
+        case "md": text = MarkdownReport.render(results, atlas: atlas)
+        case "json":
+            // The JSON report is the results file with the answer as structured fields.
+            var full = results.annotated(atlas: atlas)
+            full.schemaVersion = ResultsFile.currentSchemaVersion
+            text = String(decoding: try ResultsCodec.encode(full), as: UTF8.self)
         case "junit": text = JUnitReport.render(results)
-        case "html": text = HTMLReport.render(results)
-        default: text = SummaryText.render(results)
+        case "html": text = HTMLReport.render(results, atlas: atlas)
+        default: text = TerminalSummary.render(results, color: output == nil && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
-        if let output {
+        if let output, output != "-" {
             do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
-                throw ToolExit.badInput("cannot write \(output): \(error)")
+                throw ToolExit.writeFailed(output, error)
             }
         } else {
-            print(text)
+            print(format == "summary" ? TerminalText.block(text) : text)
         }
     }
 
@@ -54,22 +59,22 @@ struct ReportCommand: AsyncParsableCommand {
     }
 }
 
-/// The terminal summary printed after a run.
+/// The atlas snapshot of a host, when the package has one (`Matrices/atlas/<host key>.json`);
+/// an unreadable one is reported on stderr and left out, never a silent gap.
+enum AtlasInput {
+    static func load(hostKey: String) -> AtlasEvidence? {
+        // Where the bundled Matrices/ live (the same root the bundled matrix is read from).
+        let root = RuntimeCatalog.packageRoot() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        do { return try AtlasEvidence.snapshot(hostKey: hostKey, root: root) } catch {
+            FileHandle.standardError.write(Data("omp-matrix: the atlas is left out of the answer: \(error)\n".utf8))
+            return nil
+        }
+    }
+}
+
+/// The terminal summary printed after a run (``TerminalSummary``), coloured only on a terminal without `NO_COLOR`.
 enum SummaryText {
     static func render(_ r: ResultsFile) -> String {
-        let s = ResultsSummary(r)
-        var lines: [String] = []
-        lines.append("host \(r.host.key) (\(r.host.os), kernel \(r.host.kernel), BLAS \(r.host.blas.corename) via \(r.host.blas.source))\(r.partial ? " — PARTIAL" : "")")
-        lines.append("cells: \(s.cells) (ran \(s.ran), skipped \(s.skipped)); verdicts: " +
-                     Verdict.allCases.map { "\(s.verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
-        lines.append("outcomes: " + Outcome.allCases.compactMap { o in s.outcomes[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", "))
-        for row in s.rows {
-            lines.append(String(format: "  %-38@ %@ (%d ran, %d skipped)", row.id as NSString, row.verdict.rawValue, row.ran, row.skipped))
-        }
-        if !r.claims.isEmpty {
-            lines.append("claims:")
-            for c in r.claims { lines.append("  \(c.verdict.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(c.id)") }
-        }
-        return lines.joined(separator: "\n")
+        TerminalSummary.render(r, color: TerminalSummary.useColorOnStandardOutput(), atlas: AtlasInput.load(hostKey: r.host.key))
     }
 }

@@ -11,7 +11,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Cells run in parallel (one probe per core by default). The results file is written \
         atomically to results/<hostkey>-<UTC time>-<pid>.json (or --output), checkpointed as \
-        'partial' while the run goes on; Ctrl-C leaves a valid partial file and no probe running. \
+        'partial' while the run goes on; Ctrl-C, SIGTERM and SIGHUP leave a valid partial file and no probe running. \
+        A failed checkpoint stops the run (exit 3) and names the file that holds the results. \
         A refuted prediction of the doc is a finding, not a failure: run exits 0 when every \
         selected cell ran, 1 when --baseline is given and a cell deviates from it.
         """
@@ -19,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: ArgumentHelp("Where to write the results file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Where to write the results file: a regular file or a new path (a symlink, FIFO or device is refused); - for standard output.", valueName: "file"))
     var output: String?
 
     @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS).")
@@ -37,6 +38,9 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let j = jobs, j < 1 || j > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(j)") }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        if let output, output != "-", let problem = ResultsOutput.refusal(output) {
+            throw ValidationError("--output \(output) \(problem)")
+        }
     }
 
     func run() async throws {
@@ -44,39 +48,50 @@ struct RunCommand: AsyncParsableCommand {
         let cells = loaded.cells
         guard !cells.isEmpty else { throw ToolExit.badInput("the selection matches no cell (\(selection.summary))") }
         if let jobs { await ProbeLimiter.shared.setLimit(jobs) }
+        // What an earlier runner killed without warning left: its probes, and their registration files.
+        let swept = ShmRegistry.cleanUpAfterDeadRunners()
+        if !swept.killed.isEmpty || !swept.removed.isEmpty {
+            FileHandle.standardError.write(Data(("omp-matrix: cleaned up after an earlier run: \(swept.killed.count) process(es) "
+                + "killed, \(swept.removed.count) stale registration file(s) removed\n").utf8))
+        }
         let host = HostInfo.current(runtimes: loaded.runtimes)
         let env = HostEnvironment.shared.probeEnvironment.record
         let started = Timestamp.now()
-        let url = URL(fileURLWithPath: output ?? "results/\(host.key)-\(Timestamp.compact())-\(getpid()).json")
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let out = try ResultsOutput(option: output, defaultPath: "results/\(host.key)-\(Timestamp.compact())-\(getpid()).json")
+        // With --output -, standard output carries only the results; everything else goes to standard error.
+        let toStderr = out.toStandardOutput
+        let say: @Sendable (String) -> Void = { line in
+            if toStderr { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+        }
+        let atlas = AtlasInput.load(hostKey: host.key)
         func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
-            ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
-                        environment: env, selection: selection.summaryList, results: results,
-                        claims: loaded.claimVerdicts(results))
+            var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
+                                environment: env, selection: selection.summaryList, results: results,
+                                claims: loaded.claimVerdicts(results))
+            f.wheels = loaded.wheels
+            return f.annotated(atlas: atlas, wheelsMissing: loaded.wheelsMissing)
         }
         // A first, empty partial file proves the location is writable before any probe runs.
-        try ResultsCodec.write(file([], partial: true), to: url)
+        try out.start(file([], partial: true))
 
-        let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
-        let tty = isatty(1) == 1 && !plain && ProcessInfo.processInfo.environment["CI"] == nil
-        let sink = ProgressSink(tty: tty, url: url, checkpoint: { try? ResultsCodec.write(file($0, partial: true), to: url) })
+        let signals = SignalTrap([SIGINT, SIGTERM, SIGHUP]) { Cancellation.request() }
+        let tty = isatty(1) == 1 && !plain && !out.toStandardOutput && ProcessInfo.processInfo.environment["CI"] == nil
+        let sink = ProgressSink(tty: tty, say: say, checkpoint: { out.checkpoint(file($0, partial: true)) })
         let runner = MatrixRunner(cells: cells, timeout: .milliseconds(Int(timeout * 1000)), jobs: jobs ?? ProbeLimiter.defaultLimit)
-        print("omp-matrix: \(cells.count) cells (\(cells.filter { $0.testability.isTestable }.count) testable here) on \(host.key), BLAS \(host.blas.corename) (\(host.blas.source))")
+        say("omp-matrix: \(cells.count) cells (\(cells.filter { $0.testability.isTestable }.count) testable here) on \(host.key), BLAS \(host.blas.corename) (\(host.blas.source))")
         let results = await runner.run { sink.update($0) }
         sink.finish()
         let interrupted = Cancellation.isRequested
         let partial = interrupted || results.count < cells.count
         let final = file(results, partial: partial)
-        do { try ResultsCodec.write(final, to: url) } catch {
-            throw ToolExit.badInput("cannot write \(url.path): \(error)")
-        }
+        let written = try out.finish(final)
         signals.cancel()
-        print(SummaryText.render(final))
-        print("results: \(url.path)\(partial ? " (partial)" : "")")
-        if interrupted { throw ToolExit(code: .incomplete, message: "omp-matrix: interrupted; partial results kept in \(url.path)") }
+        say(TerminalText.block(SummaryText.render(final)))
+        say("results: \(written)\(partial ? " (partial)" : "")")
+        if interrupted { throw ToolExit(code: .incomplete, message: "omp-matrix: interrupted; partial results kept in \(written)") }
         if let baseline {
             let report = try GateRun.compare(resultsFile: final, baselinePath: baseline)
-            print(report.text)
+            say(TerminalText.block(report.text))
             if !report.passed { throw ToolExit.unexpected }
         }
     }
@@ -85,14 +100,14 @@ struct RunCommand: AsyncParsableCommand {
 /// Progress: a rewriting line on a terminal, plain lines elsewhere (CI); checkpoints the results file.
 final class ProgressSink: @unchecked Sendable {
     let tty: Bool
-    let url: URL
+    let say: (String) -> Void
     let checkpoint: ([CellResult]) -> Void
     private let lock = NSLock()
     private var results: [CellResult] = []
     private var lastCheckpoint = ContinuousClock.now
 
-    init(tty: Bool, url: URL, checkpoint: @escaping ([CellResult]) -> Void) {
-        self.tty = tty; self.url = url; self.checkpoint = checkpoint
+    init(tty: Bool, say: @escaping (String) -> Void, checkpoint: @escaping ([CellResult]) -> Void) {
+        self.tty = tty; self.say = say; self.checkpoint = checkpoint
     }
 
     func update(_ p: MatrixRunner.Progress) {
@@ -105,7 +120,7 @@ final class ProgressSink: @unchecked Sendable {
             FileHandle.standardOutput.write(Data((line + "\u{1B}[K").utf8))
         } else if p.done == p.total || p.done % 25 == 0 || p.last.verdict == .refuted {
             let o = p.last.outcome?.rawValue ?? "skipped"
-            print("[\(p.done)/\(p.total)] \(p.last.verdict.rawValue) \(o) \(p.last.id)\(eta)")
+            say("[\(p.done)/\(p.total)] \(p.last.verdict.rawValue) \(o) \(TerminalText.field(p.last.id))\(eta)")
         }
         if ContinuousClock.now - lastCheckpoint > .seconds(2) {
             lastCheckpoint = .now
@@ -116,7 +131,7 @@ final class ProgressSink: @unchecked Sendable {
     func finish() { if tty { print("") } }
 }
 
-/// Turns SIGINT/SIGTERM into a cancellation request instead of dying mid-write.
+/// Turns SIGINT/SIGTERM/SIGHUP into a cancellation request instead of dying mid-write.
 final class SignalTrap: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     init(_ signals: [Int32], handler: @escaping @Sendable () -> Void) {

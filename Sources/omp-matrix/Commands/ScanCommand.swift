@@ -10,16 +10,24 @@ struct ScanCommand: AsyncParsableCommand {
 
     @Argument(help: "Files or directories to scan.") var paths: [String]
     @Option(help: "text or json.") var format: String = "text"
+    @Option(help: "Skip plain files larger than this many bytes (default 1 GiB).")
+    var maxFileSize: Int = RuntimeScanner.Options().maxFileSize
+    @Option(help: "Skip wheel members larger than this many bytes uncompressed (default 64 MiB).")
+    var maxMemberSize: Int = RuntimeScanner.Options().maxArchiveMemberSize
+    @Option(help: "Inflate at most this many bytes from one wheel in total (default 1 GiB).")
+    var maxArchiveSize: Int = RuntimeScanner.Options().maxArchiveTotalSize
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("scan needs at least one path") }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
+        guard maxFileSize > 0, maxMemberSize > 0, maxArchiveSize > 0 else { throw ValidationError("size limits must be positive") }
     }
 
     func run() async throws {
         let report: ScanReport
-        do { report = try RuntimeScanner().scan(paths: paths) } catch { throw ToolExit.badInput("\(error)") }
-        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : report.text)
+        do { report = try RuntimeScanner(options: .init(maxArchiveMemberSize: maxMemberSize, maxFileSize: maxFileSize,
+                                                           maxArchiveTotalSize: maxArchiveSize)).scan(paths: paths) } catch { throw ToolExit.badInput("\(error)") }
+        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : TerminalText.block(report.text))
         if !report.conflicts.isEmpty { throw ToolExit.unexpected }
     }
 }

@@ -30,9 +30,10 @@ struct SelectionOptions: ParsableArguments {
         var cells: [Cell]
         var runtimes: [RuntimeRecord]
         var wheels: [WheelScan.Wheel]
+        var wheelsMissing: String?
         /// The nine rows (and their Linux analogues), then every other claim.
         func claimVerdicts(_ results: [CellResult]) -> [ClaimVerdict] {
-            Verdicts.rows(matrix, results: results) + Verdicts.claims(matrix, results: results, wheels: wheels)
+            Verdicts.rows(matrix, results: results, runtimes: runtimes) + Verdicts.claims(matrix, results: results, wheels: wheels, runtimes: runtimes)
         }
     }
 
@@ -42,7 +43,8 @@ struct SelectionOptions: ParsableArguments {
             throw ToolExit.badInput("\(error)")
         }
         let runtimes = catalog.runtimes
-        let wheels = WheelScan.scan(directory: catalog.directory.appendingPathComponent("wheels"))
+        let wheels = WheelScan.scan(catalog: catalog)
+        let wheelsMissing = WheelScan.macOSMissing(catalog: catalog, scanned: wheels)
         let manifest = Dictionary(runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let m: Matrix
         do {
@@ -66,6 +68,6 @@ struct SelectionOptions: ParsableArguments {
                 throw ToolExit.badInput("\(flag) '\(v)' is not in the matrix (known: \(known.sorted().joined(separator: ", ")))")
             }
         }
-        return Loaded(matrix: m, cells: cells, runtimes: runtimes, wheels: wheels)
+        return Loaded(matrix: m, cells: cells, runtimes: runtimes, wheels: wheels, wheelsMissing: wheelsMissing)
     }
 }

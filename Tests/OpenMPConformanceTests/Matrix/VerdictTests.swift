@@ -136,7 +136,7 @@ struct VerdictTests {
         let a = Verdicts.claim(claim, results: [], wheels: [macFaiss])
         #expect(a.byProfile == ["wheel:faiss-cpu": .confirmed, "wheel:torch": .untestable])
         #expect(a.verdict == .untestable)
-        #expect(a.method.contains("no macOS wheel of torch (the runtimes helper does not download torch wheels"))
+        #expect(a.method.contains("no macOS wheel of torch (the manifest entry torch-macos-arm64"))
 
         // Only a Linux wheel: not evidence about macOS, but reported.
         let b = Verdicts.claim(claim, results: [], wheels: [linuxFaiss])

@@ -26,6 +26,34 @@ struct EnvironmentTests {
         #expect(e.base["HOME"] == "/root")
     }
 
+    @Test("every loader variable is scrubbed and recorded; a cell's own shows in the repro line")
+    func loaderVariables() {
+        let parent = ["LD_AUDIT": "/tmp/audit.so", "LD_BIND_NOW": "1", "LD_DEBUG": "all", "DYLD_FALLBACK_LIBRARY_PATH": "/x",
+                      "DYLD_INSERT_LIBRARIES": "/y", "GLIBC_TUNABLES": "glibc.rtld.optional_static_tls=1", "PATH": "/usr/bin"]
+        let e = ProbeEnvironment(parent: parent)
+        for k in parent.keys where k != "PATH" {
+            #expect(e.base[k] == nil, "\(k) leaked")
+            #expect(e.record.scrubbed.contains(k), "\(k) not recorded as scrubbed")
+            #expect(!e.significant(extra: [:]).contains { $0.0 == k }, "\(k) in the repro line")
+        }
+        #expect(e.base["PATH"] == "/usr/bin")
+        #expect(e.significant(extra: ["LD_AUDIT": "/cell/audit.so"]).contains { $0 == ("LD_AUDIT", "/cell/audit.so") })
+    }
+
+    @Test("LD_AUDIT in the parent does not reach the probe (end to end: ld.so would complain in the probe's stderr)")
+    func ldAuditEndToEnd() async throws {
+        let rt = try #require(TestRuntimes.kmpPairs.first?.a, Comment(rawValue: TestRuntimes.missingReason))
+        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
+        try #require(FileManager.default.isExecutableFile(atPath: cli), "omp-matrix not built beside the tests")
+        var env = ProcessInfo.processInfo.environment
+        env["LD_AUDIT"] = "/nonexistent/omp-audit-\(getpid()).so"
+        let r = await Probe.run(.init(command: .external([cli, "probe", "--runtime", "a=\(rt.path)", "--steps", "load a; init a; parallel a",
+                                                          "--format", "json"]), environment: env))
+        let json = r.stdout.text
+        #expect(json.contains("\"outcome\" : \"pass\""), "\(json.prefix(600))")
+        #expect(!json.contains("audit interface") && !json.contains("omp-audit-"), "LD_AUDIT reached the probe: \(json.prefix(900))")
+    }
+
     @Test("the BLAS kernel: a user's OPENBLAS_CORETYPE wins; an older OpenBLAS guess is upgraded from CPU flags")
     func blasDecision() {
         let user = BLASKernel.decide(environment: ["OPENBLAS_CORETYPE": "Prescott"]) { "Cooperlake" }

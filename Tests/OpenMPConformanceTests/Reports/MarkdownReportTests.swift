@@ -8,7 +8,8 @@ struct MarkdownReportTests {
         let r = ReportFixtures.results()
         let md = MarkdownReport.render(r)
         #expect(md.hasPrefix("# OpenMP conformance: debian12-x86\\_64-glibc2.36 (2026-11-27)\n"))
-        let sections = ["## Host", "## Summary", "## Unexpected cells", "## Applicability rows", "## Claims", "## All cells"]
+        let sections = ["## The answer on this host", "## The doc's claims, judged", "## Cells that ended otherwise", "## Each claim in detail",
+                        "## Host", "## Summary", "## Applicability rows", "## All cells"]
         let positions = try sections.map { try #require(md.range(of: "\n" + $0)).lowerBound }
         #expect(positions == positions.sorted())
 
@@ -16,12 +17,12 @@ struct MarkdownReportTests {
         #expect(md.contains("| Cells | \(summary.cells) (ran \(summary.ran), skipped \(summary.skipped)) |"))
         #expect(summary.verdicts[.refuted] == 2 && summary.skipped == 2)
         #expect(md.contains("| Verdicts | confirmed \(summary.verdicts[.confirmed]!) · refuted 2 · untestable 2 |"))
-        #expect(md.contains("## Unexpected cells (2 refuted)"))
+        #expect(md.contains("## Cells that ended otherwise than the doc predicts (2)"))
 
         // The unexpected list names each refuted cell with its outcome, allowed set and repro.
-        let unexpected = md[md.range(of: "## Unexpected cells")!.upperBound..<md.range(of: "## Applicability rows")!.lowerBound]
+        let unexpected = md[md.range(of: "## Cells that ended otherwise")!.upperBound..<md.range(of: "## Each claim in detail")!.lowerBound]
         for cell in r.results where cell.verdict == .refuted {
-            #expect(unexpected.contains("- `\(cell.id)`: **hang-at-exit**, allowed pass"))
+            #expect(unexpected.contains("(`\(cell.id)`): **hang-at-exit**, allowed pass"))
             #expect(unexpected.contains("repro: `\(cell.repro)`"))
         }
         #expect(!unexpected.contains("unset/"))  // confirmed cells are not listed there
@@ -46,7 +47,7 @@ struct MarkdownReportTests {
         var r = ReportFixtures.results()
         r.results.removeAll { $0.verdict == .refuted }
         let md = MarkdownReport.render(r)
-        #expect(md.contains("## Unexpected cells (0 refuted)\n\nNone:"))
+        #expect(md.contains("## Cells that ended otherwise than the doc predicts (0)\n\nNone:"))
     }
 
     @Test func staysUnderOneMebibyteForFiveThousandCells() throws {
@@ -56,9 +57,9 @@ struct MarkdownReportTests {
         // The first 200 unexpected cells are always listed, in order.
         let refuted = r.results.filter { $0.verdict == .refuted }
         #expect(refuted.count == 2500)
-        let unexpected = String(md[md.range(of: "## Unexpected cells")!.upperBound..<md.range(of: "## Applicability rows")!.lowerBound])
+        let unexpected = String(md[md.range(of: "## Cells that ended otherwise")!.upperBound..<md.range(of: "## Each claim in detail")!.lowerBound])
         for cell in refuted.prefix(200) {
-            #expect(unexpected.contains("- `\(cell.id)`:"))
+            #expect(unexpected.contains("(`\(cell.id)`):"))
         }
         #expect(unexpected.contains("more unexpected cells are not listed here"))
         #expect(md.contains("Table cut after"))
@@ -68,7 +69,7 @@ struct MarkdownReportTests {
     @Test func tinyBudgetStillKeepsFirst200Unexpected() {
         let r = ReportFixtures.large(count: 1000)
         let md = MarkdownReport.render(r, byteBudget: 10_000)
-        let listed = md.split(separator: "\n").filter { $0.hasPrefix("- `linux-cpu-training/") }.count
+        let listed = md.split(separator: "\n").filter { $0.hasPrefix("- ") && $0.contains("(`linux-cpu-training/") }.count
         #expect(listed == 200)
     }
 }

@@ -39,20 +39,20 @@ struct ResultsCodecTests {
 
     @Test func otherSchemaVersionNamesFileAndBothVersions() throws {
         var text = String(decoding: try ResultsCodec.encode(ReportFixtures.results()), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 2")
+        text = text.replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 3")
         do {
             _ = try ResultsCodec.decode(Data(text.utf8), file: "results/debian.json")
-            Issue.record("decoding a schema-2 file should fail")
+            Issue.record("decoding a schema-3 file should fail")
         } catch let error as InputError {
             #expect(error.file == "results/debian.json")
-            #expect(error.message.contains("written by schema 2, this tool reads 1"))
+            #expect(error.message.contains("written by schema 3, this tool reads 1 to 2"))
             #expect(error.description.hasPrefix("results/debian.json:"))
             // The location points at the version number itself.
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             let line = try #require(error.line)
             let column = try #require(error.column)
             let lineText = Array(lines[line - 1])
-            #expect(String(lineText[(column - 1)...]).hasPrefix("2"))
+            #expect(String(lineText[(column - 1)...]).hasPrefix("3"))
         }
     }
 

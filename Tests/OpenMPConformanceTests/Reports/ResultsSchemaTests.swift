@@ -116,7 +116,7 @@ struct ResultsSchemaTests {
                  expected: [("/partial", "type")]),
         Mutation(name: "null where not nullable", replace: "\"startedAt\" : \"2026-11-27T10:00:00Z\"", with: "\"startedAt\" : null",
                  expected: [("/startedAt", "type")]),
-        Mutation(name: "another schema version", replace: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 2",
+        Mutation(name: "another schema version", replace: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 3",
                  expected: [("/schemaVersion", "enum")]),
         Mutation(name: "null where nullable", replace: "\"finishedAt\" : \"2026-11-27T10:04:31Z\"", with: "\"finishedAt\" : null",
                  expected: []),

@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import OpenMPConformance
+
+/// Any bytes: the ELF reader returns or throws, never traps; then the identity reader and
+/// the symbol queries run over whatever parsed.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzELF(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let bytes = FileBytes(bytes: Array(UnsafeBufferPointer(start: data, count: size)))
+    if let elf = try? ELFFile(bytes: bytes, path: "fuzz") {
+        _ = elf.exportedSymbols()
+        _ = elf.defines("__kmpc_fork_call")
+        _ = elf.defines("GOMP_parallel")
+        _ = elf.architecture
+    }
+    _ = try? RuntimeIdentity.read(bytes, path: "fuzz", realPath: "fuzz")
+    _ = LaunchPreflight.self
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, { fuzzELF($0, $1) }))

@@ -1,0 +1,24 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import OpenMPConformance
+
+/// Any bytes as a results file: the located JSON parser, then the results codec and the
+/// schema validator over what parsed.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let d = Data(bytes: data, count: size)
+    if let doc = try? JSONDocument(data: d) { _ = doc.firstDuplicateKey() }
+    _ = try? ResultsCodec.parse(d, file: "fuzz.json")
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, { fuzzJSON($0, $1) }))

@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import OpenMPConformance
+
+/// Any bytes as a matrix file: the depth pre-scan and YAML parse, then each of the three
+/// matrix readers over what parsed.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzYAML(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    guard let doc = try? YAMLValue.parse(text, file: "fuzz.yaml") else { return 0 }
+    if let (_, profiles) = try? MatrixLoader.profiles(doc) {
+        let ids = profiles.map(\.id)
+        _ = try? MatrixLoader.applicability(doc, profileIDs: ids)
+        _ = try? MatrixLoader.claims(doc, profileIDs: ids)
+    } else {
+        _ = try? MatrixLoader.applicability(doc, profileIDs: [])
+        _ = try? MatrixLoader.claims(doc, profileIDs: [])
+    }
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, { fuzzYAML($0, $1) }))

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Reads and writes atlas files: the kit's versioned JSON (``ResultsCodec``: located syntax
+/// errors, duplicate keys refused, schema version checked first, atomic writes), then checks
+/// what the types cannot: every cell names runtimes on the axes, once; every observation has
+/// at least one run and its outcome set is exactly the set of its runs.
+public enum AtlasCodec {
+    /// - Throws: ``InputError`` naming the file (and line:column where the JSON says it).
+    public static func read(_ url: URL) throws -> AtlasResults {
+        let data = try ResultsCodec.readData(url)
+        return try decode(data, file: url.path)
+    }
+
+    /// - Throws: ``InputError``.
+    public static func decode(_ data: Data, file: String) throws -> AtlasResults {
+        let atlas = try ResultsCodec.decode(AtlasResults.self, from: data, file: file,
+                                            schemaVersion: AtlasResults.currentSchemaVersion)
+        try validate(atlas, file: file)
+        return atlas
+    }
+
+    /// The checks beyond the JSON shape.
+    /// - Throws: ``InputError`` naming the file and the cell.
+    public static func validate(_ atlas: AtlasResults, file: String) throws {
+        func fail(_ m: String) -> InputError { InputError(file: file, message: m) }
+        var names = Set<String>()
+        for r in atlas.runtimes {
+            guard names.insert(r.name).inserted else { throw fail("runtime \"\(r.name)\" appears twice in runtimes") }
+            if r.identity == nil, r.notProvisioned == nil {
+                throw fail("runtime \"\(r.name)\" has neither an identity nor a not-provisioned reason")
+            }
+        }
+        var ids = Set<String>()
+        for (i, c) in atlas.cells.enumerated() {
+            let at = "cells[\(i)] (\(c.id))"
+            guard names.contains(c.first), names.contains(c.second) else {
+                throw fail("\(at) names a runtime that is not in runtimes")
+            }
+            guard ids.insert(c.id).inserted else { throw fail("\(at) appears twice") }
+            if c.notRun != nil, !c.observations.isEmpty { throw fail("\(at) did not run but has observations") }
+            var variants = Set<AtlasVariant>()
+            for o in c.observations {
+                guard variants.insert(o.variant).inserted else { throw fail("\(at) has variant \(o.variant.rawValue) twice") }
+                guard !o.runs.isEmpty else { throw fail("\(at) variant \(o.variant.rawValue) has no runs") }
+                guard Set(o.runs) == Set(o.outcomes), o.outcomes.count == Set(o.outcomes).count else {
+                    throw fail("\(at) variant \(o.variant.rawValue): outcomes \(o.outcomes.map(\.rawValue)) are not the set of its runs \(o.runs.map(\.rawValue))")
+                }
+            }
+        }
+    }
+
+    /// Writes atomically; the earlier file stays on failure.
+    /// - Throws: ``FileWriteError``.
+    public static func write(_ atlas: AtlasResults, to url: URL) throws {
+        try ResultsCodec.write(atlas, to: url)
+    }
+}

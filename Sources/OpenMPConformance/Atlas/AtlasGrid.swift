@@ -1,0 +1,66 @@
+/// The atlas laid out for reading: rows are the runtime started first, columns the runtime
+/// started second, each cell "without the variable / with it", numbered footnotes where the
+/// load order changed the outcome. Every renderer draws this one layout.
+public struct AtlasGrid: Sendable, Hashable {
+    public struct Axis: Sendable, Hashable {
+        public var name: String
+        /// "LLVM 16.0.6", or the name when not provisioned.
+        public var label: String
+        /// "not provisioned: <reason>" for a missing runtime.
+        public var notProvisioned: String?
+    }
+
+    public struct Entry: Sendable, Hashable {
+        public var cellID: String
+        /// "aborts / runs"; "not provisioned: …"; "control: …" prefix on a same-file diagonal.
+        public var text: String
+        /// The outcome without and with the variable (nil: varies or did not run).
+        public var without: Outcome?
+        public var with: Outcome?
+        /// True when any variant varied across repeats.
+        public var varies: Bool
+        public var footnote: Int?
+        public var diagonal: AtlasCell.Diagonal?
+        public var notRun: Bool
+    }
+
+    public var axes: [Axis]
+    /// `rows[i][j]`: axes[i] started first, axes[j] second.
+    public var rows: [[Entry]]
+    /// Footnote texts, numbered from 1.
+    public var footnotes: [String]
+
+    public init(_ atlas: AtlasResults) {
+        axes = atlas.runtimes.map { r in
+            Axis(name: r.name, label: r.label, notProvisioned: r.notProvisioned.map { "not provisioned: \($0)" })
+        }
+        var notes: [String] = []
+        rows = atlas.runtimes.map { f in
+            atlas.runtimes.map { s in
+                guard let c = atlas.cell(first: f.name, second: s.name) else {
+                    return Entry(cellID: "\(f.name)>\(s.name)", text: "—", without: nil, with: nil, varies: false,
+                                 footnote: nil, diagonal: nil, notRun: true)
+                }
+                if let why = c.notRun {
+                    return Entry(cellID: c.id, text: why.hasPrefix("not provisioned") ? "not provisioned" : why,
+                                 without: nil, with: nil, varies: false, footnote: nil, diagonal: c.diagonal, notRun: true)
+                }
+                let w = c.observation(.withoutVariable), x = c.observation(.withVariable)
+                var text = "\(AtlasWords.observation(w)) / \(AtlasWords.observation(x))"
+                if c.diagonal == .control { text = "control, one file: " + text }
+                var footnote: Int?
+                if c.loadOrderMatters, let y = c.observation(.withVariableSecondLoadedFirst) {
+                    let fl = atlas.runtime(named: c.first)?.label ?? c.first
+                    let sl = atlas.runtime(named: c.second)?.label ?? c.second
+                    notes.append("\(fl) started first, \(sl) second, with the variable: \(AtlasWords.observation(x)) when "
+                                 + "loaded in start order, \(AtlasWords.observation(y)) when \(sl) is loaded first.")
+                    footnote = notes.count
+                }
+                return Entry(cellID: c.id, text: text, without: w?.outcome, with: x?.outcome,
+                             varies: c.observations.contains(where: \.varies), footnote: footnote,
+                             diagonal: c.diagonal, notRun: false)
+            }
+        }
+        footnotes = notes
+    }
+}

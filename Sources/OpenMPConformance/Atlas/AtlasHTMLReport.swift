@@ -1,0 +1,115 @@
+/// The atlas as one self-contained HTML page (inline CSS, no scripts, nothing external) that
+/// fits a 1400 px window: a fixed-layout grid whose cells say their outcomes in words and are
+/// coloured by them, a legend in words, footnotes, the pairing sentences, and every cell's
+/// repro lines. Every interpolated string is escaped.
+public enum AtlasHTMLReport {
+    public static func render(_ atlas: AtlasResults) -> String {
+        let h = { XMLText.text(ReportText.oneLine($0)) }
+        let grid = AtlasGrid(atlas)
+        var out = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>OpenMP runtime atlas: \(h(atlas.host.key))</title>
+        <style>\(css)</style>
+        </head>
+        <body>
+        <h1>OpenMP runtime atlas: \(h(atlas.host.key)) <small>\(h(atlas.startedAt))</small></h1>
+
+        """
+        if atlas.partial { out += "<p class=\"warn\"><strong>Partial:</strong> interrupted before every cell ran.</p>\n" }
+        out += "<p>Rows: the runtime started first. Columns: the runtime started second. Each cell: without the variable / with "
+            + "<code>KMP_DUPLICATE_LIB_OK=TRUE</code> exported before start.</p>\n"
+        out += "<table class=\"grid\"><colgroup><col class=\"rowhead\">"
+            + String(repeating: "<col>", count: grid.axes.count) + "</colgroup>\n<thead><tr><th>first ↓ · second →</th>"
+        for a in grid.axes {
+            out += "<th\(a.notProvisioned.map { " class=\"np\" title=\"\(XMLText.attribute($0))\"" } ?? "")>\(h(a.label))</th>"
+        }
+        out += "</tr></thead>\n<tbody>\n"
+        for (i, a) in grid.axes.enumerated() {
+            out += "<tr><th\(a.notProvisioned.map { " class=\"np\" title=\"\(XMLText.attribute($0))\"" } ?? "")>\(h(a.label))"
+            if let np = a.notProvisioned { out += "<br><span class=\"small\">\(h(np))</span>" }
+            out += "</th>"
+            for e in grid.rows[i] {
+                let cls = e.notRun ? "np" : "w-\(klass(e.without)) x-\(klass(e.with))\(e.varies ? " varies" : "")\(e.diagonal == .control ? " control" : "")"
+                let text = e.notRun ? (grid.axes[i].notProvisioned != nil || e.text == "not provisioned" ? "not provisioned" : h(e.text)) : h(e.text)
+                out += "<td class=\"\(cls)\"><a href=\"#\(anchor(e.cellID))\">\(text)</a>\(e.footnote.map { "<sup>\($0)</sup>" } ?? "")</td>"
+            }
+            out += "</tr>\n"
+        }
+        out += "</tbody></table>\n"
+        if !grid.footnotes.isEmpty {
+            out += "<ol class=\"notes\">\n" + grid.footnotes.map { "<li>\(h($0))</li>\n" }.joined() + "</ol>\n"
+        }
+        out += "<h2>By vendor pairing</h2>\n<ul>\n" + atlas.pairings.map { "<li>\(h($0.sentence))</li>\n" }.joined() + "</ul>\n"
+        out += legend()
+        if !atlas.standIns.isEmpty {
+            out += "<h2>macOS wheels</h2>\n<ul>\n"
+            for s in atlas.standIns {
+                out += "<li><code>\(h(s.member))</code> of \(h(s.wheelName)) (\(h(s.runtimeLabel))) → <code>\(h(s.standIn ?? "none"))</code>: \(h(s.note))</li>\n"
+            }
+            out += AtlasStandIn.sentences(atlas).map { "<li>\(h($0))</li>\n" }.joined() + "</ul>\n"
+        }
+        out += "<h2>Runtimes</h2>\n<ul>\n"
+        for r in atlas.runtimes {
+            if let id = r.identity {
+                out += "<li><code>\(h(r.name))</code> \(h(id.label)): \(h(r.source ?? "")), release from \(h(r.releaseSource ?? "banner")), "
+                    + "SHA-256 <code>\(h(String(id.sha256.prefix(16))))…</code>\(r.copy.map { ", diagonal with its copy <code>\(h($0.name))</code>" } ?? ", diagonal: the same file twice (control)")</li>\n"
+            } else {
+                out += "<li><code>\(h(r.name))</code>: not provisioned: \(h(r.notProvisioned ?? ""))</li>\n"
+            }
+        }
+        out += "</ul>\n<h2>Cells</h2>\n"
+        for c in atlas.cells {
+            out += "<details id=\"\(anchor(c.id))\"><summary>\(h(atlas.runtime(named: c.first)?.label ?? c.first)) then \(h(atlas.runtime(named: c.second)?.label ?? c.second))"
+            if let why = c.notRun { out += ": \(h(why))</summary></details>\n"; continue }
+            out += "</summary>\n<ul>\n"
+            for o in c.observations {
+                out += "<li>\(h(o.variant.meaning)): <strong>\(h(AtlasWords.observation(o)))</strong>"
+                    + " (runs: \(h(o.runs.map(\.rawValue).joined(separator: ", "))))<br><code>\(h(o.repro))</code></li>\n"
+            }
+            out += "</ul></details>\n"
+        }
+        return out + "</body>\n</html>\n"
+    }
+
+    static func klass(_ o: Outcome?) -> String { o?.rawValue ?? "varies" }
+
+    static func anchor(_ id: String) -> String {
+        "cell-" + String(id.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+    }
+
+    static func legend() -> String {
+        var out = "<h2>Legend</h2>\n<ul class=\"legend\">\n"
+        out += "<li>Background: what the pair does with the variable set. Left border: what it does without it.</li>\n"
+        for o in Outcome.allCases {
+            out += "<li><span class=\"sw x-\(o.rawValue)\"></span> \(h(AtlasWords.singular(o))): \(h(o.meaning))</li>\n"
+        }
+        out += "<li><span class=\"sw x-varies\"></span> varies: repeated runs did not agree; the cell lists what was seen</li>\n"
+        out += "<li>control, one file: the diagonal without a copy loads the same file twice, which is one runtime</li>\n"
+        out += "<li>A numbered note: loading the second runtime first, with the variable set, changes the outcome</li>\n"
+        for v in AtlasVariant.allCases { out += "<li>\(h(v.meaning))</li>\n" }
+        return out + "</ul>\n"
+    }
+
+    static func h(_ s: String) -> String { XMLText.text(ReportText.oneLine(s)) }
+
+    static let css = """
+    body{font:14px/1.4 system-ui,sans-serif;margin:16px;max-width:1368px;color:#111}
+    table.grid{border-collapse:collapse;table-layout:fixed;width:100%;font-size:12px}
+    .grid th,.grid td{border:1px solid #bbb;padding:3px;vertical-align:top;overflow-wrap:anywhere}
+    .grid col.rowhead{width:120px}.grid thead th{font-size:11px}
+    .grid td a{color:inherit;text-decoration:none}
+    .np{background:#eee;color:#666}.small{font-size:10px;font-weight:normal}
+    .x-pass{background:#d9f2d9}.x-duplicate-runtime-abort{background:#f6c9c9}.x-hang-at-exit{background:#ffe3a8}
+    .x-hang{background:#ffc97a}.x-runtime-error,.x-crash,.x-exit-nonzero,.x-wrong-result{background:#e3c6f0}
+    .x-launch-failed{background:#ddd}.x-varies{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#ffe3a8 4px,#ffe3a8 8px)}
+    .w-pass{border-left:5px solid #3a3}.w-duplicate-runtime-abort{border-left:5px solid #c33}.w-hang-at-exit{border-left:5px solid #d90}
+    .control{font-style:italic}.varies{outline:2px dashed #a60;outline-offset:-3px}
+    .sw{display:inline-block;width:14px;height:14px;border:1px solid #999;vertical-align:middle}
+    .warn{background:#fee;padding:6px}code{font-size:11px;overflow-wrap:anywhere}
+    """
+}

@@ -1,0 +1,65 @@
+/// The atlas as GitHub Markdown, for a PR comment or `$GITHUB_STEP_SUMMARY`: the grid with
+/// footnotes, the pairing sentences, stand-ins, what was not provisioned; with `repros`, a
+/// collapsed list of every cell's repro lines.
+public enum AtlasMarkdownReport {
+    public static func render(_ atlas: AtlasResults, repros: Bool = true) -> String {
+        let t = { MarkdownText.text($0, limit: 400) }
+        var out = "## OpenMP runtime atlas: \(MarkdownText.code(atlas.host.key))\n\n"
+        if atlas.partial { out += "**Partial:** interrupted before every cell ran.\n\n" }
+        out += grid(atlas)
+        return out + (repros ? reproSection(atlas, t) : "")
+    }
+
+    /// The grid, its footnotes and the sentences, without a heading (also the README section).
+    public static func grid(_ atlas: AtlasResults) -> String {
+        let t = { MarkdownText.text($0, limit: 2000) }
+        let grid = AtlasGrid(atlas)
+        var out = "Rows: the runtime started first. Columns: the runtime started second. "
+            + "Each cell: the outcome without `KMP_DUPLICATE_LIB_OK`, then with it exported before start "
+            + "(load order = start order). A footnote marks a pair whose outcome changes when the second runtime "
+            + "is loaded first. Measured \(t(atlas.startedAt)), 2 threads per region, "
+            + "training in the first runtime and a flat-IP index in the second, both checked.\n\n"
+        out += MarkdownText.header(["started first ↓ · second →"] + grid.axes.map { t($0.label) })
+        for (i, axis) in grid.axes.enumerated() {
+            var cells = ["**\(t(axis.label))**"]
+            for e in grid.rows[i] {
+                var s = t(e.text)
+                if let f = e.footnote { s += " [\(f)]" }
+                cells.append(s)
+            }
+            out += MarkdownText.row(cells)
+        }
+        out += "\n"
+        for (i, f) in grid.footnotes.enumerated() { out += "\(i + 1)\\. \(t(f))  \n" }
+        if !grid.footnotes.isEmpty { out += "\n" }
+        for p in atlas.pairings { out += "- \(t(p.sentence))\n" }
+        out += "\n"
+        let copies = atlas.runtimes.compactMap { r in r.copy.map { "\(t(r.label)) with \(MarkdownText.code($0.name)) (a second file)" } }
+        let controls = atlas.cells.filter { $0.diagonal == .control }.map { t(atlas.runtime(named: $0.first)?.label ?? $0.first) }
+        if !copies.isEmpty { out += "Diagonal: " + AtlasWords.list(copies) + (copies.count == 1 ? " is a copy pair" : " are copy pairs") + ". " }
+        if !controls.isEmpty { out += "A control (one file loaded twice, one runtime) for " + AtlasWords.list(controls) + "." }
+        out += "\n\n"
+        for s in atlas.standIns {
+            out += "- macOS: \(MarkdownText.code(s.member)) of \(t(s.wheelName)) (\(t(s.runtimeLabel))) → "
+                + "\(s.standIn.map { MarkdownText.code($0) } ?? "none"), \(t(s.note)).\n"
+        }
+        for s in AtlasStandIn.sentences(atlas) { out += "- \(t(s))\n" }
+        for r in atlas.notProvisioned { out += "- \(MarkdownText.code(r.name)): not provisioned: \(t(r.notProvisioned ?? ""))\n" }
+        let sources = atlas.runtimes.compactMap { r -> String? in
+            guard let id = r.identity else { return nil }
+            return "\(MarkdownText.code(r.name)) \(t(id.label)) (release from \(t(r.releaseSource ?? "banner")), \(t(r.source ?? "")))"
+        }
+        out += "\nRuntimes: " + sources.joined(separator: "; ") + ".\n"
+        return out
+    }
+
+    static func reproSection(_ atlas: AtlasResults, _ t: (String) -> String) -> String {
+        var out = "\n<details><summary>Repro lines, every cell and variant</summary>\n\n"
+        for c in atlas.cells where c.notRun == nil {
+            for o in c.observations {
+                out += "- \(MarkdownText.code(c.id)) \(o.variant.rawValue), \(t(AtlasWords.observation(o))): \(MarkdownText.code(o.repro, limit: 2000))\n"
+            }
+        }
+        return out + "\n</details>\n"
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Runs an ``AtlasPlan`` through ``ProbeBatch`` (the matrix runner's scheduling, limiter and
+/// cancellation): three probes per runnable pair. A probe whose outcome is neither a pass nor
+/// a duplicate-runtime abort runs twice more; the cell then records every outcome seen.
+public struct AtlasRunner: Sendable {
+    public var plan: AtlasPlan
+    public var timeout: Duration
+    public var jobs: Int
+    /// The `omp-probe` binary; nil finds it.
+    public var executable: String?
+    /// Runs of a variant whose first outcome is neither a pass nor an abort.
+    public static let runsWhenUnsettled = 3
+
+    public init(plan: AtlasPlan, timeout: Duration = .seconds(20), jobs: Int = ProbeLimiter.defaultLimit,
+                executable: String? = nil) {
+        self.plan = plan; self.timeout = timeout; self.jobs = max(1, jobs); self.executable = executable
+    }
+
+    public struct Progress: Sendable {
+        /// Probes finished (repeats included) and the count known so far.
+        public var done: Int
+        public var total: Int
+        /// The cell and variant that just finished, and what it did.
+        public var cell: String
+        public var variant: AtlasVariant
+        public var outcome: Outcome
+        /// Every cell as it stands (finished variants only), for checkpoints.
+        public var cells: [AtlasCell]
+    }
+
+    /// What a run produced.
+    public struct Run: Sendable {
+        public var cells: [AtlasCell]
+        public var probes: Int
+        public var repeats: Int
+        public var interrupted: Bool
+    }
+
+    /// A probe's results so far for one cell variant.
+    struct Tally {
+        var runs: [ProbeResult] = []
+        var expected = 1
+        var done: Bool { runs.count >= expected }
+    }
+
+    public func run(progress: (Progress) -> Void = { _ in }) async -> Run {
+        var tallies: [String: Tally] = [:]
+        var jobList: [ProbeBatch.Job] = []
+        for (i, p) in plan.pairs.enumerated() {
+            for v in AtlasVariant.allCases {
+                guard let config = p.configuration(v, timeout: timeout, executable: executable) else { continue }
+                let key = "\(i)|\(v.rawValue)"
+                // Two distinct files with the variable set may cost an exit grace: start those first.
+                let cost = (v == .withoutVariable || p.diagonal == .control) ? 6 : 106
+                jobList.append(.init(key: key, configuration: config, cost: cost))
+                tallies[key] = Tally()
+            }
+        }
+        let configs = Dictionary(uniqueKeysWithValues: jobList.map { ($0.key, $0) })
+        var total = jobList.count, done = 0, repeats = 0
+
+        await ProbeBatch.run(jobList, parallel: jobs) { key, probe in
+            tallies[key]!.runs.append(probe)
+            done += 1
+            var more: [ProbeBatch.Job] = []
+            if tallies[key]!.runs.count == 1, probe.outcome != .pass, probe.outcome != .duplicateRuntimeAbort {
+                tallies[key]!.expected = Self.runsWhenUnsettled
+                more = Array(repeating: configs[key]!, count: Self.runsWhenUnsettled - 1)
+                total += more.count
+                repeats += more.count
+            }
+            let parts = key.split(separator: "|")
+            let pair = plan.pairs[Int(parts[0])!]
+            progress(Progress(done: done, total: total, cell: "\(pair.first)>\(pair.second)",
+                              variant: AtlasVariant(rawValue: String(parts[1]))!, outcome: probe.outcome,
+                              cells: Self.cells(plan, tallies)))
+            return more
+        }
+        let cells = Self.cells(plan, tallies)
+        let complete = tallies.values.allSatisfy(\.done)
+        return Run(cells: cells, probes: done, repeats: repeats, interrupted: Cancellation.isRequested || !complete)
+    }
+
+    /// The plan's cells before any probe finished (what a first checkpoint holds).
+    public static func cells(of plan: AtlasPlan) -> [AtlasCell] { cells(plan, [:]) }
+
+    static func cells(_ plan: AtlasPlan, _ tallies: [String: Tally]) -> [AtlasCell] {
+        let byName = Dictionary(plan.runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return plan.pairs.enumerated().map { i, p in
+            var observations: [AtlasObservation] = []
+            for v in AtlasVariant.allCases {
+                guard let t = tallies["\(i)|\(v.rawValue)"], t.done, let first = t.runs.first else { continue }
+                let runs = t.runs.map(\.outcome)
+                observations.append(AtlasObservation(
+                    variant: v, plan: v.planText, outcomes: Array(Set(runs)).sorted(), runs: runs, repro: first.repro,
+                    message: first.message.text, durationSeconds: t.runs.reduce(0) { $0 + $1.durationSeconds }))
+            }
+            return AtlasCell(first: p.first, second: p.second, firstIdentity: byName[p.first]?.identity,
+                             secondIdentity: byName[p.second]?.identity, secondFile: p.secondFile, diagonal: p.diagonal,
+                             notRun: p.notRun, observations: observations)
+        }
+    }
+}

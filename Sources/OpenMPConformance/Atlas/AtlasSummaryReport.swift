@@ -1,0 +1,58 @@
+/// The terminal summary: the grid in short codes (it must fit a terminal), the pairing
+/// sentences, footnotes, stand-ins, what was not provisioned, and the run's figures.
+public enum AtlasSummaryReport {
+    /// Short codes for terminal cells.
+    public static func code(_ o: AtlasObservation?) -> String {
+        guard let o else { return "-" }
+        guard let single = o.outcome else { return "~" }
+        switch single {
+        case .pass: return "R"
+        case .duplicateRuntimeAbort: return "A"
+        case .hangAtExit: return "X"
+        case .hang: return "H"
+        case .runtimeError: return "E"
+        case .wrongResult: return "W"
+        case .crash: return "C"
+        case .exitNonzero: return "N"
+        case .launchFailed: return "L"
+        }
+    }
+
+    public static func render(_ atlas: AtlasResults) -> String {
+        let grid = AtlasGrid(atlas)
+        var out: [String] = []
+        out.append("Atlas on \(atlas.host.key)\(atlas.partial ? " (PARTIAL: interrupted)" : ""): \(atlas.runtimes.count) runtimes, "
+                   + "\(atlas.cells.filter { $0.notRun == nil }.count) of \(atlas.cells.count) pairs run")
+        out.append("rows: started first; columns: started second; each cell: without the variable / with it")
+        let width = 9
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count) }
+        let rowLabel = max(16, (atlas.runtimes.map { $0.label.count }.max() ?? 0) + 7)
+        out.append(pad("", rowLabel) + atlas.runtimes.enumerated().map { pad("[\($0.offset + 1)]", width) }.joined())
+        for (i, r) in atlas.runtimes.enumerated() {
+            var line = pad("[\(i + 1)] \(r.label)", rowLabel)
+            for (j, s) in atlas.runtimes.enumerated() {
+                let e = grid.rows[i][j]
+                guard let c = atlas.cell(first: r.name, second: s.name), c.notRun == nil else { line += pad("n/p", width); continue }
+                var t = "\(code(c.observation(.withoutVariable)))/\(code(c.observation(.withVariable)))"
+                if c.diagonal == .control { t += "c" }
+                if let f = e.footnote { t += "^\(f)" }
+                line += pad(t, width)
+            }
+            out.append(line)
+        }
+        out.append("codes: R runs, A aborts (Error #15), X hangs at exit, H hangs, E another OMP error, W wrong result, "
+                   + "C crash, N non-zero exit, L cannot load, ~ varies across repeats, c control (the same file twice), n/p not provisioned")
+        for (i, f) in grid.footnotes.enumerated() { out.append("^\(i + 1) \(f)") }
+        out.append("")
+        for p in atlas.pairings { out.append("- " + p.sentence) }
+        for s in atlas.standIns {
+            out.append("macOS \(s.wheelName) \(s.member) (\(s.runtimeLabel)) -> \(s.standIn ?? "none"): \(s.note)")
+        }
+        for s in AtlasStandIn.sentences(atlas) { out.append("- " + s) }
+        for r in atlas.notProvisioned { out.append("not provisioned: \(r.name): \(r.notProvisioned ?? "")") }
+        let varying = atlas.cells.flatMap { c in c.observations.filter(\.varies).map { (c, $0) } }
+        for (c, o) in varying { out.append("varies: \(c.id) \(o.variant.rawValue): runs \(o.runs.map(\.rawValue).joined(separator: ", "))") }
+        if let t = atlas.timing { out.append(AtlasTimingText.render(t, atlas: atlas)) }
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,57 @@
+/// Outcomes in words for the grid and the sentences ("aborts", "hangs at exit").
+public enum AtlasWords {
+    /// Third person singular: the cell "aborts".
+    public static func singular(_ o: Outcome) -> String {
+        switch o {
+        case .pass: "runs"
+        case .duplicateRuntimeAbort: "aborts"
+        case .hangAtExit: "hangs at exit"
+        case .hang: "hangs"
+        case .runtimeError: "stops on another OMP error"
+        case .wrongResult: "computes a wrong result"
+        case .crash: "crashes"
+        case .exitNonzero: "exits non-zero"
+        case .launchFailed: "cannot load"
+        }
+    }
+
+    /// Plural: "8 run".
+    public static func plural(_ o: Outcome) -> String {
+        switch o {
+        case .pass: "run"
+        case .duplicateRuntimeAbort: "abort"
+        case .hangAtExit: "hang at exit"
+        case .hang: "hang"
+        case .runtimeError: "stop on another OMP error"
+        case .wrongResult: "compute a wrong result"
+        case .crash: "crash"
+        case .exitNonzero: "exit non-zero"
+        case .launchFailed: "cannot load"
+        }
+    }
+
+    /// One observation: "aborts", or "varies: runs, hangs at exit"; "—" when it did not run.
+    public static func observation(_ o: AtlasObservation?) -> String {
+        guard let o else { return "—" }
+        if let single = o.outcome { return singular(single) }
+        return "varies: " + o.outcomes.map(singular).joined(separator: ", ")
+    }
+
+    /// "n of m" counts by outcome: "8 run and 2 hang at exit".
+    public static func counts(_ outcomes: [Outcome]) -> String {
+        var byOutcome: [Outcome: Int] = [:]
+        for o in outcomes { byOutcome[o, default: 0] += 1 }
+        let parts = byOutcome.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.value) \($0.value == 1 ? singular($0.key) : plural($0.key))" }
+        return list(parts)
+    }
+
+    /// "a", "a and b", "a, b and c".
+    public static func list(_ items: [String]) -> String {
+        switch items.count {
+        case 0: ""
+        case 1: items[0]
+        default: items.dropLast().joined(separator: ", ") + " and " + items.last!
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// The answer section as titled parts of plain sentences, for every report to render with its
+/// own escaping (Markdown, HTML, terminal, README). Nothing here is escaped: strings come from
+/// results files and must go through the format's helpers.
+enum AnswerText {
+    struct Part {
+        var title: String
+        var headline: String
+        var details: [String]
+    }
+
+    static func parts(_ a: Answer) -> [Part] {
+        var out: [Part] = []
+        out.append(Part(title: "When the abort happens here", headline: a.abort.headline,
+                        details: a.abort.byPair.map { "\($0.pair): \($0.count) of \($0.cells) cells without the variable aborted." }))
+        out.append(Part(title: "What the variable does here", headline: a.variable.headline,
+                        details: a.variable.failures.map(\.sentence)))
+        out.append(Part(title: "What to do instead", headline: a.instead.headline,
+                        details: a.instead.steps + [a.instead.lastResort]))
+        out.append(Part(title: "macOS", headline: a.macOS.headline, details: []))
+        if let atlas = a.atlas {
+            out.append(Part(title: "From the atlas (\(atlas.source))", headline: atlas.lines.first ?? "The atlas adds no failure with the variable.",
+                            details: Array(atlas.lines.dropFirst())))
+        }
+        return out
+    }
+
+    /// A claim's state as a short label: `holds`, `does not hold`, `holds only when …`, `untestable here`.
+    static func stateLabel(_ c: ClaimVerdict) -> String {
+        c.state?.words ?? "\(c.verdict.rawValue) (schema 1)"
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// The terminal summary a run prints once: the answer in a few lines first, then each claim's
+/// state, then the counts. Colour only on a terminal, and never when `NO_COLOR` is set (or
+/// `TERM=dumb`); every state is a word too, so nothing depends on colour. Every string from the
+/// results is stripped of terminal escapes and control characters and put on one line.
+public enum TerminalSummary {
+    /// Whether to colour: a terminal, `NO_COLOR` unset or empty, `TERM` not `dumb`.
+    public static func useColor(isTerminal: Bool, environment: [String: String]) -> Bool {
+        guard isTerminal else { return false }
+        if let v = environment["NO_COLOR"], !v.isEmpty { return false }
+        return environment["TERM"] != "dumb"
+    }
+
+    /// For standard output of this process.
+    public static func useColorOnStandardOutput() -> Bool {
+        useColor(isTerminal: isatty(1) == 1, environment: ProcessInfo.processInfo.environment)
+    }
+
+    public static func render(_ r: ResultsFile, color: Bool = false, width: Int = 100, atlas: AtlasEvidence? = nil) -> String {
+        let t = { (s: String) in ReportText.oneLine(s) }
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        var lines: [String] = []
+        lines.append(paint("The answer on \(t(r.host.key))", "1") + (r.partial ? " (PARTIAL run: counts cover what ran)" : ""))
+        for part in AnswerText.parts(r.resolvedAnswer(atlas: atlas)) {
+            lines += wrap(paint(t(part.title) + ":", "1") + " " + t(part.headline), width: width, indent: "  ", visibleOffset: color ? 8 : 0)
+        }
+        lines.append("")
+        if !r.claims.isEmpty {
+            lines.append(paint("The doc's claims", "1") + " (holds / does not hold / holds only when … / untestable here):")
+            for c in r.claims {
+                let state = c.state ?? (c.verdict == .confirmed ? .holds : c.verdict == .refuted ? .doesNotHold : .untestable)
+                let code = switch state {
+                case .holds: "32"
+                case .doesNotHold: "33"
+                case .holdsOnlyWhen: "36"
+                case .untestable: "2"
+                }
+                let word = state.words.replacingOccurrences(of: " …", with: "")
+                lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + t(c.id)
+                             + (state == .holdsOnlyWhen ? ": " + ReportText.truncate(t((c.conditions ?? []).joined(separator: "; ")), 70) : ""))
+            }
+            lines.append("")
+        }
+        let s = ResultsSummary(r)
+        lines.append("host \(t(r.host.key)) (\(t(r.host.os)), kernel \(t(r.host.kernel)), BLAS \(t(r.host.blas.corename)) via \(t(r.host.blas.source)))")
+        lines.append("cells: \(s.cells) (ran \(s.ran), skipped \(s.skipped)); cell verdicts: "
+                     + Verdict.allCases.map { "\(s.verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        lines.append("outcomes: " + Outcome.allCases.compactMap { o in s.outcomes[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", "))
+        return lines.joined(separator: "\n")
+    }
+
+    /// Word-wraps one paragraph; continuation lines get `indent`.
+    static func wrap(_ text: String, width: Int, indent: String, visibleOffset: Int) -> [String] {
+        var out: [String] = []
+        var line = ""
+        var budget = width + visibleOffset
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if !line.isEmpty, line.count + 1 + word.count > budget {
+                out.append(line)
+                line = indent
+                budget = width
+            }
+            line += (line.isEmpty || line == indent ? "" : " ") + word
+        }
+        if !line.isEmpty { out.append(line) }
+        return out
+    }
+}

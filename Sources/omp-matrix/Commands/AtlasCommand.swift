@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix atlas`: every ordered pair of the catalog's runtimes, measured here.
+struct AtlasCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "atlas",
+        abstract: "Run every ordered pair of real OpenMP runtimes, with and without the variable, and print the grid.",
+        discussion: """
+        Per ordered pair (A started first, B second): without the variable (load A, start A, load B, start B); \
+        with KMP_DUPLICATE_LIB_OK=TRUE exported, in the same order; and exported with B loaded first. The \
+        diagonal pairs a runtime with its copy where the catalog has one, else loads the same file twice as a \
+        control. A probe that neither passes nor aborts runs twice more. The atlas file (JSON) is written \
+        atomically to results/atlas-<hostkey>-<UTC time>-<pid>.json, checkpointed as partial; Ctrl-C leaves a \
+        valid partial file and no probe. Exit: 0 complete; 1 a cell differs from --baseline; 2 bad usage \
+        (an unknown runtime name); 4 incomplete (a runtime not provisioned, or interrupted).
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case summary, md, json, html }
+
+    @Option(help: ArgumentHelp("Runtimes for the axes, comma-separated catalog names, or 'all'.", valueName: "names"))
+    var runtimes: String = "all"
+
+    @Option(help: "What to print or write: summary, md, json or html.") var format: Format = .summary
+
+    @Option(help: ArgumentHelp("Write the rendering here instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Compare with this atlas file (exit 1 on any changed cell).", valueName: "file"))
+    var baseline: String?
+
+    @Option(help: ArgumentHelp("Render this atlas file instead of measuring.", valueName: "file"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Where the atlas file goes while measuring.", valueName: "file"))
+    var results: String?
+
+    @Flag(help: "Also write the snapshot Matrices/atlas/<host key>.json (a complete atlas only).")
+    var writeSnapshot = false
+
+    @Option(help: ArgumentHelp("Rewrite this README's generated atlas section from the atlas.", valueName: "file"))
+    var readme: String?
+
+    @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS).") var jobs: Int?
+
+    @Option(help: "Seconds a probe's steps may take before the outcome is 'hang'.") var timeout: Double = 20
+
+    func validate() throws {
+        if let j = jobs, j < 1 || j > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(j)") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        let names = runtimes.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if names.contains(where: \.isEmpty) { throw ValidationError("--runtimes has an empty name: '\(runtimes)'") }
+        if from != nil, writeSnapshot { throw ValidationError("--write-snapshot needs a measured atlas, not --from") }
+    }
+
+    func run() async throws {
+        let atlas: AtlasResults
+        if let from {
+            do { atlas = try AtlasCodec.read(URL(fileURLWithPath: from)) } catch { throw ToolExit.badInput("\(error)") }
+        } else {
+            atlas = try await measure()
+        }
+        try emit(atlas)
+        if let readme {
+            guard let text = try? String(contentsOfFile: readme, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(readme)") }
+            let new: String
+            do { new = try AtlasReadmeSection.splice(AtlasReadmeSection.render(atlas), into: text) } catch { throw ToolExit.badInput("\(readme): \(error)") }
+            do { try ResultsCodec.writeAtomically(Data(new.utf8), to: URL(fileURLWithPath: readme)) } catch {
+                throw ToolExit.internal("\(error)")
+            }
+            FileHandle.standardError.write(Data("omp-matrix: rewrote the atlas section of \(readme)\n".utf8))
+        }
+        if atlas.partial { throw ToolExit(code: .incomplete, message: "omp-matrix: the atlas is partial (interrupted)") }
+        if let baseline {
+            let base: AtlasResults
+            do { base = try AtlasCodec.read(URL(fileURLWithPath: baseline)) } catch { throw ToolExit.badInput("\(error)") }
+            let comparison = AtlasComparison(run: atlas, baseline: base)
+            FileHandle.standardError.write(Data((comparison.text + "\n").utf8))
+            if !comparison.passed { throw ToolExit.unexpected }
+        }
+        if !atlas.notProvisioned.isEmpty {
+            throw ToolExit(code: .incomplete, message: "omp-matrix: incomplete atlas: not provisioned: "
+                           + atlas.notProvisioned.map(\.name).joined(separator: ", "))
+        }
+    }
+
+    func emit(_ atlas: AtlasResults) throws {
+        let text: String
+        switch format {
+        case .summary: text = AtlasSummaryReport.render(atlas) + "\n"
+        case .md: text = AtlasMarkdownReport.render(atlas)
+        case .html: text = AtlasHTMLReport.render(atlas)
+        case .json:
+            do { text = String(decoding: try ResultsCodec.encode(atlas), as: UTF8.self) } catch { throw ToolExit.internal("\(error)") }
+        }
+        if let output {
+            do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
+                throw ToolExit.internal("\(error)")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    func measure() async throws -> AtlasResults {
+        let catalog: RuntimeCatalog
+        do { catalog = try RuntimeCatalog() } catch {
+            throw ToolExit(code: .incomplete, message: "omp-matrix: \(error)")
+        }
+        let names: [String]? = runtimes == "all" ? nil
+            : runtimes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let plan: AtlasPlan
+        do { plan = try AtlasPlan.make(catalog: catalog, names: names) } catch let e as AtlasError {
+            throw ToolExit.badInput("--runtimes: \(e)")
+        } catch { throw ToolExit.badInput("\(error)") }
+        if let jobs { await ProbeLimiter.shared.setLimit(jobs) }
+        let parallel = jobs ?? ProbeLimiter.defaultLimit
+        let host = HostInfo.current(runtimes: catalog.runtimes)
+        let env = HostEnvironment.shared.probeEnvironment.record
+        let started = Timestamp.now()
+        let url = URL(fileURLWithPath: results ?? "results/atlas-\(host.key)-\(Timestamp.compact())-\(getpid()).json")
+        do { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+            throw ToolExit.internal("cannot create \(url.deletingLastPathComponent().path): \(error)")
+        }
+        func file(_ cells: [AtlasCell], partial: Bool, timing: AtlasTiming? = nil) -> AtlasResults {
+            AtlasResults(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
+                         environment: env, runtimes: plan.runtimes, standIns: plan.standIns, cells: cells, timing: timing)
+        }
+        let empty = AtlasRunner.cells(of: plan)
+        do { try AtlasCodec.write(file(empty, partial: true), to: url) } catch { throw ToolExit.internal("\(error)") }
+
+        let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
+        let runnable = plan.pairs.filter { $0.notRun == nil }.count
+        FileHandle.standardError.write(Data("omp-matrix: atlas of \(plan.runtimes.count) runtimes, \(runnable) of \(plan.pairs.count) pairs runnable, \(runnable * AtlasVariant.allCases.count) probes before repeats, on \(host.key)\n".utf8))
+        let tty = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        var lastCheckpoint = t0
+        let runner = AtlasRunner(plan: plan, timeout: .milliseconds(Int(timeout * 1000)), jobs: parallel)
+        let run = await runner.run { p in
+            if tty {
+                FileHandle.standardError.write(Data("\r[\(p.done)/\(p.total)] \(p.cell) \(p.variant.rawValue): \(p.outcome.rawValue)\u{1B}[K".utf8))
+            } else if p.done % 50 == 0 || p.done == p.total {
+                FileHandle.standardError.write(Data("[\(p.done)/\(p.total)] \(p.cell) \(p.variant.rawValue): \(p.outcome.rawValue)\n".utf8))
+            }
+            if clock.now - lastCheckpoint > .seconds(2) {
+                lastCheckpoint = clock.now
+                // A failed checkpoint is not fatal: the final write below reports its own failure.
+                do { try AtlasCodec.write(file(p.cells, partial: true), to: url) } catch {
+                    FileHandle.standardError.write(Data("omp-matrix: checkpoint failed: \(error)\n".utf8))
+                }
+            }
+        }
+        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        let wall = clock.now - t0
+        let timing = AtlasTiming(wallSeconds: wall.secondsValue, probes: run.probes, repeats: run.repeats,
+                                 peakRSSKiB: BenchCommand.peakRSSKiB(), jobs: parallel)
+        let final = file(run.cells, partial: run.interrupted, timing: timing)
+        do { try AtlasCodec.write(final, to: url) } catch { throw ToolExit.internal("\(error)") }
+        signals.cancel()
+        FileHandle.standardError.write(Data("omp-matrix: atlas file \(url.path)\(final.partial ? " (partial)" : "")\n".utf8))
+        if writeSnapshot {
+            guard final.isComplete else {
+                throw ToolExit(code: .incomplete, message: "omp-matrix: not writing the snapshot: the atlas is incomplete (\(final.partial ? "interrupted" : "not provisioned: " + final.notProvisioned.map(\.name).joined(separator: ", ")))")
+            }
+            guard let snap = Atlas.snapshotURL(hostKey: host.key, packageRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) else {
+                throw ToolExit.internal("no package root")
+            }
+            do {
+                try FileManager.default.createDirectory(at: snap.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try AtlasCodec.write(final, to: snap)
+            } catch { throw ToolExit.internal("\(error)") }
+            FileHandle.standardError.write(Data("omp-matrix: wrote the snapshot \(snap.path)\n".utf8))
+        }
+        return final
+    }
+}

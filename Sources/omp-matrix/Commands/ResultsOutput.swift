@@ -1,0 +1,110 @@
+import Foundation
+import OpenMPConformance
+
+/// Where `run` writes its results, and what happens when writing fails.
+///
+/// The path rule: `--output PATH` names a regular file or a path that does not exist yet. A
+/// symlink (to anything), a FIFO, a socket, a device or a directory is refused before any
+/// probe runs (exit 2), and is checked again before every write, so a non-regular file is
+/// never replaced. `--output -` writes the final results to standard output (no checkpoints;
+/// progress and the summary then go to standard error).
+///
+/// A checkpoint that fails stops the run at once (``Cancellation``). The last good
+/// checkpoint stays on disk (writes are atomic). Before exiting with 3 (environment failure)
+/// the kit tries once more to write everything to the same path, then to a fallback file
+/// beside it (`NAME.rescue-PID.json`), and names the file that holds the results.
+final class ResultsOutput: @unchecked Sendable {
+    let url: URL?
+    private let lock = NSLock()
+    private var firstFailure: String?
+    private var goodCount: Int?
+
+    var toStandardOutput: Bool { url == nil }
+    var failure: String? { lock.withLock { firstFailure } }
+
+    init(option: String?, defaultPath: String) throws {
+        if option == "-" { url = nil; return }
+        let u = URL(fileURLWithPath: option ?? defaultPath)
+        if let problem = Self.refusal(u.path) { throw ToolExit.badInput("--output \(u.path) \(problem)") }
+        url = u
+    }
+
+    /// Why `path` may not be written, or nil when it is a regular file or does not exist.
+    static func refusal(_ path: String) -> String? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            return errno == ENOENT ? nil : "cannot be examined (\(String(cString: strerror(errno))))"
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFLNK: return "is a symbolic link; name the file itself (the kit never writes through a link)"
+        case S_IFIFO: return "is a FIFO; use --output - to write to standard output"
+        case S_IFCHR, S_IFBLK: return "is a device; use --output - to write to standard output"
+        case S_IFSOCK: return "is a socket"
+        case S_IFDIR: return "is a directory"
+        default: return "is not a regular file"
+        }
+    }
+
+    /// Writes `file` to the path; nil on success, else the reason.
+    private func write(_ file: ResultsFile, to u: URL) -> String? {
+        if let problem = Self.refusal(u.path) { return "\(u.path) \(problem)" }
+        do { try ResultsCodec.write(file, to: u) } catch { return "\(error)" }
+        return nil
+    }
+
+    /// The first write, before any probe runs. Throws exit 3 when it fails.
+    func start(_ file: ResultsFile) throws {
+        guard let url else { return }
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw ToolExit(code: .internalFailure, message: "omp-matrix: cannot create \(url.deletingLastPathComponent().path): \(error)")
+        }
+        if let reason = write(file, to: url) {
+            throw ToolExit(code: .internalFailure, message: "omp-matrix: cannot write the results file: \(reason)")
+        }
+        lock.withLock { goodCount = 0 }
+    }
+
+    /// A checkpoint while the run goes on. The first failure stops the run.
+    func checkpoint(_ file: ResultsFile) {
+        guard let url else { return }
+        guard failure == nil else { return }
+        if let reason = write(file, to: url) {
+            lock.withLock { if firstFailure == nil { firstFailure = reason } }
+            Cancellation.request()
+        } else {
+            lock.withLock { goodCount = file.results.count }
+        }
+    }
+
+    /// The final write. Returns where the results are; throws exit 3 when the run was stopped by
+    /// a failed checkpoint or the final write fails, after trying the same path and a fallback.
+    func finish(_ file: ResultsFile) throws -> String {
+        guard let url else {
+            do { FileHandle.standardOutput.write(try ResultsCodec.encode(file)) } catch {
+                throw ToolExit(code: .internalFailure, message: "omp-matrix: cannot encode the results: \(error)")
+            }
+            return "standard output"
+        }
+        let earlier = failure
+        var reasons: [String] = []
+        if let r = write(file, to: url) { reasons.append(r) } else if earlier == nil { return url.path }
+        var written: String? = reasons.isEmpty ? url.path : nil
+        if written == nil {
+            let fallback = url.deletingLastPathComponent()
+                .appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".rescue-\(getpid()).json")
+            if let r = write(file, to: fallback) { reasons.append(r) } else { written = fallback.path }
+        }
+        let cause = earlier.map { "a checkpoint failed (\($0)), so the run stopped early" } ?? "the final write failed"
+        let good = lock.withLock { goodCount }
+        if let written {
+            throw ToolExit(code: .internalFailure, message: "omp-matrix: \(cause); all \(file.results.count) results gathered "
+                           + "were then written to \(written)")
+        }
+        let kept = good.map { "the last good checkpoint (\($0) results) is \(url.path)" } ?? "no results file could be written"
+        throw ToolExit(code: .internalFailure, message: "omp-matrix: \(cause); writing the \(file.results.count) results again "
+                       + "failed (\(reasons.joined(separator: "; "))); \(kept)")
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import OpenMPConformance
+
+@Suite("Atlas: interrupting omp-matrix atlas")
+struct AtlasInterruptTests {
+    func children(of pid: Int32) throws -> [Int32] {
+        try ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
+    }
+
+    @Test("SIGINT and SIGTERM leave a valid partial atlas file, no probe, no shm file", arguments: [SIGINT, SIGTERM])
+    func interrupted(_ sig: Int32) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-atlas-int-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("atlas.json")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(AtlasFixtures.cli, "omp-matrix not built beside the tests"))
+        p.arguments = ["atlas", "--results", out.path, "--output", dir.appendingPathComponent("summary.txt").path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        var seenProbes: Set<Int32> = []
+        while clock.now - t0 < .seconds(60) {
+            seenProbes.formUnion(try children(of: p.processIdentifier))
+            if let a = try? AtlasCodec.read(out), a.cells.filter({ !$0.observations.isEmpty }).count > 5 { break }
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        kill(p.processIdentifier, sig)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 4, "an interrupted atlas exits 4 (incomplete)")
+        let a = try AtlasCodec.read(out)
+        #expect(a.partial)
+        #expect(a.cells.contains { !$0.observations.isEmpty } && a.cells.contains { !$0.isComplete })
+        #expect(try children(of: p.processIdentifier).isEmpty)
+        #expect(!seenProbes.isEmpty, "probes were seen running before the signal")
+        for pid in seenProbes { #expect(sessionIsGone(pid), "probe session \(pid) survived") }
+        let shm = ShmRegistry.entries().filter { seenProbes.contains($0.pid) }
+        #expect(shm.isEmpty, "shm files left: \(shm.map(\.path))")
+    }
+}

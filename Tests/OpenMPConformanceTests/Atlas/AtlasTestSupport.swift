@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import OpenMPConformance
+
+/// Namespace for the atlas suites (`swift test --filter Atlas`).
+enum AtlasFixtures {
+    /// This host's checked-in atlas, or nil when there is none for this host.
+    static let snapshot: AtlasResults? = {
+        try? Atlas.snapshot(hostKey: HostInfo.current().key, packageRoot: URL(fileURLWithPath: TestRuntimes.root))
+    }()
+
+    static var hasSnapshot: Bool { snapshot != nil }
+
+    /// The snapshot file's path for this host.
+    static var snapshotPath: String {
+        Atlas.snapshotURL(hostKey: HostInfo.current().key, packageRoot: URL(fileURLWithPath: TestRuntimes.root))!.path
+    }
+
+    /// Any checked-in atlas (for codec tests that do not depend on the host).
+    static func anySnapshotData() throws -> (Data, String) {
+        let dir = TestRuntimes.root + "/Matrices/atlas"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") }.sorted()
+        let name = try #require(files.first, "no atlas snapshot in Matrices/atlas: run omp-matrix atlas --write-snapshot")
+        let path = dir + "/" + name
+        return (try Data(contentsOf: URL(fileURLWithPath: path)), path)
+    }
+
+    /// The real catalog where the kit keeps it (honours OMP_CONFORMANCE_RUNTIMES), no discovery.
+    static func catalog() throws -> RuntimeCatalog {
+        var env = ProcessInfo.processInfo.environment
+        env[RuntimeCatalog.discoverVariable] = nil
+        return try RuntimeCatalog(environment: env)
+    }
+
+    /// A runtimes directory holding a manifest with only `records` (real files, absolute paths).
+    static func manifestDirectory(_ records: [RuntimeRecord]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-atlas-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try RuntimeManifest(runtimes: records).write(to: dir.appendingPathComponent(RuntimeManifest.fileName))
+        return dir
+    }
+
+    /// The `omp-matrix` binary built beside the tests.
+    static var cli: String? {
+        let p = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
+        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
+    }
+
+    /// Runs `omp-matrix` to completion; returns status, stdout, stderr.
+    static func runCLI(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(cli, "omp-matrix not built beside the tests"))
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read both pipes on their own threads so neither fills up.
+        nonisolated(unsafe) var errData = Data()
+        let t = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        t.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        while t.isExecuting || !t.isFinished { usleep(1000) }
+        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import OpenMPConformance
+
+/// `run --output`: never through a link or into a FIFO or device, `-` for standard output, and
+/// a disk that fills mid-run stops the run with exit 3 and keeps the last good checkpoint.
+@Suite("omp-matrix run --output safety", .serialized)
+struct OutputSafetyTests {
+    static let args = ["run", "--plain", "--row", "linux-cpu-training"]
+
+    static func run(_ args: [String], in dir: URL) throws -> (status: Int32, stdout: Data, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(RunInterruptTests.cli, "omp-matrix not built beside the tests"))
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        let out = Pipe()
+        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("omp-out-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errPath.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errPath) }
+        p.standardOutput = out
+        p.standardError = try FileHandle(forWritingTo: errPath)
+        try p.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let errData = (try? Data(contentsOf: errPath)) ?? Data()
+        return (p.terminationStatus, outData, String(decoding: errData, as: UTF8.self))
+    }
+
+    func tempDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("a symlink, a FIFO and a directory are refused with exit 2 and left as they are")
+    func refusals() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("target.txt")
+        try "keep me\n".write(to: target, atomically: true, encoding: .utf8)
+        let link = dir.appendingPathComponent("link.json")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let fifo = dir.appendingPathComponent("fifo.json")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let sub = dir.appendingPathComponent("sub.json")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        for (path, words) in [(link, "symbolic link"), (fifo, "FIFO"), (sub, "directory")] {
+            let r = try Self.run(Self.args + ["--output", path.path], in: dir)
+            #expect(r.status == 2, "\(path.lastPathComponent): \(r.stderr)")
+            #expect(r.stderr.contains(words), "\(r.stderr)")
+        }
+        #expect(try String(contentsOf: target, encoding: .utf8) == "keep me\n")
+        var st = stat()
+        #expect(lstat(link.path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK, "the link is still a link")
+        #expect(lstat(fifo.path, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
+    }
+
+    @Test("a device node is refused and stays a device", .enabled(if: getuid() == 0, "needs root to make a device node"))
+    func device() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A private null device (1:3), so that a regression could never replace the real /dev/null.
+        let node = dir.appendingPathComponent("null.json")
+        #expect(mknod(node.path, S_IFCHR | 0o666, dev_t(ProcessInspector.makeDevice(major: 1, minor: 3))) == 0)
+        let dev = try Self.run(Self.args + ["--output", node.path], in: dir)
+        #expect(dev.status == 2 && dev.stderr.contains("device"), "\(dev.stderr)")
+        var st = stat()
+        #expect(lstat(node.path, &st) == 0 && st.st_mode & S_IFMT == S_IFCHR)
+    }
+
+    @Test("atomic writes replace only regular files (report, merge, gate --update use them too)")
+    func atomicWriteRefusesNonRegular() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("target.txt")
+        try "keep me\n".write(to: target, atomically: true, encoding: .utf8)
+        let link = dir.appendingPathComponent("link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let fifo = dir.appendingPathComponent("fifo")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        for path in [link, fifo] {
+            #expect(throws: FileWriteError.self) { try ResultsCodec.writeAtomically(Data("x".utf8), to: path) }
+        }
+        #expect(try String(contentsOf: target, encoding: .utf8) == "keep me\n")
+        try ResultsCodec.writeAtomically(Data("new".utf8), to: target)
+        #expect(try String(contentsOf: target, encoding: .utf8) == "new")
+    }
+
+    @Test("--output - writes the results to standard output and nothing else there")
+    func standardOutput() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try Self.run(Self.args + ["--output", "-"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let file = dir.appendingPathComponent("r.json")
+        try r.stdout.write(to: file)
+        let results = try ResultsCodec.read(file)
+        #expect(!results.partial && results.results.count == 32)
+        #expect(r.stderr.contains("results: standard output"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("results").path))
+    }
+
+    /// True when this process may mount a tmpfs (root, and the container allows it).
+    static let canMountTmpfs: Bool = {
+        guard getuid() == 0 else { return false }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-mnt-probe-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        guard mount("tmpfs", dir.path, "tmpfs", 0, "size=16k") == 0 else { return false }
+        umount(dir.path)
+        return true
+    }()
+
+    @Test("a disk that fills mid-run: exit 3 at once, the last good checkpoint survives, the message names the file",
+          .enabled(if: canMountTmpfs, "needs root and permission to mount a tmpfs"))
+    func diskFull() throws {
+        let dir = try tempDir()
+        defer { umount(dir.path); try? FileManager.default.removeItem(at: dir) }
+        // Room for the first, empty checkpoint (~24 KB) and not much more.
+        #expect(mount("tmpfs", dir.path, "tmpfs", 0, "size=40k") == 0)
+        let out = dir.appendingPathComponent("r.json")
+        let r = try Self.run(["run", "--plain", "--output", out.path], in: FileManager.default.temporaryDirectory)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("a checkpoint failed") && r.stderr.contains("stopped early"), "\(r.stderr)")
+        #expect(r.stderr.contains(out.path), "the message names the file: \(r.stderr)")
+        let kept = try ResultsCodec.read(out)
+        #expect(kept.partial, "the last good checkpoint is a valid partial file")
+        #expect(!r.stderr.contains("[389/389]") && !r.stderr.contains("[390/390]"), "the run stopped early")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".r.json.tmp") }
+        #expect(leftovers.isEmpty, "temporary files removed: \(leftovers)")
+    }
+}
