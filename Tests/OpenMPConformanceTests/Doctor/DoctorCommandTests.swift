@@ -133,7 +133,7 @@ extension DoctorTests {
             let intel = try DoctorFixtures.runtimePath("intel"), llvm = try DoctorFixtures.runtimePath("llvm16")
             let child = Process()
             child.executableURL = URL(fileURLWithPath: python)
-            child.arguments = ["-c", "import ctypes, os, sys, time\nfor p in sys.argv[1:]: ctypes.CDLL(p, mode=os.RTLD_LOCAL)\nprint('ready', flush=True)\ntime.sleep(60)\n", intel, llvm]
+            child.arguments = ["-c", "import ctypes, os, sys, time\nfor p in sys.argv[1:]: ctypes.CDLL(p, mode=os.RTLD_LOCAL)\nprint('ready', flush=True)\ntime.sleep(900)\n", intel, llvm]
             let out = Pipe()
             child.standardOutput = out
             try child.run()
