@@ -51,14 +51,21 @@ let package = Package(
         .target(
             name: "OpenMPConformance",
             dependencies: ["OMPPlan", "_OpenMPShims", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/results.schema.json")]
+            resources: [.copy("Resources/results.schema.json")],
+            // A copy of the top-level Matrices/ (rows, claims, profiles, baselines) travels with the
+            // library as a resource, so the matrix is found without the source tree.
+            plugins: ["EmbedMatrices"]
         ),
+        // Packs Matrices/ into Matrices.tar, a resource of OpenMPConformance (see MatrixResources).
+        .plugin(name: "EmbedMatrices", capability: .buildTool()),
         // Swift Testing glue: declares no @Test of its own; downstream opts in.
         .target(name: "OpenMPConformanceTesting", dependencies: ["OpenMPConformance", "OMPPlan"]),
         .executableTarget(
             name: "omp-matrix",
             dependencies: [
                 "OpenMPConformance",
+                // Built beside omp-matrix (`swift run omp-matrix …` finds it there); never linked.
+                "omp-probe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,7 +79,9 @@ let package = Package(
         .executableTarget(name: "omp-kernel-bench", dependencies: ["OMPProbeCore"], path: "Bench/KernelBench"),
         .testTarget(
             name: "OpenMPConformanceTests",
-            dependencies: ["OpenMPConformance", "OpenMPConformanceTesting", "OMPPlan"]
+            dependencies: ["OpenMPConformance", "OpenMPConformanceTesting", "OMPPlan"],
+            // Captured probe output, read from the source tree by the classifier tests.
+            exclude: ["Samples"]
         ),
     ]
 )

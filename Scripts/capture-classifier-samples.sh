@@ -9,12 +9,16 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-manifest=runtimes/manifest.json
+# The runtime cache, resolved as the kit does (RuntimeCatalog.directory).
+if [ -n "${OMP_CONFORMANCE_RUNTIMES:-}" ]; then rt=$OMP_CONFORMANCE_RUNTIMES
+elif [ -n "${OMP_CONFORMANCE_CACHE:-}" ]; then rt=$OMP_CONFORMANCE_CACHE/runtimes
+else rt=${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes; fi
+manifest=$rt/manifest.json
 [ -f "$manifest" ] || { echo "capture: $manifest missing; run Scripts/provision-runtimes.sh first" >&2; exit 2; }
 probe=${OMP_PROBE:-}
 if [ -z "$probe" ]; then
-  swift build -c release --product omp-probe --scratch-path .build-probe >/dev/null
-  probe=$root/.build-probe/release/omp-probe
+  swift build -c release --product omp-probe >/dev/null
+  probe=$root/.build/release/omp-probe
 fi
 out=Tests/OpenMPConformanceTests/Samples
 mkdir -p "$out"

@@ -17,9 +17,20 @@ shim=${OMP_SHIM_DIR:-"$root/Sources/_OpenMPShims"}
 zig_version=${OMP_ZIG_VERSION:-0.17.1}
 py=${PYTHON:-python3}
 
+# zig comes from PyPI's ziglang wheel. When this Python does not have it, it is installed
+# with --target into the kit's cache (no system site-packages touched, which Debian's pip
+# refuses anyway), and found there through PYTHONPATH.
+tools="${OMP_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance}/tools/ziglang-$zig_version"
 if ! "$py" -m ziglang version >/dev/null 2>&1; then
-    echo "== installing zig's C compiler (pip install ziglang==$zig_version)"
-    if ! "$py" -m pip install --quiet "ziglang==$zig_version" >&2; then
+    export PYTHONPATH="$tools${PYTHONPATH:+:$PYTHONPATH}"
+fi
+if ! "$py" -m ziglang version >/dev/null 2>&1; then
+    if ! "$py" -m pip --version >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >&2 || true
+    fi
+    echo "== installing zig's C compiler (ziglang==$zig_version from PyPI, into $tools)"
+    if ! "$py" -m pip install --quiet --disable-pip-version-check --target "$tools" "ziglang==$zig_version" >&2 \
+        || ! "$py" -m ziglang version >/dev/null 2>&1; then
         echo "check-macos-shim: zig is not installed and pip could not install ziglang==$zig_version" >&2
         exit 77
     fi

@@ -2,21 +2,29 @@
 # The main job: provision the runtimes, build, run the bundled matrix on this host, and
 # write every report. Results land in results/, reports in reports/.
 #   Scripts/run-matrix.sh [extra omp-matrix run options, e.g. --row linux-cpu-training]
+#
+# One debug build of omp-matrix serves provisioning, the run and the reports (its work is files
+# and process supervision); the probe, whose workloads are timed, is built in release. The
+# tests (Scripts/test.sh) share both builds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-bash Scripts/provision-runtimes.sh
-echo "== building omp-matrix and omp-probe (release)"
+phase() { printf '== %s (%d s so far)\n' "$1" "$SECONDS"; }
+phase "provisioning (prerequisites, omp-matrix debug build, runtimes)"
+# Exit 4 (an item not provisioned, reason printed) still runs what can run.
+bash Scripts/provision-runtimes.sh || { st=$?; [ "$st" -eq 4 ] || exit "$st"; }
+phase "building the release probe"
 swift build -c release --product omp-probe
-swift build -c release --product omp-matrix
-bin="$root/.build/release"
-export OMP_PROBE="$bin/omp-probe"
+bin="$root/.build/debug"
+export OMP_PROBE="$root/.build/release/omp-probe"
 mkdir -p results reports
+phase "running the matrix"
 set +e
 "$bin/omp-matrix" run "$@"
 status=$?
 set -e
 if [ "$status" -ge 2 ]; then exit "$status"; fi
+phase "writing the reports"
 latest=$("$bin/omp-matrix" report --print-latest)
 for fmt in md json junit html; do
   "$bin/omp-matrix" report "$latest" --format "$fmt" --output "reports/matrix.$fmt"
@@ -35,4 +43,5 @@ fi
 if [ "$atlas_status" -ne 0 ]; then echo "== atlas exit status $atlas_status"; fi
 echo "== reports: $(ls reports | sed 's/^/reports\//' | tr '\n' ' ')"
 if [ "$status" -eq 0 ] && [ "$atlas_status" -ne 0 ]; then status=$atlas_status; fi
+phase "done"
 exit "$status"

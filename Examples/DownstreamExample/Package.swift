@@ -15,6 +15,8 @@ let package = Package(
                 "DownstreamExample",
                 .product(name: "OpenMPConformanceTesting", package: "openmp-conformance"),
                 .product(name: "OpenMPConformance", package: "openmp-conformance"),
+                // Builds the probe binary beside the tests, where the library finds it.
+                .product(name: "omp-probe", package: "openmp-conformance"),
             ]
         ),
     ]

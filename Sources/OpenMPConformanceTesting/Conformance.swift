@@ -17,55 +17,123 @@ import Testing
 /// ```
 ///
 /// Two layers of expectation:
-/// - **The baseline** (`Matrices/baselines/<host key>.json`): what was observed on this kind of
-///   host. A deviation is a test failure, including an unexpected pass. A host with no baseline
-///   reports its observations as warnings and says that no baseline matched.
-/// - **The doc's prediction**: a refuted prediction is recorded as a known issue with its
-///   evidence, so `swift test` stays green and the refutation stays visible.
+/// - **The baseline** (``BaselineStore``): what was observed on this kind of host. A deviation
+///   is a test failure, including an unexpected pass. With no baseline for this host (or a
+///   cell missing from it) the comparison is **skipped** (the test case is cancelled with the
+///   reason and the command that records a baseline, and counted as a warning), never
+///   passed; in strict mode
+///   (``isStrict``) it fails. A baseline that is corrupt, unreadable, or for another host
+///   fails in every mode.
+/// - **The doc's prediction**: a refuted prediction is recorded as a known issue, in one line
+///   with its evidence, so `swift test` stays green and the refutation stays visible.
 public enum Conformance {
+    /// Set by the ``StrictBaselineTrait`` trait for the tests it scopes.
+    @TaskLocal public static var strictOverride: Bool?
+
+    /// Strict mode: the ``StrictBaselineTrait`` trait, else `OMP_CONFORMANCE_STRICT=1`.
+    public static var isStrict: Bool { strictOverride ?? BaselineStore.strictFromEnvironment() }
+
     /// Runs one cell with a real probe and records the verdicts as described above.
-    /// An untestable cell is cancelled (reported as skipped) with its reason — never a pass.
-    public static func check(_ cell: Cell, baseline: Baseline? = BaselineStore.forThisHost,
+    /// An untestable cell is skipped (a warning with its reason, then cancelled) — never a pass.
+    public static func check(_ cell: Cell, baseline: BaselineStore.Lookup = BaselineStore.forThisHost,
                              sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
         if let why = cell.testability.reason {
-            print("◇ untestable here: \(cell.id) — \(why)")
-            try Test.cancel(Comment(rawValue: "untestable here: \(why)"), sourceLocation: sourceLocation)
+            try skip("untestable here: \(why)", sourceLocation: sourceLocation)
         }
-        guard let config = cell.configuration() else { return }
+        guard let config = cell.configuration() else {
+            Issue.record(Comment(rawValue: "\(cell.id) is testable here but yields no probe configuration; nothing was run"),
+                         sourceLocation: sourceLocation)
+            return
+        }
         let probe = await Probe.run(config)
         let result = Verdicts.judge(cell, probe: probe)
-        judge(result, baseline: baseline, sourceLocation: sourceLocation)
+        try judge(result, baseline: baseline, sourceLocation: sourceLocation)
     }
 
     /// Checks an already-judged result (used by ``check(_:baseline:sourceLocation:)`` and by
     /// downstream code that ran cells itself, e.g. with `MatrixRunner`).
-    public static func judge(_ result: CellResult, baseline: Baseline?, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        guard let outcome = result.outcome else { return }
-        let evidence = "\(result.id): observed \(outcome.rawValue) — \(result.message)\nrepro: \(result.repro)"
+    ///
+    /// - Throws: the cancellation of the current test case when the baseline comparison is
+    ///   skipped (no baseline, or the cell is not in it, outside strict mode).
+    public static func judge(_ result: CellResult, baseline: BaselineStore.Lookup, strict: Bool? = nil,
+                             sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        guard let outcome = result.outcome else {
+            let why = result.reason.map { " (\($0))" } ?? ""
+            Issue.record(Comment(rawValue: "\(result.id) has no outcome\(why); a cell that was run must have one"),
+                         sourceLocation: sourceLocation)
+            return
+        }
+        let evidence = "\(result.id): observed \(outcome.rawValue) — \(Self.oneLine(result.message)) (repro: \(result.repro))"
         if outcome == .launchFailed {
             Issue.record(Comment(rawValue: "the probe could not start or load a runtime: \(evidence)"), sourceLocation: sourceLocation)
             return
         }
-        // Layer 1: the baseline is the hard expectation.
-        if let baseline {
-            if let entry = baseline.cells[result.id] {
-                if !entry.allowed.contains(outcome) {
-                    Issue.record(Comment(rawValue: "deviates from baseline \(baseline.hostKey) (allowed \(entry.allowed.map(\.rawValue).joined(separator: ", "))): \(evidence)"),
-                                 sourceLocation: sourceLocation)
-                }
-            } else {
-                print("⚠︎ \(result.id): not in baseline \(baseline.hostKey); observed \(outcome.rawValue)")
-            }
-        } else {
-            print("⚠︎ no baseline matched this host (\(BaselineStore.hostKey)); observation only: \(result.id) → \(outcome.rawValue)")
-        }
-        // Layer 2: the doc's prediction, visible but not failing.
+        // The doc's prediction: visible, not failing.
         if result.verdict == .refuted {
-            withKnownIssue(Comment(rawValue: "the doc's prediction is refuted here")) {
-                Issue.record(Comment(rawValue: "predicted \(result.allowed.map(\.rawValue).joined(separator: " or ")); \(evidence)"),
-                             sourceLocation: sourceLocation)
+            // Thrown, so that Swift Testing prints it on one line.
+            withKnownIssue(sourceLocation: sourceLocation) {
+                throw PredictionRefuted(description: "the doc's prediction is refuted here: predicted "
+                                        + "\(result.allowed.map(\.rawValue).joined(separator: " or ")); \(evidence)")
             }
         }
+        // The baseline: the hard expectation.
+        switch baselineDecision(result, outcome: outcome, baseline: baseline, strict: strict ?? isStrict) {
+        case .matches: break
+        case .fails(let why): Issue.record(Comment(rawValue: why), sourceLocation: sourceLocation)
+        case .skipped(let why): try skip(why, sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Skips the current test case visibly: a warning (which Swift Testing counts in its
+    /// closing line, "with N warnings") with the reason, then the case is cancelled, so it is
+    /// never reported as a pass.
+    public static func skip(_ why: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Never {
+        Issue.record(Comment(rawValue: why), severity: .warning, sourceLocation: sourceLocation)
+        try Test.cancel(Comment(rawValue: why), sourceLocation: sourceLocation)
+    }
+
+    /// A refuted prediction of the doc, as the error a known issue catches.
+    struct PredictionRefuted: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// What the baseline says about one observed outcome.
+    public enum BaselineDecision: Sendable, Hashable {
+        /// The outcome is one the baseline allows.
+        case matches
+        /// A failure, with its message: a deviation, an unusable baseline, or a missing one in
+        /// strict mode.
+        case fails(String)
+        /// No comparison was possible (no baseline, or the cell is not in it), with the reason
+        /// and the command that records a baseline.
+        case skipped(String)
+    }
+
+    /// The baseline layer of ``judge(_:baseline:strict:sourceLocation:)``, without recording anything.
+    public static func baselineDecision(_ result: CellResult, outcome: Outcome, baseline: BaselineStore.Lookup,
+                                        strict: Bool) -> BaselineDecision {
+        let missing: String
+        switch baseline {
+        case .found(let b, let file):
+            guard let entry = b.cells[result.id] else {
+                missing = "\(result.id) is not in baseline \(file) (host \(b.hostKey))"
+                break
+            }
+            if entry.allowed.contains(outcome) { return .matches }
+            return .fails("deviates from baseline \(file) (allowed \(entry.allowed.map(\.rawValue).joined(separator: ", "))): "
+                          + "\(result.id): observed \(outcome.rawValue) — \(oneLine(result.message)) (repro: \(result.repro))")
+        case .none(let reason):
+            missing = reason
+        case .unusable(let file, let reason):
+            return .fails("baseline \(file) \(reason)")
+        }
+        let record = "record one with: \(BaselineStore.recordCommand(hostKey: BaselineStore.hostKey)), then commit it"
+        if strict { return .fails("strict mode (\(BaselineStore.strictVariable)=1): \(missing); \(record)") }
+        return .skipped("baseline comparison skipped: \(missing); \(record)")
+    }
+
+    static func oneLine(_ s: String) -> String {
+        s.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " / ")
     }
 
     /// Runs your own command line (a training binary, `python3 -c 'import torch, faiss'`, ...)
@@ -90,4 +158,24 @@ public enum Conformance {
         }
         return r
     }
+}
+
+/// Strict baseline mode for the tests it is applied to: a missing baseline fails them instead
+/// of being skipped, the same as `OMP_CONFORMANCE_STRICT=1`.
+///
+/// ```swift
+/// @Test(.strictBaseline, arguments: try Matrix.bundledForTesting())
+/// func cell(_ c: Cell) async throws { try await Conformance.check(c) }
+/// ```
+public struct StrictBaselineTrait: TestTrait, SuiteTrait, TestScoping {
+    public var isRecursive: Bool { true }
+    public func provideScope(for test: Test, testCase: Test.Case?,
+                             performing function: @Sendable () async throws -> Void) async throws {
+        try await Conformance.$strictOverride.withValue(true) { try await function() }
+    }
+}
+
+extension Trait where Self == StrictBaselineTrait {
+    /// Strict baseline mode: see ``StrictBaselineTrait``.
+    public static var strictBaseline: Self { StrictBaselineTrait() }
 }

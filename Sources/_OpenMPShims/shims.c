@@ -19,6 +19,10 @@
 #endif
 #ifdef __APPLE__
 #include <libproc.h>
+#include <sys/spawn.h>
+#ifndef POSIX_SPAWN_SETSID
+#error "the macOS SDK lacks POSIX_SPAWN_SETSID (macOS 10.15 or later): probes must start in their own session"
+#endif
 #include <mach-o/dyld.h>
 #include <sys/event.h>
 #include <sys/proc_info.h>
@@ -165,6 +169,22 @@ int omp_shim_process_list(omp_shim_process *out, int capacity) {
     for (int i = 0; i < n && i < room; i++) {
         omp_shim_process p;
         if (pids[i] <= 0 || omp_shim_read_process(pids[i], &p) != 0) continue; // gone since, or not ours to read
+        if (count < capacity && out != NULL) out[count] = p;
+        count++;
+    }
+    // Our own children, also those the full list missed (a zombie not yet reaped): the
+    // caller reaps them, so they must be seen.
+    pid_t me = getpid();
+    pid_t kids[256];
+    int k = proc_listchildpids(me, kids, (int)sizeof kids);
+    for (int i = 0; i < k && i < 256; i++) {
+        int seen = 0;
+        for (int j = 0; j < n && j < room && !seen; j++) seen = pids[j] == kids[i];
+        if (seen || kids[i] <= 0) continue;
+        omp_shim_process p;
+        if (omp_shim_read_process(kids[i], &p) != 0) {
+            p.pid = kids[i]; p.ppid = me; p.pgid = kids[i]; p.sid = kids[i]; p.state = 'Z';
+        }
         if (count < capacity && out != NULL) out[count] = p;
         count++;
     }

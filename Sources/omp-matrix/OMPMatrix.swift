@@ -16,7 +16,7 @@ struct OMPMatrix: AsyncParsableCommand {
         fails, the disk is full); 4 incomplete (runtimes not provisioned, or interrupted).
         """,
         version: OpenMPConformanceKit.version,
-        subcommands: [RunCommand.self, ListCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self,
+        subcommands: [RunCommand.self, ProvisionCommand.self, ListCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self,
                       ScanCommand.self, InspectCommand.self, DoctorCommand.self, CleanShmCommand.self, ProbeCommand.self, ReadmeCommand.self, BenchCommand.self, AtlasCommand.self]
     )
 

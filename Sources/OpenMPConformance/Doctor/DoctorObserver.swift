@@ -55,7 +55,7 @@ public struct DoctorObserver: Sendable, Hashable {
             guard has(env) else { throw ObserverError.notFound("OMP_DOCTOR_LIBS=\(env) does not hold \(auditName) and \(exitName)") }
             return env
         }
-        let root = ProbeExecutable.packageRoot
+        let root = RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
         let sources = [(root + "/Sources/OMPDoctorAudit/audit.c", auditName), (root + "/Sources/OMPDoctorExitHook/exit_hook.c", exitName)]
         var digest: [UInt8] = []
         for (src, _) in sources {

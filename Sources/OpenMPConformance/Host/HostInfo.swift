@@ -49,8 +49,23 @@ public struct RuntimeRecord: Codable, Sendable, Hashable {
     /// Where it came from, e.g. `apt:libomp5-14=1:14.0.6-12`, `pypi:intel-openmp==2025.2.1`.
     public var source: String
     public var sha256: String
-    public init(name: String, path: String, family: String, version: String, source: String, sha256: String) {
+    /// `llvm`, `intel` or `gnu`, from the banner (optional: older manifests lack it).
+    public var vendor: String?
+    /// The release, e.g. `16.0.6`, `2025.2.1`, `12.2.0`; see ``releaseSource``.
+    public var release: String?
+    /// Where ``release`` came from: `debian-package` (the package version), `wheel-version`
+    /// (the wheel's version) or `banner` (the runtime's own build strings).
+    public var releaseSource: String?
+    /// The banner or build string the runtime was identified by.
+    public var banner: String?
+    /// For a copy: the name of the runtime whose bytes it repeats.
+    public var copyOf: String?
+    public init(name: String, path: String, family: String, version: String, source: String, sha256: String,
+                vendor: String? = nil, release: String? = nil, releaseSource: String? = nil, banner: String? = nil,
+                copyOf: String? = nil) {
         self.name = name; self.path = path; self.family = family; self.version = version
         self.source = source; self.sha256 = sha256
+        self.vendor = vendor; self.release = release; self.releaseSource = releaseSource; self.banner = banner
+        self.copyOf = copyOf
     }
 }

@@ -183,7 +183,7 @@ struct Expander {
             switch r {
             case .named(let n):
                 if let rec = manifest[n] { return rec.path }
-                if missing == nil { missing = "runtime '\(n)' is not in the runtimes manifest (runtimes/manifest.json); provision it first" }
+                if missing == nil { missing = "runtime '\(n)' is not in the runtimes manifest; run `omp-matrix provision`" }
                 return ""
             case .path(let p, _):
                 if missing == nil, !fileExists(p) { missing = "no runtime file at \(p)" }

@@ -94,16 +94,30 @@ public struct Matrix: Sendable {
                       host: host, directory: directory)
     }
 
-    /// Loads `Matrices/` from the package root.
+    /// Loads the kit's `Matrices/`.
     ///
-    /// - Parameter root: the package root; nil walks up from this source file to the directory
-    ///   holding `Package.swift` (see ``packageRoot(from:)``).
+    /// - Parameter root: a package root whose `Matrices/` to load; nil loads the library's own
+    ///   copy (see ``bundledDirectory()``), which needs no source tree.
     public static func bundled(root: URL? = nil, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
-        guard let root = root ?? packageRoot() else {
+        let directory: URL
+        if let root {
+            directory = root.appendingPathComponent("Matrices", isDirectory: true)
+        } else if let d = bundledDirectory() {
+            directory = d
+        } else {
             throw MatrixError(file: #filePath, line: 1, column: 1,
-                              message: "cannot find the package root (a directory with Package.swift) above this file; pass root:")
+                              message: "the library's copy of Matrices/ is missing (built without its resource) and no source tree is here; pass --matrix DIR")
         }
-        return try load(directory: root.appendingPathComponent("Matrices"), manifest: manifest, host: host)
+        return try load(directory: directory, manifest: manifest, host: host)
+    }
+
+    /// The kit's own `Matrices/`: the library's resource copy (``MatrixResources``), else the
+    /// source tree's, else nil.
+    public static func bundledDirectory() -> URL? {
+        if let d = try? MatrixResources.directory() { return d }
+        guard let root = packageRoot() else { return nil }
+        let dir = root.appendingPathComponent("Matrices", isDirectory: true)
+        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
     }
 
     /// The nearest directory at or above `path` that holds a `Package.swift`.

@@ -1,66 +1,66 @@
 import Foundation
 
-/// Finds the `omp-probe` binary.
+/// Finds the `omp-probe` binary. It is never built here: a library that starts a package
+/// build inside someone's test run would be a surprise (and a slow one).
 ///
-/// In order: the `OMP_PROBE` environment variable; an `omp-probe` beside the running
-/// executable when that is a release build; otherwise a release build of it made on
-/// demand in `<package root>/.build-probe` (the probe's workloads are timed, so a debug
-/// build would distort every figure). The package root is where this source file lives,
-/// which for a downstream package is its checkout of this one.
+/// In order:
+/// 1. `OMP_PROBE`, when set: it must name an executable file.
+/// 2. `omp-probe` in the build products directory of the running executable: beside
+///    `omp-matrix`, or beside the test bundle (`.build/debug/…PackageTests.xctest`). SwiftPM puts
+///    it there when the package builds it: in this repository `swift build` does; in your
+///    package, make the test target depend on the kit's `omp-probe` product.
+///
+/// Anything else is ``NotFound``, whose message gives the commands that build one.
 public enum ProbeExecutable {
+    /// Names the probe binary explicitly.
+    public static let variable = "OMP_PROBE"
+
     public struct NotFound: Error, CustomStringConvertible {
         public var description: String
     }
 
     private static let cache = LockedCache()
 
+    /// The probe for this process (looked up once).
     public static func locate() throws -> String {
-        try cache.get(find)
+        try cache.get { try find() }
     }
 
-    static func find() throws -> String {
+    /// Looks the probe up; nothing is cached, built or launched.
+    /// - Parameters:
+    ///   - environment: where `OMP_PROBE` is read.
+    ///   - executable: the running executable (`CommandLine.arguments[0]`).
+    public static func find(environment: [String: String] = ProcessInfo.processInfo.environment,
+                            executable: String = CommandLine.arguments.first ?? "") throws(NotFound) -> String {
         let fm = FileManager.default
-        if let env = ProcessInfo.processInfo.environment["OMP_PROBE"], !env.isEmpty {
-            guard fm.isExecutableFile(atPath: env) else { throw NotFound(description: "OMP_PROBE=\(env) is not an executable file") }
+        if let env = environment[variable], !env.isEmpty {
+            guard fm.isExecutableFile(atPath: env) else {
+                throw NotFound(description: "\(variable)=\(env) is not an executable file")
+            }
             return env
         }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+        let dir = productsDirectory(of: executable)
         let sibling = dir.appendingPathComponent("omp-probe").path
-        if fm.isExecutableFile(atPath: sibling) && dir.path.contains("/release") { return sibling }
-        let root = packageRoot
-        let built = root + "/.build-probe/release/omp-probe"
-        if let made = try? buildRelease(root: root), fm.isExecutableFile(atPath: made) { return made }
-        if fm.isExecutableFile(atPath: built) { return built }
         if fm.isExecutableFile(atPath: sibling) { return sibling }
-        throw NotFound(description: "no omp-probe found: set OMP_PROBE, or run `swift build -c release --product omp-probe` in \(root)")
+        throw NotFound(description: """
+            no omp-probe: \(variable) is not set and there is none in \(dir.path) (beside \(executable)). \
+            Build it with `swift build --product omp-probe` (for timed figures a release one: \
+            `swift build -c release --product omp-probe` and OMP_PROBE=$PWD/.build/release/omp-probe), \
+            or, in your own package, add .product(name: "omp-probe", package: "openmp-conformance") to the \
+            test target's dependencies so that `swift test` builds it
+            """)
     }
 
-    /// The package root: the nearest directory above this file that has a Package.swift.
-    public static var packageRoot: String {
-        RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
-    }
-
-    /// `swift build -c release --product omp-probe --scratch-path <root>/.build-probe`, once per process.
-    static func buildRelease(root: String, product: String = "omp-probe") throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["swift", "build", "-c", "release", "--product", product,
-                       "--package-path", root, "--scratch-path", root + "/.build-probe"]
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "OMP_PROBE")
-        p.environment = env
-        let log = Pipe()
-        p.standardOutput = log
-        p.standardError = log
-        try p.run()
-        let out = log.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw NotFound(description: "building \(product) failed:\n" + String(decoding: out.suffix(4000), as: UTF8.self))
+    /// The build products directory holding `executable`: its directory, or, inside a test
+    /// bundle (`X.xctest/Contents/MacOS/X`), the directory holding the bundle.
+    static func productsDirectory(of executable: String) -> URL {
+        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        let components = dir.pathComponents
+        if let bundle = components.lastIndex(where: { $0.hasSuffix(".xctest") }) {
+            dir = URL(fileURLWithPath: NSString.path(withComponents: Array(components[..<bundle])), isDirectory: true)
         }
-        return root + "/.build-probe/release/" + product
+        return dir
     }
 
     /// Computes the path once; concurrent callers wait for the first.

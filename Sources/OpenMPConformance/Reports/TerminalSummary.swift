@@ -3,7 +3,9 @@ import Foundation
 /// The terminal summary a run prints once: the answer in a few lines first, then each claim's
 /// state, then the counts. Colour only on a terminal, and never when `NO_COLOR` is set (or
 /// `TERM=dumb`); every state is a word too, so nothing depends on colour. Every string from the
-/// results is stripped of terminal escapes and control characters and put on one line.
+/// results goes through ``TerminalText/field(_:)`` (controls shown as escapes, on one line), each
+/// line through ``TerminalText/block(_:)``, and only then are the kit's own colour codes added:
+/// the text is ready to print as it is.
 public enum TerminalSummary {
     /// Whether to colour: a terminal, `NO_COLOR` unset or empty, `TERM` not `dumb`.
     public static func useColor(isTerminal: Bool, environment: [String: String]) -> Bool {
@@ -18,12 +20,16 @@ public enum TerminalSummary {
     }
 
     public static func render(_ r: ResultsFile, color: Bool = false, width: Int = 100, atlas: AtlasEvidence? = nil) -> String {
-        let t = { (s: String) in ReportText.oneLine(s) }
-        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        let t = { (s: String) in TerminalText.field(s) }
+        func paint(_ s: String, _ code: String) -> String {
+            let safe = TerminalText.block(s)
+            return color ? "\u{1B}[\(code)m\(safe)\u{1B}[0m" : safe
+        }
+        func plain(_ s: String) -> String { TerminalText.block(s) }
         var lines: [String] = []
         lines.append(paint("The answer on \(t(r.host.key))", "1") + (r.partial ? " (PARTIAL run: counts cover what ran)" : ""))
         for part in AnswerText.parts(r.resolvedAnswer(atlas: atlas)) {
-            lines += wrap(paint(t(part.title) + ":", "1") + " " + t(part.headline), width: width, indent: "  ", visibleOffset: color ? 8 : 0)
+            lines += wrap(paint(t(part.title) + ":", "1") + " " + plain(t(part.headline)), width: width, indent: "  ", visibleOffset: color ? 8 : 0)
         }
         lines.append("")
         if !r.claims.isEmpty {
@@ -37,13 +43,13 @@ public enum TerminalSummary {
                 case .untestable: "2"
                 }
                 let word = state.words.replacingOccurrences(of: " …", with: "")
-                lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + t(c.id)
-                             + (state == .holdsOnlyWhen ? ": " + ReportText.truncate(t((c.conditions ?? []).joined(separator: "; ")), 70) : ""))
+                lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + plain(t(c.id))
+                             + (state == .holdsOnlyWhen ? ": " + plain(t(ReportText.truncate((c.conditions ?? []).joined(separator: "; "), 70))) : ""))
             }
             lines.append("")
         }
         let s = ResultsSummary(r)
-        lines.append("host \(t(r.host.key)) (\(t(r.host.os)), kernel \(t(r.host.kernel)), BLAS \(t(r.host.blas.corename)) via \(t(r.host.blas.source)))")
+        lines.append(plain("host \(t(r.host.key)) (\(t(r.host.os)), kernel \(t(r.host.kernel)), BLAS \(t(r.host.blas.corename)) via \(t(r.host.blas.source)))"))
         lines.append("cells: \(s.cells) (ran \(s.ran), skipped \(s.skipped)); cell verdicts: "
                      + Verdict.allCases.map { "\(s.verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         lines.append("outcomes: " + Outcome.allCases.compactMap { o in s.outcomes[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", "))

@@ -3,18 +3,22 @@ import Foundation
 /// The runtimes the kit can name: those in the runtime manifest, plus any discovered in the
 /// prefixes listed in `OMP_CONFORMANCE_DISCOVER`.
 ///
-/// The manifest lives at `<package root>/runtimes/manifest.json`; the environment variable
-/// `OMP_CONFORMANCE_RUNTIMES` names another directory holding it. Paths in the catalog are
-/// absolute (relative manifest paths are resolved against the manifest's directory).
+/// The manifest lives in a per-user cache shared by every package that uses the kit (see
+/// ``directory(packageRoot:environment:)``): `$OMP_CONFORMANCE_RUNTIMES` if set, else
+/// `$OMP_CONFORMANCE_CACHE/runtimes`, else `${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes`.
+/// `omp-matrix provision` fills it. Paths in the catalog are absolute (relative manifest paths
+/// are resolved against the manifest's directory).
 ///
 /// ```swift
 /// let catalog = try RuntimeCatalog()
 /// let l16 = try catalog.require("llvm16")
-/// print(l16.path)   // /…/runtimes/llvm16/usr/lib/llvm-16/lib/libomp.so.5
+/// print(l16.path)   // ~/.cache/openmp-conformance/runtimes/llvm16/usr/lib/llvm-16/lib/libomp.so.5
 /// ```
 public struct RuntimeCatalog: Sendable {
     /// Names the directory holding `manifest.json`.
     public static let directoryVariable = "OMP_CONFORMANCE_RUNTIMES"
+    /// Names the kit's cache directory; the runtimes are in its `runtimes/` folder.
+    public static let cacheVariable = "OMP_CONFORMANCE_CACHE"
     /// Colon-separated prefixes (a venv, a conda prefix, Homebrew) to scan for more runtimes.
     public static let discoverVariable = "OMP_CONFORMANCE_DISCOVER"
 
@@ -35,9 +39,8 @@ public struct RuntimeCatalog: Sendable {
     /// Loads the catalog.
     ///
     /// - Parameters:
-    ///   - packageRoot: the directory holding `Package.swift`; nil finds it from this source
-    ///     file's location (``packageRoot(startingAt:)``). Ignored when
-    ///     `OMP_CONFORMANCE_RUNTIMES` is set.
+    ///   - packageRoot: a package whose own `runtimes/` folder to use; nil uses the per-user
+    ///     cache. Ignored when `OMP_CONFORMANCE_RUNTIMES` is set.
     ///   - environment: where to read `OMP_CONFORMANCE_RUNTIMES` and `OMP_CONFORMANCE_DISCOVER`.
     /// - Throws: ``RuntimeCatalogError`` (no package root), ``RuntimeManifestError`` (manifest
     ///   missing or malformed, naming the file), or ``RuntimeScanError`` (a discovery prefix
@@ -109,14 +112,37 @@ public struct RuntimeCatalog: Sendable {
 
     // MARK: locating
 
-    /// The runtimes directory: `$OMP_CONFORMANCE_RUNTIMES`, else `<packageRoot>/runtimes`.
+    /// The runtimes directory, first match wins:
+    /// 1. `$OMP_CONFORMANCE_RUNTIMES`;
+    /// 2. `<packageRoot>/runtimes`, when a package root is passed;
+    /// 3. `$OMP_CONFORMANCE_CACHE/runtimes`;
+    /// 4. `$XDG_CACHE_HOME/openmp-conformance/runtimes`;
+    /// 5. `$HOME/.cache/openmp-conformance/runtimes` (the home directory of the user when
+    ///    `HOME` is unset).
     public static func directory(packageRoot: URL? = nil,
                                  environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(RuntimeCatalogError) -> URL {
-        if let d = environment[directoryVariable], !d.isEmpty { return URL(fileURLWithPath: d, isDirectory: true) }
+        func set(_ name: String) -> String? {
+            guard let v = environment[name], !v.isEmpty else { return nil }
+            return v
+        }
+        if let d = set(directoryVariable) { return URL(fileURLWithPath: d, isDirectory: true) }
         if let root = packageRoot { return root.appendingPathComponent("runtimes", isDirectory: true) }
-        guard let root = Self.packageRoot() else { throw .packageRootNotFound(start: #filePath) }
-        return root.appendingPathComponent("runtimes", isDirectory: true)
+        if let c = set(cacheVariable) { return URL(fileURLWithPath: c, isDirectory: true).appendingPathComponent("runtimes", isDirectory: true) }
+        let cache: URL
+        if let x = set("XDG_CACHE_HOME"), x.hasPrefix("/") {
+            cache = URL(fileURLWithPath: x, isDirectory: true)
+        } else {
+            guard let home = set("HOME") ?? Self.homeOfUser() else { throw .noCacheDirectory }
+            cache = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache", isDirectory: true)
+        }
+        return cache.appendingPathComponent("openmp-conformance/runtimes", isDirectory: true)
+    }
+
+    static func homeOfUser() -> String? {
+        guard let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir else { return nil }
+        let s = String(cString: dir)
+        return s.isEmpty ? nil : s
     }
 
     /// The nearest directory at or above `start` that holds a `Package.swift`.
@@ -144,6 +170,8 @@ public struct RuntimeCatalog: Sendable {
 public enum RuntimeCatalogError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownRuntime(name: String, known: [String], manifest: String)
     case packageRootNotFound(start: String)
+    /// Neither `OMP_CONFORMANCE_RUNTIMES`, `OMP_CONFORMANCE_CACHE`, `XDG_CACHE_HOME` nor a home directory.
+    case noCacheDirectory
 
     public var description: String {
         switch self {
@@ -151,6 +179,8 @@ public enum RuntimeCatalogError: Error, Sendable, Hashable, CustomStringConverti
             return "no runtime named \"\(name)\" (known: \(known.joined(separator: ", ")); manifest \(manifest))"
         case .packageRootNotFound(let start):
             return "no Package.swift above \(start); pass the package root or set OMP_CONFORMANCE_RUNTIMES"
+        case .noCacheDirectory:
+            return "no cache directory: set OMP_CONFORMANCE_RUNTIMES, OMP_CONFORMANCE_CACHE, XDG_CACHE_HOME or HOME"
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// `runtimes/manifest.json`: the runtimes `Scripts/provision-runtimes.sh` put on this machine,
-/// where they are and where they came from.
+/// `manifest.json` in the runtimes directory: the runtimes `omp-matrix provision` put on this
+/// machine, where they are and where they came from, and the items it could not provision.
 ///
 /// ```json
 /// { "schemaVersion": 1,
@@ -22,6 +22,16 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
     public var runtimes: [RuntimeRecord]
     /// Wheels kept for static claims, with the OpenMP runtimes each one vendors.
     public var wheels: [WheelRecord]
+    /// Catalog items the provisioner could not put in place, each with its reason (optional:
+    /// older manifests lack it).
+    public var notProvisioned: [NotProvisioned]
+
+    /// A catalog item that is not in this directory, and why.
+    public struct NotProvisioned: Codable, Sendable, Hashable {
+        public var name: String
+        public var reason: String
+        public init(name: String, reason: String) { self.name = name; self.reason = reason }
+    }
 
     /// A wheel kept whole and what it vendors.
     public struct WheelRecord: Codable, Sendable, Hashable {
@@ -43,14 +53,19 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
         public var vendor: String
         public var version: String
         public var sha256: String
-        public init(member: String, family: String, vendor: String, version: String, sha256: String) {
+        /// The release read from its build strings (e.g. `19.1` from `Clang 19.1`), when they tell.
+        public var release: String?
+        public init(member: String, family: String, vendor: String, version: String, sha256: String,
+                    release: String? = nil) {
             self.member = member; self.family = family; self.vendor = vendor; self.version = version; self.sha256 = sha256
+            self.release = release
         }
     }
 
     public init(schemaVersion: Int = RuntimeManifest.currentSchemaVersion, runtimes: [RuntimeRecord],
-                wheels: [WheelRecord] = []) {
+                wheels: [WheelRecord] = [], notProvisioned: [NotProvisioned] = []) {
         self.schemaVersion = schemaVersion; self.runtimes = runtimes; self.wheels = wheels
+        self.notProvisioned = notProvisioned
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +73,22 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
         schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
         runtimes = try c.decode([RuntimeRecord].self, forKey: .runtimes)
         wheels = try c.decodeIfPresent([WheelRecord].self, forKey: .wheels) ?? []
+        notProvisioned = try c.decodeIfPresent([NotProvisioned].self, forKey: .notProvisioned) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(runtimes, forKey: .runtimes)
+        try c.encode(wheels, forKey: .wheels)
+        if !notProvisioned.isEmpty { try c.encode(notProvisioned, forKey: .notProvisioned) }
+    }
+
+    private enum CodingKeys: String, CodingKey { case schemaVersion, runtimes, wheels, notProvisioned }
+
+    /// The reason a catalog item is not provisioned here, or nil.
+    public func notProvisionedReason(_ name: String) -> String? {
+        notProvisioned.first { $0.name == name }?.reason
     }
 
     /// Reads and checks a manifest.
@@ -97,9 +128,18 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
         return try e.encode(self)
     }
 
-    /// Writes the manifest atomically.
+    /// Writes the manifest atomically: to a temporary file beside it, then renamed over it, so a
+    /// reader sees the old manifest or the new one, never a part.
     public func write(to url: URL) throws {
-        try encoded().write(to: url, options: .atomic)
+        var data = try encoded()
+        data.append(0x0A)
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try data.write(to: tmp)
+        guard rename(tmp.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            throw RuntimeManifestError.unreadable(path: url.path, reason: "cannot replace it (\(reason))")
+        }
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -133,7 +173,7 @@ public enum RuntimeManifestError: Error, Sendable, Hashable, CustomStringConvert
     public var description: String {
         switch self {
         case .missing(let p):
-            return "\(p): no runtime manifest; run Scripts/provision-runtimes.sh (or set OMP_CONFORMANCE_RUNTIMES)"
+            return "\(p): no runtime manifest; run `omp-matrix provision` (`swift run omp-matrix provision` in a package that depends on the kit), or set OMP_CONFORMANCE_RUNTIMES to a provisioned directory"
         case .unreadable(let p, let r): return "\(p): cannot read the runtime manifest: \(r)"
         case .malformed(let p, let r): return "\(p): malformed runtime manifest: \(r)"
         case .unsupportedSchema(let p, let v):

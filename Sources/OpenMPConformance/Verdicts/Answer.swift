@@ -346,6 +346,14 @@ extension Answer {
         let total = a.observations.filter(\.variable).count
         let bad = keys.filter { groups[$0]!.contains { $0 != .pass } }.count
         var out = ["With the variable, the atlas observed \(keys.count) ordered pairs of two KMP-family runtimes (\(total) observations); \(bad) of them did not always run clean."]
+        // A shared second (or first) runtime among the failing pairs is the order condition.
+        let failing = a.observations.filter { $0.variable && $0.outcome != .pass }
+        let seconds = Set(failing.map(\.second)), firsts = Set(failing.map(\.first))
+        if bad > 1, seconds.count == 1, let s = seconds.first {
+            out[0] += " Every one of them has \(s) starting second."
+        } else if bad > 1, firsts.count == 1, let f = firsts.first {
+            out[0] += " Every one of them has \(f) starting first."
+        }
         if total == 0 { out = ["The atlas holds no observation of two KMP-family runtimes with the variable."] }
         out += lines.prefix(12)
         if lines.count > 12 { out.append("… and \(lines.count - 12) more pairs in \(a.source).") }

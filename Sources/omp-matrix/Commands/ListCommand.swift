@@ -32,6 +32,6 @@ struct ListCommand: AsyncParsableCommand {
                   + (c.launcher == .direct ? "" : "\n    launcher: \(c.launcher.rawValue)"))
         }
         let testable = loaded.cells.filter { $0.testability.isTestable }.count
-        print("\(loaded.cells.count) cells, \(testable) testable here, \(Set(loaded.cells.filter { $0.testability.isTestable }.map(\.probeKey)).count) distinct probes")
+        print("\(loaded.cells.count) cells, \(testable) testable here, \(Set(loaded.cells.filter { $0.testability.isTestable }.map(\.probeKey)).count) distinct probes; matrix \(loaded.matrix.directory.path)")
     }
 }

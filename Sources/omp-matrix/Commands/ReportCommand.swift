@@ -34,14 +34,15 @@ struct ReportCommand: AsyncParsableCommand {
             text = String(decoding: try ResultsCodec.encode(full), as: UTF8.self)
         case "junit": text = JUnitReport.render(results)
         case "html": text = HTMLReport.render(results, atlas: atlas)
-        default: text = TerminalSummary.render(results, color: output == nil && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
+        default: text = TerminalSummary.render(results, color: (output == nil || output == "-") && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
         if let output, output != "-" {
             do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
                 throw ToolExit.writeFailed(output, error)
             }
         } else {
-            print(format == "summary" ? TerminalText.block(text) : text)
+            // The summary is escaped by TerminalSummary itself (fields and lines), its colour added after.
+            print(text)
         }
     }
 

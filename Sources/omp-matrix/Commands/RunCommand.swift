@@ -47,6 +47,12 @@ struct RunCommand: AsyncParsableCommand {
         let loaded = try selection.load()
         let cells = loaded.cells
         guard !cells.isEmpty else { throw ToolExit.badInput("the selection matches no cell (\(selection.summary))") }
+        // No probe, no run: say how to build one, once, instead of failing every cell.
+        if cells.contains(where: { $0.testability.reason == nil }) {
+            do { _ = try ProbeExecutable.locate() } catch {
+                throw ToolExit(code: .internalFailure, message: "omp-matrix: \(error)")
+            }
+        }
         if let jobs { await ProbeLimiter.shared.setLimit(jobs) }
         // What an earlier runner killed without warning left: its probes, and their registration files.
         let swept = ShmRegistry.cleanUpAfterDeadRunners()
@@ -86,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         let final = file(results, partial: partial)
         let written = try out.finish(final)
         signals.cancel()
-        say(TerminalText.block(SummaryText.render(final)))
+        say(SummaryText.render(final))   // escaped by TerminalSummary (fields, then lines), colour added after
         say("results: \(written)\(partial ? " (partial)" : "")")
         if interrupted { throw ToolExit(code: .incomplete, message: "omp-matrix: interrupted; partial results kept in \(written)") }
         if let baseline {

@@ -71,7 +71,7 @@ struct ClassifierTests {
         #expect(pass.0 == .pass)
     }
 
-    @Test("one live capture classifies like its sample", .tags(.probes))
+    @Test("one live capture classifies like its sample", .enabled(if: TestRuntimes.available, "runtimes not provisioned"), .tags(.probes))
     func live() async throws {
         let p = try #require(TestRuntimes.kmpPairs.first, Comment(rawValue: TestRuntimes.missingReason))
         let r = await Probe.run(.init(runtimes: TestRuntimes.bindings([p.a, p.b]), plan: try .parse("load a; init a; load b; init b")))

@@ -72,7 +72,7 @@ struct EnvironmentTests {
                 "macOS's Accelerate is reported as itself, never overridden")
     }
 
-    @Test("the parent's exported variable does not leak into a cell that says unset (end to end, through the CLI)")
+    @Test("the parent's exported variable does not leak into a cell that says unset (end to end, through the CLI)", .enabled(if: TestRuntimes.available, "runtimes not provisioned"))
     func noLeak() async throws {
         let p = try #require(TestRuntimes.kmpPairs.first, Comment(rawValue: TestRuntimes.missingReason))
         let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
@@ -86,7 +86,7 @@ struct EnvironmentTests {
         #expect(r.ending.code == 1)
     }
 
-    @Test("each repro line, run by sh, gives the same outcome", .tags(.probes))
+    @Test("each repro line, run by sh, gives the same outcome", .enabled(if: TestRuntimes.available, "runtimes not provisioned"), .tags(.probes))
     func repro() async throws {
         let p = try #require(TestRuntimes.kmpPairs.first, Comment(rawValue: TestRuntimes.missingReason))
         let g = try #require(TestRuntimes.gnu.first)
@@ -102,7 +102,7 @@ struct EnvironmentTests {
         }
     }
 
-    @Test("wrapper launchers: exported in the parent propagates; assigned-only and env -i do not", .tags(.probes))
+    @Test("wrapper launchers: exported in the parent propagates; assigned-only and env -i do not", .enabled(if: TestRuntimes.available, "runtimes not provisioned"), .tags(.probes))
     func wrappers() async throws {
         let p = try #require(TestRuntimes.kmpPairs.first(where: { $0.a.name == "intel" || $0.b.name == "intel" }) ?? TestRuntimes.kmpPairs.first)
         let plan = try Plan.parse("load a; init a; load b; init b; parallel a; parallel b")

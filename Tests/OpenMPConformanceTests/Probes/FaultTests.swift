@@ -26,7 +26,7 @@ struct FaultTests {
         Case(mode: "sleep:1", expected: .hang, timeout: .seconds(2)),
     ]
 
-    @Test("each injected fault gets its outcome, and leaves no process or shm file", .tags(.faults), arguments: cases)
+    @Test("each injected fault gets its outcome, and leaves no process or shm file", .enabled(if: TestRuntimes.available, "runtimes not provisioned"), .tags(.faults), arguments: cases)
     func fault(_ c: Case) async throws {
         let fixture = try #require(TestRuntimes.fixture, "omp-fixture was not built beside the tests")
         let rt = try #require(TestRuntimes.kmp.first, Comment(rawValue: TestRuntimes.missingReason))
@@ -48,7 +48,7 @@ struct FaultTests {
         if c.expected == .crash { #expect(r.ending.kind == .signaled && r.ending.signal != nil) }
     }
 
-    @Test("a hang is classified at the timeout, not later", .tags(.faults))
+    @Test("a hang is classified at the timeout, not later", .enabled(if: TestRuntimes.available, "runtimes not provisioned"), .tags(.faults))
     func hangBounded() async throws {
         let fixture = try #require(TestRuntimes.fixture)
         let rt = try #require(TestRuntimes.kmp.first)

@@ -25,15 +25,21 @@ extension RuntimesTests {
                     "relative manifest paths resolve against the manifest's directory")
         }
 
-        @Test("the default location is <package root>/runtimes, found from a source file")
+        @Test("the runtimes directory: override, package root, kit cache, XDG cache, then ~/.cache")
         func location() throws {
             let root = try #require(RuntimeCatalog.packageRoot(startingAt: #filePath))
             #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path))
-            let dir = try RuntimeCatalog.directory(packageRoot: root, environment: [:])
-            #expect(dir.path == root.appendingPathComponent("runtimes").path)
-            let overridden = try RuntimeCatalog.directory(packageRoot: root,
-                                                          environment: [RuntimeCatalog.directoryVariable: "/opt/rt"])
-            #expect(overridden.path == "/opt/rt")
+            func dir(_ env: [String: String], root: URL? = nil) throws -> String {
+                try RuntimeCatalog.directory(packageRoot: root, environment: env).path
+            }
+            #expect(try dir([RuntimeCatalog.directoryVariable: "/opt/rt", RuntimeCatalog.cacheVariable: "/c",
+                             "XDG_CACHE_HOME": "/x", "HOME": "/h"], root: root) == "/opt/rt")
+            #expect(try dir(["HOME": "/h"], root: root) == root.appendingPathComponent("runtimes").path)
+            #expect(try dir([RuntimeCatalog.cacheVariable: "/c", "XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/c/runtimes")
+            #expect(try dir(["XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/x/openmp-conformance/runtimes")
+            #expect(try dir(["HOME": "/h"]) == "/h/.cache/openmp-conformance/runtimes")
+            #expect(try dir(["XDG_CACHE_HOME": "", RuntimeCatalog.directoryVariable: "", "HOME": "/h"])
+                    == "/h/.cache/openmp-conformance/runtimes", "empty variables count as unset")
             #expect(RuntimeCatalog.packageRoot(startingAt: "/") == nil)
         }
 

@@ -111,7 +111,7 @@ extension RuntimesTests {
             let record = catalog.manifest.wheels.first { $0.name == "faiss-cpu" }
             let wheel = record.map { $0.path.hasPrefix("/") ? $0.path : catalog.directory.appendingPathComponent($0.path).path }
             guard let wheel, FileManager.default.fileExists(atPath: wheel), let record else {
-                Issue.record("the faiss-cpu wheel is not provisioned; run Scripts/provision-runtimes.sh")
+                Issue.record("the faiss-cpu wheel is not provisioned; run `swift run omp-matrix provision`")
                 return
             }
             let report = try RuntimeScanner().scan(paths: [wheel])

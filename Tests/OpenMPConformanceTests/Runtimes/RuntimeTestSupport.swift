@@ -6,7 +6,7 @@ import Testing
 enum RuntimesTests {}
 
 /// Real files the runtime tests read. Provisioned runtimes come from the manifest written by
-/// `Scripts/provision-runtimes.sh`; a missing one is recorded as a test issue, never skipped silently.
+/// `omp-matrix provision`; a missing one is recorded as a test issue, never skipped silently.
 enum RuntimeFixtures {
     static let gnuSystem = "/usr/lib/x86_64-linux-gnu/libgomp.so.1"
     static let debianIOMP5 = "/usr/lib/x86_64-linux-gnu/libiomp5.so"
@@ -19,7 +19,7 @@ enum RuntimeFixtures {
         do {
             var env = ProcessInfo.processInfo.environment
             env[RuntimeCatalog.discoverVariable] = nil
-            return try RuntimeCatalog(packageRoot: RuntimeCatalog.packageRoot(startingAt: #filePath), environment: env)
+            return try RuntimeCatalog(environment: env)
         } catch {
             Issue.record("runtime manifest unavailable: \(error)", sourceLocation: sourceLocation)
             return nil
@@ -30,12 +30,12 @@ enum RuntimeFixtures {
     static func runtime(_ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> RuntimeRecord? {
         guard let catalog = catalog(sourceLocation: sourceLocation) else { return nil }
         guard let r = catalog.runtime(named: name) else {
-            Issue.record("runtime \(name) is not in \(catalog.manifestURL.path); run Scripts/provision-runtimes.sh",
+            Issue.record("runtime \(name) is not in \(catalog.manifestURL.path); run `swift run omp-matrix provision`",
                          sourceLocation: sourceLocation)
             return nil
         }
         guard FileManager.default.fileExists(atPath: r.path) else {
-            Issue.record("runtime \(name) is listed at \(r.path) but the file is missing; run Scripts/provision-runtimes.sh",
+            Issue.record("runtime \(name) is listed at \(r.path) but the file is missing; run `swift run omp-matrix provision`",
                          sourceLocation: sourceLocation)
             return nil
         }

@@ -13,7 +13,7 @@ func bundledCell(_ cell: Cell) async throws {
 // Here: a Python process that loads two KMP-family runtimes the way two wheels would.
 @Test func twoRuntimesInPython() async throws {
     let kmp = try RuntimeCatalog().runtimes.filter { $0.family == "kmp" }
-    try #require(kmp.count >= 2, "needs two KMP-family runtimes: run Scripts/provision-runtimes.sh")
+    try #require(kmp.count >= 2, "needs two KMP-family runtimes: run `swift run omp-matrix provision`")
     let script = """
     import ctypes, os, sys
     a = ctypes.CDLL(sys.argv[1], os.RTLD_LOCAL); a.omp_get_max_threads()

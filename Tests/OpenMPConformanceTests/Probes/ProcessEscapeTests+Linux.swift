@@ -3,6 +3,8 @@ import Testing
 @testable import OpenMPConformance
 import OpenMPConformanceTesting
 
+// Linux only: carriers are found through /proc/<pid>/environ, which macOS does not offer.
+#if os(Linux)
 /// No descendant outlives its probe, even one that leaves the session or forks in a loop; a
 /// runner killed with SIGKILL leaves no probe running; clean-shm keeps files of live processes
 /// in other PID namespaces. Other workers run probes at the same time, so every check looks
@@ -127,3 +129,4 @@ struct ProcessEscapeTests {
         #expect(FileManager.default.fileExists(atPath: file), "clean-shm removed a live process's file")
     }
 }
+#endif

@@ -1,0 +1,98 @@
+/// The pinned catalog `omp-matrix provision` puts in the runtimes directory: every runtime the
+/// matrix and the atlas name, and the wheels read statically.
+///
+/// Every download is pinned by version and SHA-256 (of the `.deb` or the wheel, checked before
+/// use) and every unpacked runtime by the SHA-256 of the file itself. The names are a contract
+/// shared with the matrix profiles and the atlas; never rename one.
+///
+/// What a first run downloads (bytes, from the pins): see ``ProvisionCatalog/downloadSize``.
+public enum ProvisionCatalog {
+    private typealias Deb = ProvisionItem.DebianPin
+    private typealias Wheel = ProvisionItem.WheelPin
+
+    private static func llvm(_ major: Int, version: String, sha256: String, size: Int, fileSHA256: String) -> ProvisionItem {
+        let member = "usr/lib/llvm-\(major)/lib/libomp.so.5"
+        return ProvisionItem(
+            name: "llvm\(major)",
+            kind: .debian(Deb(package: "libomp5-\(major)", version: version, sha256: sha256, size: size, member: member)),
+            path: "llvm\(major)/\(member)", fileSHA256: fileSHA256)
+    }
+
+    private static func intel(_ name: String, version: String, platform: String, sha256: String, size: Int,
+                              fileSHA256: String) -> ProvisionItem {
+        let file = "intel_openmp-\(version)-py2.py3-none-\(platform).whl"
+        let pin = Wheel(project: "intel-openmp", version: version, file: file, sha256: sha256, size: size,
+                        platforms: [platform], pythonVersion: "3.11")
+        return ProvisionItem(name: name, kind: .wheelLibrary(pin, member: "intel_openmp-\(version).data/data/lib/libiomp5.so"),
+                             path: "\(name)/libiomp5.so", fileSHA256: fileSHA256)
+    }
+
+    /// Debian 12's libomp 14, the one the system package `libomp-dev` installs.
+    private static let libomp14 = Deb(
+        package: "libomp5-14", version: "1:14.0.6-12",
+        sha256: "348a9d81c23fe7f2b632c44345bf0c1dfdefe40144e7684a07678755a3deaec9", size: 383_468,
+        member: "usr/lib/llvm-14/lib/libomp.so.5")
+
+    /// Every item, in the order the manifest lists them (an original before its copies).
+    public static let items: [ProvisionItem] = addingMacOS(to: [
+        ProvisionItem(name: "gnu", kind: .system(path: "/usr/lib/x86_64-linux-gnu/libgomp.so.1", package: "libgomp1", fallback: nil),
+                      path: "/usr/lib/x86_64-linux-gnu/libgomp.so.1"),
+        llvm(13, version: "1:13.0.1-11+b2", sha256: "47eefe72866118ddc42c26328533283911c0d5aee5aebf4dec504963592a22db",
+             size: 358_316, fileSHA256: "237f13c63120006944188ae14c525a82bb7312ff9b94b4bb6420da364c9d2826"),
+        ProvisionItem(name: "llvm14", kind: .system(path: "/usr/lib/llvm-14/lib/libomp.so.5", package: "libomp5-14", fallback: libomp14),
+                      path: "/usr/lib/llvm-14/lib/libomp.so.5"),
+        llvm(15, version: "1:15.0.6-4+b1", sha256: "4c6ec1fc89b93d1c401be9043971cdbaf747445bfc886f5672ebf1dc6d0874d5",
+             size: 478_284, fileSHA256: "0083a0ef769b0f9bcece7845e3d87e157fd469c4e91adfb7e38cd7d62a6662eb"),
+        llvm(16, version: "1:16.0.6-15~deb12u1", sha256: "bb0373aaacb5a4f22ae136e4eb1ee985082e777fe154d8a52cb3f288580ee85a",
+             size: 587_512, fileSHA256: "6280721703b4428ffd12f4e5aa323ac7badd9c3c4cc320965ce0176a38fb61f2"),
+        llvm(19, version: "1:19.1.7-3~deb12u1", sha256: "b994122e353bda568e0bd64e1c12b580c61b7b93bc3141f79407e6bf58642335",
+             size: 640_968, fileSHA256: "a325b385161f49ce5593f1f341fe30c6f9c95a22502855ad7c3b1a83c93397bd"),
+        intel("intel-2021", version: "2021.4.0", platform: "manylinux1_x86_64",
+              sha256: "e2240ab8d01472fed04f3544a878cda5da16c26232b7ea1b59132dbfb48b186e", size: 9_946_392,
+              fileSHA256: "1b715c7feba2dbd327b4cb73ab138039629f657bfc57451d16628a0961d02828"),
+        intel("intel-2023", version: "2023.2.4", platform: "manylinux1_x86_64",
+              sha256: "15c601fce77757142fdbda700ca158895ceaf972230dc27c89ee4aa90b26f79f", size: 20_248_303,
+              fileSHA256: "82f48c515121c7b3c70aaa1914e375cb6db39c78d877d7e75271af49778e707e"),
+        intel("intel-2024", version: "2024.2.1", platform: "manylinux1_x86_64",
+              sha256: "21892ea07a9c6e164707d2b44e6f396f9f2ab6cc7e108755011fad59b596182a", size: 29_565_156,
+              fileSHA256: "9c6d353bb4a555cb82bcf6baff47c0a019f994abfafa18e3d6ec073dedc3a606"),
+        intel("intel", version: "2025.2.1", platform: "manylinux_2_28_x86_64",
+              sha256: "4656e8e864998db776dbb6d045067f75c227f78c72943e07e15b0d1d65ff45c2", size: 73_411_361,
+              fileSHA256: "31023e22f5705be758d3c4460674b6766f4b6c0b223a2ad5f9ca3e2bb2a82fe9"),
+        intel("intel-2026", version: "2026.2.0", platform: "manylinux_2_28_x86_64",
+              sha256: "2308a1a3e74718a9cd8cccf218c34d8cd80b43d3b89dfbb01b38dee205c50980", size: 50_322_489,
+              fileSHA256: "7d4777c0bf44310fdbd85db70e5e8a7b1e048b0c7bb20f03b54279223a3fb728"),
+        ProvisionItem(name: "llvm14-copy", kind: .copy(of: "llvm14"), path: "vendored/libomp.so.5"),
+        ProvisionItem(name: "intel-copy", kind: .copy(of: "intel"), path: "intel-copy/libiomp5.so"),
+        wheel("faiss-cpu", Wheel(project: "faiss-cpu", version: "1.15.1",
+                                 file: "faiss_cpu-1.15.1-cp310-abi3-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+                                 sha256: "f2c31b7f2f6647eb76829a5cfe3c398fb9346df9f26b1d4db35269c91eb58c33", size: 18_834_180,
+                                 platforms: ["manylinux_2_28_x86_64"], pythonVersion: "3.11")),
+        wheel("torch-macos-arm64", Wheel(project: "torch", version: "2.15.0",
+                                         file: "torch-2.15.0-cp312-cp312-macosx_14_0_arm64.whl",
+                                         sha256: "593e5fd0c204284890d1c3dff643be34e549e1d24523e13402510f960d4da438",
+                                         size: 138_558_517, platforms: ["macosx_14_0_arm64"], pythonVersion: "3.12")),
+        wheel("faiss-cpu-macos-arm64", Wheel(project: "faiss-cpu", version: "1.15.1",
+                                             file: "faiss_cpu-1.15.1-cp310-abi3-macosx_14_0_arm64.whl",
+                                             sha256: "ea9e12d540ca8ac0347b831d034c0f6d7ff5eed20523a247db44b3543ad2aad4",
+                                             size: 4_987_669, platforms: ["macosx_14_0_arm64"], pythonVersion: "3.12")),
+    ])
+
+    private static func wheel(_ name: String, _ pin: Wheel) -> ProvisionItem {
+        ProvisionItem(name: name, kind: .wheel(pin), path: "wheels/\(pin.file)", linuxX86Only: false)
+    }
+
+    /// The item called `name`, or nil.
+    public static func item(named name: String) -> ProvisionItem? { items.first { $0.name == name } }
+
+    /// Every name, in catalog order.
+    public static var names: [String] { items.map(\.name) }
+
+    /// What a first run downloads on a host with the system packages installed (bytes).
+    public static var downloadSize: Int {
+        items.reduce(0) { total, item in
+            if case .system = item.kind { return total }
+            return total + item.downloadSize
+        }
+    }
+}

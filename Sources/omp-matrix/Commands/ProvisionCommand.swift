@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import OpenMPConformance
+
+/// `omp-matrix provision`: puts the pinned runtimes and wheels into the per-user cache (or
+/// `--dir`) and writes its manifest. Works from any package that depends on the kit:
+/// `swift run omp-matrix provision`.
+struct ProvisionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provision",
+        abstract: "Download the pinned OpenMP runtimes and wheels into the runtime cache, verified by SHA-256.",
+        discussion: """
+        The directory is --dir, else $OMP_CONFORMANCE_RUNTIMES, else $OMP_CONFORMANCE_CACHE/runtimes, else \
+        ${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes. Debian packages come from `apt-get download` \
+        (unpacked with `dpkg -x`, never installed), wheels from `python3 -m pip download`. A rerun downloads \
+        nothing. An item that cannot be provisioned is recorded in the manifest with its reason, the others go \
+        on, and the exit status is 4.
+        """)
+
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Only these items (names, or comma-separated), plus the originals of copies among them.")
+    var only: [String] = []
+
+    @Flag(help: "Re-hash the wheels kept whole too (runtimes are re-hashed on every run).")
+    var verify = false
+
+    @Option(help: "The runtimes directory (default: the per-user cache, see above).")
+    var dir: String?
+
+    @Flag(help: "List the catalog (names, pins, download sizes) and exit.")
+    var list = false
+
+    func run() async throws {
+        if list {
+            printCatalog()
+            return
+        }
+        let directory: URL
+        if let dir {
+            directory = URL(fileURLWithPath: dir, isDirectory: true)
+        } else {
+            do { directory = try RuntimeCatalog.directory() } catch { throw ToolExit.badInput("\(error)") }
+        }
+        let names = only.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            .filter { !$0.isEmpty }
+        let provisioner = Provisioner(directory: directory) { line in
+            FileHandle.standardError.write(Data(("provision: " + line + "\n").utf8))
+        }
+        let report: ProvisionReport
+        do {
+            report = try provisioner.provision(only: names.isEmpty ? nil : names, verify: verify)
+        } catch {
+            if case .unknownItem = error { throw ToolExit.badInput("\(error)") }
+            throw ToolExit.internal("\(error)")
+        }
+        print(report.text)
+        if !report.isComplete {
+            throw ToolExit(code: .incomplete, message: "omp-matrix: provisioning incomplete: "
+                           + report.failures.map(\.name).joined(separator: ", ") + " not provisioned (reasons above)")
+        }
+    }
+
+    func printCatalog() {
+        for item in ProvisionCatalog.items {
+            let what: String
+            switch item.kind {
+            case .system(let path, let package, let fallback):
+                what = "system file \(path) (\(package))" + (fallback.map { "; if missing, apt \($0.spec)" } ?? "")
+            case .debian(let d): what = "apt \(d.spec) sha256 \(d.sha256)"
+            case .wheelLibrary(let w, let member): what = "pypi \(w.file) sha256 \(w.sha256), keeps \(member)"
+            case .wheel(let w): what = "pypi \(w.file) sha256 \(w.sha256), kept whole"
+            case .copy(let original): what = "a copy of \(original) at \(item.path)"
+            case .homebrew(let formula, let member):
+                what = "Homebrew \(formula)'s \(member), its current bottle (recorded with version and sha256, not pinned)"
+            }
+            let size = item.downloadSize > 0 ? String(format: "%8.1f MB  ", Double(item.downloadSize) / 1e6) : "            "
+            print("\(item.name.padding(toLength: 22, withPad: " ", startingAt: 0))\(size)\(what)")
+        }
+        print(String(format: "first run downloads %.1f MB in all (with the system packages installed)",
+                     Double(ProvisionCatalog.downloadSize) / 1e6))
+    }
+}
