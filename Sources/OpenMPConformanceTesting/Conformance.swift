@@ -139,7 +139,7 @@ public enum Conformance {
     /// Runs your own command line (a training binary, `python3 -c 'import torch, faiss'`, ...)
     /// under an environment mode, classified by the same classifier. Returns the result so
     /// you can assert on it; records an issue when the outcome is not one of `expected`.
-    /// `ProbeResult.runtimesMapped` lists the OpenMP runtimes the command and its children loaded.
+    /// Its `runtimesMapped` lists the OpenMP runtimes the command and its children loaded.
     @discardableResult
     public static func check(command: [String], environment: [String: String] = [:],
                              launcher: Probe.Configuration.Launcher = .direct, expected: Set<Outcome>,

@@ -45,6 +45,13 @@ enum DoctorAnswer {
             }
             if !p.atlas.isEmpty { out.append("Atlas: " + p.atlas.joined(separator: "; ") + ".") }
         }
+        if conflict {
+            for p in pairs where !p.conflict {
+                out.append("No conflict for \(p.second.path) (\(p.second.release)) with \(p.first.path): measured "
+                           + p.observations.map { "\($0.label): \($0.outcome.rawValue)" }.joined(separator: ", ")
+                           + (p.second.family == .gnu || p.first.family == .gnu ? "; GNU libgomp takes no part in the duplicate-runtime check." : "."))
+            }
+        }
         if !unreadable.isEmpty {
             out.append("Unreadable, never loaded: " + unreadable.map { "\($0.path) (\($0.reason))" }.joined(separator: "; ") + ".")
         }

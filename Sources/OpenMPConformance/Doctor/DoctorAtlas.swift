@@ -15,50 +15,72 @@ public struct DoctorAtlas: Sendable {
         self.cite = cite; self.note = note
     }
 
-    /// The snapshot of this host, read once; without one, no citation and a note saying so.
+    /// The snapshot of this host (`Matrices/atlas/<host key>.json`, written by `omp-matrix atlas`);
+    /// without one, no citation and a note saying so.
     public static var standard: DoctorAtlas {
         let key = HostInfo.current().key
         let root = RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
-        let path = root + "/Matrices/atlas/\(key).json"
-        guard let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONSerialization.jsonObject(with: data) else {
+        return snapshot(at: root + "/Matrices/atlas/\(key).json")
+    }
+
+    /// The atlas snapshot at `path`. Cells are matched as the atlas's own lookup matches them:
+    /// both files by SHA-256 (exact), else family, vendor and release (a shorter release matches a
+    /// longer one it starts: `16.0` and `16.0.6`); both start orders are cited.
+    public static func snapshot(at path: String) -> DoctorAtlas {
+        guard let data = FileManager.default.contents(atPath: path) else {
             return DoctorAtlas(note: "Atlas: no snapshot for this host (\(path)), so no atlas cell is cited.") { _, _ in [] }
         }
-        let cells = Self.cells(in: json)
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let rawCells = json["cells"] as? [[String: Any]] else {
+            return DoctorAtlas(note: "Atlas: \(path) is not an atlas snapshot (no cells); nothing cited.") { _, _ in [] }
+        }
+        let cells = rawCells.compactMap(Cell.init)
         return DoctorAtlas(note: "Atlas: \(path) (\(cells.count) cells).") { a, b in
-            cells.filter { $0.mentions(a.sha256) && $0.mentions(b.sha256) }.map(\.citation)
-        }
-    }
-
-    /// A cell of the snapshot: any JSON object with an `id` string, with every string under it.
-    struct Cell: Sendable {
-        var id: String
-        var strings: Set<String>
-        var outcome: String?
-        func mentions(_ s: String) -> Bool { strings.contains(s) }
-        var citation: String { "atlas cell \(id)" + (outcome.map { ": \($0)" } ?? "") }
-    }
-
-    static func cells(in json: Any) -> [Cell] {
-        var out: [Cell] = []
-        func strings(_ v: Any, into set: inout Set<String>) {
-            if let s = v as? String { set.insert(s) }
-            else if let a = v as? [Any] { for x in a { strings(x, into: &set) } }
-            else if let d = v as? [String: Any] { for x in d.values { strings(x, into: &set) } }
-        }
-        func walk(_ v: Any) {
-            if let d = v as? [String: Any] {
-                if let id = d["id"] as? String {
-                    var set: Set<String> = []
-                    strings(d, into: &set)
-                    out.append(Cell(id: id, strings: set, outcome: (d["outcome"] as? String) ?? (d["outcomes"] as? [String])?.joined(separator: ", ")))
+            var out: [String] = []
+            for (x, y) in [(a, b), (b, a)] {
+                if let c = cells.first(where: { $0.first.sha256 == x.sha256 && $0.second.sha256 == y.sha256 }) {
+                    out.append(c.citation(exact: true, x, y))
+                } else if let c = cells.first(where: { $0.first.sameRelease(x) && $0.second.sameRelease(y) }) {
+                    out.append(c.citation(exact: false, x, y))
                 }
-                for x in d.values { walk(x) }
-            } else if let a = v as? [Any] {
-                for x in a { walk(x) }
+            }
+            return out
+        }
+    }
+
+    /// One ran cell of the snapshot, as much as a citation needs.
+    struct Cell: Sendable {
+        struct Identity: Sendable {
+            var family: String, vendor: String, release: String, sha256: String
+            init?(_ d: Any?) {
+                guard let d = d as? [String: Any], let f = d["family"] as? String, let v = d["vendor"] as? String,
+                      let r = d["release"] as? String, let s = d["sha256"] as? String else { return nil }
+                family = f; vendor = v; release = r; sha256 = s
+            }
+            func sameRelease(_ r: DoctorRuntime) -> Bool {
+                let other = r.lookupRelease
+                return family == r.family.rawValue && vendor == r.vendor.rawValue
+                    && (release == other || release.hasPrefix(other + ".") || other.hasPrefix(release + "."))
             }
         }
-        walk(json)
-        return out
+        var id: String
+        var first: Identity, second: Identity
+        /// `variant: outcomes` for each probe variant.
+        var outcomes: [(String, String)]
+
+        init?(_ d: [String: Any]) {
+            guard d["notRun"] == nil || d["notRun"] is NSNull, let f = d["first"] as? String, let s = d["second"] as? String,
+                  let fi = Identity(d["firstIdentity"]), let si = Identity(d["secondIdentity"]) else { return nil }
+            id = "\(f)>\(s)"; first = fi; second = si
+            outcomes = (d["observations"] as? [[String: Any]] ?? []).compactMap { o in
+                guard let v = o["variant"] as? String, let os = o["outcomes"] as? [String] else { return nil }
+                return (v, os.joined(separator: " or "))
+            }
+        }
+
+        func citation(exact: Bool, _ x: DoctorRuntime, _ y: DoctorRuntime) -> String {
+            "atlas cell \(id) (\(exact ? "these very files" : "the same releases, other files"); \(x.shortName) started first): "
+                + outcomes.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+        }
     }
 }

@@ -89,12 +89,15 @@ public struct DoctorObserver: Sendable, Hashable {
         return dir
     }
 
-    /// `$CC`, else `cc` on PATH, else the Swift toolchain's clang.
+    /// `$CC`, else `cc` or `clang` on PATH, else the clang beside the Swift toolchain's `swift`.
     static func compiler() -> String {
         let env = ProcessInfo.processInfo.environment
         if let cc = env["CC"], !cc.isEmpty { return cc }
-        if ShellQuote.which("cc", path: env["PATH"]) != nil { return "cc" }
-        if ShellQuote.which("clang", path: env["PATH"]) != nil { return "clang" }
+        for name in ["cc", "clang"] where ShellQuote.which(name, path: env["PATH"]) != nil { return name }
+        if let swift = ShellQuote.which("swift", path: env["PATH"]), let real = RuntimeIdentity.resolvedPath(swift) {
+            let clang = real.doctorParent + "/clang"
+            if FileManager.default.isExecutableFile(atPath: clang) { return clang }
+        }
         return "/opt/swift/usr/bin/clang"
     }
 

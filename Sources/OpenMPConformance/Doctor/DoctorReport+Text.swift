@@ -3,7 +3,7 @@ extension DoctorReport {
     /// command lines) have their control characters stripped.
     public var text: String {
         var lines: [String] = []
-        let clean = ReportText.stripControls
+        let clean = TerminalText.field
         lines.append("omp-matrix doctor \(form == "paths" ? "" : form + " ")\(clean(subject.joined(separator: " ")))")
         lines.append("")
         lines.append(conflict ? "Answer: OpenMP conflict." : "Answer: no conflict.")
@@ -40,7 +40,7 @@ extension DoctorReport {
     }
 
     private func observationLines(_ o: Observation, indent: String) -> [String] {
-        let clean = ReportText.stripControls
+        let clean = TerminalText.field
         return ["\(indent)\(clean(o.label)): \(o.outcome.rawValue) (\(ReportText.seconds(o.durationSeconds))) — \(ReportText.oneLine(o.message))",
                 "\(indent)    repro: \(clean(o.repro))"]
     }

@@ -16,6 +16,8 @@ public struct DoctorRuntime: Sendable, Hashable, Codable {
     public var foundBy: String
     /// The file's identity, for the loader (device and inode).
     public var fileKey: FileKey?
+    /// The version the file states (``RuntimeIdentity/version``), e.g. `16.0`.
+    public var version: String
     /// The file the probes load: ``path`` itself, or for a runtime inside a wheel
     /// (`wheel.whl!member`) a copy extracted into the doctor's temporary folder.
     public var loadPath: String
@@ -25,7 +27,15 @@ public struct DoctorRuntime: Sendable, Hashable, Codable {
         sha256 = identity.sha256; soname = identity.soname; self.foundBy = foundBy; fileKey = identity.fileKey
         self.installedBy = installedBy
         loadPath = path
+        version = identity.version
         release = Self.release(identity) + (installedBy.map { ", installed by \($0)" } ?? "")
+    }
+
+    /// The release to look the runtime up by: the wheel's version when a wheel installed it
+    /// (`intel-openmp 2025.2.1` gives `2025.2.1`), else the version the file states.
+    public var lookupRelease: String {
+        if let w = installedBy, let v = w.split(separator: " ").last, vendor == .intel { return String(v) }
+        return version
     }
 
     /// The release as the file states it.

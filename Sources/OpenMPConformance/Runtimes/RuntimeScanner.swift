@@ -161,6 +161,7 @@ public struct RuntimeScanner: Sendable {
             return
         }
         guard let id = identity else {
+            if let why = Self.damage(bytes, path: path) { s.skipped.append(.init(path: path, reason: why)) }
             s.byKey[key] = .some(nil)
             return
         }
@@ -168,30 +169,20 @@ public struct RuntimeScanner: Sendable {
         s.byKey[key] = s.found.count - 1
     }
 
-    /// Why a file with an ELF or Mach-O magic number cannot be read (truncated, crafted), or nil
-    /// when it parses or is not such a file at all. Such a file is listed, never loaded.
+    /// Why a file that parsed as ELF but is no runtime cannot be loaded: truncated (a loadable
+    /// segment runs past the end of the file). Such a file is listed, never loaded. Reads only
+    /// the program headers, so scanning many ordinary libraries stays cheap.
     static func damage(_ bytes: FileBytes, path: String) -> String? {
-        do {
-            let elf = try ELFFile(bytes: bytes, path: path)
-            if let why = truncation(elf, bytes) { return "unreadable: \(why)" }
-            return nil
-        } catch {
-            if case .wrongFormat = error {} else { return "unreadable: \(error)" }
-        }
-        do {
-            _ = try MachOFile(bytes: bytes, path: path)
-            return nil
-        } catch {
-            if case .wrongFormat = error { return nil }
-            return "unreadable: \(error)"
-        }
+        let head = Array(UnsafeRawBufferPointer(rebasing: bytes.raw.prefix(8)))
+        guard ELFFile.hasMagic(head) else { return nil }
+        return truncation(bytes).map { "unreadable: \($0)" }
     }
 
     /// A 64-bit little-endian ELF whose loadable segments run past the end of the file: the loader
     /// would map bytes that are not there (a truncated download or copy).
-    static func truncation(_ elf: ELFFile, _ bytes: FileBytes) -> String? {
-        guard elf.elfClass == .elf64, elf.endianness == .little else { return nil }
+    static func truncation(_ bytes: FileBytes) -> String? {
         let raw = bytes.raw
+        guard raw.count >= 64, raw[4] == 2, raw[5] == 1 else { return nil } // ELFCLASS64, little-endian
         func u(_ o: Int, _ n: Int) -> UInt64? {
             guard o >= 0, o + n <= raw.count else { return nil }
             var v: UInt64 = 0

@@ -57,7 +57,7 @@ struct DoctorCommand: AsyncParsableCommand {
         if let t = timeout {
             if command.isEmpty { options.probeTimeout = .milliseconds(Int64(t * 1000)) } else { options.commandTimeout = .milliseconds(Int64(t * 1000)) }
         }
-        options.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        options.progress = { line in FileHandle.standardError.write(Data((TerminalText.block(line) + "\n").utf8)) }
         // Ctrl-C or SIGTERM ends the running probe or command (whole tree), then the answer so far is not printed.
         let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
         defer { _ = signals }
@@ -76,7 +76,7 @@ struct DoctorCommand: AsyncParsableCommand {
         switch format {
         case "json": print(String(decoding: try ResultsCodec.encode(report), as: UTF8.self))
         case "md": print(report.markdown, terminator: "")
-        default: print(report.text)
+        default: print(TerminalText.block(report.text))
         }
         if report.exitStatus(strict: strict) != 0 { throw ToolExit.unexpected }
     }

@@ -92,11 +92,11 @@ extension DoctorTests {
             let python = try #require(DoctorFixtures.python)
             let marker = "omp-doctor-hang-\(UUID().uuidString.prefix(8))"
             let script = "import os, sys, time\nif os.fork() == 0:\n    time.sleep(600)\ntime.sleep(600)\n"
-            let clock = ContinuousClock(), t0 = clock.now
             let report = try await Doctor.diagnose(command: [python, "-c", script, marker],
                                                    options: .init(observeOnly: true, commandTimeout: .seconds(2)))
-            #expect(clock.now - t0 < .seconds(15))
-            #expect(report.runs.first?.outcome == .hang)
+            let run = try #require(report.runs.first)
+            #expect(run.outcome == .hang)
+            #expect(run.message.contains("timeout") && run.durationSeconds >= 2, "killed at --timeout: \(run.message), \(run.durationSeconds) s")
             #expect(report.notes.contains { $0.contains("exit hook did not report") })
             #expect(!report.conflict && report.commandFailed)
             #expect(report.exitStatus(strict: false) == 0 && report.exitStatus(strict: true) == 1)
@@ -133,7 +133,7 @@ extension DoctorTests {
             let intel = try DoctorFixtures.runtimePath("intel"), llvm = try DoctorFixtures.runtimePath("llvm16")
             let child = Process()
             child.executableURL = URL(fileURLWithPath: python)
-            child.arguments = ["-c", "import ctypes, os, sys, time\nfor p in sys.argv[1:]: ctypes.CDLL(p, mode=os.RTLD_LOCAL)\nprint('ready', flush=True)\ntime.sleep(60)\n", intel, llvm]
+            child.arguments = ["-c", "import ctypes, os, sys, time\nfor p in sys.argv[1:]: ctypes.CDLL(p, mode=os.RTLD_LOCAL)\nprint('ready', flush=True)\ntime.sleep(900)\n", intel, llvm]
             let out = Pipe()
             child.standardOutput = out
             try child.run()
