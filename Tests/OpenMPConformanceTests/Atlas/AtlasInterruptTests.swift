@@ -20,14 +20,10 @@ struct AtlasInterruptTests {
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        var seenProbes: Set<Int32> = []
-        while clock.now - t0 < .seconds(60) {
-            seenProbes.formUnion(try children(of: p.processIdentifier))
-            if let a = try? AtlasCodec.read(out), a.cells.filter({ !$0.observations.isEmpty }).count > 5 { break }
-            try await Task.sleep(for: .milliseconds(30))
-        }
+        // Blocking poll with a cheap byte count (see RunInterruptTests.waitForProgress): the wait
+        // must keep pace with the atlas even when the suite's other tests fill the cooperative pool.
+        let seenProbes = try RunInterruptTests.waitForProgress(of: p.processIdentifier, checkpoint: out,
+                                                               marker: "\"variant\"", atLeast: 15) { try children(of: $0) }
         kill(p.processIdentifier, sig)
         p.waitUntilExit()
         #expect(p.terminationStatus == 4, "an interrupted atlas exits 4 (incomplete)")

@@ -21,6 +21,36 @@ struct RunInterruptTests {
         return p
     }
 
+    /// Polls (blocking, every 20 ms, at most 60 s) until `checkpoint` holds `marker` at least
+    /// `atLeast` times, collecting the children of `pid` seen meanwhile. A cheap byte count, not a
+    /// parse, so the poll keeps pace with the run it watches.
+    static func waitForProgress(of pid: Int32, checkpoint: URL, marker: String, atLeast: Int,
+                                children: (Int32) throws -> [Int32]) throws -> Set<Int32> {
+        let needle = Array(marker.utf8)
+        let deadline = ContinuousClock.now + .seconds(60)
+        var seen: Set<Int32> = []
+        while ContinuousClock.now < deadline {
+            seen.formUnion(try children(pid))
+            if let data = FileManager.default.contents(atPath: checkpoint.path), occurrences(of: needle, in: data) >= atLeast,
+               !seen.isEmpty { break }
+            usleep(20_000)
+        }
+        return seen
+    }
+
+    static func occurrences(of needle: [UInt8], in data: Data) -> Int {
+        guard !needle.isEmpty, data.count >= needle.count else { return 0 }
+        var n = 0
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            while i <= b.count - needle.count {
+                if b[i] == needle[0] && Array(b[i..<i + needle.count]) == needle { n += 1; i += needle.count } else { i += 1 }
+            }
+        }
+        return n
+    }
+
     /// Processes whose parent is `pid` (direct children: the probes' session leaders).
     func children(of pid: Int32) throws -> [Int32] {
         try ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
@@ -33,14 +63,11 @@ struct RunInterruptTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("r.json")
         let p = try start(["run", "--plain", "--output", out.path], in: dir)
-        // Wait until some cells have finished (the checkpoint holds results), then interrupt.
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        var seenProbes: Set<Int32> = []
-        while clock.now - t0 < .seconds(60) {
-            seenProbes.formUnion(try children(of: p.processIdentifier))
-            if let r = try? ResultsCodec.read(out), r.results.count > 20 { break }
-            try await Task.sleep(for: .milliseconds(50))
+        // Wait until some probes have run (the checkpoint holds ran cells), then interrupt. The wait
+        // blocks this thread rather than awaiting: under a full parallel suite the cooperative pool
+        // (one thread per core) is busy, and an awaited sleep could resume after the run has ended.
+        let seenProbes = try Self.waitForProgress(of: p.processIdentifier, checkpoint: out, marker: #""status" : "ran""#, atLeast: 3) {
+            try children(of: $0)
         }
         kill(p.processIdentifier, sig)
         p.waitUntilExit()
