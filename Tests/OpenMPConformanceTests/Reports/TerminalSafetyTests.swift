@@ -21,8 +21,9 @@ struct TerminalSafetyTests {
 
     /// Runs omp-matrix and returns (status, stdout + stderr).
     static func run(_ args: [String]) throws -> (Int32, String) {
+        let exe: URL = try #require(cli, "omp-matrix not built beside the tests")
         let p = Process()
-        p.executableURL = try #require(cli, "omp-matrix not built beside the tests")
+        p.executableURL = exe
         p.arguments = args
         let out = Pipe()
         p.standardOutput = out
