@@ -46,7 +46,9 @@ cd "$pkg"
 run_test() { # run_test LOG [env...]: swift test, output in LOG; returns its status
     local log=$1; shift
     set +e; env "$@" swift test >"$log" 2>&1; local st=$?; set -e
-    tail -1 "$log"
+    # Prefixed: several of these runs fail on purpose, and their closing lines must not read as
+    # the CI run's own.
+    printf '   downstream swift test (exit %d) | %s\n' "$st" "$(tail -1 "$log")"
     return $st
 }
 
