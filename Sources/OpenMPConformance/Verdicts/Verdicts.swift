@@ -131,16 +131,7 @@ public enum Verdicts {
                 if conditions.isEmpty { conditions = [found] }
             }
         }
-        v.state = state
-        v.verdict = state.verdict
-        v.conditions = conditions.isEmpty ? nil : conditions
-        v.quote = claim.source.quote
-        v.apart = j.apart.isEmpty ? nil : j.apart
-        v.readings = j.readings.isEmpty ? nil : j.readings
-        if let cx = j.counterexample {
-            v.counterexampleWords = judgement.words.describe(cx) + ": " + (cx.outcome.map(ClaimJudgement.outcomeWords) ?? "not run")
-            v.counterexampleWhy = j.counterexampleWhy
-        }
+        v.record(state: state, conditions: conditions, quote: claim.source.quote, from: j, words: judgement.words)
         let values = [
             "agree": "\(v.agreeing)", "disagree": "\(v.disagreeing)", "tested": "\(v.agreeing + v.disagreeing)",
             "failures": ClaimJudgement.outcomeSummary(j.disagreeing), "conditions": conditions.joined(separator: "; "),
@@ -254,15 +245,7 @@ public enum Verdicts {
                         : "The same plans on Linux, judged against the macOS prediction: evidence about the OpenMP runtimes, not about macOS's loader.",
                     counterexample: j.counterexample?.id, counterexampleRepro: j.counterexample?.repro,
                     agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
-                v.state = j.state
-                v.conditions = j.conditions.isEmpty ? nil : j.conditions
-                v.quote = r.source.quote
-                v.apart = j.apart.isEmpty ? nil : j.apart
-                v.readings = j.readings.isEmpty ? nil : j.readings
-                if let cx = j.counterexample {
-                    v.counterexampleWords = judgement.words.describe(cx) + ": " + (cx.outcome.map(ClaimJudgement.outcomeWords) ?? "not run")
-                    v.counterexampleWhy = j.counterexampleWhy
-                }
+                v.record(state: j.state, conditions: j.conditions, quote: r.source.quote, from: j, words: judgement.words)
                 v.finding = rowFinding(r, analogue: !label.isEmpty, j)
                 out.append(v)
             }
@@ -290,5 +273,24 @@ public enum Verdicts {
     /// Verdict per profile over all the given results.
     public static func profiles(_ results: [CellResult]) -> [String: Verdict] {
         aggregate(results).byProfile
+    }
+}
+
+extension ClaimVerdict {
+    /// Records a judgement's state and what it adds beside the counts, for a claim and a table
+    /// row alike: the conditions, the doc's quote, the cells shown apart, the two readings, and
+    /// the counterexample in words with why it was chosen.
+    mutating func record(state: ClaimState, conditions: [String], quote: String?, from j: ClaimJudgement.Judged,
+                         words: CellWords) {
+        self.state = state
+        verdict = state.verdict
+        self.conditions = conditions.isEmpty ? nil : conditions
+        self.quote = quote
+        apart = j.apart.isEmpty ? nil : j.apart
+        readings = j.readings.isEmpty ? nil : j.readings
+        if let cx = j.counterexample {
+            counterexampleWords = words.describe(cx) + ": " + (cx.outcome.map(ClaimJudgement.outcomeWords) ?? "not run")
+            counterexampleWhy = j.counterexampleWhy
+        }
     }
 }
