@@ -6,20 +6,8 @@ public enum AtlasHTMLReport {
     public static func render(_ atlas: AtlasResults) -> String {
         let h = { XMLText.text(ReportText.oneLine($0)) }
         let grid = AtlasGrid(atlas)
-        var out = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>OpenMP runtime atlas: \(h(atlas.host.key))</title>
-        <style>\(css)</style>
-        </head>
-        <body>
-        <h1>OpenMP runtime atlas: \(h(atlas.host.key)) <small>\(h(atlas.startedAt))</small></h1>
-
-        """
+        var out = HTMLPage.head(title: "OpenMP runtime atlas: \(h(atlas.host.key))", css: css)
+            + "<h1>OpenMP runtime atlas: \(h(atlas.host.key)) <small>\(h(atlas.startedAt))</small></h1>\n"
         if atlas.partial { out += "<p class=\"warn\"><strong>Partial:</strong> interrupted before every cell ran.</p>\n" }
         out += "<p>Rows: the runtime started first. Columns: the runtime started second. Each cell: without the variable / with "
             + "<code>KMP_DUPLICATE_LIB_OK=TRUE</code> exported before start.</p>\n"

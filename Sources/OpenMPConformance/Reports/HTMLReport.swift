@@ -18,19 +18,7 @@ public enum HTMLReport {
         let anchors = Anchors(results.results.map(\.id))
         let summary = ResultsSummary(results)
         let h = XMLText.text
-        var out = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>OpenMP conformance: \(h(results.host.key))</title>
-        <style>\(css)</style>
-        </head>
-        <body>
-
-        """
+        var out = HTMLPage.head(title: "OpenMP conformance: \(h(results.host.key))", css: css)
         let date = ReportText.datePart(results.finishedAt ?? results.startedAt)
         out += "<h1 id=\"top\">OpenMP conformance: \(h(results.host.key)) <small>\(h(date))</small></h1>\n"
         if results.partial {
