@@ -45,7 +45,7 @@ public struct AtlasPlan: Sendable {
     /// - Throws: ``AtlasError/unknownRuntime(name:known:)`` for a name neither the catalog
     ///   nor the manifest knows.
     public static func make(catalog: RuntimeCatalog, names: [String]?) throws -> AtlasPlan {
-        let provenance = try AtlasProvenance.read(catalog.manifestURL)
+        let provenance = AtlasProvenance(manifest: catalog.manifest)
         let copyNames = Set(AtlasCatalog.names.compactMap { $0.copyOf == nil ? nil : $0.name })
             .union(provenance.runtimes.values.compactMap { $0.copyOf == nil ? nil : $0.name })
         let manifestNames = catalog.manifest.runtimes.map(\.name)

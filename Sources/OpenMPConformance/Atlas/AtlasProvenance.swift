@@ -1,9 +1,9 @@
 import Foundation
 
 /// The provenance fields of the runtime manifest the atlas reads: per runtime `vendor`,
-/// `release`, `releaseSource`, `banner`, `copyOf`; per wheel-vendored runtime `release`; and `notProvisioned` (name, reason). All
-/// optional (schema 1 manifests written before they existed lack them); a manifest that is
-/// not JSON was already refused by ``RuntimeManifest/load(from:)``.
+/// `release`, `releaseSource`, `banner`, `copyOf`; per wheel-vendored runtime `release`; and
+/// `notProvisioned` (name, reason). All optional (schema 1 manifests written before they existed
+/// lack them).
 public struct AtlasProvenance: Sendable, Hashable {
     public struct Entry: Codable, Sendable, Hashable {
         public var name: String
@@ -24,23 +24,17 @@ public struct AtlasProvenance: Sendable, Hashable {
         self.runtimes = runtimes; self.wheelReleases = wheelReleases; self.notProvisioned = notProvisioned
     }
 
-    private struct File: Decodable {
-        var runtimes: [Entry]
-        var wheels: [Wheel]?
-        var notProvisioned: [Missing]?
-        struct Missing: Decodable { var name: String; var reason: String }
-        struct Wheel: Decodable { var name: String; var vendors: [Vendored] }
-        struct Vendored: Decodable { var member: String; var release: String? }
-    }
-
-    /// Reads the manifest at `url`.
-    /// - Throws: ``InputError`` naming the file when it cannot be read or decoded.
-    public static func read(_ url: URL) throws -> AtlasProvenance {
-        let file = try ResultsCodec.read(File.self, from: url, schemaVersion: RuntimeManifest.currentSchemaVersion)
+    /// The provenance recorded in a manifest already read and checked by ``RuntimeManifest/load(from:)``
+    /// (the catalog's own), so the manifest file is read once.
+    public init(manifest: RuntimeManifest) {
         var wheels: [String: String] = [:]
-        for w in file.wheels ?? [] { for v in w.vendors { if let r = v.release { wheels["\(w.name)!\(v.member)"] = r } } }
-        return AtlasProvenance(runtimes: Dictionary(file.runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
-                               wheelReleases: wheels,
-                               notProvisioned: Dictionary((file.notProvisioned ?? []).map { ($0.name, $0.reason) }, uniquingKeysWith: { a, _ in a }))
+        for w in manifest.wheels { for v in w.vendors { if let r = v.release { wheels["\(w.name)!\(v.member)"] = r } } }
+        let entries = manifest.runtimes.map {
+            Entry(name: $0.name, vendor: $0.vendor, release: $0.release, releaseSource: $0.releaseSource,
+                  banner: $0.banner, copyOf: $0.copyOf)
+        }
+        self.init(runtimes: Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
+                  wheelReleases: wheels,
+                  notProvisioned: Dictionary(manifest.notProvisioned.map { ($0.name, $0.reason) }, uniquingKeysWith: { a, _ in a }))
     }
 }
