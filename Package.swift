@@ -26,6 +26,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-pthread-dev"])]
         ),
+        // zlib: inflates deflated zip members (wheels) and checks their CRC-32. Linux: pkg-config `zlib`
+        // (Debian: zlib1g-dev); macOS: the SDK's zlib (nothing to install; no pkg-config needed there).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The few things Swift cannot call directly (variadic prctl, posix_spawn flags).
         .target(name: "_OpenMPShims"),
         // The doctor's observers for `omp-matrix doctor -- COMMAND` (Linux), in C because they run inside the
@@ -50,7 +57,7 @@ let package = Package(
         // The public library: runtimes, probes, matrix, verdicts, reports, gate.
         .target(
             name: "OpenMPConformance",
-            dependencies: ["OMPPlan", "_OpenMPShims", .product(name: "Yams", package: "Yams")],
+            dependencies: ["OMPPlan", "_OpenMPShims", "CZlib", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/results.schema.json")],
             // A copy of the top-level Matrices/ (rows, claims, profiles, baselines) travels with the
             // library as a resource, so the matrix is found without the source tree.

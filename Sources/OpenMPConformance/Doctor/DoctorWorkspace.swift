@@ -96,7 +96,7 @@ public final class DoctorWorkspace: @unchecked Sendable {
         do { zip = try ZipArchive(path: archive) } catch { throw .badInput("\(archive): \(error)") }
         guard let m = zip.members.first(where: { $0.name == member }) else { throw .badInput("\(archive) has no member \(member)") }
         let bytes: FileBytes
-        do { bytes = try zip.contents(of: m) } catch { throw .badInput("\(archive)!\(member): \(error)") }
+        do { bytes = try zip.contents(of: m) } catch { throw .badInput(error.description) }
         let name = (archive.split(separator: "/").last.map(String.init) ?? "wheel") + "/" + member
         let dest = path + "/wheels/" + name.replacingOccurrences(of: "..", with: "_")
         let fm = FileManager.default

@@ -371,7 +371,7 @@ public struct Provisioner: Sendable {
         }
         let bytes: FileBytes
         do { bytes = try zip.contents(of: m) } catch {
-            throw .io(path: "\(wheel)!\(member)", reason: error.description)
+            throw .io(path: "\(wheel)!\(member)", reason: error.problem.description)
         }
         let data = Data(bytes.raw)
         do { try data.write(to: URL(fileURLWithPath: out)) } catch {

@@ -66,6 +66,8 @@ final class FileBytes: @unchecked Sendable {
     let key: FileKey?
     private let mapping: UnsafeMutableRawPointer?
     private let owned: UnsafeMutableRawBufferPointer?
+    /// Memory from `malloc` (an inflated zip member), released with `free`.
+    private let mallocated: UnsafeMutableRawPointer?
 
     var count: Int { raw.count }
 
@@ -82,6 +84,7 @@ final class FileBytes: @unchecked Sendable {
         key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         let size = Int(st.st_size)
         owned = nil
+        mallocated = nil
         if size == 0 {
             mapping = nil
             raw = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -101,22 +104,25 @@ final class FileBytes: @unchecked Sendable {
             if let s = src.baseAddress { buf.baseAddress!.copyMemory(from: s, byteCount: src.count) }
         }
         owned = buf
+        mallocated = nil
         mapping = nil
         key = nil
         raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: bytes.count)
     }
 
-    /// Takes ownership of an allocated buffer (`count` bytes of it are valid).
-    init(adopting buffer: UnsafeMutableRawBufferPointer, count: Int) {
-        owned = buffer
+    /// Takes ownership of memory from `malloc` (`count` bytes of it are valid).
+    init(mallocated pointer: UnsafeMutableRawPointer, count: Int) {
+        mallocated = pointer
+        owned = nil
         mapping = nil
         key = nil
-        raw = UnsafeRawBufferPointer(start: buffer.baseAddress, count: count)
+        raw = UnsafeRawBufferPointer(start: pointer, count: count)
     }
 
     deinit {
         if let m = mapping { munmap(m, raw.count) }
         owned?.deallocate()
+        free(mallocated)
     }
 
     /// Reads a whole file with read(2), for files whose size stat cannot tell (`/proc`).

@@ -238,7 +238,7 @@ public struct RuntimeScanner: Sendable {
             do {
                 bytes = try zip.contents(of: m)
             } catch {
-                s.skipped.append(.init(path: memberPath, reason: error.description))
+                s.skipped.append(.init(path: memberPath, reason: error.problem.description))
                 continue
             }
             s.examined += 1
