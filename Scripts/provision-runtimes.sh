@@ -2,8 +2,9 @@
 # Provisions what the kit needs on this machine, in two parts:
 #
 # 1. The Debian packages the build and the probes need, installed as root, and only those
-#    missing: libopenblas-pthread-dev and pkg-config (the probe links OpenBLAS), libgomp1 and
-#    libomp-dev (the system GNU and LLVM 14 runtimes), python3 and its pip (wheel downloads).
+#    missing: libopenblas-pthread-dev and pkg-config (the probe links OpenBLAS), zlib1g-dev (the
+#    library inflates wheel members with zlib), libgomp1 and libomp-dev (the system GNU and
+#    LLVM 14 runtimes), python3 and its pip (wheel downloads).
 # 2. The pinned runtimes and wheels, by the kit's own provisioner (`omp-matrix provision`,
 #    Sources/OpenMPConformance/Provisioning), into the per-user cache:
 #    $OMP_CONFORMANCE_RUNTIMES, else $OMP_CONFORMANCE_CACHE/runtimes, else
@@ -19,7 +20,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-APT_PACKAGES=(libgomp1 libomp-dev libopenblas-pthread-dev pkg-config python3)
+APT_PACKAGES=(libgomp1 libomp-dev libopenblas-pthread-dev pkg-config zlib1g-dev python3)
 
 log() { printf 'provision: %s\n' "$*" >&2; }
 die() { printf 'provision: ERROR: %s\n' "$*" >&2; exit 3; }
