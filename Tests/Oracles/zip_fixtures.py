@@ -18,6 +18,7 @@ are damaged on purpose, each in one way, by patching the bytes zipfile wrote:
   zip64-masked.zip       zip64.zip with the classic end record's counts and offset set to all ones,
                          as in an archive of more than 65,535 members or 4 GiB
   zip64-no-locator.zip   zip64-masked.zip with the Zip64 locator's signature destroyed
+  zip64-bad-record.zip   zip64-masked.zip with the Zip64 end record's signature destroyed
 
 Each archive that zipfile should still read is read back with zipfile's real limits and checked
 (testzip). stdout: one JSON object {"members": {name: {"size", "crc", "sha256"}}, "archives": [names]}.
@@ -117,6 +118,10 @@ archives["zip64-masked.zip"] = bytes(masked)
 no_locator = bytearray(masked)
 no_locator[e - 20:e - 16] = b"XXXX"
 archives["zip64-no-locator.zip"] = bytes(no_locator)
+bad_record = bytearray(masked)
+r = z64.rfind(b"PK\x06\x06")
+bad_record[r:r + 4] = b"XXXX"
+archives["zip64-bad-record.zip"] = bytes(bad_record)
 
 for name, blob in archives.items():
     with open(os.path.join(out, name), "wb") as f:

@@ -41,16 +41,20 @@ struct ZipArchive: Sendable {
         var entries = Int(b.u16(e + 10, bigEndian: false)!)
         var cdOffset = Int(b.u32(e + 16, bigEndian: false)!)
         // Zip64: the locator sits just before the classic record and points at the Zip64 record,
-        // which holds the values that did not fit (an all-ones field says so).
+        // which holds the values that did not fit (an all-ones field says so). An archive of exactly
+        // 65,535 members has no Zip64 record (zipfile writes none): its classic count stands.
         if entries == 0xffff || cdOffset == 0xffff_ffff {
-            guard e >= 20, b.u32(e - 20, bigEndian: false) == 0x0706_4b50,
-                  let z64 = b.u64(e - 20 + 8, bigEndian: false), let z = b.span(z64, 56)?.offset,
-                  b.u32(z, bigEndian: false) == 0x0606_4b50,
-                  let n = b.u64(z + 32, bigEndian: false), let off = b.u64(z + 48, bigEndian: false) else {
-                throw .malformed(path: path, reason: "the end-of-central-directory record says Zip64, but the Zip64 "
-                                 + "record or its locator is missing or damaged")
+            if e >= 20, b.u32(e - 20, bigEndian: false) == 0x0706_4b50 {
+                guard let z64 = b.u64(e - 20 + 8, bigEndian: false), let z = b.span(z64, 56)?.offset,
+                      b.u32(z, bigEndian: false) == 0x0606_4b50,
+                      let n = b.u64(z + 32, bigEndian: false), let off = b.u64(z + 48, bigEndian: false) else {
+                    throw .malformed(path: path, reason: "the Zip64 locator points at no Zip64 end-of-central-directory record")
+                }
+                entries = Int(clamping: n); cdOffset = Int(clamping: off)
+            } else if cdOffset == 0xffff_ffff {
+                throw .malformed(path: path, reason: "the end-of-central-directory record says Zip64, but no Zip64 "
+                                 + "record or its locator precedes it")
             }
-            entries = Int(clamping: n); cdOffset = Int(clamping: off)
         }
         var out: [Member] = []
         var p = cdOffset
