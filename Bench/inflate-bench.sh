@@ -5,9 +5,9 @@
 #
 #   bash Bench/inflate-bench.sh [REPEATS] [BEFORE-COMMIT]
 #
-# Each side is built in release mode in a temporary package (Bench/InflateBench/main.swift against
+# Each side is built in release mode (into .build-inflate-bench/) in a temporary package (Bench/InflateBench/main.swift against
 # that copy of the kit, with @testable import, so -enable-testing); the older commit is unpacked
-# with `git archive` into the temporary directory and removed afterwards, never kept in the tree.
+# with `git archive` under .build-inflate-bench/ (ignored by git), never into the tree.
 # Each member is timed in a process of its own, so that its peak resident memory (getrusage) is
 # its own: the figure includes the process itself and the touched pages of the mapped wheel.
 # Members: torch/lib/libomp.dylib (the runtime the kit reads) and the wheel's largest member.
@@ -36,10 +36,16 @@ PY
 [[ -n $wheel && -f $wheel ]] || { echo "inflate-bench: the torch-macos-arm64 wheel is not provisioned in $runtimes (omp-matrix provision)" >&2; exit 4; }
 largest=$(python3 -c 'import sys, zipfile; print(max(zipfile.ZipFile(sys.argv[1]).infolist(), key=lambda i: i.file_size).filename)' "$wheel")
 
+# Builds are kept (incremental on a rerun); the sources of the older commit are not.
+scratch=$root/.build-inflate-bench
 work=$(mktemp -d /tmp/omp-inflate-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/kit-before"
-git archive "$before" | tar -x -C "$work/kit-before"
+# The older commit's sources, unpacked once per commit beside its build (git ignores .build-*/).
+kit_before=$scratch/kit-$(git rev-parse --short=12 "$before")
+if [[ ! -f $kit_before/Package.swift ]]; then
+    rm -rf "$kit_before" && mkdir -p "$kit_before"
+    git archive "$before" | tar -x -C "$kit_before"
+fi
 
 # One driver package per side, both named after the kit so the product reference is the same.
 driver() { # NAME KIT-PATH
@@ -56,16 +62,16 @@ let package = Package(
 )
 SWIFT
     echo "== building $1 (release) against $2" >&2
-    (cd "$dir" && swift build -c release -Xswiftc -enable-testing --product inflate-bench >&2)
+    (cd "$dir" && swift build -c release -Xswiftc -enable-testing --product inflate-bench --scratch-path "$scratch/$1" >&2)
 }
-driver before "$work/kit-before"
+driver before "$kit_before"
 driver after "$root"
 
 echo "== $wheel, $repeats repeats per member; before = $(git log -1 --format='%h %s' "$before" | cut -c1-90)" >&2
 results=$work/results.jsonl
 for member in torch/lib/libomp.dylib "$largest"; do
     for side in before after; do
-        printf '{"side": "%s", "figures": %s}\n' "$side" "$("$work/$side/.build/release/inflate-bench" "$wheel" "$member" "$repeats")" >> "$results"
+        printf '{"side": "%s", "figures": %s}\n' "$side" "$("$scratch/$side/release/inflate-bench" "$wheel" "$member" "$repeats")" >> "$results"
     done
 done
 python3 - "$results" <<'PY'

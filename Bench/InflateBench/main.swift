@@ -12,12 +12,18 @@ import Darwin
 
 func peakRSSKiB() -> Int {
     var u = rusage()
-    getrusage(RUSAGE_SELF, &u)
+    getrusage(0 /* RUSAGE_SELF on Linux and macOS */, &u)
     #if canImport(Darwin)
     return Int(u.ru_maxrss) / 1024   // bytes on Darwin
     #else
     return Int(u.ru_maxrss)          // KiB on Linux
     #endif
+}
+
+func fail(_ message: String, _ status: Int32) -> Never {
+    let line = Array((message + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(status)
 }
 
 func now() -> Double {
@@ -28,14 +34,12 @@ func now() -> Double {
 
 let args = CommandLine.arguments
 guard args.count == 4, let repeats = Int(args[3]), repeats > 0 else {
-    fputs("usage: inflate-bench WHEEL MEMBER REPEATS\n", stderr)
-    exit(2)
+    fail("usage: inflate-bench WHEEL MEMBER REPEATS", 2)
 }
 do {
     let zip = try ZipArchive(path: args[1])
     guard let m = zip.members.first(where: { $0.name == args[2] }) else {
-        fputs("\(args[1]) has no member \(args[2])\n", stderr)
-        exit(2)
+        fail("\(args[1]) has no member \(args[2])", 2)
     }
     let rssBefore = peakRSSKiB()
     var ms: [Double] = []
@@ -43,7 +47,7 @@ do {
         let start = now()
         let bytes = try zip.contents(of: m)
         ms.append((now() - start) * 1000)
-        guard bytes.count == m.uncompressedSize else { fputs("short read\n", stderr); exit(1) }
+        guard bytes.count == m.uncompressedSize else { fail("\(m.name): \(bytes.count) bytes, not \(m.uncompressedSize)", 1) }
     }
     ms.sort()
     let median = ms.count % 2 == 1 ? ms[ms.count / 2] : (ms[ms.count / 2 - 1] + ms[ms.count / 2]) / 2
@@ -52,6 +56,5 @@ do {
           + "\"repeats\": \(repeats), \"median_ms\": \(median), \"min_ms\": \(ms[0]), \"max_ms\": \(ms[ms.count - 1]), "
           + "\"mb_per_s\": \(mbps), \"peak_rss_kib_before\": \(rssBefore), \"peak_rss_kib\": \(peakRSSKiB())}")
 } catch {
-    fputs("\(error)\n", stderr)
-    exit(1)
+    fail("\(error)", 1)
 }

@@ -13,6 +13,7 @@ are damaged on purpose, each in one way, by patching the bytes zipfile wrote:
   longer.zip             lib/libdata.so's uncompressed size is one byte short (the stream goes on)
   shorter.zip            lib/libdata.so's uncompressed size is one byte more (the stream ends early)
   truncated-archive.zip  the first half of good.zip (the central directory is gone)
+  encrypted.zip          lib/libdata.so's flags say it is encrypted
   zip64.zip              written with Zip64 everywhere: Zip64 extra fields in the central directory
                          and a Zip64 end-of-central-directory record with its locator
   zip64-masked.zip       zip64.zip with the classic end record's counts and offset set to all ones,
@@ -66,13 +67,13 @@ def entries(blob):
     return found
 
 
-def patch(blob, name, field, value):
-    """Sets a 32-bit field (offset in the central directory entry; the local header's is 4 less) of `name`."""
+def patch(blob, name, field, value, fmt="<I"):
+    """Sets a field (offset in the central directory entry; the local header's is 4 less) of `name`."""
     b = bytearray(blob)
     for n, cd, local in entries(blob):
         if n == name:
-            struct.pack_into("<I", b, cd + field, value)
-            struct.pack_into("<I", b, local + field - 4, value)
+            struct.pack_into(fmt, b, cd + field, value)
+            struct.pack_into(fmt, b, local + field - 4, value)
     return bytes(b)
 
 
@@ -99,6 +100,7 @@ archives["truncated-stream.zip"] = patch(good, lib, 20, field(good, lib, 20) // 
 archives["longer.zip"] = patch(good, lib, 24, len(data) - 1)
 archives["shorter.zip"] = patch(good, lib, 24, len(data) + 1)
 archives["truncated-archive.zip"] = good[:len(good) // 2]
+archives["encrypted.zip"] = patch(good, lib, 8, 1, "<H")  # general-purpose flag bit 0
 
 # Zip64 everywhere: zipfile adds Zip64 fields only where a value passes its limits, so the limits
 # are lowered to zero while writing (the archive stays valid; zipfile reads it back below).
