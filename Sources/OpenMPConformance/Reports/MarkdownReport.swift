@@ -16,7 +16,7 @@ public enum MarkdownReport {
     /// The size the report aims to stay under: 600 KB, well below GitHub's 1 MiB summary limit.
     public static let defaultByteBudget = 600_000
     /// Unexpected cells always listed, whatever the budget.
-    public static let guaranteedUnexpected = 200
+    package static let guaranteedUnexpected = 200
 
     /// Renders the report.
     /// - Parameters:
