@@ -25,11 +25,11 @@ public enum Atlas {
     }
 
     /// What a lookup found.
-    package struct Match: Sendable, Hashable {
-        package var cell: AtlasCell
+    public struct Match: Sendable, Hashable {
+        public var cell: AtlasCell
         /// True when both files are the measured ones (same SHA-256); false when only the
         /// family, vendor and release match (another build or copy of the same release).
-        package var exact: Bool
+        public var exact: Bool
     }
 
     /// The cell with `first` started first and `second` second: by SHA-256 when both files
@@ -50,7 +50,7 @@ public enum Atlas {
     }
 
     /// The same from files read from disk (e.g. the runtimes `doctor` found in a process).
-    package static func lookup(first: RuntimeIdentity, second: RuntimeIdentity, in atlas: AtlasResults) -> Match? {
+    public static func lookup(first: RuntimeIdentity, second: RuntimeIdentity, in atlas: AtlasResults) -> Match? {
         lookup(first: AtlasIdentity(first, release: nil), second: AtlasIdentity(second, release: nil), in: atlas)
     }
 }

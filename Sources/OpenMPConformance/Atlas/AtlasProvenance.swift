@@ -24,7 +24,7 @@ package struct AtlasProvenance: Sendable, Hashable {
         self.runtimes = runtimes; self.wheelReleases = wheelReleases; self.notProvisioned = notProvisioned
     }
 
-    /// The provenance recorded in a manifest already read and checked by ``RuntimeManifest/load(from:)``
+    /// The provenance recorded in a manifest already read and checked by `RuntimeManifest/load(from:)`
     /// (the catalog's own), so the manifest file is read once.
     package init(manifest: RuntimeManifest) {
         var wheels: [String: String] = [:]

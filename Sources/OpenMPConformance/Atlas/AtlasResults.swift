@@ -2,7 +2,7 @@
 /// as observed on one host. This is the model the renderers, the snapshot, the baseline
 /// comparison and other commands (the answers, `doctor`) read.
 ///
-/// Written as JSON by ``AtlasCodec`` (schema ``currentSchemaVersion``), checked in as
+/// Written as JSON by `AtlasCodec` (schema `currentSchemaVersion`), checked in as
 /// `Matrices/atlas/<host key>.json`.
 public struct AtlasResults: Codable, Sendable, Hashable {
     package static let currentSchemaVersion = 1

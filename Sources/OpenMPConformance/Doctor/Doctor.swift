@@ -9,7 +9,7 @@ import Foundation
 /// print(report.answer.joined(separator: "\n"))
 /// ```
 ///
-/// The user's files are only read: every fix is checked on copies in a ``DoctorWorkspace``
+/// The user's files are only read: every fix is checked on copies in a `DoctorWorkspace`
 /// that is removed before the call returns.
 public enum Doctor {
     public struct Options: Sendable {

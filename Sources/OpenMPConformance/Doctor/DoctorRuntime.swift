@@ -18,7 +18,7 @@ package struct DoctorRuntime: Sendable, Hashable, Codable {
     package var fileKey: FileKey?
     /// The version the file states (``RuntimeIdentity/version``), e.g. `16.0`.
     package var version: String
-    /// The file the probes load: ``path`` itself, or for a runtime inside a wheel
+    /// The file the probes load: `path` itself, or for a runtime inside a wheel
     /// (`wheel.whl!member`) a copy extracted into the doctor's temporary folder.
     package var loadPath: String
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A file the kit meant to write was not written. Any earlier file at ``path`` is left as it was.
+/// A file the kit meant to write was not written. Any earlier file at `path` is left as it was.
 public struct FileWriteError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
     /// The file that was to be written.
     package var path: String

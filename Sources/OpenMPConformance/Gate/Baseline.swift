@@ -61,7 +61,7 @@ public struct Baseline: Codable, Sendable, Hashable {
         return try ResultsCodec.decodeChecked(Baseline.self, document: document, data: data, file: file)
     }
 
-    /// Reads and parses a baseline file; see ``parse(_:file:)``.
+    /// Reads and parses a baseline file; see `parse(_:file:)`.
     /// - Throws: ``InputError``.
     public static func read(_ url: URL) throws -> Baseline {
         try parse(try ResultsCodec.readData(url), file: url.path)
@@ -73,7 +73,7 @@ public struct Baseline: Codable, Sendable, Hashable {
         try ResultsCodec.encode(normalized())
     }
 
-    /// Writes the baseline atomically (see ``AtomicFile/write(_:to:)``).
+    /// Writes the baseline atomically (see `AtomicFile/write(_:to:)`).
     /// - Throws: ``FileWriteError``; an earlier file is left intact.
     public func write(to url: URL) throws {
         try ResultsCodec.write(normalized(), to: url)

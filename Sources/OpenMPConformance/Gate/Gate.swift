@@ -8,11 +8,11 @@
 /// - A baseline cell absent from a full run (selection `all`) fails as `missing`; absent from a
 ///   filtered run it is listed as `not-selected`; present but skipped it is listed as `skipped`.
 ///   Neither of the last two fails: a missing runtime is a property of the host, reported elsewhere.
-/// - A cell that ran but has no baseline entry is `new`: listed, failing only with ``Options/strict``
+/// - A cell that ran but has no baseline entry is `new`: listed, failing only with `Options/strict`
 ///   (so adding cells to the matrix does not break CI until the baseline is updated, unless asked).
 /// - Results from another host than the baseline's fail (`host-mismatch`): outcomes depend on the
 ///   OS, libc and runtimes, so comparing against another host's expectations proves nothing. Pass
-///   ``Options/allowHostMismatch`` to downgrade it to a listed warning.
+///   `Options/allowHostMismatch` to downgrade it to a listed warning.
 /// - A partial (interrupted) run fails: the cells it never reached went unchecked.
 public enum Gate {
     /// How strict the comparison is.
@@ -107,7 +107,7 @@ public enum Gate {
                           compared: compared, asExpected: asExpected, findings: findings)
     }
 
-    /// What ``updateDetailed(baseline:results:)`` changed.
+    /// What `updateDetailed(baseline:results:)` changed.
     package struct BaselineUpdate: Sendable, Hashable {
         /// The new baseline.
         package var baseline: Baseline
@@ -121,7 +121,7 @@ public enum Gate {
         package var dropped: [String]
     }
 
-    /// The baseline rewritten from a run; see ``updateDetailed(baseline:results:)``.
+    /// The baseline rewritten from a run; see `updateDetailed(baseline:results:)`.
     public static func update(baseline: Baseline?, results: ResultsFile) -> Baseline {
         updateDetailed(baseline: baseline, results: results).baseline
     }

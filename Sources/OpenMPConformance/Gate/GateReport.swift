@@ -24,7 +24,7 @@ public struct GateReport: Sendable, Hashable, Codable {
         /// The kinds of difference, in the order the text output lists them.
         package enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
             /// The results come from another host than the baseline's. Fails unless
-            /// ``Gate/Options/allowHostMismatch``.
+            /// `Gate/Options/allowHostMismatch`.
             case hostMismatch = "host-mismatch"
             /// The run was interrupted (`partial: true`). Always fails: cells it never reached went unchecked.
             case partialRun = "partial-run"
@@ -40,7 +40,7 @@ public struct GateReport: Sendable, Hashable, Codable {
             case notSelected = "not-selected"
             /// In the baseline, but skipped on this run (runtime missing, needs macOS, ...). Listed, not a failure.
             case skipped
-            /// Ran, but the baseline has no entry. Fails only with ``Gate/Options/strict``.
+            /// Ran, but the baseline has no entry. Fails only with `Gate/Options/strict`.
             case new
         }
 
@@ -75,7 +75,7 @@ public struct GateReport: Sendable, Hashable, Codable {
 
     /// A plain-text report for a terminal: verdict line, counts, then each group of findings.
     /// Unexpected outcomes are listed in full (observed and allowed outcomes, message, note, repro
-    /// line); the other groups one line per cell, at most ``textListLimit`` cells each. Strings
+    /// line); the other groups one line per cell, at most `textListLimit` cells each. Strings
     /// from the files are stripped of terminal escapes and control characters.
     public var text: String {
         let clean = { (s: String) in ReportText.oneLine(s) }

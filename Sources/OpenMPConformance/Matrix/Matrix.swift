@@ -97,7 +97,7 @@ public struct Matrix: Sendable {
     /// Loads the kit's `Matrices/`.
     ///
     /// - Parameter root: a package root whose `Matrices/` to load; nil loads the library's own
-    ///   copy (see ``bundledDirectory()``), which needs no source tree.
+    ///   copy (see `bundledDirectory()`), which needs no source tree.
     public static func bundled(root: URL? = nil, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
         let directory: URL
         if let root {

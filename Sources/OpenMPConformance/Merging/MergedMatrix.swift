@@ -1,6 +1,6 @@
 /// Several hosts' results joined on cell id: one cross-platform matrix
 /// (cell id → host key → outcome and verdict). Made by ``Merge/merge(_:)``; encodes as JSON with
-/// ``ResultsCodec/encode(_:)`` and reads back with
+/// `ResultsCodec/encode(_:)` and reads back with
 /// `ResultsCodec.decode(MergedMatrix.self, from:file:schemaVersion: MergedMatrix.currentSchemaVersion)`.
 public struct MergedMatrix: Codable, Sendable, Hashable {
     package static let currentSchemaVersion = 1

@@ -10,7 +10,7 @@ import OMPPlan
 /// print(result.outcome)   // pass
 /// ```
 package enum Probe {
-    /// Runs a probe under the process-wide concurrency cap (``ProbeLimiter``).
+    /// Runs a probe under the process-wide concurrency cap (`ProbeLimiter`).
     package static func run(_ configuration: Configuration) async -> ProbeResult {
         await ProbeLimiter.shared.withSlot {
             await Supervisor.run(configuration)

@@ -72,7 +72,7 @@ public struct ProbeResult: Codable, Sendable, Hashable {
         package var signal: Int32?
         /// The last step that completed (0: none).
         package var afterStep: Int
-        /// Why the supervisor killed the probe, when it did: a ``Classifier/KillReason`` raw value.
+        /// Why the supervisor killed the probe, when it did: a `Classifier/KillReason` raw value.
         package var killedBy: String?
         package init(kind: Kind, code: Int32? = nil, signal: Int32? = nil, afterStep: Int, killedBy: String? = nil) {
             self.kind = kind; self.code = code; self.signal = signal; self.afterStep = afterStep; self.killedBy = killedBy

@@ -30,7 +30,7 @@ public struct MappedObject: Sendable, Hashable, Codable {
     package var identity: RuntimeIdentity?
     /// How the identity was read, when not simply from `path`, or why it could not be.
     package var note: String?
-    /// Whether the file is an OpenMP runtime loaded as code (set by ``ProcessInspector/inspect(pid:)``).
+    /// Whether the file is an OpenMP runtime loaded as code (set by `ProcessInspector/inspect(pid:)`).
     package var openmpRuntime: Bool?
     /// `kmp` or `gnu`, for a runtime.
     package var family: String?
@@ -54,7 +54,7 @@ public struct MappedObject: Sendable, Hashable, Codable {
 public struct ProcessInspection: Sendable, Hashable, Codable {
     package var pid: Int32
     package var objects: [MappedObject]
-    /// Mapped objects that are OpenMP runtimes loaded as code (see ``MappedObject/hasExecutableMapping``).
+    /// Mapped objects that are OpenMP runtimes loaded as code (see `MappedObject/hasExecutableMapping`).
     public var runtimes: [MappedObject] { objects.filter { $0.identity != nil && $0.hasExecutableMapping } }
     /// The library name a KMP runtime wrote into `/dev/shm/__KMP_REGISTERED_LIB_<pid>_<uid>`
     /// (Linux), which it does when it initializes. Nil when no such file exists. A file
@@ -118,7 +118,7 @@ public enum ProcessInspector {
         return objects
     }
 
-    /// ``inspect(pid:)`` plus warnings and the KMP registration record.
+    /// `inspect(pid:)` plus warnings and the KMP registration record.
     public static func report(pid: Int32) throws(ProcessInspectionError) -> ProcessInspection {
         let objects = try inspect(pid: pid)
         return ProcessInspection(pid: pid, objects: objects, registeredKMPRuntime: registeredKMPRuntime(pid: pid),

@@ -5,7 +5,7 @@
 /// use) and every unpacked runtime by the SHA-256 of the file itself. The names are a contract
 /// shared with the matrix profiles and the atlas; never rename one.
 ///
-/// What a first run downloads (bytes, from the pins): see ``ProvisionCatalog/downloadSize``.
+/// What a first run downloads (bytes, from the pins): see `ProvisionCatalog/downloadSize`.
 package enum ProvisionCatalog {
     private typealias Deb = ProvisionItem.DebianPin
     private typealias Wheel = ProvisionItem.WheelPin

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Puts the pinned catalog (``ProvisionCatalog``) into a runtimes directory and writes its
+/// Puts the pinned catalog (`ProvisionCatalog`) into a runtimes directory and writes its
 /// `manifest.json`: the implementation of `omp-matrix provision`.
 ///
 /// ```swift

@@ -1,5 +1,5 @@
 /// The run as JUnit XML, for CI systems that show test results: one `<testsuite>` per results
-/// file, named after its platform (``platform(of:)``, e.g. `debian12-x86_64`); one `<testcase>`
+/// file, named after its platform (`platform(of:)`, e.g. `debian12-x86_64`); one `<testcase>`
 /// per cell, with `classname` = the applicability row and `name` = the cell id.
 ///
 /// - Refuted cells carry `<failure type="<observed outcome>" message="…">` whose body has the

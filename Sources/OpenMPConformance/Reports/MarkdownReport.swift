@@ -22,7 +22,7 @@ public enum MarkdownReport {
     /// - Parameters:
     ///   - results: The results file.
     ///   - byteBudget: Soft upper bound on the UTF-8 size; the full table (and unexpected cells
-    ///     beyond the first ``guaranteedUnexpected``) are cut to respect it.
+    ///     beyond the first `guaranteedUnexpected`) are cut to respect it.
     public static func render(_ results: ResultsFile, byteBudget: Int = defaultByteBudget, atlas: AtlasEvidence? = nil) -> String {
         let summary = ResultsSummary(results)
         var out = ""

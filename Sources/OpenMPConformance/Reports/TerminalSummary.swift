@@ -3,8 +3,8 @@ import Foundation
 /// The terminal summary a run prints once: the answer in a few lines first, then each claim's
 /// state, then the counts. Colour only on a terminal, and never when `NO_COLOR` is set (or
 /// `TERM=dumb`); every state is a word too, so nothing depends on colour. Every string from the
-/// results goes through ``TerminalText/field(_:)`` (controls shown as escapes, on one line), each
-/// line through ``TerminalText/block(_:)``, and only then are the kit's own colour codes added:
+/// results goes through `TerminalText/field(_:)` (controls shown as escapes, on one line), each
+/// line through `TerminalText/block(_:)`, and only then are the kit's own colour codes added:
 /// the text is ready to print as it is.
 package enum TerminalSummary {
     /// Whether to colour: a terminal, `NO_COLOR` unset or empty, `TERM` not `dumb`.

@@ -216,7 +216,7 @@ public enum ResultsCodec {
 
     // MARK: Writing
 
-    /// Encodes and writes a value atomically (see ``AtomicFile/write(_:to:)``).
+    /// Encodes and writes a value atomically (see `AtomicFile/write(_:to:)`).
     /// - Throws: ``FileWriteError``; the earlier file at `url`, if any, is untouched.
     public static func write<T: Encodable>(_ value: T, to url: URL) throws {
         let data: Data

@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs matrix cells on this host: each distinct probe once (cells that share a probe
 /// are judged from the same run against their own predictions), longest first, under
-/// the process-wide ``ProbeLimiter``, reporting progress as it goes.
+/// the process-wide `ProbeLimiter`, reporting progress as it goes.
 public struct MatrixRunner: Sendable {
     package var cells: [Cell]
     /// Per-probe deadline for the steps.
@@ -29,7 +29,7 @@ public struct MatrixRunner: Sendable {
     }
 
     /// Runs every cell (untestable ones become skipped results at once). Stops launching
-    /// when ``Cancellation`` is requested; the results returned then are the finished ones.
+    /// when `Cancellation` is requested; the results returned then are the finished ones.
     public func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> [CellResult] {
         let clock = ContinuousClock()
         let start = clock.now

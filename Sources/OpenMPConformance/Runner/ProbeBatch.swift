@@ -1,5 +1,5 @@
 /// The scheduling loop every runner shares: probes in flight under the process-wide
-/// ``ProbeLimiter``, most expensive first, no new launch once ``Cancellation`` is requested,
+/// `ProbeLimiter`, most expensive first, no new launch once `Cancellation` is requested,
 /// and probes ended by that cancellation dropped rather than reported as outcomes.
 ///
 /// ``MatrixRunner`` runs each distinct probe once through it; the atlas also queues

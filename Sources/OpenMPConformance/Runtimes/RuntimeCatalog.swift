@@ -42,7 +42,7 @@ public struct RuntimeCatalog: Sendable {
     ///   - packageRoot: a package whose own `runtimes/` folder to use; nil uses the per-user
     ///     cache. Ignored when `OMP_CONFORMANCE_RUNTIMES` is set.
     ///   - environment: where to read `OMP_CONFORMANCE_RUNTIMES` and `OMP_CONFORMANCE_DISCOVER`.
-    /// - Throws: ``RuntimeCatalogError`` (no package root), ``RuntimeManifestError`` (manifest
+    /// - Throws: ``RuntimeCatalogError`` (no package root), `RuntimeManifestError` (manifest
     ///   missing or malformed, naming the file), or ``RuntimeScanError`` (a discovery prefix
     ///   that does not exist).
     public init(packageRoot: URL? = nil,

@@ -46,7 +46,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     public var family: Family
     package var vendor: Vendor
     /// The best version the file states about itself, `unknown` when it states none.
-    /// See ``versionSource`` for where it came from.
+    /// See `versionSource` for where it came from.
     public var version: String
     /// Where ``version`` was read:
     /// - `build-compiler`: LLVM runtimes all report the same library version

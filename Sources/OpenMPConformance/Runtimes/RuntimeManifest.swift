@@ -93,7 +93,7 @@ package struct RuntimeManifest: Codable, Sendable, Hashable {
 
     /// Reads and checks a manifest.
     ///
-    /// - Throws: ``RuntimeManifestError`` naming the file: missing, unreadable, not valid JSON
+    /// - Throws: `RuntimeManifestError` naming the file: missing, unreadable, not valid JSON
     ///   or not the expected shape (with the JSON path of the problem), a schema version this
     ///   code does not know, or a duplicated runtime name.
     package static func load(from url: URL) throws(RuntimeManifestError) -> RuntimeManifest {

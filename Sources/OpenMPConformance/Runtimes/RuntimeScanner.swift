@@ -62,7 +62,7 @@ public struct RuntimeScanner: Sendable {
     ///
     /// - Throws: ``RuntimeScanError/rootNotFound(_:)`` when a root does not exist. Problems
     ///   below a root (unreadable files or directories, damaged archives) are listed in
-    ///   ``ScanReport/skipped`` instead.
+    ///   `ScanReport/skipped` instead.
     public func scan(paths: [String]) throws(RuntimeScanError) -> ScanReport {
         var state = State()
         for root in paths {

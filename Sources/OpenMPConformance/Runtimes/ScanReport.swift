@@ -69,7 +69,7 @@ public struct ScanReport: Sendable, Hashable, Codable {
     }
 
     /// A plain-text summary for a terminal. Paths, names and reasons come from the scanned
-    /// files, so each is escaped (``TerminalText/field(_:)``).
+    /// files, so each is escaped (`TerminalText/field(_:)`).
     public var text: String {
         let f = TerminalText.field
         var lines: [String] = []
