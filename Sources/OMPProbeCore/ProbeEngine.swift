@@ -11,19 +11,19 @@ import OMPPlan
 ///
 /// Exit status: 0 all checks passed; 1 a workload check failed; 2 bad usage;
 /// 3 a runtime could not be loaded or is not an OpenMP runtime.
-public enum ProbeEngine {
+package enum ProbeEngine {
     /// Test fixtures use these to break the engine on purpose; `omp-probe` passes none.
-    public struct Hooks {
+    package struct Hooks {
         /// Drop one element of the second thread's share in every parallel loop.
-        public var corruptParallelLoops = false
+        package var corruptParallelLoops = false
         /// Called after each completed step (1-based).
-        public var afterStep: ((Int) -> Void)? = nil
+        package var afterStep: ((Int) -> Void)? = nil
         /// Called after `@omp done`, before exit.
-        public var beforeExit: (() -> Void)? = nil
-        public init() {}
+        package var beforeExit: (() -> Void)? = nil
+        package init() {}
     }
 
-    public static func main(_ arguments: [String], hooks: Hooks = Hooks()) -> Int32 {
+    package static func main(_ arguments: [String], hooks: Hooks = Hooks()) -> Int32 {
         Lifeline.start()
         var runtimes: [(String, String)] = []
         var stepsText: String?

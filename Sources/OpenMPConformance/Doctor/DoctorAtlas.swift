@@ -5,19 +5,19 @@ import Foundation
 ///
 /// The lookup is a value: ``standard`` reads the snapshot of this host when one exists; tests
 /// and tools can pass their own.
-public struct DoctorAtlas: Sendable {
+package struct DoctorAtlas: Sendable {
     /// Citations (cell ids with their outcome, in words) for a pair.
-    public var cite: @Sendable (DoctorRuntime, DoctorRuntime) -> [String]
+    package var cite: @Sendable (DoctorRuntime, DoctorRuntime) -> [String]
     /// Said once in the report's notes, e.g. that no snapshot exists for this host.
-    public var note: String?
+    package var note: String?
 
-    public init(note: String? = nil, cite: @escaping @Sendable (DoctorRuntime, DoctorRuntime) -> [String]) {
+    package init(note: String? = nil, cite: @escaping @Sendable (DoctorRuntime, DoctorRuntime) -> [String]) {
         self.cite = cite; self.note = note
     }
 
     /// The snapshot of this host (`Matrices/atlas/<host key>.json`, written by `omp-matrix atlas`);
     /// without one, no citation and a note saying so.
-    public static var standard: DoctorAtlas {
+    package static var standard: DoctorAtlas {
         let key = HostInfo.current().key
         let root = RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
         return snapshot(at: root + "/Matrices/atlas/\(key).json")
@@ -26,7 +26,7 @@ public struct DoctorAtlas: Sendable {
     /// The atlas snapshot at `path`. Cells are matched as the atlas's own lookup matches them:
     /// both files by SHA-256 (exact), else family, vendor and release (a shorter release matches a
     /// longer one it starts: `16.0` and `16.0.6`); both start orders are cited.
-    public static func snapshot(at path: String) -> DoctorAtlas {
+    package static func snapshot(at path: String) -> DoctorAtlas {
         guard let data = FileManager.default.contents(atPath: path) else {
             return DoctorAtlas(note: "Atlas: no snapshot for this host (\(path)), so no atlas cell is cited.") { _, _ in [] }
         }

@@ -8,12 +8,12 @@ import Foundation
 /// ``ResultsFile`` conveniences only fix the type and the version.
 public enum ResultsCodec {
     /// A value that cannot be written as JSON (for example a NaN duration), with where it sits.
-    public struct EncodeError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct EncodeError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The coding path of the value, e.g. `results[2].durationSeconds`.
-        public var path: String
-        public var message: String
-        public init(path: String, message: String) { self.path = path; self.message = message }
-        public var description: String { "cannot encode the value at \(path): \(message)" }
+        package var path: String
+        package var message: String
+        package init(path: String, message: String) { self.path = path; self.message = message }
+        package var description: String { "cannot encode the value at \(path): \(message)" }
     }
 
     // MARK: Encoding
@@ -21,7 +21,7 @@ public enum ResultsCodec {
     /// Pretty JSON, keys sorted, slashes unescaped, ending with a newline. Deterministic for
     /// equal values.
     /// - Throws: ``EncodeError`` when a value has no JSON form (non-finite numbers).
-    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+    package static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
@@ -47,7 +47,7 @@ public enum ResultsCodec {
     ///   - file: The path or label used in error messages.
     /// - Throws: ``InputError`` for malformed JSON (with line:column), duplicate keys, another
     ///   schema version (naming both versions), or a wrong shape (with the coding path).
-    public static func decode(_ data: Data, file: String) throws -> ResultsFile {
+    package static func decode(_ data: Data, file: String) throws -> ResultsFile {
         let document = try parse(data, file: file)
         try checkVersion(document, file: file, readable: ResultsFile.readableSchemaVersions)
         return try decodeChecked(ResultsFile.self, document: document, data: data, file: file)
@@ -57,7 +57,7 @@ public enum ResultsCodec {
     /// equals `schemaVersion` (skip the check with `nil`); it is checked before the rest, so a
     /// file from another version reports its version rather than the first field that moved.
     /// - Throws: ``InputError``.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String,
+    package static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String,
                                             schemaVersion expected: Int?) throws -> T {
         let document = try parse(data, file: file)
         if let expected { try checkVersion(document, file: file, expected: expected) }
@@ -72,7 +72,7 @@ public enum ResultsCodec {
 
     /// Reads and decodes any versioned document; see ``decode(_:from:file:schemaVersion:)``.
     /// - Throws: ``InputError``.
-    public static func read<T: Decodable>(_ type: T.Type, from url: URL, schemaVersion: Int?) throws -> T {
+    package static func read<T: Decodable>(_ type: T.Type, from url: URL, schemaVersion: Int?) throws -> T {
         let data = try readData(url)
         return try decode(type, from: data, file: url.path, schemaVersion: schemaVersion)
     }
@@ -216,7 +216,7 @@ public enum ResultsCodec {
 
     // MARK: Writing
 
-    /// Encodes and writes a value atomically (see ``writeAtomically(_:to:)``).
+    /// Encodes and writes a value atomically (see `AtomicFile/write(_:to:)`).
     /// - Throws: ``FileWriteError``; the earlier file at `url`, if any, is untouched.
     public static func write<T: Encodable>(_ value: T, to url: URL) throws {
         let data: Data
@@ -225,84 +225,6 @@ public enum ResultsCodec {
         } catch let error as EncodeError {
             throw FileWriteError(path: url.path, operation: "encode the document", reason: error.description)
         }
-        try writeAtomically(data, to: url)
-    }
-
-    /// Writes `data` to a temporary file in the destination's directory, flushes it to disk
-    /// (`fsync`), and renames it over the destination, so readers see the old file or the new
-    /// one, never a part. On any failure the temporary file is removed and the old file stays.
-    /// The new file keeps the old file's permission bits (0644 when there was none).
-    /// - Throws: ``FileWriteError`` naming the step and the system's reason.
-    ///
-    /// Only a regular file is ever replaced: a destination that is a symlink, FIFO, socket
-    /// or device is refused (``FileWriteError``), so a write never turns
-    /// `/dev/stdout` or a named pipe into a plain file.
-    public static func writeAtomically(_ data: Data, to url: URL) throws {
-        let path = url.path
-        var current = stat()
-        // (A directory needs no check: rename(2) cannot put a file over one.)
-        if lstat(path, &current) == 0, current.st_mode & S_IFMT != S_IFREG, current.st_mode & S_IFMT != S_IFDIR {
-            let kind: String
-            switch current.st_mode & S_IFMT {
-            case S_IFLNK: kind = "a symbolic link"
-            case S_IFIFO: kind = "a FIFO"
-            case S_IFCHR, S_IFBLK: kind = "a device"
-            case S_IFSOCK: kind = "a socket"
-            case S_IFDIR: kind = "a directory"
-            default: kind = "not a regular file"
-            }
-            throw FileWriteError(path: path, operation: "replace it", reason: "it is \(kind); only regular files are replaced")
-        }
-        let directory = url.deletingLastPathComponent().path
-        let base = url.lastPathComponent
-        var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw FileWriteError.system(path, "create a temporary file in \(directory)", errno)
-        }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var renamed = false
-        var open = true
-        defer {
-            if open { close(fd) }
-            if !renamed { unlink(temporary) }
-        }
-
-        var mode: mode_t = 0o644
-        var existing = stat()
-        if stat(path, &existing) == 0 { mode = existing.st_mode & 0o7777 }
-        if fchmod(fd, mode) != 0 {
-            throw FileWriteError.system(path, "set permissions on \(temporary)", errno)
-        }
-
-        var failure: Int32 = 0
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            guard let base = buffer.baseAddress else { return }
-            var written = 0
-            while written < buffer.count {
-                let n = Foundation.write(fd, base + written, buffer.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                written += n
-            }
-        }
-        if failure != 0 { throw FileWriteError.system(path, "write \(data.count) bytes to \(temporary)", failure) }
-        if fsync(fd) != 0 { throw FileWriteError.system(path, "flush \(temporary) to disk (fsync)", errno) }
-        open = false
-        if close(fd) != 0 { throw FileWriteError.system(path, "close \(temporary)", errno) }
-        if rename(temporary, path) != 0 {
-            throw FileWriteError.system(path, "rename \(temporary) over it", errno)
-        }
-        renamed = true
-
-        // Make the rename itself durable; not every file system allows fsync on a directory.
-        let dirFD = Foundation.open(directory, O_RDONLY | O_DIRECTORY)
-        if dirFD >= 0 {
-            _ = fsync(dirFD)
-            close(dirFD)
-        }
+        try AtomicFile.write(data, to: url)
     }
 }
