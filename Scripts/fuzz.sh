@@ -95,6 +95,16 @@ with zipfile.ZipFile(w) as z:
                 with z.open(i) as f: o.writestr(i.filename, f.read(32768))
 PY
     done < <(wheels)
+    # A Zip64 archive (Zip64 extra fields and end record), so that the Zip64 paths are seeded too:
+    # zipfile writes them only past its limits, which are lowered to zero for this one file.
+    python3 - "$corpus" <<'PY'
+import sys, zipfile, os
+zipfile.ZIP64_LIMIT = 0
+zipfile.ZIP_FILECOUNT_LIMIT = 0
+with zipfile.ZipFile(os.path.join(sys.argv[1], 'seed-zip64.whl'), 'w', zipfile.ZIP_DEFLATED) as o:
+    for name, data in [('lib/libx.so', b'\x7fELF' + bytes(4096)), ('pkg/__init__.py', b'')]:
+        with o.open(name, 'w', force_zip64=True) as f: f.write(data)
+PY
     ;;
   json)
     for f in Matrices/baselines/*.json Sources/OpenMPConformance/Resources/results.schema.json; do seed "$f"; done
