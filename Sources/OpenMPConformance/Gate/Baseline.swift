@@ -73,7 +73,7 @@ public struct Baseline: Codable, Sendable, Hashable {
         try ResultsCodec.encode(normalized())
     }
 
-    /// Writes the baseline atomically (see ``ResultsCodec/writeAtomically(_:to:)``).
+    /// Writes the baseline atomically (see ``AtomicFile/write(_:to:)``).
     /// - Throws: ``FileWriteError``; an earlier file is left intact.
     public func write(to url: URL) throws {
         try ResultsCodec.write(normalized(), to: url)

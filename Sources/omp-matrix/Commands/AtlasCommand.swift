@@ -68,7 +68,7 @@ struct AtlasCommand: AsyncParsableCommand {
             guard let text = try? String(contentsOfFile: readme, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(readme)") }
             let new: String
             do { new = try AtlasReadmeSection.splice(AtlasReadmeSection.render(atlas), into: text) } catch { throw ToolExit.badInput("\(readme): \(error)") }
-            do { try ResultsCodec.writeAtomically(Data(new.utf8), to: URL(fileURLWithPath: readme)) } catch {
+            do { try AtomicFile.write(Data(new.utf8), to: URL(fileURLWithPath: readme)) } catch {
                 throw ToolExit.internal("\(error)")
             }
             FileHandle.standardError.write(Data("omp-matrix: rewrote the atlas section of \(readme)\n".utf8))
@@ -97,7 +97,7 @@ struct AtlasCommand: AsyncParsableCommand {
             do { text = String(decoding: try ResultsCodec.encode(atlas), as: UTF8.self) } catch { throw ToolExit.internal("\(error)") }
         }
         if let output {
-            do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
+            do { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
                 throw ToolExit.writeFailed(output, error)
             }
         } else {

@@ -21,7 +21,7 @@ struct ReadmeCommand: AsyncParsableCommand {
         try ResultsCodec.write(snap, to: URL(fileURLWithPath: snapPath))
         guard let text = try? String(contentsOfFile: readme, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(readme)") }
         let new = try ReadmeSection.splice(ReadmeSection.render(snap), into: text)
-        try ResultsCodec.writeAtomically(Data(new.utf8), to: URL(fileURLWithPath: readme))
+        try AtomicFile.write(Data(new.utf8), to: URL(fileURLWithPath: readme))
         print("wrote \(snapPath) and the results section of \(readme)")
     }
 }

@@ -37,7 +37,7 @@ struct ReportCommand: AsyncParsableCommand {
         default: text = TerminalSummary.render(results, color: (output == nil || output == "-") && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
         if let output, output != "-" {
-            do { try ResultsCodec.writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
+            do { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
                 throw ToolExit.writeFailed(output, error)
             }
         } else {

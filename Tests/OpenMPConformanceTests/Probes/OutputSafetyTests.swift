@@ -79,10 +79,10 @@ struct OutputSafetyTests {
         let fifo = dir.appendingPathComponent("fifo")
         #expect(mkfifo(fifo.path, 0o600) == 0)
         for path in [link, fifo] {
-            #expect(throws: FileWriteError.self) { try ResultsCodec.writeAtomically(Data("x".utf8), to: path) }
+            #expect(throws: FileWriteError.self) { try AtomicFile.write(Data("x".utf8), to: path) }
         }
         #expect(try String(contentsOf: target, encoding: .utf8) == "keep me\n")
-        try ResultsCodec.writeAtomically(Data("new".utf8), to: target)
+        try AtomicFile.write(Data("new".utf8), to: target)
         #expect(try String(contentsOf: target, encoding: .utf8) == "new")
     }
 

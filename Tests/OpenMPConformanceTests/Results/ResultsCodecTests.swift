@@ -197,7 +197,7 @@ struct ResultsCodecTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let target = dir.appendingPathComponent("omp-conformance-test.json")
         let error = try #require(throws: FileWriteError.self) {
-            try ResultsCodec.writeAtomically(Data("x".utf8), to: target)
+            try AtomicFile.write(Data("x".utf8), to: target)
         }
         #expect(error.errorNumber != nil)
         #expect(!FileManager.default.fileExists(atPath: target.path))
@@ -207,14 +207,14 @@ struct ResultsCodecTests {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("b.json")
-        try ResultsCodec.writeAtomically(Data("1\n".utf8), to: url)
+        try AtomicFile.write(Data("1\n".utf8), to: url)
         func mode() -> mode_t {
             var st = stat()
             return stat(url.path, &st) == 0 ? st.st_mode & 0o777 : 0
         }
         #expect(mode() == 0o644)
         #expect(chmod(url.path, 0o600) == 0)
-        try ResultsCodec.writeAtomically(Data("2\n".utf8), to: url)
+        try AtomicFile.write(Data("2\n".utf8), to: url)
         #expect(mode() == 0o600)
         #expect(try Data(contentsOf: url) == Data("2\n".utf8))
     }
