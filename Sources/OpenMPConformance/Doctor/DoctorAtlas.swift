@@ -19,7 +19,11 @@ public struct DoctorAtlas: Sendable {
     /// without one, no citation and a note saying so.
     package static var standard: DoctorAtlas {
         let root = RuntimeCatalog.packageRoot() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        return snapshot(at: Atlas.snapshotURL(hostKey: HostInfo.current().key, packageRoot: root)!.path)
+        // Given a root, the atlas always names the file.
+        guard let url = Atlas.snapshotURL(hostKey: HostInfo.current().key, packageRoot: root) else {
+            preconditionFailure("Atlas.snapshotURL names a file under a given package root")
+        }
+        return snapshot(at: url.path)
     }
 
     /// The atlas snapshot at `path`, read by the atlas's own reader (``AtlasCodec``).
