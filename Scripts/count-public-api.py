@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Counts the public API of the library modules: declarations that carry `public` or `open`.
 
-Usage: python3 Scripts/count-public-api.py [--by-kind] [MODULE ...]
+Usage: python3 Scripts/count-public-api.py [--by-kind] [--max N] [MODULE ...]
 
 A declaration counts once when its own modifiers include `public` or `open` (`package` and
 `internal` do not count), and also when it sits directly inside a `public extension` without
@@ -11,7 +11,8 @@ string that starts a line with "public" is not counted. Enum cases of a public e
 public without a modifier; they are not counted (the figure follows the source text). The
 scan reads the first declaration of each line, which is how the sources are written.
 
-Prints one line per module and a total; with --by-kind, also the split by kind.
+Prints one line per module and a total; with --by-kind, also the split by kind. With --max N,
+exits 1 when the total is above N (CI keeps the API budget this way), naming both figures.
 """
 import os
 import re
@@ -170,6 +171,14 @@ def count(module):
 
 def main(argv):
     by_kind = "--by-kind" in argv
+    limit = None
+    if "--max" in argv:
+        i = argv.index("--max")
+        if i + 1 >= len(argv) or not argv[i + 1].isdigit():
+            print("count-public-api: --max needs a number", file=sys.stderr)
+            return 2
+        limit = int(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
     modules = [a for a in argv if not a.startswith("--")] or MODULES
     total = 0
     for module in modules:
@@ -184,6 +193,10 @@ def main(argv):
             detail = "  (" + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])) + ")"
         print(f"{module:<26} {n:>5}{detail}")
     print(f"{'total':<26} {total:>5}")
+    if limit is not None and total > limit:
+        print(f"count-public-api: {total} public declarations, above the budget of {limit}: make the new ones "
+              "package, or raise the budget in .ci/run with a reason", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,14 +1,14 @@
 /// An ordered list of ``Step``s over named runtimes.
-public struct Plan: Sendable, Hashable {
-    public var steps: [Step]
+package struct Plan: Sendable, Hashable {
+    package var steps: [Step]
 
-    public init(_ steps: [Step]) { self.steps = steps }
+    package init(_ steps: [Step]) { self.steps = steps }
 
     /// The text form, steps joined by `; `.
-    public var text: String { steps.map(\.text).joined(separator: "; ") }
+    package var text: String { steps.map(\.text).joined(separator: "; ") }
 
     /// Runtime names in order of first `load`.
-    public var loadedRuntimes: [String] {
+    package var loadedRuntimes: [String] {
         var seen: [String] = []
         for case .load(let r) in steps where !seen.contains(r) { seen.append(r) }
         return seen
@@ -17,7 +17,7 @@ public struct Plan: Sendable, Hashable {
     /// Parses the plan language. Steps are separated by `;` or newlines; `#` starts a comment.
     ///
     /// - Throws: ``PlanError`` naming the step (1-based) and column of the problem.
-    public static func parse(_ text: String) throws(PlanError) -> Plan {
+    package static func parse(_ text: String) throws(PlanError) -> Plan {
         var steps: [Step] = []
         var column = 1
         var index = 0
@@ -92,7 +92,7 @@ public struct Plan: Sendable, Hashable {
 
     /// Checks that every runtime a step uses is declared and was loaded by an earlier step,
     /// and that `search` follows an `add` or `index`.
-    public func validate(declared: [String]) throws(PlanError) {
+    package func validate(declared: [String]) throws(PlanError) {
         var loaded: Set<String> = []
         var haveIndex = false
         for (i, step) in steps.enumerated() {
@@ -129,19 +129,19 @@ public struct Plan: Sendable, Hashable {
 }
 
 /// A plan that does not parse or does not validate.
-public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
     /// 1-based step number.
-    public var step: Int
+    package var step: Int
     /// 1-based column in the plan text, when known.
-    public var column: Int?
-    public var text: String
-    public var reason: String
+    package var column: Int?
+    package var text: String
+    package var reason: String
 
-    public init(step: Int, column: Int?, text: String, reason: String) {
+    package init(step: Int, column: Int?, text: String, reason: String) {
         self.step = step; self.column = column; self.text = text; self.reason = reason
     }
 
-    public var description: String {
+    package var description: String {
         let at = column.map { "step \(step) (column \($0))" } ?? "step \(step)"
         return "\(at) '\(text)': \(reason)"
     }

@@ -3,11 +3,11 @@
 /// The child writes one record per line on stdout, each starting with ``prefix``;
 /// anything else on stdout is the workload's human-readable output. Records are
 /// written as they happen, so a child that aborts has already said how far it got.
-public enum ProbeProtocol {
-    public static let prefix = "@omp "
+package enum ProbeProtocol {
+    package static let prefix = "@omp "
 
     /// Record kinds, the word after the prefix.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         /// `@omp pid <pid>` — first line of every probe.
         case pid
         /// `@omp blas <corename>` — OpenBLAS's kernel in this process.

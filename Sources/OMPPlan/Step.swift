@@ -6,7 +6,7 @@
 /// ```
 /// load a; init a; load b; setenv KMP_DUPLICATE_LIB_OK=TRUE; init b; train a steps=5; index b
 /// ```
-public enum Step: Sendable, Hashable {
+package enum Step: Sendable, Hashable {
     /// `dlopen` the runtime by path with `RTLD_NOW | RTLD_LOCAL`.
     case load(String)
     /// The runtime's first OpenMP call (`omp_get_max_threads`), which registers it.
@@ -32,7 +32,7 @@ public enum Step: Sendable, Hashable {
     case serve(String, String, Sizes)
 
     /// The verb as written in the plan language.
-    public var verb: String {
+    package var verb: String {
         switch self {
         case .load: "load"
         case .initialize: "init"
@@ -49,7 +49,7 @@ public enum Step: Sendable, Hashable {
     }
 
     /// Runtime names this step uses.
-    public var runtimes: [String] {
+    package var runtimes: [String] {
         switch self {
         case .load(let r), .initialize(let r), .parallel(let r): [r]
         case .train(let r, _), .index(let r, _), .add(let r, _), .search(let r, _), .infer(let r, _): [r]
@@ -59,7 +59,7 @@ public enum Step: Sendable, Hashable {
     }
 
     /// Whether this step opens at least one parallel region (and so initializes its runtime).
-    public var opensParallelRegion: Bool {
+    package var opensParallelRegion: Bool {
         switch self {
         case .parallel, .train, .index, .search, .infer, .serve: true
         case .load, .initialize, .setenv, .unsetenv, .add: false
@@ -67,7 +67,7 @@ public enum Step: Sendable, Hashable {
     }
 
     /// The canonical text form; `Plan.parse` reads it back to an equal step.
-    public var text: String {
+    package var text: String {
         switch self {
         case .load(let r), .initialize(let r), .parallel(let r): "\(verb) \(r)"
         case .setenv(let k, let v): "setenv \(k)=\(v)"
@@ -82,43 +82,43 @@ public enum Step: Sendable, Hashable {
 
 /// Optional `key=value` sizes on a workload step, e.g. `train a steps=5 dim=768 batch=8`.
 /// Anything left unset takes the seed doc's verification shapes (see ``Sizes/Defaults``).
-public struct Sizes: Sendable, Hashable {
-    public var values: [(key: String, value: Int)]
+package struct Sizes: Sendable, Hashable {
+    package var values: [(key: String, value: Int)]
 
-    public init(_ values: [(key: String, value: Int)] = []) { self.values = values }
+    package init(_ values: [(key: String, value: Int)] = []) { self.values = values }
 
-    public var isEmpty: Bool { values.isEmpty }
+    package var isEmpty: Bool { values.isEmpty }
 
-    public subscript(_ key: String) -> Int? {
+    package subscript(_ key: String) -> Int? {
         values.last(where: { $0.key == key })?.value
     }
 
-    public func value(_ key: String, default d: Int) -> Int { self[key] ?? d }
+    package func value(_ key: String, default d: Int) -> Int { self[key] ?? d }
 
-    public var text: String { values.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+    package var text: String { values.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
 
-    public static func == (l: Sizes, r: Sizes) -> Bool {
+    package static func == (l: Sizes, r: Sizes) -> Bool {
         l.values.count == r.values.count && zip(l.values, r.values).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 
-    public func hash(into h: inout Hasher) {
+    package func hash(into h: inout Hasher) {
         for (k, v) in values { h.combine(k); h.combine(v) }
     }
 
     /// The seed doc's verification shapes.
-    public enum Defaults {
-        public static let dim = 768
-        public static let batch = 8
-        public static let steps = 5
-        public static let vectors = 100
-        public static let queries = 16
-        public static let k = 10
-        public static let requests = 32
-        public static let threads = 4
+    package enum Defaults {
+        package static let dim = 768
+        package static let batch = 8
+        package static let steps = 5
+        package static let vectors = 100
+        package static let queries = 16
+        package static let k = 10
+        package static let requests = 32
+        package static let threads = 4
     }
 
     /// Keys each verb accepts.
-    public static func allowedKeys(for verb: String) -> [String] {
+    package static func allowedKeys(for verb: String) -> [String] {
         switch verb {
         case "train": ["steps", "dim", "batch"]
         case "infer": ["dim", "batch"]

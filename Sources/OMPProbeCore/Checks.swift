@@ -1,8 +1,8 @@
 /// What one step verified, reported to the supervisor as `@omp check` records.
-public struct Check: Sendable {
-    public var name: String
-    public var passed: Bool
-    public var detail: String
+package struct Check: Sendable {
+    package var name: String
+    package var passed: Bool
+    package var detail: String
 }
 
 /// Collects checks and the smallest team each runtime ran a region with.

@@ -4,23 +4,23 @@ import COpenBLAS
 /// `add` copies vectors (no parallel region, like faiss's add); `search` scores
 /// query blocks against database blocks with sgemm and keeps a running top-k per
 /// query, with queries split across one parallel region of the assigned runtime.
-public final class FlatIndex {
-    public let dim: Int
-    public private(set) var count = 0
+package final class FlatIndex {
+    package let dim: Int
+    package private(set) var count = 0
     private var storage: FloatBuffer
     /// Database vectors scored per sgemm call.
-    public var dbBlock = 1024
+    package var dbBlock = 1024
     /// Queries scored per sgemm call.
-    public var queryBlock = 256
+    package var queryBlock = 256
 
-    public init(dim: Int, capacity: Int = 0) {
+    package init(dim: Int, capacity: Int = 0) {
         self.dim = dim
         storage = FloatBuffer(max(capacity, 1) * dim, zero: false)
     }
 
-    public var vectors: UnsafePointer<Float> { UnsafePointer(storage.p) }
+    package var vectors: UnsafePointer<Float> { UnsafePointer(storage.p) }
 
-    public func add(_ x: UnsafePointer<Float>, count n: Int) {
+    package func add(_ x: UnsafePointer<Float>, count n: Int) {
         if (count + n) * dim > storage.count {
             let grown = FloatBuffer(max((count + n) * dim, storage.count * 2), zero: false)
             grown.p.update(from: storage.p, count: count * dim)

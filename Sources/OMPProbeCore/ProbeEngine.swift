@@ -11,7 +11,7 @@ import OMPPlan
 ///
 /// Exit status: 0 all checks passed; 1 a workload check failed; 2 bad usage;
 /// 3 a runtime could not be loaded or is not an OpenMP runtime.
-public enum ProbeEngine {
+package enum ProbeEngine {
     /// Opens a runtime named in `--runtime NAME=PATH`.
     package typealias Opener = (_ name: String, _ path: String) throws(LoadedRuntime.LoadError) -> any ParallelRuntime
     /// Writes one ``ProbeProtocol`` record.
@@ -19,7 +19,7 @@ public enum ProbeEngine {
 
     /// `omp-probe`: runtimes are opened by path (``openByPath(_:_:)``), records go to stdout
     /// (``writeRecord(_:_:)``).
-    public static func main(_ arguments: [String]) -> Int32 {
+    package static func main(_ arguments: [String]) -> Int32 {
         main(arguments, open: openByPath, report: writeRecord)
     }
 

@@ -7,7 +7,7 @@ import OMPPlan
 
 /// Which handshake a runtime takes part in: the KMP family (LLVM libomp, Intel libiomp5)
 /// registers itself and aborts on finding another; GNU libgomp does not.
-public enum RuntimeFamily: String, Sendable {
+package enum RuntimeFamily: String, Sendable {
     case kmp, gnu, unknown
 }
 

@@ -18,11 +18,11 @@ import OpenMPConformance
 /// records one, and fails in strict mode (``Conformance/isStrict``).
 public enum BaselineStore {
     /// Names one baseline file explicitly.
-    public static let fileVariable = "OMP_CONFORMANCE_BASELINE"
+    package static let fileVariable = "OMP_CONFORMANCE_BASELINE"
     /// Names the one directory to look in for `<host key>.json`.
-    public static let directoryVariable = "OMP_CONFORMANCE_BASELINES"
+    package static let directoryVariable = "OMP_CONFORMANCE_BASELINES"
     /// `1`, `true` or `yes`: a missing baseline fails instead of being skipped.
-    public static let strictVariable = "OMP_CONFORMANCE_STRICT"
+    package static let strictVariable = "OMP_CONFORMANCE_STRICT"
 
     /// What the search found.
     public enum Lookup: Sendable, Hashable {
@@ -35,31 +35,31 @@ public enum BaselineStore {
         case unusable(file: String, reason: String)
 
         /// The baseline, when one was found.
-        public var baseline: Baseline? {
+        package var baseline: Baseline? {
             if case .found(let b, _) = self { return b }
             return nil
         }
     }
 
-    public static var hostKey: String { HostInfo.current().key }
+    package static var hostKey: String { HostInfo.current().key }
 
     /// The lookup for this process, made once.
     public static let forThisHost: Lookup = lookup()
 
     /// True when the environment asks for strict mode.
-    public static func strictFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    package static func strictFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         guard let v = env[strictVariable]?.lowercased() else { return false }
         return ["1", "true", "yes", "on"].contains(v)
     }
 
     /// The commands that record a baseline for `hostKey` in the current package, to commit.
-    public static func recordCommand(hostKey: String) -> String {
+    package static func recordCommand(hostKey: String) -> String {
         "swift run omp-matrix run --output results/\(hostKey).json; "
             + "swift run omp-matrix gate --update --baseline Matrices/baselines/\(hostKey).json results/\(hostKey).json"
     }
 
     /// Searches as described above.
-    public static func lookup(hostKey: String = BaselineStore.hostKey,
+    package static func lookup(hostKey: String = BaselineStore.hostKey,
                               environment: [String: String] = ProcessInfo.processInfo.environment,
                               directories: [URL]? = nil) -> Lookup {
         if let named = environment[fileVariable], !named.isEmpty {
@@ -85,7 +85,7 @@ public enum BaselineStore {
     }
 
     /// `./Matrices/baselines`, then the kit's own `Matrices/baselines` (once each).
-    public static func defaultDirectories() -> [URL] {
+    package static func defaultDirectories() -> [URL] {
         var dirs = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
             .appendingPathComponent("Matrices/baselines", isDirectory: true)]
         if let kit = Matrix.bundledDirectory()?.appendingPathComponent("baselines", isDirectory: true),

@@ -28,7 +28,7 @@ import Testing
 ///   with its evidence, so `swift test` stays green and the refutation stays visible.
 public enum Conformance {
     /// Set by the ``StrictBaselineTrait`` trait for the tests it scopes.
-    @TaskLocal public static var strictOverride: Bool?
+    @TaskLocal package static var strictOverride: Bool?
 
     /// Strict mode: the ``StrictBaselineTrait`` trait, else `OMP_CONFORMANCE_STRICT=1`.
     public static var isStrict: Bool { strictOverride ?? BaselineStore.strictFromEnvironment() }
@@ -87,7 +87,7 @@ public enum Conformance {
     /// Skips the current test case visibly: a warning (which Swift Testing counts in its
     /// closing line, "with N warnings") with the reason, then the case is cancelled, so it is
     /// never reported as a pass.
-    public static func skip(_ why: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Never {
+    package static func skip(_ why: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Never {
         Issue.record(Comment(rawValue: why), severity: .warning, sourceLocation: sourceLocation)
         try Test.cancel(Comment(rawValue: why), sourceLocation: sourceLocation)
     }
@@ -98,7 +98,7 @@ public enum Conformance {
     }
 
     /// What the baseline says about one observed outcome.
-    public enum BaselineDecision: Sendable, Hashable {
+    package enum BaselineDecision: Sendable, Hashable {
         /// The outcome is one the baseline allows.
         case matches
         /// A failure, with its message: a deviation, an unusable baseline, or a missing one in
@@ -110,7 +110,7 @@ public enum Conformance {
     }
 
     /// The baseline layer of ``judge(_:baseline:strict:sourceLocation:)``, without recording anything.
-    public static func baselineDecision(_ result: CellResult, outcome: Outcome, baseline: BaselineStore.Lookup,
+    package static func baselineDecision(_ result: CellResult, outcome: Outcome, baseline: BaselineStore.Lookup,
                                         strict: Bool) -> BaselineDecision {
         let missing: String
         switch baseline {
@@ -141,16 +141,15 @@ public enum Conformance {
     /// you can assert on it; records an issue when the outcome is not one of `expected`.
     /// Its `runtimesMapped` lists the OpenMP runtimes the command and its children loaded.
     @discardableResult
-    public static func check(command: [String], environment: [String: String] = [:],
-                             launcher: Probe.Configuration.Launcher = .direct, expected: Set<Outcome>,
+    public static func check(command: [String], environment: [String: String] = [:], expected: Set<Outcome>,
                              timeout: Duration = .seconds(120), sourceLocation: Testing.SourceLocation = #_sourceLocation) async -> ProbeResult {
         // Observed as `omp-matrix doctor -- COMMAND` observes it, so runtimesMapped lists what the command loaded.
         let r: ProbeResult
         do {
-            r = try await CommandObservation.run(command: command, environment: environment, launcher: launcher, timeout: timeout).result
+            r = try await CommandObservation.run(command: command, environment: environment, launcher: .direct, timeout: timeout).result
         } catch {
             print("⚠︎ \(command.first ?? ""): runs unobserved, runtimesMapped stays empty: \(error)")
-            r = await Probe.run(.init(command: .external(command), environment: environment, launcher: launcher, timeout: timeout))
+            r = await Probe.run(.init(command: .external(command), environment: environment, timeout: timeout))
         }
         if !expected.contains(r.outcome) {
             Issue.record(Comment(rawValue: "\(command.joined(separator: " ")): observed \(r.outcome.rawValue), expected \(expected.map(\.rawValue).sorted().joined(separator: " or ")) — \(r.message.text)\nrepro: \(r.repro)"),

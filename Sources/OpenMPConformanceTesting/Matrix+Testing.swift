@@ -47,9 +47,9 @@ extension Matrix {
 /// The runtimes the bundled matrix needs are not provisioned: one error for the whole matrix.
 public struct RuntimesNotProvisioned: Error, CustomStringConvertible {
     public var detail: String
-    public init(detail: String) { self.detail = detail }
+    package init(detail: String) { self.detail = detail }
     /// From the error that loading the catalog gave.
-    public init(_ error: any Error) {
+    package init(_ error: any Error) {
         if case RuntimeManifestError.missing(let path)? = error as? RuntimeManifestError {
             detail = "there is no \(path)"
         } else {

@@ -11,7 +11,7 @@ import Foundation
 /// ```
 public enum Atlas {
     /// `Matrices/atlas/<host key>.json` under the package root.
-    public static func snapshotURL(hostKey: String, packageRoot: URL? = nil) -> URL? {
+    package static func snapshotURL(hostKey: String, packageRoot: URL? = nil) -> URL? {
         guard let root = packageRoot ?? RuntimeCatalog.packageRoot() else { return nil }
         return root.appendingPathComponent("Matrices/atlas/\(hostKey).json")
     }
@@ -35,7 +35,7 @@ public enum Atlas {
     /// The cell with `first` started first and `second` second: by SHA-256 when both files
     /// were measured, else by family, vendor and release. Two identities with the same SHA-256
     /// find the diagonal (a copy pair where the atlas had one, else the control).
-    public static func lookup(first: AtlasIdentity, second: AtlasIdentity, in atlas: AtlasResults) -> Match? {
+    package static func lookup(first: AtlasIdentity, second: AtlasIdentity, in atlas: AtlasResults) -> Match? {
         let runnable = atlas.cells.filter { $0.notRun == nil }
         if let c = runnable.first(where: { $0.firstIdentity?.sha256 == first.sha256 && $0.secondIdentity?.sha256 == second.sha256 }) {
             return Match(cell: c, exact: true)

@@ -1,14 +1,14 @@
 /// The catalog's runtime names the atlas measures by default (fixed across the kit:
 /// provisioning writes them, the atlas and the answers read them). Copies are not axes of the
 /// grid; each is the second file on its runtime's diagonal.
-public enum AtlasCatalog {
-    public struct Name: Sendable, Hashable {
-        public var name: String
+package enum AtlasCatalog {
+    package struct Name: Sendable, Hashable {
+        package var name: String
         /// For a copy: the runtime it is a second file of.
-        public var copyOf: String?
+        package var copyOf: String?
     }
 
-    public static let names: [Name] = [
+    package static let names: [Name] = [
         "gnu", "llvm13", "llvm14", "llvm15", "llvm16", "llvm19",
         "intel-2021", "intel-2023", "intel-2024", "intel", "intel-2026",
     ].map { Name(name: $0, copyOf: nil) } + [
@@ -17,5 +17,5 @@ public enum AtlasCatalog {
     ]
 
     /// The default axes, in order.
-    public static var axes: [String] { names.filter { $0.copyOf == nil }.map(\.name) }
+    package static var axes: [String] { names.filter { $0.copyOf == nil }.map(\.name) }
 }

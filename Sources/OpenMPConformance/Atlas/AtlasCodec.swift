@@ -4,15 +4,15 @@ import Foundation
 /// errors, duplicate keys refused, schema version checked first, atomic writes), then checks
 /// what the types cannot: every cell names runtimes on the axes, once; every observation has
 /// at least one run and its outcome set is exactly the set of its runs.
-public enum AtlasCodec {
+package enum AtlasCodec {
     /// - Throws: ``InputError`` naming the file (and line:column where the JSON says it).
-    public static func read(_ url: URL) throws -> AtlasResults {
+    package static func read(_ url: URL) throws -> AtlasResults {
         let data = try ResultsCodec.readData(url)
         return try decode(data, file: url.path)
     }
 
     /// - Throws: ``InputError``.
-    public static func decode(_ data: Data, file: String) throws -> AtlasResults {
+    package static func decode(_ data: Data, file: String) throws -> AtlasResults {
         let atlas = try ResultsCodec.decode(AtlasResults.self, from: data, file: file,
                                             schemaVersion: AtlasResults.currentSchemaVersion)
         try validate(atlas, file: file)
@@ -21,7 +21,7 @@ public enum AtlasCodec {
 
     /// The checks beyond the JSON shape.
     /// - Throws: ``InputError`` naming the file and the cell.
-    public static func validate(_ atlas: AtlasResults, file: String) throws {
+    package static func validate(_ atlas: AtlasResults, file: String) throws {
         func fail(_ m: String) -> InputError { InputError(file: file, message: m) }
         var names = Set<String>()
         for r in atlas.runtimes {
@@ -51,7 +51,7 @@ public enum AtlasCodec {
 
     /// Writes atomically; the earlier file stays on failure.
     /// - Throws: ``FileWriteError``.
-    public static func write(_ atlas: AtlasResults, to url: URL) throws {
+    package static func write(_ atlas: AtlasResults, to url: URL) throws {
         try ResultsCodec.write(atlas, to: url)
     }
 }

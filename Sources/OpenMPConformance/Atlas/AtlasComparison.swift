@@ -2,26 +2,26 @@
 /// cell whose outcome set changed fails, an unexpected pass included; a cell the baseline has
 /// and a complete run lacks fails; a runtime whose file changed (other SHA-256) fails; another
 /// host fails; a partial run fails. A cell the baseline lacks is listed, not failed.
-public struct AtlasComparison: Sendable, Hashable {
-    public struct Finding: Sendable, Hashable {
-        public enum Kind: String, Sendable, Hashable {
+package struct AtlasComparison: Sendable, Hashable {
+    package struct Finding: Sendable, Hashable {
+        package enum Kind: String, Sendable, Hashable {
             case changed, missing, new, runtimeChanged = "runtime-changed", hostMismatch = "host-mismatch"
             case partialRun = "partial-run", notRun = "not-run"
         }
-        public var kind: Kind
-        public var cell: String?
-        public var detail: String
-        public var repro: String?
-        public var isFailure: Bool
+        package var kind: Kind
+        package var cell: String?
+        package var detail: String
+        package var repro: String?
+        package var isFailure: Bool
     }
 
-    public var findings: [Finding]
-    public var compared: Int
-    public var passed: Bool { !findings.contains(where: \.isFailure) }
+    package var findings: [Finding]
+    package var compared: Int
+    package var passed: Bool { !findings.contains(where: \.isFailure) }
 
     /// Compares `run` with `baseline`. `onlyRun`: compare only the cells present in the run
     /// (a sampled subset), so cells it did not select are not missing.
-    public init(run: AtlasResults, baseline: AtlasResults, onlyRun: Bool = false) {
+    package init(run: AtlasResults, baseline: AtlasResults, onlyRun: Bool = false) {
         var out: [Finding] = []
         if run.host.key != baseline.host.key {
             out.append(.init(kind: .hostMismatch, detail: "the run is from \(run.host.key), the baseline from \(baseline.host.key)", isFailure: true))
@@ -67,7 +67,7 @@ public struct AtlasComparison: Sendable, Hashable {
     }
 
     /// The report, one line per finding, failures first.
-    public var text: String {
+    package var text: String {
         var lines = ["atlas gate: \(passed ? "passed" : "FAILED"): \(compared) observations compared, "
                      + "\(findings.filter(\.isFailure).count) failing, \(findings.filter { !$0.isFailure }.count) listed"]
         for f in findings.sorted(by: { $0.isFailure && !$1.isFailure }) {

@@ -1,36 +1,36 @@
 /// The atlas laid out for reading: rows are the runtime started first, columns the runtime
 /// started second, each cell "without the variable / with it", numbered footnotes where the
 /// load order changed the outcome. Every renderer draws this one layout.
-public struct AtlasGrid: Sendable, Hashable {
-    public struct Axis: Sendable, Hashable {
-        public var name: String
+package struct AtlasGrid: Sendable, Hashable {
+    package struct Axis: Sendable, Hashable {
+        package var name: String
         /// "LLVM 16.0.6", or the name when not provisioned.
-        public var label: String
+        package var label: String
         /// "not provisioned: <reason>" for a missing runtime.
-        public var notProvisioned: String?
+        package var notProvisioned: String?
     }
 
-    public struct Entry: Sendable, Hashable {
-        public var cellID: String
+    package struct Entry: Sendable, Hashable {
+        package var cellID: String
         /// "aborts / runs"; "not provisioned: …"; "control: …" prefix on a same-file diagonal.
-        public var text: String
+        package var text: String
         /// The outcome without and with the variable (nil: varies or did not run).
-        public var without: Outcome?
-        public var with: Outcome?
+        package var without: Outcome?
+        package var with: Outcome?
         /// True when any variant varied across repeats.
-        public var varies: Bool
-        public var footnote: Int?
-        public var diagonal: AtlasCell.Diagonal?
-        public var notRun: Bool
+        package var varies: Bool
+        package var footnote: Int?
+        package var diagonal: AtlasCell.Diagonal?
+        package var notRun: Bool
     }
 
-    public var axes: [Axis]
+    package var axes: [Axis]
     /// `rows[i][j]`: axes[i] started first, axes[j] second.
-    public var rows: [[Entry]]
+    package var rows: [[Entry]]
     /// Footnote texts, numbered from 1.
-    public var footnotes: [String]
+    package var footnotes: [String]
 
-    public init(_ atlas: AtlasResults) {
+    package init(_ atlas: AtlasResults) {
         axes = atlas.runtimes.map { r in
             Axis(name: r.name, label: r.label, notProvisioned: r.notProvisioned.map { "not provisioned: \($0)" })
         }

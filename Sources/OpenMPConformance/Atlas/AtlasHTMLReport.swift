@@ -2,8 +2,8 @@
 /// fits a 1400 px window: a fixed-layout grid whose cells say their outcomes in words and are
 /// coloured by them, a legend in words, footnotes, the pairing sentences, and every cell's
 /// repro lines. Every interpolated string is escaped.
-public enum AtlasHTMLReport {
-    public static func render(_ atlas: AtlasResults) -> String {
+package enum AtlasHTMLReport {
+    package static func render(_ atlas: AtlasResults) -> String {
         let h = { XMLText.text(ReportText.oneLine($0)) }
         let grid = AtlasGrid(atlas)
         var out = HTMLPage.head(title: "OpenMP runtime atlas: \(h(atlas.host.key))", css: css)

@@ -1,31 +1,31 @@
 /// How the atlas keys a runtime: family and vendor read from the file's bytes, the release
 /// from where it could be known, and the file's SHA-256. Other commands look a pair up by it
 /// (`Atlas.lookup(first:second:in:)`).
-public struct AtlasIdentity: Codable, Sendable, Hashable, CustomStringConvertible {
+package struct AtlasIdentity: Codable, Sendable, Hashable, CustomStringConvertible {
     /// `kmp` or `gnu`.
-    public var family: String
+    package var family: String
     /// `llvm`, `intel`, `gnu` (or `unknown`).
-    public var vendor: String
+    package var vendor: String
     /// E.g. `16.0.6`, `2025.2.1`, `12.2.0`.
-    public var release: String
+    package var release: String
     /// Lowercase hex SHA-256 of the file.
-    public var sha256: String
+    package var sha256: String
 
-    public init(family: String, vendor: String, release: String, sha256: String) {
+    package init(family: String, vendor: String, release: String, sha256: String) {
         self.family = family; self.vendor = vendor; self.release = release; self.sha256 = sha256
     }
 
     /// From a runtime read from disk, with the release the catalog knows (nil: the file's own version).
-    public init(_ id: RuntimeIdentity, release: String?) {
+    package init(_ id: RuntimeIdentity, release: String?) {
         self.init(family: id.family.rawValue, vendor: id.vendor.rawValue, release: release ?? id.version, sha256: id.sha256)
     }
 
     /// `family/vendor/release/sha256`.
-    public var key: String { "\(family)/\(vendor)/\(release)/\(sha256)" }
-    public var description: String { key }
+    package var key: String { "\(family)/\(vendor)/\(release)/\(sha256)" }
+    package var description: String { key }
 
     /// The vendor and release in words: "LLVM 16.0.6", "Intel 2025.2.1", "GNU 12".
-    public var label: String {
+    package var label: String {
         switch vendor {
         case "llvm": "LLVM \(release)"
         case "intel": "Intel \(release)"
@@ -35,7 +35,7 @@ public struct AtlasIdentity: Codable, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// The vendor in words.
-    public var vendorWord: String {
+    package var vendorWord: String {
         switch vendor {
         case "llvm": "LLVM"
         case "intel": "Intel"
@@ -46,7 +46,7 @@ public struct AtlasIdentity: Codable, Sendable, Hashable, CustomStringConvertibl
 
     /// True when both name the same release of the same runtime, whatever the file; a
     /// shorter release matches a longer one it starts ("16.0" and "16.0.6").
-    public func sameRelease(as other: AtlasIdentity) -> Bool {
+    package func sameRelease(as other: AtlasIdentity) -> Bool {
         family == other.family && vendor == other.vendor
             && (release == other.release || release.hasPrefix(other.release + ".") || other.release.hasPrefix(release + "."))
     }

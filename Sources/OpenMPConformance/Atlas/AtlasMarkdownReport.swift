@@ -1,8 +1,8 @@
 /// The atlas as GitHub Markdown, for a PR comment or `$GITHUB_STEP_SUMMARY`: the grid with
 /// footnotes, the pairing sentences, stand-ins, what was not provisioned; with `repros`, a
 /// collapsed list of every cell's repro lines.
-public enum AtlasMarkdownReport {
-    public static func render(_ atlas: AtlasResults, repros: Bool = true) -> String {
+package enum AtlasMarkdownReport {
+    package static func render(_ atlas: AtlasResults, repros: Bool = true) -> String {
         let t = { MarkdownText.text($0, limit: 400) }
         var out = "## OpenMP runtime atlas: \(MarkdownText.code(atlas.host.key))\n\n"
         if atlas.partial { out += "**Partial:** interrupted before every cell ran.\n\n" }
@@ -11,7 +11,7 @@ public enum AtlasMarkdownReport {
     }
 
     /// The grid, its footnotes and the sentences, without a heading (also the README section).
-    public static func grid(_ atlas: AtlasResults) -> String {
+    package static func grid(_ atlas: AtlasResults) -> String {
         let t = { MarkdownText.text($0, limit: 2000) }
         let grid = AtlasGrid(atlas)
         var out = "Rows: the runtime started first. Columns: the runtime started second. "

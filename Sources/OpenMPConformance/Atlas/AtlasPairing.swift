@@ -1,20 +1,20 @@
 /// One sentence per vendor pairing (which vendor started first, which second), computed from
 /// the cells: how many pairs abort without the variable, and what the variable turns them into.
-public struct AtlasPairing: Codable, Sendable, Hashable {
+package struct AtlasPairing: Codable, Sendable, Hashable {
     /// Vendor of the runtime started first / second (`llvm`, `intel`, `gnu`).
-    public var firstVendor: String
-    public var secondVendor: String
+    package var firstVendor: String
+    package var secondVendor: String
     /// Cells counted: ran all three probes, not a same-file control.
-    public var pairs: Int
+    package var pairs: Int
     /// Outcomes without the variable and with it (start order), one per pair (nil: varied).
-    public var without: [String: Int]
-    public var with: [String: Int]
+    package var without: [String: Int]
+    package var with: [String: Int]
     /// Pairs whose outcome changed with the load order (variable set).
-    public var loadOrderChanges: Int
-    public var sentence: String
+    package var loadOrderChanges: Int
+    package var sentence: String
 
     /// Every pairing present among the complete, non-control cells, in vendor order.
-    public static func all(in atlas: AtlasResults) -> [AtlasPairing] {
+    package static func all(in atlas: AtlasResults) -> [AtlasPairing] {
         let order = ["llvm", "intel", "gnu"]
         func rank(_ v: String) -> Int { order.firstIndex(of: v) ?? order.count }
         var groups: [String: [AtlasCell]] = [:]

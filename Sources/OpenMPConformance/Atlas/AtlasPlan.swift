@@ -3,35 +3,35 @@ import Foundation
 /// The cells of an atlas: the axes (catalog runtimes, each identified from its bytes or
 /// marked not provisioned with the reason) and every ordered pair over them, with the files
 /// each role loads. Nothing here runs a probe or expects an outcome.
-public struct AtlasPlan: Sendable {
+package struct AtlasPlan: Sendable {
     /// One ordered pair to measure (or to show as not run).
-    public struct Pair: Sendable, Hashable {
-        public var first: String
-        public var second: String
+    package struct Pair: Sendable, Hashable {
+        package var first: String
+        package var second: String
         /// Role `a`: the runtime started first. Nil when not provisioned.
-        public var a: RuntimeBinding?
+        package var a: RuntimeBinding?
         /// Role `b`: the runtime started second (on the diagonal, its copy or the same file).
-        public var b: RuntimeBinding?
-        public var secondFile: AtlasFile?
-        public var diagonal: AtlasCell.Diagonal?
-        public var notRun: String?
+        package var b: RuntimeBinding?
+        package var secondFile: AtlasFile?
+        package var diagonal: AtlasCell.Diagonal?
+        package var notRun: String?
 
-        public func configuration(_ v: AtlasVariant, timeout: Duration, executable: String? = nil) -> Probe.Configuration? {
+        package func configuration(_ v: AtlasVariant, timeout: Duration, executable: String? = nil) -> Probe.Configuration? {
             guard notRun == nil, let a, let b else { return nil }
             return Probe.Configuration(runtimes: [a, b], plan: v.plan, environment: v.environment,
                                        timeout: timeout, executable: executable)
         }
     }
 
-    public var runtimes: [AtlasRuntime]
-    public var pairs: [Pair]
+    package var runtimes: [AtlasRuntime]
+    package var pairs: [Pair]
     /// Catalog copies that could not be provisioned (their runtime's diagonal runs as a control).
-    public var missingCopies: [String: String]
-    public var standIns: [AtlasStandIn]
+    package var missingCopies: [String: String]
+    package var standIns: [AtlasStandIn]
 
     /// The same plan with only the pairs whose ids (`first>second`) are in `cellIDs`; the
     /// axes stay, so the cells keep their identities (a sampled subset).
-    public func selecting(_ cellIDs: Set<String>) -> AtlasPlan {
+    package func selecting(_ cellIDs: Set<String>) -> AtlasPlan {
         var p = self
         p.pairs = pairs.filter { cellIDs.contains("\($0.first)>\($0.second)") }
         return p
@@ -44,7 +44,7 @@ public struct AtlasPlan: Sendable {
     ///     followed by any other manifest runtime that is not a copy.
     /// - Throws: ``AtlasError/unknownRuntime(name:known:)`` for a name neither the catalog
     ///   nor the manifest knows.
-    public static func make(catalog: RuntimeCatalog, names: [String]?) throws -> AtlasPlan {
+    package static func make(catalog: RuntimeCatalog, names: [String]?) throws -> AtlasPlan {
         let provenance = AtlasProvenance(manifest: catalog.manifest)
         let copyNames = Set(AtlasCatalog.names.compactMap { $0.copyOf == nil ? nil : $0.name })
             .union(provenance.runtimes.values.compactMap { $0.copyOf == nil ? nil : $0.name })
@@ -141,13 +141,13 @@ public struct AtlasPlan: Sendable {
 }
 
 /// Why an atlas cannot be planned or a runtime cannot take part.
-public enum AtlasError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum AtlasError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A name neither the catalog nor the manifest knows (exit 2).
     case unknownRuntime(name: String, known: [String])
     /// A catalog runtime that is not usable here, with the reason.
     case notProvisioned(name: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownRuntime(let n, let known):
             "unknown runtime \"\(n)\" (the catalog knows: \(known.joined(separator: ", ")))"

@@ -4,29 +4,29 @@ import Foundation
 /// `release`, `releaseSource`, `banner`, `copyOf`; per wheel-vendored runtime `release`; and
 /// `notProvisioned` (name, reason). All optional (schema 1 manifests written before they existed
 /// lack them).
-public struct AtlasProvenance: Sendable, Hashable {
-    public struct Entry: Codable, Sendable, Hashable {
-        public var name: String
-        public var vendor: String?
-        public var release: String?
-        public var releaseSource: String?
-        public var banner: String?
-        public var copyOf: String?
+package struct AtlasProvenance: Sendable, Hashable {
+    package struct Entry: Codable, Sendable, Hashable {
+        package var name: String
+        package var vendor: String?
+        package var release: String?
+        package var releaseSource: String?
+        package var banner: String?
+        package var copyOf: String?
     }
     /// By runtime name.
-    public var runtimes: [String: Entry]
+    package var runtimes: [String: Entry]
     /// Wheel-vendored releases by `<wheel name>!<member>`.
-    public var wheelReleases: [String: String]
+    package var wheelReleases: [String: String]
     /// Why provisioning could not provide a runtime, by name (the manifest's `notProvisioned`).
-    public var notProvisioned: [String: String]
+    package var notProvisioned: [String: String]
 
-    public init(runtimes: [String: Entry] = [:], wheelReleases: [String: String] = [:], notProvisioned: [String: String] = [:]) {
+    package init(runtimes: [String: Entry] = [:], wheelReleases: [String: String] = [:], notProvisioned: [String: String] = [:]) {
         self.runtimes = runtimes; self.wheelReleases = wheelReleases; self.notProvisioned = notProvisioned
     }
 
-    /// The provenance recorded in a manifest already read and checked by ``RuntimeManifest/load(from:)``
+    /// The provenance recorded in a manifest already read and checked by `RuntimeManifest/load(from:)`
     /// (the catalog's own), so the manifest file is read once.
-    public init(manifest: RuntimeManifest) {
+    package init(manifest: RuntimeManifest) {
         var wheels: [String: String] = [:]
         for w in manifest.wheels { for v in w.vendors { if let r = v.release { wheels["\(w.name)!\(v.member)"] = r } } }
         let entries = manifest.runtimes.map {

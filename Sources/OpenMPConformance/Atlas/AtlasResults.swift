@@ -2,29 +2,29 @@
 /// as observed on one host. This is the model the renderers, the snapshot, the baseline
 /// comparison and other commands (the answers, `doctor`) read.
 ///
-/// Written as JSON by ``AtlasCodec`` (schema ``currentSchemaVersion``), checked in as
+/// Written as JSON by `AtlasCodec` (schema `currentSchemaVersion`), checked in as
 /// `Matrices/atlas/<host key>.json`.
 public struct AtlasResults: Codable, Sendable, Hashable {
-    public static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 1
 
-    public var schemaVersion: Int
-    public var tool: ResultsFile.Tool
+    package var schemaVersion: Int
+    package var tool: ResultsFile.Tool
     /// True when the run was interrupted before every runnable cell finished.
-    public var partial: Bool
-    public var startedAt: String
-    public var finishedAt: String?
-    public var host: HostInfo
-    public var environment: EnvironmentRecord
+    package var partial: Bool
+    package var startedAt: String
+    package var finishedAt: String?
+    package var host: HostInfo
+    package var environment: EnvironmentRecord
     /// The runtimes on the grid's axes, in axis order (provisioned or not).
-    public var runtimes: [AtlasRuntime]
+    package var runtimes: [AtlasRuntime]
     /// macOS wheel runtimes and the Linux runtime standing in for each.
-    public var standIns: [AtlasStandIn]
+    package var standIns: [AtlasStandIn]
     /// One per ordered pair (first started, second started), rows in axis order.
     public var cells: [AtlasCell]
     /// How the run went: probes, wall time, peak memory.
-    public var timing: AtlasTiming?
+    package var timing: AtlasTiming?
 
-    public init(schemaVersion: Int = AtlasResults.currentSchemaVersion, tool: ResultsFile.Tool = .init(),
+    package init(schemaVersion: Int = AtlasResults.currentSchemaVersion, tool: ResultsFile.Tool = .init(),
                 partial: Bool, startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,
                 runtimes: [AtlasRuntime], standIns: [AtlasStandIn], cells: [AtlasCell], timing: AtlasTiming? = nil) {
         self.schemaVersion = schemaVersion; self.tool = tool; self.partial = partial; self.startedAt = startedAt
@@ -33,7 +33,7 @@ public struct AtlasResults: Codable, Sendable, Hashable {
     }
 
     /// The runtime on an axis called `name`.
-    public func runtime(named name: String) -> AtlasRuntime? { runtimes.first { $0.name == name } }
+    package func runtime(named name: String) -> AtlasRuntime? { runtimes.first { $0.name == name } }
 
     /// The cell with `first` started first and `second` started second (axis names).
     public func cell(first: String, second: String) -> AtlasCell? {
@@ -41,15 +41,15 @@ public struct AtlasResults: Codable, Sendable, Hashable {
     }
 
     /// Runtimes that could not take part, with why.
-    public var notProvisioned: [AtlasRuntime] { runtimes.filter { $0.notProvisioned != nil } }
+    package var notProvisioned: [AtlasRuntime] { runtimes.filter { $0.notProvisioned != nil } }
 
     /// True when every cell ran every probe and no runtime was missing.
-    public var isComplete: Bool {
+    package var isComplete: Bool {
         !partial && notProvisioned.isEmpty && cells.allSatisfy { $0.isComplete }
     }
 
     /// The sentence per family pairing, computed from the cells.
-    public var pairings: [AtlasPairing] { AtlasPairing.all(in: self) }
+    package var pairings: [AtlasPairing] { AtlasPairing.all(in: self) }
 }
 
 /// One ordered pair: the runtime started first (row) and the one started second (column).
@@ -60,25 +60,25 @@ public struct AtlasCell: Codable, Sendable, Hashable, Identifiable {
     public var first: String
     /// Axis name of the runtime started second.
     public var second: String
-    public var firstIdentity: AtlasIdentity?
-    public var secondIdentity: AtlasIdentity?
+    package var firstIdentity: AtlasIdentity?
+    package var secondIdentity: AtlasIdentity?
     /// What the second role loads: the second runtime's file, or on the diagonal its copy.
-    public var secondFile: AtlasFile?
+    package var secondFile: AtlasFile?
     /// Diagonal kind: nil off the diagonal.
-    public var diagonal: Diagonal?
+    package var diagonal: Diagonal?
     /// Why the cell did not run (a runtime not provisioned), nil when it ran.
-    public var notRun: String?
+    package var notRun: String?
     /// One per probe variant, in `AtlasVariant.allCases` order (fewer when interrupted).
-    public var observations: [AtlasObservation]
+    package var observations: [AtlasObservation]
 
-    public enum Diagonal: String, Codable, Sendable, Hashable {
+    package enum Diagonal: String, Codable, Sendable, Hashable {
         /// The runtime and a second file of it (its own inode): two runtimes to the loader.
         case copy
         /// The same file twice: one runtime to the loader, a control.
         case control
     }
 
-    public init(first: String, second: String, firstIdentity: AtlasIdentity?, secondIdentity: AtlasIdentity?,
+    package init(first: String, second: String, firstIdentity: AtlasIdentity?, secondIdentity: AtlasIdentity?,
                 secondFile: AtlasFile?, diagonal: Diagonal?, notRun: String?, observations: [AtlasObservation]) {
         self.first = first; self.second = second; self.firstIdentity = firstIdentity
         self.secondIdentity = secondIdentity; self.secondFile = secondFile; self.diagonal = diagonal
@@ -88,65 +88,65 @@ public struct AtlasCell: Codable, Sendable, Hashable, Identifiable {
     /// The observation of one variant.
     public func observation(_ v: AtlasVariant) -> AtlasObservation? { observations.first { $0.variant == v } }
 
-    public var isComplete: Bool {
+    package var isComplete: Bool {
         notRun == nil && AtlasVariant.allCases.allSatisfy { observation($0) != nil }
     }
 
     /// True when the two variants with the variable set ended differently: the load order
     /// changed the outcome.
-    public var loadOrderMatters: Bool {
+    package var loadOrderMatters: Bool {
         guard let a = observation(.withVariable), let b = observation(.withVariableSecondLoadedFirst) else { return false }
         return a.outcomes != b.outcomes
     }
 }
 
 /// A file that takes part in a cell.
-public struct AtlasFile: Codable, Sendable, Hashable {
+package struct AtlasFile: Codable, Sendable, Hashable {
     /// Catalog name (e.g. `llvm14-copy`).
-    public var name: String
-    public var path: String
-    public init(name: String, path: String) { self.name = name; self.path = path }
+    package var name: String
+    package var path: String
+    package init(name: String, path: String) { self.name = name; self.path = path }
 }
 
 /// What one probe variant of one cell did, over every run of it.
 public struct AtlasObservation: Codable, Sendable, Hashable {
-    public var variant: AtlasVariant
+    package var variant: AtlasVariant
     /// The plan, in the plan language (roles `a` = first started, `b` = second).
-    public var plan: String
+    package var plan: String
     /// The distinct outcomes seen, in rule order. One element unless the cell varies.
-    public var outcomes: [Outcome]
+    package var outcomes: [Outcome]
     /// Every run's outcome, in the order they finished (1 or 3 runs).
-    public var runs: [Outcome]
+    package var runs: [Outcome]
     /// A shell line that reproduces the probe.
     public var repro: String
     /// The first run's message (for an abort, the runtime's words).
-    public var message: String
+    package var message: String
     /// Seconds, summed over the runs.
-    public var durationSeconds: Double
+    package var durationSeconds: Double
 
-    public init(variant: AtlasVariant, plan: String, outcomes: [Outcome], runs: [Outcome], repro: String,
+    package init(variant: AtlasVariant, plan: String, outcomes: [Outcome], runs: [Outcome], repro: String,
                 message: String, durationSeconds: Double) {
         self.variant = variant; self.plan = plan; self.outcomes = outcomes; self.runs = runs; self.repro = repro
         self.message = message; self.durationSeconds = durationSeconds
     }
 
     /// True when repeated runs did not agree.
-    public var varies: Bool { outcomes.count > 1 }
+    package var varies: Bool { outcomes.count > 1 }
     /// The outcome when all runs agreed.
     public var outcome: Outcome? { outcomes.count == 1 ? outcomes[0] : nil }
 }
 
 /// Figures of the run, for the benchmark and the terminal summary.
-public struct AtlasTiming: Codable, Sendable, Hashable {
-    public var wallSeconds: Double
-    public var probes: Int
+package struct AtlasTiming: Codable, Sendable, Hashable {
+    package var wallSeconds: Double
+    package var probes: Int
     /// Probes that were repeats of a cell that was neither a pass nor an abort.
-    public var repeats: Int
+    package var repeats: Int
     /// The runner's peak resident set (getrusage ru_maxrss), KiB.
-    public var peakRSSKiB: Int?
+    package var peakRSSKiB: Int?
     /// Probes in flight at once.
-    public var jobs: Int
-    public init(wallSeconds: Double, probes: Int, repeats: Int, peakRSSKiB: Int?, jobs: Int) {
+    package var jobs: Int
+    package init(wallSeconds: Double, probes: Int, repeats: Int, peakRSSKiB: Int?, jobs: Int) {
         self.wallSeconds = wallSeconds; self.probes = probes; self.repeats = repeats
         self.peakRSSKiB = peakRSSKiB; self.jobs = jobs
     }

@@ -3,38 +3,38 @@ import Foundation
 /// Runs an ``AtlasPlan`` through ``ProbeBatch`` (the matrix runner's scheduling, limiter and
 /// cancellation): three probes per runnable pair. A probe whose outcome is neither a pass nor
 /// a duplicate-runtime abort runs twice more; the cell then records every outcome seen.
-public struct AtlasRunner: Sendable {
-    public var plan: AtlasPlan
-    public var timeout: Duration
-    public var jobs: Int
+package struct AtlasRunner: Sendable {
+    package var plan: AtlasPlan
+    package var timeout: Duration
+    package var jobs: Int
     /// The `omp-probe` binary; nil finds it.
-    public var executable: String?
+    package var executable: String?
     /// Runs of a variant whose first outcome is neither a pass nor an abort.
-    public static let runsWhenUnsettled = 3
+    package static let runsWhenUnsettled = 3
 
-    public init(plan: AtlasPlan, timeout: Duration = .seconds(20), jobs: Int = ProbeLimiter.defaultLimit,
+    package init(plan: AtlasPlan, timeout: Duration = .seconds(20), jobs: Int? = nil,
                 executable: String? = nil) {
-        self.plan = plan; self.timeout = timeout; self.jobs = max(1, jobs); self.executable = executable
+        self.plan = plan; self.timeout = timeout; self.jobs = max(1, jobs ?? ProbeLimiter.defaultLimit); self.executable = executable
     }
 
-    public struct Progress: Sendable {
+    package struct Progress: Sendable {
         /// Probes finished (repeats included) and the count known so far.
-        public var done: Int
-        public var total: Int
+        package var done: Int
+        package var total: Int
         /// The cell and variant that just finished, and what it did.
-        public var cell: String
-        public var variant: AtlasVariant
-        public var outcome: Outcome
+        package var cell: String
+        package var variant: AtlasVariant
+        package var outcome: Outcome
         /// Every cell as it stands (finished variants only), for checkpoints.
-        public var cells: [AtlasCell]
+        package var cells: [AtlasCell]
     }
 
     /// What a run produced.
-    public struct Run: Sendable {
-        public var cells: [AtlasCell]
-        public var probes: Int
-        public var repeats: Int
-        public var interrupted: Bool
+    package struct Run: Sendable {
+        package var cells: [AtlasCell]
+        package var probes: Int
+        package var repeats: Int
+        package var interrupted: Bool
     }
 
     /// A probe's results so far for one cell variant: only what the atlas keeps (the first
@@ -54,7 +54,7 @@ public struct AtlasRunner: Sendable {
         }
     }
 
-    public func run(progress: (Progress) -> Void = { _ in }) async -> Run {
+    package func run(progress: (Progress) -> Void = { _ in }) async -> Run {
         var tallies: [String: Tally] = [:]
         var jobList: [ProbeBatch.Job] = []
         for (i, p) in plan.pairs.enumerated() {
@@ -93,7 +93,7 @@ public struct AtlasRunner: Sendable {
     }
 
     /// The plan's cells before any probe finished (what a first checkpoint holds).
-    public static func cells(of plan: AtlasPlan) -> [AtlasCell] { cells(plan, [:]) }
+    package static func cells(of plan: AtlasPlan) -> [AtlasCell] { cells(plan, [:]) }
 
     static func cells(_ plan: AtlasPlan, _ tallies: [String: Tally]) -> [AtlasCell] {
         let byName = Dictionary(plan.runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

@@ -2,36 +2,36 @@ import Foundation
 
 /// A runtime found inside a macOS wheel (read statically, never loaded) and the Linux build
 /// of the same LLVM release that stands in for it in the probes.
-public struct AtlasStandIn: Codable, Sendable, Hashable {
+package struct AtlasStandIn: Codable, Sendable, Hashable {
     /// The manifest's wheel name, e.g. `torch-macos-arm64`.
-    public var wheel: String
+    package var wheel: String
     /// The wheel's source, e.g. `pypi:torch==2.15.0`.
-    public var wheelSource: String
+    package var wheelSource: String
     /// The member inside the wheel, e.g. `torch/lib/libomp.dylib`.
-    public var member: String
-    public var vendor: String
+    package var member: String
+    package var vendor: String
     /// The release the wheel's runtime states (e.g. `19.1`).
-    public var release: String
+    package var release: String
     /// The catalog runtime standing in, nil when no provisioned runtime has that release.
-    public var standIn: String?
+    package var standIn: String?
     /// Always "stand-in: same release, Linux build" when ``standIn`` is set; else why there is none.
-    public var note: String
+    package var note: String
 
-    public static let label = "stand-in: same release, Linux build"
+    package static let label = "stand-in: same release, Linux build"
 
     /// "torch 2.15.0" from `pypi:torch==2.15.0`.
-    public var wheelName: String {
+    package var wheelName: String {
         var s = wheelSource.hasPrefix("pypi:") ? String(wheelSource.dropFirst(5)) : wheelSource
         s = s.replacingOccurrences(of: "==", with: " ")
         return s
     }
 
     /// "LLVM 19.1".
-    public var runtimeLabel: String {
+    package var runtimeLabel: String {
         AtlasIdentity(family: "kmp", vendor: vendor, release: release, sha256: "").label
     }
 
-    public init(wheel: String, wheelSource: String, member: String, vendor: String, release: String,
+    package init(wheel: String, wheelSource: String, member: String, vendor: String, release: String,
                 standIn: String?, note: String) {
         self.wheel = wheel; self.wheelSource = wheelSource; self.member = member; self.vendor = vendor
         self.release = release; self.standIn = standIn; self.note = note
@@ -40,7 +40,7 @@ public struct AtlasStandIn: Codable, Sendable, Hashable {
     /// Maps every KMP-family runtime vendored by a macOS wheel in the manifest to the provisioned
     /// runtime of the same vendor whose release starts with the wheel runtime's release
     /// (`19.1` → `19.1.7`). A release with no such runtime gets no stand-in, and says so.
-    public static func map(wheels: [RuntimeManifest.WheelRecord], releases: [String: String],
+    package static func map(wheels: [RuntimeManifest.WheelRecord], releases: [String: String],
                            runtimes: [AtlasRuntime]) -> [AtlasStandIn] {
         var out: [AtlasStandIn] = []
         for w in wheels where w.path.contains("macosx") || w.name.contains("macos") {
@@ -60,7 +60,7 @@ public struct AtlasStandIn: Codable, Sendable, Hashable {
 
     /// One sentence per ordered pair of stand-ins from different wheels (e.g. torch's runtime
     /// started first, faiss's second), read from the cell of their Linux stand-ins.
-    public static func sentences(_ atlas: AtlasResults) -> [String] {
+    package static func sentences(_ atlas: AtlasResults) -> [String] {
         var out: [String] = []
         for a in atlas.standIns {
             for b in atlas.standIns where b.wheel != a.wheel {

@@ -1,8 +1,8 @@
 /// The terminal summary: the grid in short codes (it must fit a terminal), the pairing
 /// sentences, footnotes, stand-ins, what was not provisioned, and the run's figures.
-public enum AtlasSummaryReport {
+package enum AtlasSummaryReport {
     /// Short codes for terminal cells.
-    public static func code(_ o: AtlasObservation?) -> String {
+    package static func code(_ o: AtlasObservation?) -> String {
         guard let o else { return "-" }
         guard let single = o.outcome else { return "~" }
         switch single {
@@ -18,7 +18,7 @@ public enum AtlasSummaryReport {
         }
     }
 
-    public static func render(_ atlas: AtlasResults) -> String {
+    package static func render(_ atlas: AtlasResults) -> String {
         let grid = AtlasGrid(atlas)
         var out: [String] = []
         out.append("Atlas on \(atlas.host.key)\(atlas.partial ? " (PARTIAL: interrupted)" : ""): \(atlas.runtimes.count) runtimes, "

@@ -2,8 +2,8 @@ import Foundation
 
 /// The run's figures in words: wall time, probes, probes per second, repeats, the slowest
 /// cells and the runner's peak memory.
-public enum AtlasTimingText {
-    public static func render(_ t: AtlasTiming, atlas: AtlasResults, slowest: Int = 5) -> String {
+package enum AtlasTimingText {
+    package static func render(_ t: AtlasTiming, atlas: AtlasResults, slowest: Int = 5) -> String {
         let rate = t.wallSeconds > 0 ? Double(t.probes) / t.wallSeconds : 0
         var lines = [String(format: "atlas: %d probes (%d repeats) in %.2f s wall, %.1f probes/s, %d in flight; runner peak RSS %@",
                             t.probes, t.repeats, t.wallSeconds, rate, t.jobs,

@@ -14,28 +14,28 @@ public enum AtlasVariant: String, Codable, Sendable, Hashable, CaseIterable {
     case withVariableSecondLoadedFirst = "with-second-loaded-first"
 
     /// The workload after both runtimes started.
-    public static let workload = "train a; index b"
+    package static let workload = "train a; index b"
 
     /// The plan text.
-    public var planText: String {
+    package var planText: String {
         switch self {
         case .withoutVariable, .withVariable: "load a; init a; load b; init b; \(Self.workload)"
         case .withVariableSecondLoadedFirst: "load b; load a; init a; init b; \(Self.workload)"
         }
     }
 
-    public var plan: Plan {
+    package var plan: Plan {
         // The texts above are fixed and parse; a failure here is a bug in this file.
         do { return try Plan.parse(planText) } catch { fatalError("atlas plan does not parse: \(error)") }
     }
 
     /// Extra variables for the child.
-    public var environment: [String: String] {
+    package var environment: [String: String] {
         self == .withoutVariable ? [:] : ["KMP_DUPLICATE_LIB_OK": "TRUE"]
     }
 
     /// Words for legends.
-    public var meaning: String {
+    package var meaning: String {
         switch self {
         case .withoutVariable: "without the variable: load A, start A, load B, start B"
         case .withVariable: "KMP_DUPLICATE_LIB_OK=TRUE exported before start: load A, start A, load B, start B"

@@ -1,7 +1,7 @@
 /// Outcomes in words for the grid and the sentences ("aborts", "hangs at exit").
-public enum AtlasWords {
+package enum AtlasWords {
     /// Third person singular: the cell "aborts".
-    public static func singular(_ o: Outcome) -> String {
+    package static func singular(_ o: Outcome) -> String {
         switch o {
         case .pass: "runs"
         case .duplicateRuntimeAbort: "aborts"
@@ -16,7 +16,7 @@ public enum AtlasWords {
     }
 
     /// Plural: "8 run".
-    public static func plural(_ o: Outcome) -> String {
+    package static func plural(_ o: Outcome) -> String {
         switch o {
         case .pass: "run"
         case .duplicateRuntimeAbort: "abort"
@@ -31,14 +31,14 @@ public enum AtlasWords {
     }
 
     /// One observation: "aborts", or "varies: runs, hangs at exit"; "—" when it did not run.
-    public static func observation(_ o: AtlasObservation?) -> String {
+    package static func observation(_ o: AtlasObservation?) -> String {
         guard let o else { return "—" }
         if let single = o.outcome { return singular(single) }
         return "varies: " + o.outcomes.map(singular).joined(separator: ", ")
     }
 
     /// "n of m" counts by outcome: "8 run and 2 hang at exit".
-    public static func counts(_ outcomes: [Outcome]) -> String {
+    package static func counts(_ outcomes: [Outcome]) -> String {
         var byOutcome: [Outcome: Int] = [:]
         for o in outcomes { byOutcome[o, default: 0] += 1 }
         let parts = byOutcome.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -47,7 +47,7 @@ public enum AtlasWords {
     }
 
     /// "a", "a and b", "a, b and c".
-    public static func list(_ items: [String]) -> String {
+    package static func list(_ items: [String]) -> String {
         switch items.count {
         case 0: ""
         case 1: items[0]

@@ -7,26 +7,26 @@ import Foundation
 /// bounded capture, scrubbed environment). The only loader variables set are the kit's own
 /// (`LD_AUDIT`, `LD_PRELOAD` with the exit hook first, then any runtime a fix preloads), and
 /// the repro line shows them.
-public struct CommandObservation: Sendable {
+package struct CommandObservation: Sendable {
     /// How the command ended; ``ProbeResult/runtimesMapped`` lists the runtimes the command and
     /// its children loaded (``ProbeResult/MappedRuntime/afterStep`` is 0: a command has no steps).
-    public var result: ProbeResult
+    package var result: ProbeResult
     /// Distinct runtime files loaded, in load order, each named once (by its first loading process).
-    public var runtimes: [DoctorRuntime]
+    package var runtimes: [DoctorRuntime]
     /// Processes that loaded two or more distinct KMP-family runtimes, each with them in load order.
-    public var kmpClashes: [(pid: Int32, runtimes: [DoctorRuntime])]
+    package var kmpClashes: [(pid: Int32, runtimes: [DoctorRuntime])]
     /// The observer saw the command's own process (false: statically linked, or it cleared the variables).
-    public var leaderObserved: Bool
+    package var leaderObserved: Bool
     /// The exit hook reported that the command's process began to exit.
-    public var exitBegun: Bool
+    package var exitBegun: Bool
     /// Processes the observer saw.
-    public var processes: Int
+    package var processes: Int
 
     /// Runs `command` once, observed.
     /// - Throws: ``DoctorError/environment(_:)`` when the observer libraries are unavailable
     ///   (another platform, or they cannot be built); ``DoctorError/badInput(_:)`` when the
     ///   command cannot be started.
-    public static func run(command: [String], environment: [String: String] = [:], preload: [String] = [],
+    package static func run(command: [String], environment: [String: String] = [:], preload: [String] = [],
                            launcher: Probe.Configuration.Launcher = .direct, timeout: Duration = .seconds(600),
                            observer: DoctorObserver? = nil) async throws(DoctorError) -> CommandObservation {
         let obs: DoctorObserver

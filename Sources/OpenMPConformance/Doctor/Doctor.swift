@@ -9,30 +9,36 @@ import Foundation
 /// print(report.answer.joined(separator: "\n"))
 /// ```
 ///
-/// The user's files are only read: every fix is checked on copies in a ``DoctorWorkspace``
+/// The user's files are only read: every fix is checked on copies in a `DoctorWorkspace`
 /// that is removed before the call returns.
 public enum Doctor {
     public struct Options: Sendable {
         /// Try the fixes (link, preload) and check them.
-        public var fixCheck: Bool
+        package var fixCheck: Bool
         /// Command form: run the command once, observe, verify nothing.
-        public var observeOnly: Bool
+        package var observeOnly: Bool
         /// Deadline of one runtime-pair probe.
-        public var probeTimeout: Duration
+        package var probeTimeout: Duration
         /// Deadline of one run of the user's command.
-        public var commandTimeout: Duration
+        package var commandTimeout: Duration
         /// At most this many runtime pairs are probed (each costs a few probes).
-        public var maxPairs: Int
+        package var maxPairs: Int
         /// Progress lines between runs (the command form says what it will run before it starts).
-        public var progress: (@Sendable (String) -> Void)?
+        package var progress: (@Sendable (String) -> Void)?
         /// The atlas lookup; nil uses ``DoctorAtlas/standard``.
-        public var atlas: DoctorAtlas?
+        package var atlas: DoctorAtlas?
 
         public init(fixCheck: Bool = true, observeOnly: Bool = false, probeTimeout: Duration = .seconds(20),
                     commandTimeout: Duration = .seconds(600), maxPairs: Int = 15,
-                    progress: (@Sendable (String) -> Void)? = nil, atlas: DoctorAtlas? = nil) {
+                    progress: (@Sendable (String) -> Void)? = nil) {
             self.fixCheck = fixCheck; self.observeOnly = observeOnly; self.probeTimeout = probeTimeout
-            self.commandTimeout = commandTimeout; self.maxPairs = maxPairs; self.progress = progress; self.atlas = atlas
+            self.commandTimeout = commandTimeout; self.maxPairs = maxPairs; self.progress = progress; self.atlas = nil
+        }
+
+        /// Options that judge pairs against `atlas` instead of the bundled snapshot.
+        package init(fixCheck: Bool = true, atlas: DoctorAtlas?) {
+            self.init(fixCheck: fixCheck)
+            self.atlas = atlas
         }
     }
 

@@ -5,13 +5,13 @@ import Foundation
 ///
 /// The lookup is a value: ``standard`` reads the snapshot of this host when one exists; tests
 /// and tools can pass their own.
-public struct DoctorAtlas: Sendable {
+package struct DoctorAtlas: Sendable {
     /// Citations (cell ids with their outcome, in words) for a pair.
-    public var cite: @Sendable (DoctorRuntime, DoctorRuntime) -> [String]
+    package var cite: @Sendable (DoctorRuntime, DoctorRuntime) -> [String]
     /// Said once in the report's notes, e.g. that no snapshot exists for this host.
-    public var note: String?
+    package var note: String?
 
-    public init(note: String? = nil, cite: @escaping @Sendable (DoctorRuntime, DoctorRuntime) -> [String]) {
+    package init(note: String? = nil, cite: @escaping @Sendable (DoctorRuntime, DoctorRuntime) -> [String]) {
         self.cite = cite; self.note = note
     }
 

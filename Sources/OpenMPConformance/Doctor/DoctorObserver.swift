@@ -14,11 +14,11 @@ import Foundation
 /// `<package root>/.build-probe/doctor-observer/<source hash>/`, once; a SwiftPM dynamic-library
 /// product would link the Swift runtime into every observed process. `$OMP_DOCTOR_LIBS` names a
 /// folder holding both instead. Other platforms: ``ObserverError/unsupported(_:)``.
-public struct DoctorObserver: Sendable, Hashable {
-    public enum ObserverError: Error, Sendable, CustomStringConvertible {
+package struct DoctorObserver: Sendable, Hashable {
+    package enum ObserverError: Error, Sendable, CustomStringConvertible {
         case unsupported(String)
         case notFound(String)
-        public var description: String {
+        package var description: String {
             switch self {
             case .unsupported(let s), .notFound(let s): return s
             }
@@ -26,19 +26,19 @@ public struct DoctorObserver: Sendable, Hashable {
     }
 
     /// The variable that names the record file; the libraries read it.
-    public static let logVariable = "OMPCONF_DOCTOR_LOG"
+    package static let logVariable = "OMPCONF_DOCTOR_LOG"
     static let auditName = "libomp-doctor-audit.so"
     static let exitName = "libomp-doctor-exit.so"
 
-    public var auditLibrary: String
-    public var exitHook: String
+    package var auditLibrary: String
+    package var exitHook: String
 
-    public init(auditLibrary: String, exitHook: String) { self.auditLibrary = auditLibrary; self.exitHook = exitHook }
+    package init(auditLibrary: String, exitHook: String) { self.auditLibrary = auditLibrary; self.exitHook = exitHook }
 
     private static let cache = ProbeExecutable.LockedCache()
 
     /// Finds (or builds) both libraries.
-    public static func locate() throws -> DoctorObserver {
+    package static func locate() throws -> DoctorObserver {
         #if os(Linux)
         let dir = try cache.get(findDirectory)
         return DoctorObserver(auditLibrary: dir + "/" + auditName, exitHook: dir + "/" + exitName)
@@ -103,7 +103,7 @@ public struct DoctorObserver: Sendable, Hashable {
 
     /// The variables the kit sets for one observed run: the audit library, the exit hook
     /// (before any runtime preloaded for a fix), and the record file.
-    public func environment(log: String, preload: [String] = []) -> [String: String] {
+    package func environment(log: String, preload: [String] = []) -> [String: String] {
         [
             "LD_AUDIT": auditLibrary,
             "LD_PRELOAD": ([exitHook] + preload).joined(separator: ":"),
@@ -112,19 +112,19 @@ public struct DoctorObserver: Sendable, Hashable {
     }
 
     /// What the libraries recorded.
-    public struct Log: Sendable, Hashable {
+    package struct Log: Sendable, Hashable {
         /// Objects in load order, per process.
-        public var opened: [(pid: Int32, path: String)]
+        package var opened: [(pid: Int32, path: String)]
         /// Processes whose exit began.
-        public var exits: Set<Int32>
+        package var exits: Set<Int32>
 
-        public static func == (a: Log, b: Log) -> Bool {
+        package static func == (a: Log, b: Log) -> Bool {
             a.exits == b.exits && a.opened.map(\.pid) == b.opened.map(\.pid) && a.opened.map(\.path) == b.opened.map(\.path)
         }
-        public func hash(into h: inout Hasher) { h.combine(exits); for o in opened { h.combine(o.pid); h.combine(o.path) } }
+        package func hash(into h: inout Hasher) { h.combine(exits); for o in opened { h.combine(o.pid); h.combine(o.path) } }
 
         /// Processes in the order they first loaded something.
-        public var pids: [Int32] {
+        package var pids: [Int32] {
             var seen: [Int32] = []
             for o in opened where !seen.contains(o.pid) { seen.append(o.pid) }
             return seen
@@ -132,7 +132,7 @@ public struct DoctorObserver: Sendable, Hashable {
 
         /// Parses the record file; lines that are not records are ignored (the file is ours, but
         /// a crafted program could write into it). Missing file: an empty log.
-        public static func read(path: String, limit: Int = 16 << 20) -> Log {
+        package static func read(path: String, limit: Int = 16 << 20) -> Log {
             var log = Log(opened: [], exits: [])
             guard let data = FileManager.default.contents(atPath: path) else { return log }
             for line in String(decoding: data.prefix(limit), as: UTF8.self).split(separator: "\n") {

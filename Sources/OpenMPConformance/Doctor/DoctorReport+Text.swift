@@ -46,7 +46,7 @@ extension DoctorReport {
     }
 
     /// Markdown: the same content, answer first.
-    public var markdown: String {
+    package var markdown: String {
         var md: [String] = []
         let cell = { (s: String) in ReportText.oneLine(s).replacingOccurrences(of: "|", with: "\\|") }
         md.append("# omp-matrix doctor: \(conflict ? "OpenMP conflict" : "no conflict")")

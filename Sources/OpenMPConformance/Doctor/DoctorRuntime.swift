@@ -1,28 +1,28 @@
 /// One OpenMP runtime file the doctor found, named by path and release.
-public struct DoctorRuntime: Sendable, Hashable, Codable {
+package struct DoctorRuntime: Sendable, Hashable, Codable {
     /// The path as found (a scan path, a mapped path, or a path a command loaded).
-    public var path: String
-    public var family: RuntimeIdentity.Family
-    public var vendor: RuntimeIdentity.Vendor
+    package var path: String
+    package var family: RuntimeIdentity.Family
+    package var vendor: RuntimeIdentity.Vendor
     /// A release in words, e.g. `LLVM 16.0 (from its build compiler)` or
     /// `Intel 5.0.20250422 (library banner)`; with the distribution that installed it when a
     /// `*.dist-info/RECORD` lists the file.
-    public var release: String
+    package var release: String
     /// `intel-openmp 2025.2.1`, when a wheel's RECORD lists the file.
-    public var installedBy: String?
-    public var sha256: String
-    public var soname: String?
+    package var installedBy: String?
+    package var sha256: String
+    package var soname: String?
     /// How it was found: `scan`, `mapped in pid N`, `loaded by pid N`.
-    public var foundBy: String
+    package var foundBy: String
     /// The file's identity, for the loader (device and inode).
-    public var fileKey: FileKey?
+    package var fileKey: FileKey?
     /// The version the file states (``RuntimeIdentity/version``), e.g. `16.0`.
-    public var version: String
-    /// The file the probes load: ``path`` itself, or for a runtime inside a wheel
+    package var version: String
+    /// The file the probes load: `path` itself, or for a runtime inside a wheel
     /// (`wheel.whl!member`) a copy extracted into the doctor's temporary folder.
-    public var loadPath: String
+    package var loadPath: String
 
-    public init(identity: RuntimeIdentity, path: String, foundBy: String, installedBy: String? = nil) {
+    package init(identity: RuntimeIdentity, path: String, foundBy: String, installedBy: String? = nil) {
         self.path = path; family = identity.family; vendor = identity.vendor
         sha256 = identity.sha256; soname = identity.soname; self.foundBy = foundBy; fileKey = identity.fileKey
         self.installedBy = installedBy
@@ -33,7 +33,7 @@ public struct DoctorRuntime: Sendable, Hashable, Codable {
 
     /// The release to look the runtime up by: the wheel's version when a wheel installed it
     /// (`intel-openmp 2025.2.1` gives `2025.2.1`), else the version the file states.
-    public var lookupRelease: String {
+    package var lookupRelease: String {
         if let w = installedBy, let v = w.split(separator: " ").last, vendor == .intel { return String(v) }
         return version
     }
@@ -58,7 +58,7 @@ public struct DoctorRuntime: Sendable, Hashable, Codable {
     }
 
     /// A short name for sentences: the file name and vendor release.
-    public var shortName: String {
+    package var shortName: String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         return "\(name) (\(vendor.rawValue) \(release.split(separator: " ").dropFirst().first ?? ""))"
     }

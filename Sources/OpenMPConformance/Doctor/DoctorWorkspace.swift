@@ -2,10 +2,10 @@ import Foundation
 
 /// A temporary folder for fix checks, removed by ``remove()``. Every copy the doctor makes of a
 /// user's files lives here; the user's own files are only ever read.
-public final class DoctorWorkspace: @unchecked Sendable {
-    public let path: String
+package final class DoctorWorkspace: @unchecked Sendable {
+    package let path: String
 
-    public init() throws(DoctorError) {
+    package init() throws(DoctorError) {
         let base = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
         var template = Array((base + "/omp-doctor-XXXXXX").utf8CString)
         guard let p = mkdtemp(&template) else {
@@ -14,7 +14,7 @@ public final class DoctorWorkspace: @unchecked Sendable {
         path = String(cString: p)
     }
 
-    public func remove() { try? FileManager.default.removeItem(atPath: path) }
+    package func remove() { try? FileManager.default.removeItem(atPath: path) }
 
     /// A new empty subfolder.
     func folder(_ name: String) throws(DoctorError) -> String {

@@ -3,7 +3,7 @@ import OMPPlan
 /// Probes two of the user's own runtime files together with the existing probe engine: both
 /// start orders, without and with `KMP_DUPLICATE_LIB_OK`, the checked training loop in the
 /// runtime that starts first and the checked index in the other, 2 threads; then the fixes,
-/// on copies in a ``DoctorWorkspace``.
+/// on copies in a `DoctorWorkspace`.
 enum PairProber {
     struct Options {
         var fixCheck = true
@@ -133,7 +133,7 @@ enum PairProber {
                         + "preloaded one instead; `omp-matrix doctor -- COMMAND` checks that for your program. Repro: \(rs[0].repro)"), obs)
     }
 
-    /// Runs closures concurrently (each probe takes a slot of ``ProbeLimiter``), results in order.
+    /// Runs closures concurrently (each probe takes a slot of `ProbeLimiter`), results in order.
     static func runAll(_ jobs: [@Sendable () async -> ProbeResult]) async -> [ProbeResult] {
         await withTaskGroup(of: (Int, ProbeResult).self) { g in
             for (i, j) in jobs.enumerated() { g.addTask { (i, await j()) } }

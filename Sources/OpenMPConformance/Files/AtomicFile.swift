@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writes files so that readers see the old file or the new one, never a part.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `data` to a temporary file in the destination's directory, flushes it to disk
     /// (`fsync`), and renames it over the destination, so readers see the old file or the new
     /// one, never a part. On any failure the temporary file is removed and the old file stays.
@@ -11,7 +11,7 @@ public enum AtomicFile {
     /// Only a regular file is ever replaced: a destination that is a symlink, FIFO, socket
     /// or device is refused (``FileWriteError``), so a write never turns
     /// `/dev/stdout` or a named pipe into a plain file.
-    public static func write(_ data: Data, to url: URL) throws {
+    package static func write(_ data: Data, to url: URL) throws {
         let path = url.path
         var current = stat()
         // (A directory needs no check: rename(2) cannot put a file over one.)

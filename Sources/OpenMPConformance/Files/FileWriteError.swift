@@ -1,17 +1,17 @@
 import Foundation
 
-/// A file the kit meant to write was not written. Any earlier file at ``path`` is left as it was.
+/// A file the kit meant to write was not written. Any earlier file at `path` is left as it was.
 public struct FileWriteError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
     /// The file that was to be written.
-    public var path: String
+    package var path: String
     /// What was being done when it failed, e.g. `create a temporary file in /x`.
-    public var operation: String
+    package var operation: String
     /// The system's words for the failure (`strerror`), or the encoder's.
-    public var reason: String
+    package var reason: String
     /// `errno`, when a system call failed.
-    public var errorNumber: Int32?
+    package var errorNumber: Int32?
 
-    public init(path: String, operation: String, reason: String, errorNumber: Int32? = nil) {
+    package init(path: String, operation: String, reason: String, errorNumber: Int32? = nil) {
         self.path = path; self.operation = operation; self.reason = reason; self.errorNumber = errorNumber
     }
 

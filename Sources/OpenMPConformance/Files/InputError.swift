@@ -11,11 +11,11 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible, Lo
     /// 1-based line, when known.
     public var line: Int?
     /// 1-based column (Unicode scalars), when known.
-    public var column: Int?
+    package var column: Int?
     /// What is wrong, in one sentence, without the location prefix.
     public var message: String
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+    package init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
         // Messages quote values from the file: escaped so that they stay one line and inert.
         self.file = file; self.line = line; self.column = column; self.message = TerminalText.field(message)
     }

@@ -19,27 +19,27 @@ import Foundation
 /// keeps such entries while they still include what was observed, and always keeps notes.
 public struct Baseline: Codable, Sendable, Hashable {
     /// The baseline format this tool reads and writes.
-    public static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 1
 
-    public var schemaVersion: Int
+    package var schemaVersion: Int
     /// The ``HostInfo/key`` of the host the expectations belong to.
     public var hostKey: String
     /// Cell id → expectation.
-    public var cells: [String: Entry]
+    package var cells: [String: Entry]
 
     /// The outcomes a cell may end in, and why, if a person said so.
-    public struct Entry: Codable, Sendable, Hashable {
+    package struct Entry: Codable, Sendable, Hashable {
         /// Outcomes that do not fail the gate; never empty, no repeats.
-        public var allowed: [Outcome]
+        package var allowed: [Outcome]
         /// A person's explanation; kept by updates.
-        public var note: String?
+        package var note: String?
 
-        public init(allowed: [Outcome], note: String? = nil) {
+        package init(allowed: [Outcome], note: String? = nil) {
             self.allowed = allowed; self.note = note
         }
     }
 
-    public init(schemaVersion: Int = Baseline.currentSchemaVersion, hostKey: String, cells: [String: Entry]) {
+    package init(schemaVersion: Int = Baseline.currentSchemaVersion, hostKey: String, cells: [String: Entry]) {
         self.schemaVersion = schemaVersion; self.hostKey = hostKey; self.cells = cells
     }
 
@@ -50,7 +50,7 @@ public struct Baseline: Codable, Sendable, Hashable {
     /// - Throws: ``InputError`` at `file:line:column` for malformed JSON, a cell id (or any key)
     ///   listed twice, another schema version, an unknown outcome word (naming the word and the
     ///   cell), an empty or repeating `allowed` list, or a wrong shape (naming the coding path).
-    public static func parse(_ data: Data, file: String) throws -> Baseline {
+    package static func parse(_ data: Data, file: String) throws -> Baseline {
         let document = try ResultsCodec.parse(data, file: file) { dup, first in
             dup.objectPath == "cells"
                 ? "cell \"\(dup.key)\" is listed twice (first at line \(first.line), column \(first.column))"
@@ -61,7 +61,7 @@ public struct Baseline: Codable, Sendable, Hashable {
         return try ResultsCodec.decodeChecked(Baseline.self, document: document, data: data, file: file)
     }
 
-    /// Reads and parses a baseline file; see ``parse(_:file:)``.
+    /// Reads and parses a baseline file; see `parse(_:file:)`.
     /// - Throws: ``InputError``.
     public static func read(_ url: URL) throws -> Baseline {
         try parse(try ResultsCodec.readData(url), file: url.path)
@@ -69,18 +69,18 @@ public struct Baseline: Codable, Sendable, Hashable {
 
     /// Pretty JSON with sorted keys; each `allowed` list in rule order. Deterministic, so
     /// baselines diff cleanly in review.
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         try ResultsCodec.encode(normalized())
     }
 
-    /// Writes the baseline atomically (see ``AtomicFile/write(_:to:)``).
+    /// Writes the baseline atomically (see `AtomicFile/write(_:to:)`).
     /// - Throws: ``FileWriteError``; an earlier file is left intact.
     public func write(to url: URL) throws {
         try ResultsCodec.write(normalized(), to: url)
     }
 
     /// The same baseline with every `allowed` list sorted in rule order and without repeats.
-    public func normalized() -> Baseline {
+    package func normalized() -> Baseline {
         var copy = self
         for (id, entry) in cells {
             copy.cells[id]!.allowed = Array(Set(entry.allowed)).sorted()

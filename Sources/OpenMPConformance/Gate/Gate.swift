@@ -8,19 +8,19 @@
 /// - A baseline cell absent from a full run (selection `all`) fails as `missing`; absent from a
 ///   filtered run it is listed as `not-selected`; present but skipped it is listed as `skipped`.
 ///   Neither of the last two fails: a missing runtime is a property of the host, reported elsewhere.
-/// - A cell that ran but has no baseline entry is `new`: listed, failing only with ``Options/strict``
+/// - A cell that ran but has no baseline entry is `new`: listed, failing only with `Options/strict`
 ///   (so adding cells to the matrix does not break CI until the baseline is updated, unless asked).
 /// - Results from another host than the baseline's fail (`host-mismatch`): outcomes depend on the
 ///   OS, libc and runtimes, so comparing against another host's expectations proves nothing. Pass
-///   ``Options/allowHostMismatch`` to downgrade it to a listed warning.
+///   `Options/allowHostMismatch` to downgrade it to a listed warning.
 /// - A partial (interrupted) run fails: the cells it never reached went unchecked.
 public enum Gate {
     /// How strict the comparison is.
     public struct Options: Sendable, Hashable, Codable {
         /// New cells (ran, not in the baseline) fail the gate.
-        public var strict: Bool
+        package var strict: Bool
         /// A host-key mismatch is listed but does not fail the gate.
-        public var allowHostMismatch: Bool
+        package var allowHostMismatch: Bool
 
         public init(strict: Bool = false, allowHostMismatch: Bool = false) {
             self.strict = strict; self.allowHostMismatch = allowHostMismatch
@@ -28,7 +28,7 @@ public enum Gate {
     }
 
     /// A run's selection covers the whole matrix when it is empty or exactly `["all"]`.
-    public static func isFullRun(_ results: ResultsFile) -> Bool {
+    package static func isFullRun(_ results: ResultsFile) -> Bool {
         results.selection.isEmpty || results.selection == ["all"]
     }
 
@@ -107,21 +107,21 @@ public enum Gate {
                           compared: compared, asExpected: asExpected, findings: findings)
     }
 
-    /// What ``updateDetailed(baseline:results:)`` changed.
-    public struct BaselineUpdate: Sendable, Hashable {
+    /// What `updateDetailed(baseline:results:)` changed.
+    package struct BaselineUpdate: Sendable, Hashable {
         /// The new baseline.
-        public var baseline: Baseline
+        package var baseline: Baseline
         /// Cells that ran and had no entry.
-        public var added: [String]
+        package var added: [String]
         /// Cells whose `allowed` list was replaced by the observed outcome.
-        public var replaced: [String]
+        package var replaced: [String]
         /// Multi-outcome entries kept because they still include the observed outcome.
-        public var keptMultiOutcome: [String]
+        package var keptMultiOutcome: [String]
         /// Cells dropped: in the old baseline, absent from a full run.
-        public var dropped: [String]
+        package var dropped: [String]
     }
 
-    /// The baseline rewritten from a run; see ``updateDetailed(baseline:results:)``.
+    /// The baseline rewritten from a run; see `updateDetailed(baseline:results:)`.
     public static func update(baseline: Baseline?, results: ResultsFile) -> Baseline {
         updateDetailed(baseline: baseline, results: results).baseline
     }
@@ -137,7 +137,7 @@ public enum Gate {
     ///   filtered or interrupted run it is kept.
     ///
     /// The host key becomes the run's. Pass `nil` to start a baseline from scratch.
-    public static func updateDetailed(baseline: Baseline?, results: ResultsFile) -> BaselineUpdate {
+    package static func updateDetailed(baseline: Baseline?, results: ResultsFile) -> BaselineUpdate {
         let old = baseline?.cells ?? [:]
         var cells = old
         var added: [String] = [], replaced: [String] = [], kept: [String] = [], dropped: [String] = []

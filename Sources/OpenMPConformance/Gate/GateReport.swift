@@ -2,29 +2,29 @@
 /// baseline, each marked as failing the gate or not, with the repro line when the cell ran.
 public struct GateReport: Sendable, Hashable, Codable {
     /// Host key of the results.
-    public var resultsHostKey: String
+    package var resultsHostKey: String
     /// Host key the baseline was written for.
-    public var baselineHostKey: String
-    public var options: Gate.Options
+    package var baselineHostKey: String
+    package var options: Gate.Options
     /// Cells that ran and had an expectation.
-    public var compared: Int
+    package var compared: Int
     /// Of those, how many ended in an allowed outcome.
-    public var asExpected: Int
+    package var asExpected: Int
     /// Every finding, grouped by kind in ``Finding/Kind`` order, then in results order.
-    public var findings: [Finding]
+    package var findings: [Finding]
 
-    public init(resultsHostKey: String, baselineHostKey: String, options: Gate.Options, compared: Int,
+    package init(resultsHostKey: String, baselineHostKey: String, options: Gate.Options, compared: Int,
                 asExpected: Int, findings: [Finding]) {
         self.resultsHostKey = resultsHostKey; self.baselineHostKey = baselineHostKey; self.options = options
         self.compared = compared; self.asExpected = asExpected; self.findings = findings
     }
 
     /// One difference between the run and the baseline.
-    public struct Finding: Sendable, Hashable, Codable {
+    package struct Finding: Sendable, Hashable, Codable {
         /// The kinds of difference, in the order the text output lists them.
-        public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        package enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
             /// The results come from another host than the baseline's. Fails unless
-            /// ``Gate/Options/allowHostMismatch``.
+            /// `Gate/Options/allowHostMismatch`.
             case hostMismatch = "host-mismatch"
             /// The run was interrupted (`partial: true`). Always fails: cells it never reached went unchecked.
             case partialRun = "partial-run"
@@ -40,24 +40,24 @@ public struct GateReport: Sendable, Hashable, Codable {
             case notSelected = "not-selected"
             /// In the baseline, but skipped on this run (runtime missing, needs macOS, ...). Listed, not a failure.
             case skipped
-            /// Ran, but the baseline has no entry. Fails only with ``Gate/Options/strict``.
+            /// Ran, but the baseline has no entry. Fails only with `Gate/Options/strict`.
             case new
         }
 
-        public var kind: Kind
-        public var cellID: String?
-        public var observed: Outcome?
+        package var kind: Kind
+        package var cellID: String?
+        package var observed: Outcome?
         /// What the baseline allows (empty for new cells and run-level findings).
-        public var allowed: [Outcome]
+        package var allowed: [Outcome]
         /// The person's note from the baseline entry.
-        public var note: String?
+        package var note: String?
         /// One line on what happened.
-        public var detail: String
+        package var detail: String
         /// The shell line that reproduces the cell, when it ran.
-        public var repro: String?
-        public var isFailure: Bool
+        package var repro: String?
+        package var isFailure: Bool
 
-        public init(kind: Kind, cellID: String? = nil, observed: Outcome? = nil, allowed: [Outcome] = [],
+        package init(kind: Kind, cellID: String? = nil, observed: Outcome? = nil, allowed: [Outcome] = [],
                     note: String? = nil, detail: String, repro: String? = nil, isFailure: Bool) {
             self.kind = kind; self.cellID = cellID; self.observed = observed; self.allowed = allowed
             self.note = note; self.detail = detail; self.repro = repro; self.isFailure = isFailure
@@ -68,14 +68,14 @@ public struct GateReport: Sendable, Hashable, Codable {
     public var passed: Bool { !findings.contains { $0.isFailure } }
 
     /// The findings that fail the gate.
-    public var failures: [Finding] { findings.filter(\.isFailure) }
+    package var failures: [Finding] { findings.filter(\.isFailure) }
 
     /// The findings of one kind.
-    public func findings(_ kind: Finding.Kind) -> [Finding] { findings.filter { $0.kind == kind } }
+    package func findings(_ kind: Finding.Kind) -> [Finding] { findings.filter { $0.kind == kind } }
 
     /// A plain-text report for a terminal: verdict line, counts, then each group of findings.
     /// Unexpected outcomes are listed in full (observed and allowed outcomes, message, note, repro
-    /// line); the other groups one line per cell, at most ``textListLimit`` cells each. Strings
+    /// line); the other groups one line per cell, at most `textListLimit` cells each. Strings
     /// from the files are stripped of terminal escapes and control characters.
     public var text: String {
         let clean = { (s: String) in ReportText.oneLine(s) }
@@ -146,5 +146,5 @@ public struct GateReport: Sendable, Hashable, Codable {
     }
 
     /// Cells listed per group in ``text``, except unexpected outcomes, which are always all listed.
-    public static let textListLimit = 50
+    package static let textListLimit = 50
 }

@@ -8,7 +8,7 @@ import Foundation
 /// for the probes and records that it did. A value already in the environment is respected
 /// as it is: some hosts set it on purpose. The parallel-vs-serial checks stay on either way,
 /// so a kernel that computes wrong results still shows as `wrong-result`.
-public enum BLASKernel {
+package enum BLASKernel {
     /// Kernels by capability, oldest first (OpenBLAS 0.3.21 DYNAMIC_ARCH names, x86_64).
     static let tiers: [(name: String, rank: Int)] = [
         ("Prescott", 1), ("Atom", 1), ("Core2", 2), ("Penryn", 3), ("Dunnington", 3), ("Nehalem", 4),
@@ -22,7 +22,7 @@ public enum BLASKernel {
     }
 
     /// The best kernel these `/proc/cpuinfo` flags support, or nil when none is known.
-    public static func best(forFlags flags: Set<String>) -> String? {
+    package static func best(forFlags flags: Set<String>) -> String? {
         let avx512 = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)
         if avx512 && flags.contains("avx512_bf16") { return "Cooperlake" }
         if avx512 { return "SkylakeX" }
@@ -31,7 +31,7 @@ public enum BLASKernel {
         return nil
     }
 
-    public static func cpuFlags(cpuinfo: String?) -> Set<String> {
+    package static func cpuFlags(cpuinfo: String?) -> Set<String> {
         guard let text = cpuinfo else { return [] }
         for line in text.split(separator: "\n") where line.hasPrefix("flags") {
             if let colon = line.firstIndex(of: ":") {
@@ -42,7 +42,7 @@ public enum BLASKernel {
     }
 
     /// Decides the kernel: returns the override to apply (if any) and the record.
-    public static func decide(environment: [String: String], guess: () -> String?) -> (override: [String: String], info: HostInfo.BLASInfo) {
+    package static func decide(environment: [String: String], guess: () -> String?) -> (override: [String: String], info: HostInfo.BLASInfo) {
         if let set = environment["OPENBLAS_CORETYPE"], !set.isEmpty {
             return ([:], .init(corename: set, source: "environment"))
         }

@@ -2,11 +2,11 @@ import Foundation
 
 /// This process's view of the host: the environment probes get and the BLAS kernel choice.
 /// Computed once, on first use.
-public final class HostEnvironment: Sendable {
-    public static let shared = HostEnvironment()
+package final class HostEnvironment: Sendable {
+    package static let shared = HostEnvironment()
 
-    public let probeEnvironment: ProbeEnvironment
-    public let blas: HostInfo.BLASInfo
+    package let probeEnvironment: ProbeEnvironment
+    package let blas: HostInfo.BLASInfo
 
     init(parent: [String: String] = ProcessInfo.processInfo.environment) {
         let scrubbed = ProbeEnvironment(parent: parent)

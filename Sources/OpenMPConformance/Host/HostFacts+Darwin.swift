@@ -5,7 +5,7 @@ import _OpenMPShims
 extension HostFacts {
     /// This host: `ProcessInfo.operatingSystemVersion`, `uname`, and the CPU's name
     /// (sysctl `machdep.cpu.brand_string`, through the shim).
-    public static var current: HostFacts {
+    package static var current: HostFacts {
         let (arch, kernel) = uname()
         var buf = [CChar](repeating: 0, count: 256)
         let cpu = omp_shim_cpu_brand(&buf, buf.count) == 0 ? String(cString: buf) : "unknown"

@@ -4,7 +4,7 @@ import _OpenMPShims
 
 extension HostFacts {
     /// This host: `/etc/os-release`, `uname`, glibc's version, `/proc/cpuinfo`.
-    public static var current: HostFacts {
+    package static var current: HostFacts {
         let release = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
         let (arch, kernel) = uname()
         var cpu = "unknown"

@@ -3,23 +3,23 @@ import Foundation
 /// What the platform says about this host, before it becomes a ``HostInfo``. Read by
 /// `HostFacts+Linux.swift` / `HostFacts+Darwin.swift`; injectable, so the key is testable
 /// for any platform on any platform.
-public struct HostFacts: Sendable, Hashable {
-    public enum Platform: String, Sendable, Hashable { case linux, macos }
-    public var platform: Platform
+package struct HostFacts: Sendable, Hashable {
+    package enum Platform: String, Sendable, Hashable { case linux, macos }
+    package var platform: Platform
     /// `PRETTY_NAME` (Linux) or `macOS 15.1` (macOS).
-    public var osName: String
+    package var osName: String
     /// `ID` (Linux, e.g. `debian`) or `macos`.
-    public var osID: String
+    package var osID: String
     /// `VERSION_ID` (Linux, e.g. `12`) or `ProcessInfo.operatingSystemVersion` as text (`15.1`).
-    public var osVersion: String
+    package var osVersion: String
     /// The process's architecture as `uname -m` gives it (`x86_64`, `aarch64`, `arm64`).
-    public var arch: String
-    public var kernel: String
+    package var arch: String
+    package var kernel: String
     /// `glibc2.36` or `libSystem`.
-    public var libc: String
-    public var cpu: String
+    package var libc: String
+    package var cpu: String
 
-    public init(platform: Platform, osName: String, osID: String, osVersion: String, arch: String,
+    package init(platform: Platform, osName: String, osID: String, osVersion: String, arch: String,
                 kernel: String, libc: String, cpu: String) {
         self.platform = platform; self.osName = osName; self.osID = osID; self.osVersion = osVersion
         self.arch = arch; self.kernel = kernel; self.libc = libc; self.cpu = cpu
@@ -28,7 +28,7 @@ public struct HostFacts: Sendable, Hashable {
     /// The key that names this host's baselines and atlas: `debian12-x86_64-glibc2.36` on
     /// Linux (the C library decides what loads), `macos15-arm64` on macOS (libSystem ships
     /// with the OS, so the major release says it). macOS 10.x keeps its minor: `macos10.15-x86_64`.
-    public var key: String {
+    package var key: String {
         let parts = osVersion.split(separator: ".").map(String.init)
         let major = parts.first ?? osVersion
         switch platform {
@@ -41,14 +41,14 @@ public struct HostFacts: Sendable, Hashable {
     }
 
     /// Linux facts from the text of `/etc/os-release` and the rest as read.
-    public static func linux(osRelease text: String, arch: String, kernel: String, libc: String, cpu: String) -> HostFacts {
+    package static func linux(osRelease text: String, arch: String, kernel: String, libc: String, cpu: String) -> HostFacts {
         let f = osRelease(text)
         return HostFacts(platform: .linux, osName: f["PRETTY_NAME"] ?? "unknown", osID: f["ID"] ?? "unknown",
                          osVersion: f["VERSION_ID"] ?? "", arch: arch, kernel: kernel, libc: libc, cpu: cpu)
     }
 
     /// macOS facts from `ProcessInfo.operatingSystemVersion` and the rest as read.
-    public static func macOS(version: OperatingSystemVersion, arch: String, kernel: String, cpu: String) -> HostFacts {
+    package static func macOS(version: OperatingSystemVersion, arch: String, kernel: String, cpu: String) -> HostFacts {
         let text = versionText(version)
         return HostFacts(platform: .macos, osName: "macOS \(text)", osID: "macos", osVersion: text, arch: arch,
                          kernel: kernel, libc: "libSystem", cpu: cpu)
@@ -65,7 +65,7 @@ public struct HostFacts: Sendable, Hashable {
     }
 
     /// `14.5.0` style text for an `OperatingSystemVersion`, without a zero patch (`14.5`).
-    public static func versionText(_ v: OperatingSystemVersion) -> String {
+    package static func versionText(_ v: OperatingSystemVersion) -> String {
         v.patchVersion == 0 ? "\(v.majorVersion).\(v.minorVersion)" : "\(v.majorVersion).\(v.minorVersion).\(v.patchVersion)"
     }
 }
@@ -77,7 +77,7 @@ extension HostInfo {
         HostInfo(facts: .current, runtimes: runtimes)
     }
 
-    public init(facts f: HostFacts, runtimes: [RuntimeRecord] = [], blas: BLASInfo? = nil) {
+    package init(facts f: HostFacts, runtimes: [RuntimeRecord] = [], blas: BLASInfo? = nil) {
         self.init(key: f.key, os: f.osName, osID: f.osID, osVersion: f.osVersion, arch: f.arch, kernel: f.kernel,
                   libc: f.libc, cpu: f.cpu, cores: ProcessInfo.processInfo.activeProcessorCount,
                   blas: blas ?? HostEnvironment.shared.blas, runtimes: runtimes)

@@ -3,17 +3,17 @@
 public struct HostInfo: Codable, Sendable, Hashable {
     public var key: String
     public var os: String
-    public var osID: String
-    public var osVersion: String
-    public var arch: String
-    public var kernel: String
-    public var libc: String
-    public var cpu: String
-    public var cores: Int
-    public var blas: BLASInfo
-    public var runtimes: [RuntimeRecord]
+    package var osID: String
+    package var osVersion: String
+    package var arch: String
+    package var kernel: String
+    package var libc: String
+    package var cpu: String
+    package var cores: Int
+    package var blas: BLASInfo
+    package var runtimes: [RuntimeRecord]
 
-    public init(key: String, os: String, osID: String, osVersion: String, arch: String, kernel: String,
+    package init(key: String, os: String, osID: String, osVersion: String, arch: String, kernel: String,
                 libc: String, cpu: String, cores: Int, blas: BLASInfo, runtimes: [RuntimeRecord]) {
         self.key = key; self.os = os; self.osID = osID; self.osVersion = osVersion; self.arch = arch
         self.kernel = kernel; self.libc = libc; self.cpu = cpu; self.cores = cores; self.blas = blas
@@ -21,18 +21,18 @@ public struct HostInfo: Codable, Sendable, Hashable {
     }
 
     /// OpenBLAS's kernel for the probes, and where that choice came from.
-    public struct BLASInfo: Codable, Sendable, Hashable {
+    package struct BLASInfo: Codable, Sendable, Hashable {
         /// `openblas_get_corename()` in a probe.
-        public var corename: String
+        package var corename: String
         /// `environment` (OPENBLAS_CORETYPE was set by the user), `openblas` (its own guess),
         /// `cpu-flags` (the kit chose it because OpenBLAS guessed an older kernel), or
         /// `accelerate` (macOS: Accelerate chooses its own kernels).
-        public var source: String
+        package var source: String
         /// OpenBLAS's own guess, when the kit overrode it.
-        public var openblasGuess: String?
+        package var openblasGuess: String?
         /// The best kernel the CPU's flags support, as the kit reads them.
-        public var cpuFlagsBest: String?
-        public init(corename: String, source: String, openblasGuess: String? = nil, cpuFlagsBest: String? = nil) {
+        package var cpuFlagsBest: String?
+        package init(corename: String, source: String, openblasGuess: String? = nil, cpuFlagsBest: String? = nil) {
             self.corename = corename; self.source = source; self.openblasGuess = openblasGuess; self.cpuFlagsBest = cpuFlagsBest
         }
     }
@@ -47,20 +47,20 @@ public struct RuntimeRecord: Codable, Sendable, Hashable {
     public var family: String
     public var version: String
     /// Where it came from, e.g. `apt:libomp5-14=1:14.0.6-12`, `pypi:intel-openmp==2025.2.1`.
-    public var source: String
-    public var sha256: String
+    package var source: String
+    package var sha256: String
     /// `llvm`, `intel` or `gnu`, from the banner (optional: older manifests lack it).
-    public var vendor: String?
+    package var vendor: String?
     /// The release, e.g. `16.0.6`, `2025.2.1`, `12.2.0`; see ``releaseSource``.
-    public var release: String?
+    package var release: String?
     /// Where ``release`` came from: `debian-package` (the package version), `wheel-version`
     /// (the wheel's version) or `banner` (the runtime's own build strings).
-    public var releaseSource: String?
+    package var releaseSource: String?
     /// The banner or build string the runtime was identified by.
-    public var banner: String?
+    package var banner: String?
     /// For a copy: the name of the runtime whose bytes it repeats.
-    public var copyOf: String?
-    public init(name: String, path: String, family: String, version: String, source: String, sha256: String,
+    package var copyOf: String?
+    package init(name: String, path: String, family: String, version: String, source: String, sha256: String,
                 vendor: String? = nil, release: String? = nil, releaseSource: String? = nil, banner: String? = nil,
                 copyOf: String? = nil) {
         self.name = name; self.path = path; self.family = family; self.version = version

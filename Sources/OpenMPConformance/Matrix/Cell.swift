@@ -12,37 +12,37 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// The applicability row id, `<row>@linux` for a Linux analogue, or a claim id for a claim's own probe.
     public var row: String
     /// What the cell comes from.
-    public var origin: Origin
+    package var origin: Origin
     public var profile: String
     public var envMode: EnvMode
-    public var ordering: Ordering
-    public var importMeaning: ImportMeaning
+    package var ordering: Ordering
+    package var importMeaning: ImportMeaning
     /// The platform the doc's prediction is about.
-    public var platform: Matrix.Platform
-    public var device: Matrix.Device
+    package var platform: Matrix.Platform
+    package var device: Matrix.Device
     /// The fix-needed value the prediction is derived from (the row's, or the claim probe's).
-    public var fixNeeded: Matrix.FixNeeded
+    package var fixNeeded: Matrix.FixNeeded
     /// The doc's prediction: the outcomes it allows, in rule order.
     public var allowed: [Outcome]
     /// Why the prediction is what it is: the env mode's reading of the doc, with its section.
-    public var predictionBasis: String
+    package var predictionBasis: String
     /// The probe plan over the role names `framework` and `index`.
-    public var plan: Plan
+    package var plan: Plan
     /// The roles bound to runtime files (empty paths when a runtime is not available).
-    public var runtimes: [RuntimeBinding]
+    package var runtimes: [RuntimeBinding]
     /// Which catalog runtime (or user path) each role brings, e.g. `framework: intel`, `index: llvm14`.
-    public var roleRuntimes: [String: String] = [:]
+    package var roleRuntimes: [String: String] = [:]
     /// Extra variables for the child (on top of the supervisor's scrubbed base).
-    public var environment: [String: String]
-    public var launcher: Probe.Configuration.Launcher
-    public var tags: [String]
+    package var environment: [String: String]
+    package var launcher: Probe.Configuration.Launcher
+    package var tags: [String]
     /// Claim ids this cell is evidence for.
     public var claims: [String]
     public var testability: Testability
     /// For an untestable macOS cell: the id of the Linux cell with the same plan, shown as an analogue.
-    public var analogue: String?
+    package var analogue: String?
     /// For a Linux analogue cell: the macOS cell it stands in for.
-    public var analogueFor: String?
+    package var analogueFor: String?
 
     public var description: String { id }
 
@@ -51,12 +51,12 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
         case testable
         case untestable(reason: String)
 
-        public var isTestable: Bool { if case .testable = self { true } else { false } }
+        package var isTestable: Bool { if case .testable = self { true } else { false } }
         public var reason: String? { if case .untestable(let r) = self { r } else { nil } }
     }
 
     /// Where a cell comes from.
-    public enum Origin: String, Sendable, Hashable, Codable {
+    package enum Origin: String, Sendable, Hashable, Codable {
         /// An applicability-table row.
         case row
         /// The Linux stand-in for a macOS cell, carrying the macOS prediction.
@@ -92,7 +92,7 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     }
 
     /// Which role's runtime is loaded (and, with `load+init`, initialized) first.
-    public enum Ordering: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    package enum Ordering: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
         /// `load framework; [init framework;] load index; [init index]`.
         case frameworkFirst = "framework-first"
         /// `load index; [init index;] load framework; [init framework]`.
@@ -100,25 +100,25 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
         /// `load framework; load index; init framework; init index`.
         case interleaved
 
-        public static func < (a: Ordering, b: Ordering) -> Bool {
+        package static func < (a: Ordering, b: Ordering) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
         }
     }
 
     /// What the doc's "import" is taken to mean.
-    public enum ImportMeaning: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    package enum ImportMeaning: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
         /// Importing only loads the library; its runtime initializes when work first runs.
         case load
         /// Importing loads the library and makes its runtime's first OpenMP call.
         case loadAndInit = "load+init"
 
-        public static func < (a: ImportMeaning, b: ImportMeaning) -> Bool {
+        package static func < (a: ImportMeaning, b: ImportMeaning) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
         }
     }
 
     /// The probe to run, or nil when this host cannot run the cell.
-    public func configuration(timeout: Duration = .seconds(20), executable: String? = nil) -> Probe.Configuration? {
+    package func configuration(timeout: Duration = .seconds(20), executable: String? = nil) -> Probe.Configuration? {
         guard testability.isTestable else { return nil }
         return Probe.Configuration(runtimes: runtimes, plan: plan, environment: environment,
                                    launcher: launcher, timeout: timeout, executable: executable)
@@ -127,7 +127,7 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// Identical for cells that would run the identical probe (plan, runtime files, environment,
     /// launcher), so a runner can run it once and judge every such cell against its own prediction
     /// (e.g. `linux-cpu-training/…` and `macos-lvm-training@linux/…`).
-    public var probeKey: String {
+    package var probeKey: String {
         let rt = runtimes.map { "\($0.name)=\($0.path)" }.joined(separator: ",")
         let env = environment.keys.sorted().map { "\($0)=\(environment[$0]!)" }.joined(separator: ",")
         return "\(launcher.rawValue)|\(env)|\(rt)|\(plan.text)"

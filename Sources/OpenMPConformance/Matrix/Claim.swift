@@ -2,33 +2,33 @@ import OMPPlan
 
 extension Matrix {
     /// One of the doc's claims outside the applicability table, with how it is tested here.
-    public struct Claim: Sendable, Hashable, Identifiable {
-        public var id: String
+    package struct Claim: Sendable, Hashable, Identifiable {
+        package var id: String
         /// The claim in our words.
-        public var statement: String
-        public var source: DocSource
+        package var statement: String
+        package var source: DocSource
         /// How the claim is tested here, or why it cannot be.
-        public var method: String
+        package var method: String
         /// Cells of the expansion that are its evidence (a union of selectors).
-        public var evidence: [EvidenceSelector]
+        package var evidence: [EvidenceSelector]
         /// A probe the claim defines for itself; its cells have `row == id`.
-        public var probe: ClaimProbe?
+        package var probe: ClaimProbe?
         /// A static check of published wheels instead of (or besides) probes.
-        public var wheels: WheelCheck?
+        package var wheels: WheelCheck?
         /// Set when nothing here can test the claim.
-        public var untestableReason: String?
-        public var location: SourceLocation
+        package var untestableReason: String?
+        package var location: SourceLocation
         /// Which cells count: `kmpPairs` shows controls and GNU-mixed profiles apart.
-        public var scope: Scope = .any
+        package var scope: Scope = .any
         /// The outcomes the claim is about, most relevant first (counterexample choice).
-        public var failures: [Outcome] = []
+        package var failures: [Outcome] = []
         /// The finding sentence per state, in our words, with `{placeholders}` filled from counts.
-        public var findings: [ClaimState: String] = [:]
+        package var findings: [ClaimState: String] = [:]
         /// Readings of the claim's words, each shown with its own evidence.
-        public var readings: [Reading] = []
+        package var readings: [Reading] = []
 
         /// Which profiles are evidence.
-        public enum Scope: String, Sendable, Hashable {
+        package enum Scope: String, Sendable, Hashable {
             /// Any profile counts.
             case any
             /// The claim is about two KMP-family runtimes: controls and GNU-mixed profiles are shown apart.
@@ -36,20 +36,20 @@ extension Matrix {
         }
 
         /// A reading of the claim's words: the cells that test it, picked by env mode and import meaning.
-        public struct Reading: Sendable, Hashable {
-            public var words: String
-            public var envModes: [Cell.EnvMode]
-            public var imports: [Cell.ImportMeaning]
-            public init(words: String, envModes: [Cell.EnvMode], imports: [Cell.ImportMeaning]) {
+        package struct Reading: Sendable, Hashable {
+            package var words: String
+            package var envModes: [Cell.EnvMode]
+            package var imports: [Cell.ImportMeaning]
+            package init(words: String, envModes: [Cell.EnvMode], imports: [Cell.ImportMeaning]) {
                 self.words = words; self.envModes = envModes; self.imports = imports
             }
-            public func matches(_ r: CellResult) -> Bool {
+            package func matches(_ r: CellResult) -> Bool {
                 (envModes.isEmpty || envModes.map(\.rawValue).contains(r.envMode))
                     && (imports.isEmpty || imports.map(\.rawValue).contains(r.importMeaning))
             }
         }
 
-        public init(id: String, statement: String, source: DocSource, method: String, evidence: [EvidenceSelector],
+        package init(id: String, statement: String, source: DocSource, method: String, evidence: [EvidenceSelector],
                     probe: ClaimProbe?, wheels: WheelCheck?, untestableReason: String?, location: SourceLocation) {
             self.id = id; self.statement = statement; self.source = source; self.method = method
             self.evidence = evidence; self.probe = probe; self.wheels = wheels
@@ -59,15 +59,15 @@ extension Matrix {
 
     /// Picks cells: every listed dimension must match (an empty list matches anything).
     /// Row patterns may use `*` as a wildcard, e.g. `*@linux` for every Linux analogue.
-    public struct EvidenceSelector: Sendable, Hashable {
-        public var rows: [String]
-        public var profiles: [String]
-        public var envModes: [Cell.EnvMode]
-        public var orderings: [Cell.Ordering]
-        public var imports: [Cell.ImportMeaning]
-        public var location: SourceLocation
+    package struct EvidenceSelector: Sendable, Hashable {
+        package var rows: [String]
+        package var profiles: [String]
+        package var envModes: [Cell.EnvMode]
+        package var orderings: [Cell.Ordering]
+        package var imports: [Cell.ImportMeaning]
+        package var location: SourceLocation
 
-        public init(rows: [String] = [], profiles: [String] = [], envModes: [Cell.EnvMode] = [],
+        package init(rows: [String] = [], profiles: [String] = [], envModes: [Cell.EnvMode] = [],
                     orderings: [Cell.Ordering] = [], imports: [Cell.ImportMeaning] = [], location: SourceLocation) {
             self.rows = rows; self.profiles = profiles; self.envModes = envModes
             self.orderings = orderings; self.imports = imports; self.location = location
@@ -75,7 +75,7 @@ extension Matrix {
 
         /// Whether the cell is picked. On a host that is not Linux there are no analogues: a
         /// pattern `<row>@linux` then picks the macOS cells of `<row>` they would stand in for.
-        public func matches(_ cell: Cell, host: Matrix.Platform = .linux) -> Bool {
+        package func matches(_ cell: Cell, host: Matrix.Platform = .linux) -> Bool {
             (rows.isEmpty || rows.contains { Self.row($0, matches: cell, host: host) })
                 && (profiles.isEmpty || profiles.contains(cell.profile))
                 && (envModes.isEmpty || envModes.contains(cell.envMode))
@@ -92,34 +92,34 @@ extension Matrix {
     }
 
     /// A claim's own probe: a workload with a platform and the fix-needed reading its predictions follow.
-    public struct ClaimProbe: Sendable, Hashable {
-        public var workload: Plan
-        public var platform: Platform
-        public var device: Device
-        public var fixNeeded: FixNeeded
-        public var expansion: Expansion
-        public var tags: [String]
-        public init(workload: Plan, platform: Platform, device: Device, fixNeeded: FixNeeded, expansion: Expansion, tags: [String]) {
+    package struct ClaimProbe: Sendable, Hashable {
+        package var workload: Plan
+        package var platform: Platform
+        package var device: Device
+        package var fixNeeded: FixNeeded
+        package var expansion: Expansion
+        package var tags: [String]
+        package init(workload: Plan, platform: Platform, device: Device, fixNeeded: FixNeeded, expansion: Expansion, tags: [String]) {
             self.workload = workload; self.platform = platform; self.device = device
             self.fixNeeded = fixNeeded; self.expansion = expansion; self.tags = tags
         }
     }
 
     /// Which OpenMP runtime family each named package's wheels should bundle, on one platform.
-    public struct WheelCheck: Sendable, Hashable {
-        public var platform: Platform
-        public var expectations: [Expectation]
-        public init(platform: Platform, expectations: [Expectation]) {
+    package struct WheelCheck: Sendable, Hashable {
+        package var platform: Platform
+        package var expectations: [Expectation]
+        package init(platform: Platform, expectations: [Expectation]) {
             self.platform = platform; self.expectations = expectations
         }
 
-        public struct Expectation: Sendable, Hashable {
+        package struct Expectation: Sendable, Hashable {
             /// Distribution name, normalized (`faiss-cpu`, `torch`).
-            public var package: String
-            public var bundles: WheelScan.Library.Kind
+            package var package: String
+            package var bundles: WheelScan.Library.Kind
             /// Why this half cannot be checked even when no wheel is present (e.g. not downloaded).
-            public var note: String?
-            public init(package: String, bundles: WheelScan.Library.Kind, note: String?) {
+            package var note: String?
+            package init(package: String, bundles: WheelScan.Library.Kind, note: String?) {
                 self.package = package; self.bundles = bundles; self.note = note
             }
         }

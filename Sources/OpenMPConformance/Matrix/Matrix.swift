@@ -14,23 +14,23 @@ import Foundation
 /// Data lives in `Matrices/` (see its README): `applicability.yaml`, `claims.yaml`, `profiles.yaml`.
 public struct Matrix: Sendable {
     /// The applicability table's rows, in file order.
-    public var rows: [Row]
+    package var rows: [Row]
     /// The doc's other claims, in file order.
-    public var claims: [Claim]
-    public var profiles: [Profile]
+    package var claims: [Claim]
+    package var profiles: [Profile]
     /// The runtime names profiles may use.
-    public var runtimes: [RuntimeDeclaration]
-    public var predictions: PredictionTable
+    package var runtimes: [RuntimeDeclaration]
+    package var predictions: PredictionTable
     /// Every cell, in a stable order: rows in file order, then claim probes in file order; a macOS
     /// cell is followed by its Linux analogue.
     public var cells: [Cell]
     /// The platform the cells were expanded for.
-    public var host: Platform
+    package var host: Platform
     /// The directory the data came from.
-    public var directory: URL
+    package var directory: URL
 
     /// The three files a matrix directory holds.
-    public static let fileNames = ["applicability.yaml", "claims.yaml", "profiles.yaml"]
+    package static let fileNames = ["applicability.yaml", "claims.yaml", "profiles.yaml"]
 
     /// Loads and checks a matrix directory and expands it.
     ///
@@ -97,7 +97,7 @@ public struct Matrix: Sendable {
     /// Loads the kit's `Matrices/`.
     ///
     /// - Parameter root: a package root whose `Matrices/` to load; nil loads the library's own
-    ///   copy (see ``bundledDirectory()``), which needs no source tree.
+    ///   copy (see `bundledDirectory()`), which needs no source tree.
     public static func bundled(root: URL? = nil, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
         let directory: URL
         if let root {
@@ -113,7 +113,7 @@ public struct Matrix: Sendable {
 
     /// The kit's own `Matrices/`: the library's resource copy (``MatrixResources``), else the
     /// source tree's, else nil.
-    public static func bundledDirectory() -> URL? {
+    package static func bundledDirectory() -> URL? {
         if let d = try? MatrixResources.directory() { return d }
         guard let root = packageRoot() else { return nil }
         let dir = root.appendingPathComponent("Matrices", isDirectory: true)
@@ -121,12 +121,12 @@ public struct Matrix: Sendable {
     }
 
     /// The nearest directory at or above `path` that holds a `Package.swift`.
-    public static func packageRoot(from path: String = #filePath) -> URL? {
+    package static func packageRoot(from path: String = #filePath) -> URL? {
         RuntimeCatalog.packageRoot(startingAt: path)
     }
 
     public func cell(id: String) -> Cell? { cells.first { $0.id == id } }
-    public func row(id: String) -> Row? { rows.first { $0.id == id } }
-    public func claim(id: String) -> Claim? { claims.first { $0.id == id } }
-    public func profile(id: String) -> Profile? { profiles.first { $0.id == id } }
+    package func row(id: String) -> Row? { rows.first { $0.id == id } }
+    package func claim(id: String) -> Claim? { claims.first { $0.id == id } }
+    package func profile(id: String) -> Profile? { profiles.first { $0.id == id } }
 }

@@ -12,7 +12,7 @@ public struct MatrixError: Error, Sendable, Hashable, CustomStringConvertible {
     public var column: Int
     public var message: String
 
-    public init(file: String, line: Int, column: Int, message: String) {
+    package init(file: String, line: Int, column: Int, message: String) {
         // Messages quote values from the file: escaped so that they stay one line and inert.
         self.file = file; self.line = line; self.column = column; self.message = TerminalText.field(message)
     }
@@ -26,14 +26,14 @@ public struct MatrixError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Where something was written in the matrix data.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
+package struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    package var file: String
+    package var line: Int
+    package var column: Int
 
-    public init(file: String, line: Int, column: Int) {
+    package init(file: String, line: Int, column: Int) {
         self.file = file; self.line = line; self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    package var description: String { "\(file):\(line):\(column)" }
 }

@@ -7,20 +7,20 @@ import Foundation
 ///
 /// The archive is read strictly: plain ustar files under `Matrices/` only, no absolute paths,
 /// no `..`, no links.
-public enum MatrixResources {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+package enum MatrixResources {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// The packed archive inside the library's resource bundle, if it was built with it.
-    public static var archiveURL: URL? {
+    package static var archiveURL: URL? {
         Bundle.module.url(forResource: "Matrices", withExtension: "tar")
     }
 
     private static let unpacked = Unpacked()
 
     /// The unpacked `Matrices` directory (unpacked on first use).
-    public static func directory() throws(Failure) -> URL {
+    package static func directory() throws(Failure) -> URL {
         guard let archive = archiveURL else { throw Failure(description: "the library was built without its Matrices.tar resource") }
         return try unpacked.get { () throws(Failure) in try unpack(archive) }
     }

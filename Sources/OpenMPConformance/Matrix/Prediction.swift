@@ -1,12 +1,12 @@
 extension Matrix {
     /// The doc's prediction for one cell: the outcomes it allows and why.
-    public struct Prediction: Sendable, Hashable {
+    package struct Prediction: Sendable, Hashable {
         /// The outcomes the doc allows, in rule order.
-        public var allowed: [Outcome]
+        package var allowed: [Outcome]
         /// Why, with the doc sections the reading rests on.
-        public var basis: String
+        package var basis: String
 
-        public init(allowed: [Outcome], basis: String) {
+        package init(allowed: [Outcome], basis: String) {
             self.allowed = allowed; self.basis = basis
         }
     }
@@ -22,23 +22,23 @@ extension Matrix {
     ///
     /// Whether the fix is in effect in an environment mode is the doc's reading of that mode
     /// (``Cell/EnvMode/inEffectPerDoc``), not what the runtime does.
-    public struct PredictionTable: Sendable, Hashable {
-        public var entries: [FixNeeded: Entry]
+    package struct PredictionTable: Sendable, Hashable {
+        package var entries: [FixNeeded: Entry]
 
-        public init(entries: [FixNeeded: Entry]) { self.entries = entries }
+        package init(entries: [FixNeeded: Entry]) { self.entries = entries }
 
-        public struct Entry: Sendable, Hashable {
-            public var withoutFix: [Outcome]
-            public var withFix: [Outcome]
+        package struct Entry: Sendable, Hashable {
+            package var withoutFix: [Outcome]
+            package var withFix: [Outcome]
             /// The doc's words behind this entry, in our words.
-            public var why: String
-            public init(withoutFix: [Outcome], withFix: [Outcome], why: String) {
+            package var why: String
+            package init(withoutFix: [Outcome], withFix: [Outcome], why: String) {
                 self.withoutFix = withoutFix; self.withFix = withFix; self.why = why
             }
         }
 
         /// The prediction for `fixNeeded` under `env`.
-        public func predict(_ fixNeeded: FixNeeded, _ env: Cell.EnvMode) -> Prediction {
+        package func predict(_ fixNeeded: FixNeeded, _ env: Cell.EnvMode) -> Prediction {
             let e = entries[fixNeeded]!   // the loader requires all three entries
             let inEffect = env.inEffectPerDoc
             let allowed = Set(inEffect ? e.withFix : e.withoutFix).sorted()
@@ -52,7 +52,7 @@ extension Matrix {
 
 extension Cell.EnvMode {
     /// Whether the doc says the variable reaches the runtime in time in this mode.
-    public var inEffectPerDoc: Bool {
+    package var inEffectPerDoc: Bool {
         switch self {
         case .exported, .setBeforeImports: true
         case .unset, .setAfterLoads, .setAfterInits, .setFalse, .wrapperExported, .wrapperAssigned, .wrapperEnvI: false
@@ -60,7 +60,7 @@ extension Cell.EnvMode {
     }
 
     /// How the doc's words map this mode, with the section they come from.
-    public var docReading: String {
+    package var docReading: String {
         switch self {
         case .unset:
             "no variable at all (\u{201C}What Happens\u{201D})."

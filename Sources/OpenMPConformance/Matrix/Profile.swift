@@ -1,27 +1,27 @@
 extension Matrix {
     /// Which OpenMP runtime each role brings: the framework role (PyTorch-like: training,
     /// inference) and the index role (FAISS-like: index build, search).
-    public struct Profile: Sendable, Hashable, Identifiable {
-        public var id: String
-        public var framework: RuntimeRef
-        public var index: RuntimeRef
+    package struct Profile: Sendable, Hashable, Identifiable {
+        package var id: String
+        package var framework: RuntimeRef
+        package var index: RuntimeRef
         /// Why this pairing is in the matrix.
-        public var why: String
-        public var location: SourceLocation
+        package var why: String
+        package var location: SourceLocation
 
-        public init(id: String, framework: RuntimeRef, index: RuntimeRef, why: String, location: SourceLocation) {
+        package init(id: String, framework: RuntimeRef, index: RuntimeRef, why: String, location: SourceLocation) {
             self.id = id; self.framework = framework; self.index = index; self.why = why; self.location = location
         }
 
         /// How the two roles' runtimes relate, which decides how far the environment modes are expanded.
-        public func kind(declared: [String: RuntimeDeclaration]) -> Kind {
+        package func kind(declared: [String: RuntimeDeclaration]) -> Kind {
             if framework.sameFile(as: index) { return .control }
             let families = [framework, index].map { $0.family(declared: declared) }
             return families.contains(.gnu) ? .mixed : .contending
         }
 
         /// See ``Profile/kind(declared:)``.
-        public enum Kind: String, Sendable, Hashable, Codable {
+        package enum Kind: String, Sendable, Hashable, Codable {
             /// Both roles use one file: one runtime in the process (the real fix). Only `unset` is expanded.
             case control
             /// Two files of the KMP family (or of unknown family): the duplicate check applies.
@@ -32,13 +32,13 @@ extension Matrix {
     }
 
     /// A role's runtime: a name from the manifest, or a path the user gives.
-    public enum RuntimeRef: Sendable, Hashable, CustomStringConvertible {
+    package enum RuntimeRef: Sendable, Hashable, CustomStringConvertible {
         /// A runtime declared in profiles.yaml and resolved through `runtimes/manifest.json`.
         case named(String)
         /// A file on this machine; `family` is what the user says it is (`unknown` counts as KMP).
         case path(String, family: RuntimeFamily)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .named(let n): n
             case .path(let p, _): p
@@ -62,7 +62,7 @@ extension Matrix {
     }
 
     /// OpenMP runtime families, as the duplicate check sees them.
-    public enum RuntimeFamily: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum RuntimeFamily: String, Sendable, Hashable, Codable, CaseIterable {
         /// LLVM libomp and Intel libiomp5: export `__kmpc_fork_call`, register themselves, abort on a duplicate.
         case kmp
         /// GNU libgomp: no registration, no duplicate check.
@@ -71,13 +71,13 @@ extension Matrix {
     }
 
     /// A runtime name profiles may use, declared in profiles.yaml; its path comes from the manifest.
-    public struct RuntimeDeclaration: Sendable, Hashable {
-        public var name: String
-        public var family: RuntimeFamily
+    package struct RuntimeDeclaration: Sendable, Hashable {
+        package var name: String
+        package var family: RuntimeFamily
         /// What it is, in a few words.
-        public var what: String
-        public var location: SourceLocation
-        public init(name: String, family: RuntimeFamily, what: String, location: SourceLocation) {
+        package var what: String
+        package var location: SourceLocation
+        package init(name: String, family: RuntimeFamily, what: String, location: SourceLocation) {
             self.name = name; self.family = family; self.what = what; self.location = location
         }
     }

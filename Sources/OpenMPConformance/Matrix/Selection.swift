@@ -14,29 +14,29 @@ extension Matrix {
     /// Keys: `id`, `row`, `claim`, `profile`, `env`, `ordering`, `import`, `tag`. `id` and `row`
     /// values may use `*` as a wildcard (`row=*@linux`).
     public struct Selection: Sendable, Hashable {
-        public var ids: [String] = []
-        public var rows: [String] = []
-        public var claims: [String] = []
-        public var profiles: [String] = []
-        public var envModes: [Cell.EnvMode] = []
-        public var orderings: [Cell.Ordering] = []
-        public var imports: [Cell.ImportMeaning] = []
-        public var tags: [String] = []
+        package var ids: [String] = []
+        package var rows: [String] = []
+        package var claims: [String] = []
+        package var profiles: [String] = []
+        package var envModes: [Cell.EnvMode] = []
+        package var orderings: [Cell.Ordering] = []
+        package var imports: [Cell.ImportMeaning] = []
+        package var tags: [String] = []
 
         /// The environment variable read by ``Matrix/selectFromEnvironment(_:)``.
         public static let environmentVariable = "OMP_CONFORMANCE_SELECT"
-        public static let keys = ["id", "row", "claim", "profile", "env", "ordering", "import", "tag"]
+        package static let keys = ["id", "row", "claim", "profile", "env", "ordering", "import", "tag"]
 
-        public init(ids: [String] = [], rows: [String] = [], claims: [String] = [], profiles: [String] = [],
+        package init(ids: [String] = [], rows: [String] = [], claims: [String] = [], profiles: [String] = [],
                     envModes: [Cell.EnvMode] = [], orderings: [Cell.Ordering] = [], imports: [Cell.ImportMeaning] = [],
                     tags: [String] = []) {
             self.ids = ids; self.rows = rows; self.claims = claims; self.profiles = profiles
             self.envModes = envModes; self.orderings = orderings; self.imports = imports; self.tags = tags
         }
 
-        public var isEmpty: Bool { terms.isEmpty }
+        package var isEmpty: Bool { terms.isEmpty }
 
-        public func matches(_ cell: Cell) -> Bool {
+        package func matches(_ cell: Cell) -> Bool {
             (ids.isEmpty || ids.contains { Matrix.glob($0, matches: cell.id) })
                 && (rows.isEmpty || rows.contains { Matrix.glob($0, matches: cell.row) })
                 && (claims.isEmpty || claims.contains { cell.claims.contains($0) })
@@ -48,7 +48,7 @@ extension Matrix {
         }
 
         /// The `key=value` terms, for the results file's `selection`; `[]` when everything is selected.
-        public var terms: [String] {
+        package var terms: [String] {
             ids.map { "id=\($0)" } + rows.map { "row=\($0)" } + claims.map { "claim=\($0)" } + profiles.map { "profile=\($0)" }
                 + envModes.map { "env=\($0.rawValue)" } + orderings.map { "ordering=\($0.rawValue)" }
                 + imports.map { "import=\($0.rawValue)" } + tags.map { "tag=\($0)" }
@@ -133,13 +133,13 @@ extension Matrix {
     }
 
     /// The cells matching every given dimension (an empty list matches anything).
-    public func select(rows: [String] = [], claims: [String] = [], profiles: [String] = [],
+    package func select(rows: [String] = [], claims: [String] = [], profiles: [String] = [],
                        envModes: [Cell.EnvMode] = [], tags: [String] = []) -> [Cell] {
         select(Selection(rows: rows, claims: claims, profiles: profiles, envModes: envModes, tags: tags))
     }
 
     /// The selection in `OMP_CONFORMANCE_SELECT` (everything when it is unset or empty).
-    public func selectionFromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(MatrixError) -> Selection {
+    package func selectionFromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(MatrixError) -> Selection {
         guard let text = environment[Selection.environmentVariable] else { return Selection() }
         return try selection(parsing: text)
     }

@@ -8,8 +8,8 @@
 public enum Merge {
     /// Why a merge was refused.
     public struct MergeError: Error, Sendable, Hashable, CustomStringConvertible {
-        public var message: String
-        public init(_ message: String) { self.message = message }
+        package var message: String
+        package init(_ message: String) { self.message = message }
         public var description: String { "cannot merge: \(message)" }
     }
 
@@ -23,7 +23,7 @@ public enum Merge {
     /// ``MergedMatrix/Host/inputs``.
     /// - Throws: ``MergeError`` when there are no inputs, two inputs share a host key but not
     ///   host info, or one host has two different outcomes for a cell.
-    public static func merge(named inputs: [(name: String, results: ResultsFile)]) throws -> MergedMatrix {
+    package static func merge(named inputs: [(name: String, results: ResultsFile)]) throws -> MergedMatrix {
         guard !inputs.isEmpty else { throw MergeError("no results files given") }
 
         var hostOrder: [String] = []

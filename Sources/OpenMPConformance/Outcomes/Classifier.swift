@@ -3,9 +3,9 @@ import _OpenMPShims
 /// Turns what was observed of a probe into an ``Outcome``, applying the documented
 /// rules in order; the first that matches wins. Pure, so it is unit-tested on stderr
 /// captured from real runs.
-public enum Classifier {
+package enum Classifier {
     /// Why the supervisor killed a probe (``ProbeResult/Ending/killedBy`` records the raw value).
-    public enum KillReason: String, Sendable, Hashable, CaseIterable {
+    package enum KillReason: String, Sendable, Hashable, CaseIterable {
         /// The steps did not complete before the timeout.
         case timeout
         /// Every step completed, then the process did not exit within the grace period.
@@ -15,27 +15,27 @@ public enum Classifier {
     }
 
     /// What the supervisor saw.
-    public struct Observation: Sendable {
+    package struct Observation: Sendable {
         /// The probe could not be started, or a runtime could not be loaded: the loader's words.
-        public var launchFailure: String?
+        package var launchFailure: String?
         /// Every stderr line that mentions `OMP: Error` or `OMP: Hint`... (in order).
-        public var ompLines: [String]
+        package var ompLines: [String]
         /// Completed steps and total.
-        public var stepsCompleted: Int
-        public var stepsTotal: Int
+        package var stepsCompleted: Int
+        package var stepsTotal: Int
         /// The child reported that every step completed and was checked.
-        public var reportedDone: Bool
+        package var reportedDone: Bool
         /// Failed workload checks, as "step name: detail".
-        public var failedChecks: [String]
+        package var failedChecks: [String]
         /// How the process ended.
-        public var exitCode: Int32?
-        public var signal: Int32?
+        package var exitCode: Int32?
+        package var signal: Int32?
         /// Why the supervisor killed it, when it did.
-        public var killedBy: KillReason?
+        package var killedBy: KillReason?
         /// True for a plan probe (omp-probe protocol); false for an external command.
-        public var speaksProtocol: Bool
+        package var speaksProtocol: Bool
 
-        public init(launchFailure: String? = nil, ompLines: [String] = [], stepsCompleted: Int = 0, stepsTotal: Int = 0,
+        package init(launchFailure: String? = nil, ompLines: [String] = [], stepsCompleted: Int = 0, stepsTotal: Int = 0,
                     reportedDone: Bool = false, failedChecks: [String] = [], exitCode: Int32? = nil,
                     signal: Int32? = nil, killedBy: KillReason? = nil, speaksProtocol: Bool = true) {
             self.launchFailure = launchFailure; self.ompLines = ompLines; self.stepsCompleted = stepsCompleted
@@ -44,7 +44,7 @@ public enum Classifier {
         }
     }
 
-    public static func classify(_ o: Observation) -> (Outcome, ProbeResult.Message) {
+    package static func classify(_ o: Observation) -> (Outcome, ProbeResult.Message) {
         let errors = ompErrorNumbers(o.ompLines)
         if let why = o.launchFailure {
             return (.launchFailed, .init(text: why))
@@ -87,7 +87,7 @@ public enum Classifier {
     }
 
     /// OMP error numbers in order of first appearance.
-    public static func ompErrorNumbers(_ lines: [String]) -> [Int] {
+    package static func ompErrorNumbers(_ lines: [String]) -> [Int] {
         var out: [Int] = []
         for l in lines {
             var rest = Substring(l)
@@ -101,7 +101,7 @@ public enum Classifier {
     }
 
     /// `OMP: Error #15: Initializing libomp.so.5, but found libiomp5.so already initialized.`
-    public static func parseError15(_ line: String) -> (String?, String?) {
+    package static func parseError15(_ line: String) -> (String?, String?) {
         guard let i = line.range(of: "Initializing "), let b = line.range(of: ", but found ", range: i.upperBound..<line.endIndex)
         else { return (nil, nil) }
         let ini = String(line[i.upperBound..<b.lowerBound])
@@ -113,7 +113,7 @@ public enum Classifier {
     /// This platform's name for a signal number (`SIGBUS`), from its C library through the shim
     /// (glibc's `sigabbrev_np`, Apple's `sys_signame`): numbers differ between platforms (7 is
     /// SIGBUS on Linux, SIGEMT on macOS). `signal N` when the library has no name for it.
-    public static func signalName(_ s: Int32) -> String {
+    package static func signalName(_ s: Int32) -> String {
         var buf = [CChar](repeating: 0, count: 32)
         guard omp_shim_signal_abbrev(s, &buf, buf.count) == 0 else { return "signal \(s)" }
         return "SIG" + String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -2,11 +2,11 @@ import Foundation
 
 /// A process-wide stop request (Ctrl-C, SIGTERM). Running probes are ended at once,
 /// with their whole session, and no new probe starts.
-public enum Cancellation {
+package enum Cancellation {
     private static let flag = Flag()
 
-    public static var isRequested: Bool { flag.value }
-    public static func request() { flag.value = true }
+    package static var isRequested: Bool { flag.value }
+    package static func request() { flag.value = true }
 
     final class Flag: @unchecked Sendable {
         private let lock = NSLock()

@@ -13,10 +13,10 @@ import Darwin
 /// LaunchPreflight.check(path: "/usr/lib/x86_64-linux-gnu/libm.so.6")
 /// // "/usr/lib/x86_64-linux-gnu/libm.so.6 is a shared library but not an OpenMP runtime: …"
 /// ```
-public enum LaunchPreflight {
+package enum LaunchPreflight {
     /// This host's architecture in the naming of the binary format it loads
     /// (`uname -m` style on Linux, Apple's names on macOS).
-    public static var hostArchitecture: String {
+    package static var hostArchitecture: String {
         #if arch(x86_64)
         return "x86_64"
         #elseif arch(arm64)
@@ -46,7 +46,7 @@ public enum LaunchPreflight {
     /// architecture that defines an OpenMP runtime's entry points; otherwise one sentence
     /// saying what is wrong (missing, a directory, not a shared library, 32-bit or foreign
     /// architecture, or a library that is not an OpenMP runtime, naming the missing symbols).
-    public static func check(path: String) -> String? {
+    package static func check(path: String) -> String? {
         let bytes: FileBytes
         do {
             bytes = try FileBytes(mapping: path)

@@ -9,9 +9,9 @@ import OMPPlan
 ///     plan: try Plan.parse("load a; init a; train a")))
 /// print(result.outcome)   // pass
 /// ```
-public enum Probe {
-    /// Runs a probe under the process-wide concurrency cap (``ProbeLimiter``).
-    public static func run(_ configuration: Configuration) async -> ProbeResult {
+package enum Probe {
+    /// Runs a probe under the process-wide concurrency cap (`ProbeLimiter`).
+    package static func run(_ configuration: Configuration) async -> ProbeResult {
         await ProbeLimiter.shared.withSlot {
             await Supervisor.run(configuration)
         }
@@ -19,17 +19,17 @@ public enum Probe {
 }
 
 /// A runtime bound to a plan name.
-public struct RuntimeBinding: Codable, Sendable, Hashable {
-    public var name: String
-    public var path: String
-    public init(name: String, path: String) { self.name = name; self.path = path }
+package struct RuntimeBinding: Codable, Sendable, Hashable {
+    package var name: String
+    package var path: String
+    package init(name: String, path: String) { self.name = name; self.path = path }
 }
 
 extension Probe {
     /// What to launch and how to supervise it.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// What runs in the child.
-        public enum Command: Sendable {
+        package enum Command: Sendable {
             /// `omp-probe` with these runtimes and this plan.
             case plan(Plan, runtimes: [RuntimeBinding])
             /// Any command line (argv, never a shell string), e.g. a downstream training
@@ -39,7 +39,7 @@ extension Probe {
         }
 
         /// How the child is started, which decides what environment it inherits.
-        public enum Launcher: String, Sendable, Codable, CaseIterable {
+        package enum Launcher: String, Sendable, Codable, CaseIterable {
             /// argv straight from the supervisor.
             case direct
             /// A parent shell exports `KMP_DUPLICATE_LIB_OK=TRUE`, then runs a wrapper script that runs the probe.
@@ -50,27 +50,27 @@ extension Probe {
             case wrapperEnvI = "wrapper-env-i"
         }
 
-        public var command: Command
+        package var command: Command
         /// Extra variables for the child, on top of the scrubbed and pinned environment
         /// (e.g. `KMP_DUPLICATE_LIB_OK=TRUE` for "exported before start").
-        public var environment: [String: String]
-        public var launcher: Launcher
+        package var environment: [String: String]
+        package var launcher: Launcher
         /// Deadline for the steps to complete; past it the outcome is `hang`.
-        public var timeout: Duration
+        package var timeout: Duration
         /// How long a child that reported "done" may take to exit before `hang-at-exit`.
-        public var exitGrace: Duration
+        package var exitGrace: Duration
         /// The grace is extended while the child keeps writing output, up to this bound.
-        public var exitGraceMax: Duration
+        package var exitGraceMax: Duration
         /// Bytes kept from the start and from the end of each stream.
-        public var captureLimit: Int
+        package var captureLimit: Int
         /// The `omp-probe` binary; nil finds it (see ``ProbeExecutable``).
-        public var executable: String?
+        package var executable: String?
         /// For an external command run by `doctor`: the file the kit's preloaded exit hook appends
         /// `exit <pid>` to. When the command's own pid appears there, exit has begun, and a command
         /// that then does not end within the exit grace is `hang-at-exit` rather than `hang`.
-        public var exitSignalLog: String?
+        package var exitSignalLog: String?
 
-        public init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
+        package init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
                     launcher: Launcher = .direct, timeout: Duration = .seconds(20),
                     exitGrace: Duration = .milliseconds(250), exitGraceMax: Duration = .seconds(1),
                     captureLimit: Int = 64 * 1024, executable: String? = nil) {
@@ -79,7 +79,7 @@ extension Probe {
                       captureLimit: captureLimit, executable: executable)
         }
 
-        public init(command: Command, environment: [String: String] = [:], launcher: Launcher = .direct,
+        package init(command: Command, environment: [String: String] = [:], launcher: Launcher = .direct,
                     timeout: Duration = .seconds(20), exitGrace: Duration = .milliseconds(250),
                     exitGraceMax: Duration = .seconds(1), captureLimit: Int = 64 * 1024, executable: String? = nil) {
             self.command = command; self.environment = environment; self.launcher = launcher

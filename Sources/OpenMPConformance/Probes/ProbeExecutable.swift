@@ -11,18 +11,18 @@ import Foundation
 ///    package, make the test target depend on the kit's `omp-probe` product.
 ///
 /// Anything else is ``NotFound``, whose message gives the commands that build one.
-public enum ProbeExecutable {
+package enum ProbeExecutable {
     /// Names the probe binary explicitly.
-    public static let variable = "OMP_PROBE"
+    package static let variable = "OMP_PROBE"
 
-    public struct NotFound: Error, CustomStringConvertible {
-        public var description: String
+    package struct NotFound: Error, CustomStringConvertible {
+        package var description: String
     }
 
     private static let cache = LockedCache()
 
     /// The probe for this process (looked up once).
-    public static func locate() throws -> String {
+    package static func locate() throws -> String {
         try cache.get { try find() }
     }
 
@@ -30,7 +30,7 @@ public enum ProbeExecutable {
     /// - Parameters:
     ///   - environment: where `OMP_PROBE` is read.
     ///   - executable: the running executable (`CommandLine.arguments[0]`).
-    public static func find(environment: [String: String] = ProcessInfo.processInfo.environment,
+    package static func find(environment: [String: String] = ProcessInfo.processInfo.environment,
                             executable: String = CommandLine.arguments.first ?? "") throws(NotFound) -> String {
         let fm = FileManager.default
         if let env = environment[variable], !env.isEmpty {

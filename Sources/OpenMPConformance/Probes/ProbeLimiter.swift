@@ -5,36 +5,36 @@ import Foundation
 /// Testing runs tests in parallel, so the cap lives here, not in any one caller.
 ///
 /// The default is one probe per core; `OMP_CONFORMANCE_JOBS` overrides it.
-public actor ProbeLimiter {
-    public static let shared = ProbeLimiter(limit: ProbeLimiter.defaultLimit)
+package actor ProbeLimiter {
+    package static let shared = ProbeLimiter(limit: ProbeLimiter.defaultLimit)
 
-    public static var defaultLimit: Int {
+    package static var defaultLimit: Int {
         if let s = ProcessInfo.processInfo.environment["OMP_CONFORMANCE_JOBS"], let n = Int(s), n > 0 { return n }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    public private(set) var limit: Int
+    package private(set) var limit: Int
     private var running = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(limit: Int) { self.limit = max(1, limit) }
+    package init(limit: Int) { self.limit = max(1, limit) }
 
     /// Changes the cap; waiting probes start as slots free up.
-    public func setLimit(_ n: Int) {
+    package func setLimit(_ n: Int) {
         limit = max(1, n)
         while running < limit, !waiters.isEmpty { running += 1; waiters.removeFirst().resume() }
     }
 
-    public func acquire() async {
+    package func acquire() async {
         if running < limit { running += 1; return }
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    public func release() {
+    package func release() {
         if !waiters.isEmpty, running <= limit { waiters.removeFirst().resume() } else { running -= 1 }
     }
 
-    public nonisolated func withSlot<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+    package nonisolated func withSlot<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
         await acquire()
         let r = await body()
         await release()

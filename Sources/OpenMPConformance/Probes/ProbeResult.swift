@@ -3,27 +3,27 @@ public struct ProbeResult: Codable, Sendable, Hashable {
     public var outcome: Outcome
     /// Why this outcome: for an abort, the runtime's own words, parsed.
     public var message: Message
-    public var stepsCompleted: Int
-    public var stepsTotal: Int
-    public var durationSeconds: Double
+    package var stepsCompleted: Int
+    package var stepsTotal: Int
+    package var durationSeconds: Double
     /// OpenMP runtimes mapped in the child, as it reported them after each load.
     public var runtimesMapped: [MappedRuntime]
     /// A shell line that reproduces this probe.
     public var repro: String
-    public var checks: [CheckRecord]
+    package var checks: [CheckRecord]
     /// OMP error numbers seen on stderr, in order, without repeats.
     public var ompErrors: [Int]
-    public var ending: Ending
-    public var stdout: CapturedText
-    public var stderr: CapturedText
+    package var ending: Ending
+    package var stdout: CapturedText
+    package var stderr: CapturedText
     /// OpenBLAS's kernel in the child.
-    public var blasCore: String?
+    package var blasCore: String?
     /// The child's pid (its shm registration files carry it).
-    public var pid: Int32?
+    package var pid: Int32?
     /// Milliseconds from "all steps done" to the verdict, for `hang-at-exit`.
-    public var exitWaitMilliseconds: Double?
+    package var exitWaitMilliseconds: Double?
 
-    public init(outcome: Outcome, message: Message, stepsCompleted: Int, stepsTotal: Int, durationSeconds: Double,
+    package init(outcome: Outcome, message: Message, stepsCompleted: Int, stepsTotal: Int, durationSeconds: Double,
                 runtimesMapped: [MappedRuntime], repro: String, checks: [CheckRecord], ompErrors: [Int],
                 ending: Ending, stdout: CapturedText, stderr: CapturedText, blasCore: String?, pid: Int32?,
                 exitWaitMilliseconds: Double? = nil) {
@@ -40,7 +40,7 @@ public struct ProbeResult: Codable, Sendable, Hashable {
         public var initializing: String?
         /// For Error #15: the library it found already initialized.
         public var found: String?
-        public init(text: String, initializing: String? = nil, found: String? = nil) {
+        package init(text: String, initializing: String? = nil, found: String? = nil) {
             self.text = text; self.initializing = initializing; self.found = found
         }
     }
@@ -49,45 +49,45 @@ public struct ProbeResult: Codable, Sendable, Hashable {
         public var path: String
         public var family: String
         /// The plan step after which it was first seen (0: before any step).
-        public var afterStep: Int
-        public init(path: String, family: String, afterStep: Int) {
+        package var afterStep: Int
+        package init(path: String, family: String, afterStep: Int) {
             self.path = path; self.family = family; self.afterStep = afterStep
         }
     }
 
-    public struct CheckRecord: Codable, Sendable, Hashable {
-        public var step: Int
-        public var name: String
-        public var passed: Bool
-        public var detail: String
-        public init(step: Int, name: String, passed: Bool, detail: String) {
+    package struct CheckRecord: Codable, Sendable, Hashable {
+        package var step: Int
+        package var name: String
+        package var passed: Bool
+        package var detail: String
+        package init(step: Int, name: String, passed: Bool, detail: String) {
             self.step = step; self.name = name; self.passed = passed; self.detail = detail
         }
     }
 
-    public struct Ending: Codable, Sendable, Hashable {
-        public enum Kind: String, Codable, Sendable { case exited, signaled, killed, notStarted = "not-started" }
-        public var kind: Kind
-        public var code: Int32?
-        public var signal: Int32?
+    package struct Ending: Codable, Sendable, Hashable {
+        package enum Kind: String, Codable, Sendable { case exited, signaled, killed, notStarted = "not-started" }
+        package var kind: Kind
+        package var code: Int32?
+        package var signal: Int32?
         /// The last step that completed (0: none).
-        public var afterStep: Int
-        /// Why the supervisor killed the probe, when it did: a ``Classifier/KillReason`` raw value.
-        public var killedBy: String?
-        public init(kind: Kind, code: Int32? = nil, signal: Int32? = nil, afterStep: Int, killedBy: String? = nil) {
+        package var afterStep: Int
+        /// Why the supervisor killed the probe, when it did: a `Classifier/KillReason` raw value.
+        package var killedBy: String?
+        package init(kind: Kind, code: Int32? = nil, signal: Int32? = nil, afterStep: Int, killedBy: String? = nil) {
             self.kind = kind; self.code = code; self.signal = signal; self.afterStep = afterStep; self.killedBy = killedBy
         }
     }
 
     /// The first and last part of a stream, with how much was left out between.
-    public struct CapturedText: Codable, Sendable, Hashable {
-        public var head: String
-        public var tail: String
-        public var omittedBytes: Int
-        public var totalBytes: Int
-        public init(head: String = "", tail: String = "", omittedBytes: Int = 0, totalBytes: Int = 0) {
+    package struct CapturedText: Codable, Sendable, Hashable {
+        package var head: String
+        package var tail: String
+        package var omittedBytes: Int
+        package var totalBytes: Int
+        package init(head: String = "", tail: String = "", omittedBytes: Int = 0, totalBytes: Int = 0) {
             self.head = head; self.tail = tail; self.omittedBytes = omittedBytes; self.totalBytes = totalBytes
         }
-        public var text: String { omittedBytes > 0 ? head + "\n[… \(omittedBytes) bytes omitted …]\n" + tail : head + tail }
+        package var text: String { omittedBytes > 0 ? head + "\n[… \(omittedBytes) bytes omitted …]\n" + tail : head + tail }
     }
 }

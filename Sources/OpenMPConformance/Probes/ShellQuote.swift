@@ -1,7 +1,7 @@
 /// Quoting for repro lines. Everything the kit launches is an argv array; these strings
 /// are only ever shown to people (and run by `sh` in a test that checks they reproduce).
-public enum ShellQuote {
-    public static func quote(_ s: String) -> String {
+package enum ShellQuote {
+    package static func quote(_ s: String) -> String {
         if !s.isEmpty && s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
         return "'" + s.replacingAll("'", with: "'\\''") + "'"
     }
@@ -9,7 +9,7 @@ public enum ShellQuote {
     private static let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%_-+=:,./".unicodeScalars)
 
     /// `env -i K=V ... argv...`: the exact environment that decides the outcome, and the command.
-    public static func repro(env: [(String, String)], argv: [String]) -> String {
+    package static func repro(env: [(String, String)], argv: [String]) -> String {
         (["env", "-i"] + env.map { quote("\($0.0)=\($0.1)") } + argv.map(quote)).joined(separator: " ")
     }
 

@@ -8,24 +8,24 @@ import Foundation
 /// `ShmRegistry+Darwin.swift`). On macOS the runtimes register in an environment variable
 /// of their own process, which dies with it: there is nothing to clean, and
 /// ``platformNote`` says so.
-public enum ShmRegistry {
-    public static let prefix = "__KMP_REGISTERED_LIB_"
+package enum ShmRegistry {
+    package static let prefix = "__KMP_REGISTERED_LIB_"
     /// The directories that hold registration files on this platform (none on macOS).
-    public static var directories: [String] { platformDirectories }
+    package static var directories: [String] { platformDirectories }
     /// Set where this platform has no registration files, saying why.
-    public static var platformNote: String? { platformNoteText }
+    package static var platformNote: String? { platformNoteText }
 
     /// A registration file found on disk.
-    public struct Entry: Sendable, Hashable {
-        public var path: String
-        public var pid: Int32
+    package struct Entry: Sendable, Hashable {
+        package var path: String
+        package var pid: Int32
         /// True when the file may belong to a live process: its pid is alive here, or it
         /// cannot be proven dead (see ``keptBecause``). Such a file is never removed.
-        public var alive: Bool
+        package var alive: Bool
         /// Why a file whose pid is dead in this namespace is kept anyway: owned by another
         /// user, open or mapped by a live process, or a live process in a nested PID
         /// namespace has that pid.
-        public var keptBecause: String?
+        package var keptBecause: String?
     }
 
     /// Every registration file, with whether its process may be alive.
@@ -35,7 +35,7 @@ public enum ShmRegistry {
     /// PID namespace, which means nothing in ours; so a file owned by another user, open or
     /// mapped by any process, or naming a pid that a live process in a nested PID namespace
     /// has there, is kept.
-    public static func entries() -> [Entry] { entries(checkingElsewhere: true) }
+    package static func entries() -> [Entry] { entries(checkingElsewhere: true) }
 
     static func entries(checkingElsewhere: Bool) -> [Entry] {
         var out: [Entry] = []
@@ -59,7 +59,7 @@ public enum ShmRegistry {
 
     /// Removes the files that belong to these pids (the probes this run launched), and only those.
     @discardableResult
-    public static func remove(pids: Set<Int32>) -> [String] {
+    package static func remove(pids: Set<Int32>) -> [String] {
         guard !pids.isEmpty else { return [] }
         var removed: [String] = []
         // These pids were our own probes, in our namespace: dead here means dead.
@@ -71,7 +71,7 @@ public enum ShmRegistry {
 
     /// Removes files whose pid is dead; never touches a live process's file.
     @discardableResult
-    public static func removeStale() -> [String] {
+    package static func removeStale() -> [String] {
         var removed: [String] = []
         for e in entries() where !e.alive {
             if unlink(e.path) == 0 { removed.append(e.path) }
@@ -84,7 +84,7 @@ public enum ShmRegistry {
     /// registration files of dead pids. `run` and `clean-shm` call this when they start.
     /// Returns the pids killed and the files removed; a platform that cannot list processes
     /// kills nothing and says so in `note`.
-    public static func cleanUpAfterDeadRunners() -> (killed: [Int32], removed: [String], note: String?) {
+    package static func cleanUpAfterDeadRunners() -> (killed: [Int32], removed: [String], note: String?) {
         var killed: [Int32] = [], note: String?
         do { killed = try ProcessTree.sweepOrphansOfDeadSupervisors().sorted() } catch { note = "\(error)" }
         return (killed, removeStale(), note)

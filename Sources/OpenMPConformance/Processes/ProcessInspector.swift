@@ -7,14 +7,14 @@ import Darwin
 /// A file mapped into a process, with what it is when it is an OpenMP runtime.
 public struct MappedObject: Sendable, Hashable, Codable {
     /// One mapping of the file.
-    public struct Region: Sendable, Hashable, Codable {
-        public var start: UInt64
-        public var end: UInt64
+    package struct Region: Sendable, Hashable, Codable {
+        package var start: UInt64
+        package var end: UInt64
         /// `r-xp` style permissions (`r-x` on macOS, from the region's protection).
-        public var permissions: String
+        package var permissions: String
         /// Offset into the file.
-        public var offset: UInt64
-        public init(start: UInt64, end: UInt64, permissions: String, offset: UInt64) {
+        package var offset: UInt64
+        package init(start: UInt64, end: UInt64, permissions: String, offset: UInt64) {
             self.start = start; self.end = end; self.permissions = permissions; self.offset = offset
         }
     }
@@ -22,28 +22,28 @@ public struct MappedObject: Sendable, Hashable, Codable {
     /// The path the kernel reports (without a ` (deleted)` suffix).
     public var path: String
     /// Device and inode the kernel reports for the mapping.
-    public var fileKey: FileKey?
+    package var fileKey: FileKey?
     /// True when the file was deleted (or replaced) after it was mapped.
-    public var deleted: Bool
-    public var regions: [Region]
+    package var deleted: Bool
+    package var regions: [Region]
     /// Set when the mapped file is an OpenMP runtime.
-    public var identity: RuntimeIdentity?
+    package var identity: RuntimeIdentity?
     /// How the identity was read, when not simply from `path`, or why it could not be.
-    public var note: String?
-    /// Whether the file is an OpenMP runtime loaded as code (set by ``ProcessInspector/inspect(pid:)``).
-    public var openmpRuntime: Bool?
+    package var note: String?
+    /// Whether the file is an OpenMP runtime loaded as code (set by `ProcessInspector/inspect(pid:)`).
+    package var openmpRuntime: Bool?
     /// `kmp` or `gnu`, for a runtime.
-    public var family: String?
+    package var family: String?
     /// `llvm`, `intel`, `gnu` or `unknown`, for a runtime.
-    public var vendor: String?
+    package var vendor: String?
     /// The release the file states, e.g. `LLVM 16.0 (from its build compiler)`, for a runtime.
-    public var release: String?
+    package var release: String?
 
     /// True when some mapping of the file is executable: the file was loaded as code (by the
     /// dynamic loader), not merely mapped as data (e.g. by a program reading it with mmap).
-    public var hasExecutableMapping: Bool { regions.contains { $0.permissions.contains("x") } }
+    package var hasExecutableMapping: Bool { regions.contains { $0.permissions.contains("x") } }
 
-    public init(path: String, fileKey: FileKey?, deleted: Bool, regions: [Region],
+    package init(path: String, fileKey: FileKey?, deleted: Bool, regions: [Region],
                 identity: RuntimeIdentity?, note: String?) {
         self.path = path; self.fileKey = fileKey; self.deleted = deleted; self.regions = regions
         self.identity = identity; self.note = note
@@ -52,14 +52,14 @@ public struct MappedObject: Sendable, Hashable, Codable {
 
 /// The mapped objects of one process and what they mean for duplicate runtimes.
 public struct ProcessInspection: Sendable, Hashable, Codable {
-    public var pid: Int32
-    public var objects: [MappedObject]
-    /// Mapped objects that are OpenMP runtimes loaded as code (see ``MappedObject/hasExecutableMapping``).
+    package var pid: Int32
+    package var objects: [MappedObject]
+    /// Mapped objects that are OpenMP runtimes loaded as code (see `MappedObject/hasExecutableMapping`).
     public var runtimes: [MappedObject] { objects.filter { $0.identity != nil && $0.hasExecutableMapping } }
     /// The library name a KMP runtime wrote into `/dev/shm/__KMP_REGISTERED_LIB_<pid>_<uid>`
     /// (Linux), which it does when it initializes. Nil when no such file exists. A file
     /// left by an earlier process with the same pid would also be read here.
-    public var registeredKMPRuntime: String?
+    package var registeredKMPRuntime: String?
     /// Human-readable warnings, e.g. two distinct KMP-family runtimes mapped.
     public var warnings: [String]
 
@@ -105,7 +105,7 @@ public enum ProcessInspectionError: Error, Sendable, Hashable, CustomStringConve
 /// the second one to initialize will abort with `OMP: Error #15`.
 public enum ProcessInspector {
     /// Every file mapped into `pid`, in address order of first mapping, each identified.
-    public static func inspect(pid: Int32) throws(ProcessInspectionError) -> [MappedObject] {
+    package static func inspect(pid: Int32) throws(ProcessInspectionError) -> [MappedObject] {
         var objects = try readMappings(pid: pid)
         for i in objects.indices {
             (objects[i].identity, objects[i].note) = identify(objects[i], pid: pid)
@@ -118,7 +118,7 @@ public enum ProcessInspector {
         return objects
     }
 
-    /// ``inspect(pid:)`` plus warnings and the KMP registration record.
+    /// `inspect(pid:)` plus warnings and the KMP registration record.
     public static func report(pid: Int32) throws(ProcessInspectionError) -> ProcessInspection {
         let objects = try inspect(pid: pid)
         return ProcessInspection(pid: pid, objects: objects, registeredKMPRuntime: registeredKMPRuntime(pid: pid),
@@ -127,7 +127,7 @@ public enum ProcessInspector {
 
     /// Warnings for a set of mapped objects: one per pair of distinct KMP-family runtimes
     /// loaded as code (a file mapped only as data is not loaded).
-    public static func warnings(for objects: [MappedObject]) -> [String] {
+    package static func warnings(for objects: [MappedObject]) -> [String] {
         let kmp = objects.filter { $0.identity?.family == .kmp && $0.hasExecutableMapping }
         var out: [String] = []
         for i in kmp.indices {

@@ -115,8 +115,8 @@ extension ProcessTree {
 }
 
 /// The platform cannot do what was asked (for example, list processes).
-public struct UnsupportedOnPlatform: Error, Sendable, Hashable, CustomStringConvertible {
-    public var what: String
-    public init(_ what: String) { self.what = what }
-    public var description: String { "\(what) is unsupported on this platform" }
+package struct UnsupportedOnPlatform: Error, Sendable, Hashable, CustomStringConvertible {
+    package var what: String
+    package init(_ what: String) { self.what = what }
+    package var description: String { "\(what) is unsupported on this platform" }
 }

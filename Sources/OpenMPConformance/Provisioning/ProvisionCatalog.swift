@@ -5,8 +5,8 @@
 /// use) and every unpacked runtime by the SHA-256 of the file itself. The names are a contract
 /// shared with the matrix profiles and the atlas; never rename one.
 ///
-/// What a first run downloads (bytes, from the pins): see ``ProvisionCatalog/downloadSize``.
-public enum ProvisionCatalog {
+/// What a first run downloads (bytes, from the pins): see `ProvisionCatalog/downloadSize`.
+package enum ProvisionCatalog {
     private typealias Deb = ProvisionItem.DebianPin
     private typealias Wheel = ProvisionItem.WheelPin
 
@@ -34,7 +34,7 @@ public enum ProvisionCatalog {
         member: "usr/lib/llvm-14/lib/libomp.so.5")
 
     /// Every item, in the order the manifest lists them (an original before its copies).
-    public static let items: [ProvisionItem] = addingMacOS(to: [
+    package static let items: [ProvisionItem] = addingMacOS(to: [
         ProvisionItem(name: "gnu", kind: .system(path: "/usr/lib/x86_64-linux-gnu/libgomp.so.1", package: "libgomp1", fallback: nil),
                       path: "/usr/lib/x86_64-linux-gnu/libgomp.so.1"),
         llvm(13, version: "1:13.0.1-11+b2", sha256: "47eefe72866118ddc42c26328533283911c0d5aee5aebf4dec504963592a22db",
@@ -83,13 +83,13 @@ public enum ProvisionCatalog {
     }
 
     /// The item called `name`, or nil.
-    public static func item(named name: String) -> ProvisionItem? { items.first { $0.name == name } }
+    package static func item(named name: String) -> ProvisionItem? { items.first { $0.name == name } }
 
     /// Every name, in catalog order.
-    public static var names: [String] { items.map(\.name) }
+    package static var names: [String] { items.map(\.name) }
 
     /// What a first run downloads on a host with the system packages installed (bytes).
-    public static var downloadSize: Int {
+    package static var downloadSize: Int {
         items.reduce(0) { total, item in
             if case .system = item.kind { return total }
             return total + item.downloadSize

@@ -15,8 +15,8 @@
 /// - ``Kind/homebrew(formula:member:)``: a file of a Homebrew formula (macOS), installed with
 ///   `brew install` when missing. Homebrew installs its current bottle, so the file is
 ///   recorded with its version and SHA-256, never pinned.
-public struct ProvisionItem: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
+package struct ProvisionItem: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         case system(path: String, package: String, fallback: DebianPin?)
         case debian(DebianPin)
         case wheelLibrary(WheelPin, member: String)
@@ -26,21 +26,21 @@ public struct ProvisionItem: Sendable, Hashable {
     }
 
     /// The catalog name, e.g. `llvm16`, `intel-2021`, `torch-macos-arm64`.
-    public var name: String
-    public var kind: Kind
+    package var name: String
+    package var kind: Kind
     /// Where the file lives, relative to the runtimes directory (absolute for a system file).
-    public var path: String
+    package var path: String
     /// The pinned SHA-256 of the runtime file itself (after unpacking); nil for a system
     /// file, whose bytes are whatever the installed package holds.
-    public var fileSHA256: String?
+    package var fileSHA256: String?
     /// True for Linux x86_64 runtimes the probes load; wheels for static reading are
     /// useful on every host.
-    public var linuxX86Only: Bool
+    package var linuxX86Only: Bool
     /// Set for a macOS runtime: the architecture it is built for (`arm64`, `x86_64`), or `*`
     /// for either. Elsewhere it is "not available on this platform".
-    public var macOSArch: String?
+    package var macOSArch: String?
 
-    public init(name: String, kind: Kind, path: String, fileSHA256: String? = nil, linuxX86Only: Bool = true,
+    package init(name: String, kind: Kind, path: String, fileSHA256: String? = nil, linuxX86Only: Bool = true,
                 macOSArch: String? = nil) {
         self.name = name; self.kind = kind; self.path = path; self.fileSHA256 = fileSHA256
         self.linuxX86Only = linuxX86Only && macOSArch == nil
@@ -48,13 +48,13 @@ public struct ProvisionItem: Sendable, Hashable {
     }
 
     /// True for a wheel kept whole (a `wheels` entry of the manifest), false for a runtime.
-    public var isWheel: Bool {
+    package var isWheel: Bool {
         if case .wheel = kind { return true }
         return false
     }
 
     /// The runtime this item copies, if it is a copy.
-    public var copyOf: String? {
+    package var copyOf: String? {
         if case .copy(let original) = kind { return original }
         return nil
     }
@@ -73,7 +73,7 @@ public struct ProvisionItem: Sendable, Hashable {
     }
 
     /// The bytes a first provisioning downloads, from the pins (0 for a system file or a copy).
-    public var downloadSize: Int {
+    package var downloadSize: Int {
         switch kind {
         case .debian(let d): return d.size
         case .wheelLibrary(let w, _), .wheel(let w): return w.size
@@ -82,48 +82,48 @@ public struct ProvisionItem: Sendable, Hashable {
     }
 
     /// A pinned Debian package.
-    public struct DebianPin: Sendable, Hashable {
-        public var package: String
+    package struct DebianPin: Sendable, Hashable {
+        package var package: String
         /// The full Debian version, epoch included: `1:16.0.6-15~deb12u1`.
-        public var version: String
+        package var version: String
         /// SHA-256 of the `.deb` file.
-        public var sha256: String
-        public var size: Int
+        package var sha256: String
+        package var size: Int
         /// The runtime's path inside the package, e.g. `usr/lib/llvm-16/lib/libomp.so.5`.
-        public var member: String
-        public init(package: String, version: String, sha256: String, size: Int, member: String) {
+        package var member: String
+        package init(package: String, version: String, sha256: String, size: Int, member: String) {
             self.package = package; self.version = version; self.sha256 = sha256; self.size = size; self.member = member
         }
         /// `package=version`, as apt names it.
-        public var spec: String { "\(package)=\(version)" }
+        package var spec: String { "\(package)=\(version)" }
     }
 
     /// A pinned wheel on PyPI.
-    public struct WheelPin: Sendable, Hashable {
-        public var project: String
-        public var version: String
+    package struct WheelPin: Sendable, Hashable {
+        package var project: String
+        package var version: String
         /// The exact file name pip must save.
-        public var file: String
-        public var sha256: String
-        public var size: Int
+        package var file: String
+        package var sha256: String
+        package var size: Int
         /// The `--platform` tags that select this file.
-        public var platforms: [String]
+        package var platforms: [String]
         /// `--python-version`, e.g. `3.12`.
-        public var pythonVersion: String
-        public init(project: String, version: String, file: String, sha256: String, size: Int,
+        package var pythonVersion: String
+        package init(project: String, version: String, file: String, sha256: String, size: Int,
                     platforms: [String], pythonVersion: String) {
             self.project = project; self.version = version; self.file = file; self.sha256 = sha256; self.size = size
             self.platforms = platforms; self.pythonVersion = pythonVersion
         }
         /// `project==version`, as pip names it.
-        public var spec: String { "\(project)==\(version)" }
+        package var spec: String { "\(project)==\(version)" }
     }
 }
 
 extension ProvisionItem {
     /// The upstream release inside a Debian version: `1:16.0.6-15~deb12u1` → `16.0.6`,
     /// `12.2.0-14+deb12u1` → `12.2.0`.
-    public static func upstreamRelease(ofDebianVersion v: String) -> String {
+    package static func upstreamRelease(ofDebianVersion v: String) -> String {
         var s = Substring(v)
         if let colon = s.firstIndex(of: ":") { s = s[s.index(after: colon)...] }
         if let dash = s.lastIndex(of: "-") { s = s[..<dash] }

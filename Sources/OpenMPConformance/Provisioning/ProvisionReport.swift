@@ -2,7 +2,7 @@ import Foundation
 
 /// What one provisioning run did, item by item.
 public struct ProvisionReport: Sendable, Hashable {
-    public enum State: Sendable, Hashable {
+    package enum State: Sendable, Hashable {
         /// Already there, with the pinned bytes: nothing downloaded.
         case present
         /// Downloaded (or copied) and checked in this run.
@@ -13,25 +13,25 @@ public struct ProvisionReport: Sendable, Hashable {
         case notForThisHost(reason: String)
     }
 
-    public struct Entry: Sendable, Hashable {
-        public var name: String
-        public var state: State
+    package struct Entry: Sendable, Hashable {
+        package var name: String
+        package var state: State
         /// Bytes downloaded for this item in this run.
-        public var downloadedBytes: Int
-        public var seconds: Double
+        package var downloadedBytes: Int
+        package var seconds: Double
         /// In words, e.g. `LLVM 16.0.6` or `wheel torch 2.15.0 (vendors llvm kmp 19.1)`.
-        public var summary: String
+        package var summary: String
     }
 
-    public var directory: URL
-    public var entries: [Entry]
+    package var directory: URL
+    package var entries: [Entry]
 
-    public var manifestURL: URL { directory.appendingPathComponent(RuntimeManifest.fileName) }
-    public var downloadedBytes: Int { entries.reduce(0) { $0 + $1.downloadedBytes } }
+    package var manifestURL: URL { directory.appendingPathComponent(RuntimeManifest.fileName) }
+    package var downloadedBytes: Int { entries.reduce(0) { $0 + $1.downloadedBytes } }
     /// The number of items downloaded (or copied) in this run.
-    public var downloads: Int { entries.filter { $0.downloadedBytes > 0 }.count }
+    package var downloads: Int { entries.filter { $0.downloadedBytes > 0 }.count }
     /// The items that could not be provisioned, with their reasons.
-    public var failures: [(name: String, reason: String)] {
+    package var failures: [(name: String, reason: String)] {
         entries.compactMap { e in
             if case .notProvisioned(let r) = e.state { return (e.name, r) }
             return nil

@@ -6,7 +6,7 @@ import Foundation
 
 extension Provisioner {
     /// Why `item` cannot be provisioned on `host`, or nil when it can.
-    public static func unavailability(of item: ProvisionItem, on host: HostFacts) -> String? {
+    package static func unavailability(of item: ProvisionItem, on host: HostFacts) -> String? {
         if let arch = item.macOSArch {
             if host.platform == .macos && (arch == "*" || arch == host.arch) { return nil }
             var why = "not available on this platform: \(item.name) is a macOS "

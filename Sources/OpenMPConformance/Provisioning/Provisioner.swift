@@ -1,6 +1,6 @@
 import Foundation
 
-/// Puts the pinned catalog (``ProvisionCatalog``) into a runtimes directory and writes its
+/// Puts the pinned catalog (`ProvisionCatalog`) into a runtimes directory and writes its
 /// `manifest.json`: the implementation of `omp-matrix provision`.
 ///
 /// ```swift
@@ -22,14 +22,19 @@ import Foundation
 /// - Family, vendor and banner come from the bytes (``RuntimeIdentity``); the release from the
 ///   Debian package version or the wheel version.
 public struct Provisioner: Sendable {
-    public var directory: URL
-    public var items: [ProvisionItem]
+    package var directory: URL
+    package var items: [ProvisionItem]
     /// Progress lines ("llvm16: apt-get download libomp5-16=…").
-    public var log: @Sendable (String) -> Void
+    package var log: @Sendable (String) -> Void
     var downloader = Downloader()
 
-    public init(directory: URL, items: [ProvisionItem] = ProvisionCatalog.items,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// A provisioner of the pinned catalog into `directory`; `log` receives one line per step.
+    public init(directory: URL, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.init(directory: directory, items: ProvisionCatalog.items, log: log)
+    }
+
+    /// A provisioner of `items` instead of the pinned catalog.
+    package init(directory: URL, items: [ProvisionItem], log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.directory = directory.standardizedFileURL
         self.items = items
         self.log = log
@@ -37,7 +42,7 @@ public struct Provisioner: Sendable {
 
     /// The items `only` names, with the originals of any copies among them, in catalog order.
     /// - Throws: ``ProvisionError/unknownItem(name:known:)``.
-    public func selection(only: [String]?) throws(ProvisionError) -> [ProvisionItem] {
+    package func selection(only: [String]?) throws(ProvisionError) -> [ProvisionItem] {
         guard let only, !only.isEmpty else { return items }
         var wanted = Set<String>()
         for name in only {

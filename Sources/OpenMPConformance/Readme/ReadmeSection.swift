@@ -2,28 +2,28 @@ import Foundation
 
 /// The README's generated results section, rendered from a compact snapshot of a real run
 /// (`Matrices/baselines/<host key>.verdicts.json`), so the README never states a result by hand.
-public enum ReadmeSection {
-    public static let begin = "<!-- BEGIN GENERATED: matrix-results (Scripts/update-readme.sh rewrites this section; a test fails when it is stale) -->"
-    public static let end = "<!-- END GENERATED: matrix-results -->"
+package enum ReadmeSection {
+    package static let begin = "<!-- BEGIN GENERATED: matrix-results (Scripts/update-readme.sh rewrites this section; a test fails when it is stale) -->"
+    package static let end = "<!-- END GENERATED: matrix-results -->"
 
     /// What the section is made from.
-    public struct Snapshot: Codable, Sendable, Hashable {
-        public var hostKey: String
-        public var os: String
-        public var kernel: String
-        public var blas: String
-        public var runtimes: [String]
-        public var startedAt: String
-        public var cells: Int
-        public var ran: Int
-        public var skipped: Int
-        public var outcomes: [String: Int]
-        public var verdicts: [String: Int]
-        public var claims: [ClaimVerdict]
+    package struct Snapshot: Codable, Sendable, Hashable {
+        package var hostKey: String
+        package var os: String
+        package var kernel: String
+        package var blas: String
+        package var runtimes: [String]
+        package var startedAt: String
+        package var cells: Int
+        package var ran: Int
+        package var skipped: Int
+        package var outcomes: [String: Int]
+        package var verdicts: [String: Int]
+        package var claims: [ClaimVerdict]
         /// The answer section (absent in snapshots written before it existed).
-        public var answer: Answer?
+        package var answer: Answer?
 
-        public init(_ r: ResultsFile) {
+        package init(_ r: ResultsFile) {
             hostKey = r.host.key; os = r.host.os; kernel = r.host.kernel
             blas = "\(r.host.blas.corename) (\(r.host.blas.source))"
             runtimes = r.host.runtimes.map { "\($0.name) \($0.family) \($0.version) [\($0.source)]" }
@@ -42,7 +42,7 @@ public enum ReadmeSection {
         }
     }
 
-    public static func render(_ s: Snapshot) -> String {
+    package static func render(_ s: Snapshot) -> String {
         let md = { (t: String) in MarkdownText.text(t, limit: 2000) }
         var out: [String] = []
         if let a = s.answer {
@@ -80,7 +80,7 @@ public enum ReadmeSection {
     }
 
     /// `readme` with the text between the markers replaced.
-    public static func splice(_ section: String, into readme: String) throws -> String {
+    package static func splice(_ section: String, into readme: String) throws -> String {
         guard let b = readme.range(of: begin), let e = readme.range(of: end, range: b.upperBound..<readme.endIndex) else {
             throw InputError(file: "README.md", line: 1, column: 1, message: "the generated-section markers are missing")
         }
@@ -88,7 +88,7 @@ public enum ReadmeSection {
     }
 
     /// The text currently between the markers.
-    public static func current(in readme: String) -> String? {
+    package static func current(in readme: String) -> String? {
         guard let b = readme.range(of: begin), let e = readme.range(of: end, range: b.upperBound..<readme.endIndex) else { return nil }
         return readme[b.upperBound..<e.lowerBound].trimmingCharacters(in: .newlines)
     }

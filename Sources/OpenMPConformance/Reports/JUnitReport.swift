@@ -1,5 +1,5 @@
 /// The run as JUnit XML, for CI systems that show test results: one `<testsuite>` per results
-/// file, named after its platform (``platform(of:)``, e.g. `debian12-x86_64`); one `<testcase>`
+/// file, named after its platform (`platform(of:)`, e.g. `debian12-x86_64`); one `<testcase>`
 /// per cell, with `classname` = the applicability row and `name` = the cell id.
 ///
 /// - Refuted cells carry `<failure type="<observed outcome>" message="…">` whose body has the
@@ -16,7 +16,7 @@ public enum JUnitReport {
     }
 
     /// Renders several results files (for example one per host) into one `<testsuites>` document.
-    public static func render(_ files: [ResultsFile]) -> String {
+    package static func render(_ files: [ResultsFile]) -> String {
         var tests = 0, failures = 0, skipped = 0
         var time = 0.0
         var suites = ""
@@ -34,7 +34,7 @@ public enum JUnitReport {
 
     /// `osID` + major OS version (unless `osID` already ends in a digit) + `-` + `arch`:
     /// `debian` `12` `x86_64` gives `debian12-x86_64`; `macos` `14.5` `arm64` gives `macos14-arm64`.
-    public static func platform(of host: HostInfo) -> String {
+    package static func platform(of host: HostInfo) -> String {
         var os = host.osID
         if let last = os.last, !last.isNumber {
             let major = host.osVersion.prefix { $0.isNumber }

@@ -16,13 +16,13 @@ public enum MarkdownReport {
     /// The size the report aims to stay under: 600 KB, well below GitHub's 1 MiB summary limit.
     public static let defaultByteBudget = 600_000
     /// Unexpected cells always listed, whatever the budget.
-    public static let guaranteedUnexpected = 200
+    package static let guaranteedUnexpected = 200
 
     /// Renders the report.
     /// - Parameters:
     ///   - results: The results file.
     ///   - byteBudget: Soft upper bound on the UTF-8 size; the full table (and unexpected cells
-    ///     beyond the first ``guaranteedUnexpected``) are cut to respect it.
+    ///     beyond the first `guaranteedUnexpected`) are cut to respect it.
     public static func render(_ results: ResultsFile, byteBudget: Int = defaultByteBudget, atlas: AtlasEvidence? = nil) -> String {
         let summary = ResultsSummary(results)
         var out = ""

@@ -1,29 +1,29 @@
 /// Counts over one results file, shared by the reports: cells by status, verdict and outcome;
 /// claims by verdict; and one line per applicability row.
-public struct ResultsSummary: Sendable, Hashable {
-    public var cells: Int
-    public var ran: Int
-    public var skipped: Int
-    public var verdicts: [Verdict: Int]
+package struct ResultsSummary: Sendable, Hashable {
+    package var cells: Int
+    package var ran: Int
+    package var skipped: Int
+    package var verdicts: [Verdict: Int]
     /// Outcomes of cells that ran.
-    public var outcomes: [Outcome: Int]
-    public var claimVerdicts: [Verdict: Int]
+    package var outcomes: [Outcome: Int]
+    package var claimVerdicts: [Verdict: Int]
     /// One entry per distinct `row`, in the order rows first appear in the results.
-    public var rows: [Row]
+    package var rows: [Row]
 
     /// An applicability row: how its cells fared.
-    public struct Row: Sendable, Hashable {
-        public var id: String
-        public var cells: Int
-        public var ran: Int
-        public var skipped: Int
-        public var verdicts: [Verdict: Int]
-        public var outcomes: [Outcome: Int]
+    package struct Row: Sendable, Hashable {
+        package var id: String
+        package var cells: Int
+        package var ran: Int
+        package var skipped: Int
+        package var verdicts: [Verdict: Int]
+        package var outcomes: [Outcome: Int]
         /// `refuted` if any cell is refuted, else `confirmed` if any is confirmed, else `untestable`.
-        public var verdict: Verdict
+        package var verdict: Verdict
     }
 
-    public init(_ results: ResultsFile) {
+    package init(_ results: ResultsFile) {
         var verdicts: [Verdict: Int] = [:]
         var outcomes: [Outcome: Int] = [:]
         var ran = 0

@@ -3,23 +3,23 @@ import Foundation
 /// The terminal summary a run prints once: the answer in a few lines first, then each claim's
 /// state, then the counts. Colour only on a terminal, and never when `NO_COLOR` is set (or
 /// `TERM=dumb`); every state is a word too, so nothing depends on colour. Every string from the
-/// results goes through ``TerminalText/field(_:)`` (controls shown as escapes, on one line), each
-/// line through ``TerminalText/block(_:)``, and only then are the kit's own colour codes added:
+/// results goes through `TerminalText/field(_:)` (controls shown as escapes, on one line), each
+/// line through `TerminalText/block(_:)`, and only then are the kit's own colour codes added:
 /// the text is ready to print as it is.
-public enum TerminalSummary {
+package enum TerminalSummary {
     /// Whether to colour: a terminal, `NO_COLOR` unset or empty, `TERM` not `dumb`.
-    public static func useColor(isTerminal: Bool, environment: [String: String]) -> Bool {
+    package static func useColor(isTerminal: Bool, environment: [String: String]) -> Bool {
         guard isTerminal else { return false }
         if let v = environment["NO_COLOR"], !v.isEmpty { return false }
         return environment["TERM"] != "dumb"
     }
 
     /// For standard output of this process.
-    public static func useColorOnStandardOutput() -> Bool {
+    package static func useColorOnStandardOutput() -> Bool {
         useColor(isTerminal: isatty(1) == 1, environment: ProcessInfo.processInfo.environment)
     }
 
-    public static func render(_ r: ResultsFile, color: Bool = false, width: Int = 100, atlas: AtlasEvidence? = nil) -> String {
+    package static func render(_ r: ResultsFile, color: Bool = false, width: Int = 100, atlas: AtlasEvidence? = nil) -> String {
         let t = { (s: String) in TerminalText.field(s) }
         func paint(_ s: String, _ code: String) -> String {
             let safe = TerminalText.block(s)

@@ -7,16 +7,16 @@
 /// `\e`, `\a`, `\0`, `\n`, `\r`, `\t` for the common ones, `\u{XXXX}` for the rest (other C0
 /// and C1 controls, DEL, bidirectional embeddings, overrides, isolates and marks, line and
 /// paragraph separators, and the noncharacters U+FFFE/U+FFFF).
-public enum TerminalText {
+package enum TerminalText {
     /// One field (a path, a name, a message): every control character is escaped, newlines
     /// and tabs included, so the field stays on its line.
-    public static func field(_ s: String) -> String {
+    package static func field(_ s: String) -> String {
         escape(s, keepLayout: false)
     }
 
     /// A whole block of the kit's own lines: newlines and tabs are kept, everything else above
     /// is escaped. Used at every print to the terminal, after fields were escaped.
-    public static func block(_ s: String) -> String {
+    package static func block(_ s: String) -> String {
         escape(s, keepLayout: true)
     }
 

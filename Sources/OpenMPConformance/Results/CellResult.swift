@@ -5,47 +5,47 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
     /// Applicability-table row id (or claim id for claim-only cells).
     public var row: String
     /// Claim ids this cell is evidence for.
-    public var claims: [String]
-    public var profile: String
+    package var claims: [String]
+    package var profile: String
     /// Environment mode id (`unset`, `exported`, `set-after-loads`, ...).
-    public var envMode: String
+    package var envMode: String
     /// Ordering id (`framework-first`, `index-first`, `interleaved`, ...).
-    public var ordering: String
+    package var ordering: String
     /// What the doc's "import" is taken to mean for this cell: `load` or `load+init`.
-    public var importMeaning: String
-    public var tags: [String]
+    package var importMeaning: String
+    package var tags: [String]
     /// `ran` or `skipped`.
     public var status: Status
     /// The observed outcome (nil when skipped).
     public var outcome: Outcome?
     /// The doc's prediction, as the set of outcomes it allows.
-    public var allowed: [Outcome]
+    package var allowed: [Outcome]
     public var verdict: Verdict
     /// Why the cell was skipped, or what the verdict rests on.
     public var reason: String?
     /// For macOS rows on Linux: the Linux cell shown as evidence, labelled as an analogue.
-    public var analogueOf: String?
-    public var durationSeconds: Double
+    package var analogueOf: String?
+    package var durationSeconds: Double
     public var message: String
     public var repro: String
     /// The probe plan, in the plan language.
-    public var plan: String
+    package var plan: String
     public var probe: ProbeResult?
     /// Which runtime each role brings (`framework: intel`, `index: llvm14`); absent in schema 1 files.
-    public var roleRuntimes: [String: String]?
+    package var roleRuntimes: [String: String]?
     /// The cell in words, e.g. "LLVM 14 starts first, then LLVM 16; variable exported before start;
     /// both loaded first" (``CellWords``); absent in schema 1 files.
-    public var words: String?
+    package var words: String?
 
     /// How the profile's two roles relate, from the cell's tags: `control` (one runtime file),
     /// `mixed` (one side is GNU libgomp) or `contending` (two KMP-family files); nil if not tagged.
-    public var profileKind: String? {
+    package var profileKind: String? {
         ["control", "mixed", "contending"].first { tags.contains($0) }
     }
 
     public enum Status: String, Codable, Sendable { case ran, skipped }
 
-    public init(id: String, row: String, claims: [String], profile: String, envMode: String, ordering: String,
+    package init(id: String, row: String, claims: [String], profile: String, envMode: String, ordering: String,
                 importMeaning: String, tags: [String], status: Status, outcome: Outcome?, allowed: [Outcome],
                 verdict: Verdict, reason: String?, analogueOf: String? = nil, durationSeconds: Double,
                 message: String, repro: String, plan: String, probe: ProbeResult?) {
@@ -65,7 +65,7 @@ public enum ClaimState: String, Codable, Sendable, CaseIterable {
     case untestable
 
     /// The state as a reader sees it.
-    public var words: String {
+    package var words: String {
         switch self {
         case .holds: "holds"
         case .doesNotHold: "does not hold"
@@ -75,7 +75,7 @@ public enum ClaimState: String, Codable, Sendable, CaseIterable {
     }
 
     /// One line that defines the state (README, legends).
-    public var definition: String {
+    package var definition: String {
         switch self {
         case .holds: "every cell that tests the claim here ended as the doc says."
         case .doesNotHold: "cells here ended otherwise than the doc says, and no condition the kit varied sets them apart."
@@ -85,7 +85,7 @@ public enum ClaimState: String, Codable, Sendable, CaseIterable {
     }
 
     /// The cell-level verdict word that goes with it (kept for schema 1 readers and merges).
-    public var verdict: Verdict {
+    package var verdict: Verdict {
         switch self {
         case .holds: .confirmed
         case .doesNotHold, .holdsOnlyWhen: .refuted
@@ -95,30 +95,30 @@ public enum ClaimState: String, Codable, Sendable, CaseIterable {
 }
 
 /// Cells of a claim shown apart, with what they did.
-public struct ApartGroup: Codable, Sendable, Hashable {
+package struct ApartGroup: Codable, Sendable, Hashable {
     /// `controls` (one runtime file), `gnu-mixed`, or `troubleshooting` (env modes judged by their own claims).
-    public var kind: String
+    package var kind: String
     /// Why they are not counted, in words.
-    public var why: String
-    public var cells: Int
+    package var why: String
+    package var cells: Int
     /// Outcome counts of the cells that ran.
-    public var outcomes: [String: Int]
-    public init(kind: String, why: String, cells: Int, outcomes: [String: Int]) {
+    package var outcomes: [String: Int]
+    package init(kind: String, why: String, cells: Int, outcomes: [String: Int]) {
         self.kind = kind; self.why = why; self.cells = cells; self.outcomes = outcomes
     }
 }
 
 /// One reading of the claim's words, with its own evidence.
-public struct ReadingEvidence: Codable, Sendable, Hashable {
-    public var reading: String
-    public var agreeing: Int
-    public var disagreeing: Int
+package struct ReadingEvidence: Codable, Sendable, Hashable {
+    package var reading: String
+    package var agreeing: Int
+    package var disagreeing: Int
     /// holds / does-not-hold / untestable in this reading.
-    public var state: ClaimState
+    package var state: ClaimState
     /// One cell of this reading: a counterexample when there is one, else an agreeing cell.
-    public var example: String?
-    public var exampleWords: String?
-    public init(reading: String, agreeing: Int, disagreeing: Int, state: ClaimState, example: String?, exampleWords: String?) {
+    package var example: String?
+    package var exampleWords: String?
+    package init(reading: String, agreeing: Int, disagreeing: Int, state: ClaimState, example: String?, exampleWords: String?) {
         self.reading = reading; self.agreeing = agreeing; self.disagreeing = disagreeing; self.state = state
         self.example = example; self.exampleWords = exampleWords
     }
@@ -140,19 +140,19 @@ public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
     /// The claim in our words.
     public var statement: String
     /// The doc's section and the few words that identify the claim.
-    public var source: String
+    package var source: String
     /// Per profile (or `all`), the verdict.
-    public var byProfile: [String: Verdict]
+    package var byProfile: [String: Verdict]
     public var verdict: Verdict
     /// How the claim is tested here, or why it cannot be.
-    public var method: String
+    package var method: String
     /// When refuted: one counterexample cell of the fewest steps.
     public var counterexample: String?
-    public var counterexampleRepro: String?
+    package var counterexampleRepro: String?
     /// How many testable cells agreed and disagreed.
-    public var agreeing: Int
-    public var disagreeing: Int
-    public var evidence: [String]
+    package var agreeing: Int
+    package var disagreeing: Int
+    package var evidence: [String]
 
     // Schema 2: the claim judged in its own terms (absent in schema 1 files).
     /// holds, does not hold, holds only when …, or untestable here.
@@ -160,20 +160,20 @@ public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
     /// What the kit found, in one plain sentence written as the truth.
     public var finding: String?
     /// The doc's own few words that identify the claim.
-    public var quote: String?
+    package var quote: String?
     /// For `holds-only-when`: the conditions, in words; for `untestable`: the reason.
-    public var conditions: [String]?
+    package var conditions: [String]?
     /// Cells shown apart and counted neither way: controls (one runtime file) and GNU-mixed
     /// profiles for a claim about two KMP-family runtimes; troubleshooting modes for a row.
-    public var apart: [ApartGroup]?
+    package var apart: [ApartGroup]?
     /// Where the claim's words allow two readings of "import": each with its own evidence.
-    public var readings: [ReadingEvidence]?
+    package var readings: [ReadingEvidence]?
     /// The counterexample in words, and why it was chosen.
-    public var counterexampleWords: String?
-    public var counterexampleWhy: String?
+    package var counterexampleWords: String?
+    package var counterexampleWhy: String?
 
     /// The state in words, e.g. `holds only when an import that also starts the runtime`.
-    public var stateWords: String {
+    package var stateWords: String {
         guard let state else { return verdict.rawValue }
         switch state {
         case .holdsOnlyWhen: return "holds only when " + (conditions ?? []).joined(separator: "; ")
@@ -182,7 +182,7 @@ public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
         }
     }
 
-    public init(id: String, statement: String, source: String, byProfile: [String: Verdict], verdict: Verdict,
+    package init(id: String, statement: String, source: String, byProfile: [String: Verdict], verdict: Verdict,
                 method: String, counterexample: String?, counterexampleRepro: String?, agreeing: Int,
                 disagreeing: Int, evidence: [String]) {
         self.id = id; self.statement = statement; self.source = source; self.byProfile = byProfile

@@ -8,12 +8,12 @@ import Foundation
 /// ``ResultsFile`` conveniences only fix the type and the version.
 public enum ResultsCodec {
     /// A value that cannot be written as JSON (for example a NaN duration), with where it sits.
-    public struct EncodeError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct EncodeError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The coding path of the value, e.g. `results[2].durationSeconds`.
-        public var path: String
-        public var message: String
-        public init(path: String, message: String) { self.path = path; self.message = message }
-        public var description: String { "cannot encode the value at \(path): \(message)" }
+        package var path: String
+        package var message: String
+        package init(path: String, message: String) { self.path = path; self.message = message }
+        package var description: String { "cannot encode the value at \(path): \(message)" }
     }
 
     // MARK: Encoding
@@ -21,7 +21,7 @@ public enum ResultsCodec {
     /// Pretty JSON, keys sorted, slashes unescaped, ending with a newline. Deterministic for
     /// equal values.
     /// - Throws: ``EncodeError`` when a value has no JSON form (non-finite numbers).
-    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+    package static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
@@ -47,7 +47,7 @@ public enum ResultsCodec {
     ///   - file: The path or label used in error messages.
     /// - Throws: ``InputError`` for malformed JSON (with line:column), duplicate keys, another
     ///   schema version (naming both versions), or a wrong shape (with the coding path).
-    public static func decode(_ data: Data, file: String) throws -> ResultsFile {
+    package static func decode(_ data: Data, file: String) throws -> ResultsFile {
         let document = try parse(data, file: file)
         try checkVersion(document, file: file, readable: ResultsFile.readableSchemaVersions)
         return try decodeChecked(ResultsFile.self, document: document, data: data, file: file)
@@ -57,7 +57,7 @@ public enum ResultsCodec {
     /// equals `schemaVersion` (skip the check with `nil`); it is checked before the rest, so a
     /// file from another version reports its version rather than the first field that moved.
     /// - Throws: ``InputError``.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String,
+    package static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String,
                                             schemaVersion expected: Int?) throws -> T {
         let document = try parse(data, file: file)
         if let expected { try checkVersion(document, file: file, expected: expected) }
@@ -72,7 +72,7 @@ public enum ResultsCodec {
 
     /// Reads and decodes any versioned document; see ``decode(_:from:file:schemaVersion:)``.
     /// - Throws: ``InputError``.
-    public static func read<T: Decodable>(_ type: T.Type, from url: URL, schemaVersion: Int?) throws -> T {
+    package static func read<T: Decodable>(_ type: T.Type, from url: URL, schemaVersion: Int?) throws -> T {
         let data = try readData(url)
         return try decode(type, from: data, file: url.path, schemaVersion: schemaVersion)
     }
@@ -216,7 +216,7 @@ public enum ResultsCodec {
 
     // MARK: Writing
 
-    /// Encodes and writes a value atomically (see ``AtomicFile/write(_:to:)``).
+    /// Encodes and writes a value atomically (see `AtomicFile/write(_:to:)`).
     /// - Throws: ``FileWriteError``; the earlier file at `url`, if any, is untouched.
     public static func write<T: Encodable>(_ value: T, to url: URL) throws {
         let data: Data

@@ -3,28 +3,28 @@
 public struct ResultsFile: Codable, Sendable, Hashable {
     /// 2 adds `answer`, `wheels`, each claim's `state`/`finding`/`quote`/…, and each cell's
     /// `roleRuntimes` and `words`; all optional, so schema 1 files still read, report and merge.
-    public static let currentSchemaVersion = 2
+    package static let currentSchemaVersion = 2
     /// The versions this tool reads.
-    public static let readableSchemaVersions = 1...2
+    package static let readableSchemaVersions = 1...2
 
-    public var schemaVersion: Int
-    public var tool: Tool
+    package var schemaVersion: Int
+    package var tool: Tool
     /// True when the run was interrupted or failed before every selected cell ran.
     public var partial: Bool
-    public var startedAt: String
-    public var finishedAt: String?
+    package var startedAt: String
+    package var finishedAt: String?
     public var host: HostInfo
-    public var environment: EnvironmentRecord
+    package var environment: EnvironmentRecord
     /// How cells were selected (`all`, or the filters given).
-    public var selection: [String]
+    package var selection: [String]
     public var results: [CellResult]
     public var claims: [ClaimVerdict]
     /// The wheels read statically for the run (the macOS ones say what the real wheels bundle).
-    public var wheels: [WheelScan.Wheel]?
+    package var wheels: [WheelScan.Wheel]?
     /// The answer section, as structured fields (schema 2).
-    public var answer: Answer?
+    package var answer: Answer?
 
-    public init(schemaVersion: Int = ResultsFile.currentSchemaVersion, tool: Tool = Tool(), partial: Bool,
+    package init(schemaVersion: Int = ResultsFile.currentSchemaVersion, tool: Tool = Tool(), partial: Bool,
                 startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,
                 selection: [String], results: [CellResult], claims: [ClaimVerdict]) {
         self.schemaVersion = schemaVersion; self.tool = tool; self.partial = partial; self.startedAt = startedAt
@@ -33,7 +33,7 @@ public struct ResultsFile: Codable, Sendable, Hashable {
     }
 
     /// The answer for this file: the stored one, or computed from its cells (schema 1 files).
-    public func resolvedAnswer(atlas: AtlasEvidence? = nil, wheelsMissing: String? = nil) -> Answer {
+    package func resolvedAnswer(atlas: AtlasEvidence? = nil, wheelsMissing: String? = nil) -> Answer {
         if let answer, atlas == nil, wheelsMissing == nil { return answer }
         return Answer.compute(results: results, runtimes: host.runtimes, wheels: wheels,
                               wheelsMissing: wheelsMissing ?? (wheels == nil ? "this results file records no wheel scan (written by schema \(schemaVersion))" : nil),
@@ -41,7 +41,7 @@ public struct ResultsFile: Codable, Sendable, Hashable {
     }
 
     /// The file with every cell's words and the answer filled in.
-    public func annotated(atlas: AtlasEvidence? = nil, wheelsMissing: String? = nil) -> ResultsFile {
+    package func annotated(atlas: AtlasEvidence? = nil, wheelsMissing: String? = nil) -> ResultsFile {
         var out = self
         let words = CellWords(runtimes: host.runtimes)
         for i in out.results.indices where out.results[i].words == nil { out.results[i].words = words.describe(out.results[i]) }
@@ -50,31 +50,31 @@ public struct ResultsFile: Codable, Sendable, Hashable {
         return out
     }
 
-    public struct Tool: Codable, Sendable, Hashable {
-        public var name: String
-        public var version: String
-        public init(name: String = "openmp-conformance", version: String = OpenMPConformanceKit.version) {
+    package struct Tool: Codable, Sendable, Hashable {
+        package var name: String
+        package var version: String
+        package init(name: String = "openmp-conformance", version: String = OpenMPConformanceKit.version) {
             self.name = name; self.version = version
         }
     }
 }
 
 /// What the supervisor did to the environment it was given.
-public struct EnvironmentRecord: Codable, Sendable, Hashable {
+package struct EnvironmentRecord: Codable, Sendable, Hashable {
     /// Names removed from the parent's environment before launching probes.
-    public var scrubbed: [String]
+    package var scrubbed: [String]
     /// Names passed through untouched on purpose (e.g. `OPENBLAS_CORETYPE`).
-    public var passedThrough: [String]
+    package var passedThrough: [String]
     /// Values the kit pins in every probe (`OMP_NUM_THREADS=2`, ...).
-    public var pinned: [String: String]
-    public init(scrubbed: [String], passedThrough: [String], pinned: [String: String]) {
+    package var pinned: [String: String]
+    package init(scrubbed: [String], passedThrough: [String], pinned: [String: String]) {
         self.scrubbed = scrubbed; self.passedThrough = passedThrough; self.pinned = pinned
     }
 }
 
 /// The kit itself. (Not named `OpenMPConformance`: a type with the module's name would hide the
 /// module, so `OpenMPConformance.Cell` would stop meaning the module's `Cell`.)
-public enum OpenMPConformanceKit {
+package enum OpenMPConformanceKit {
     /// The kit's version, written into every results file and printed by `omp-matrix --version`.
-    public static let version = "0.1.0"
+    package static let version = "0.1.0"
 }

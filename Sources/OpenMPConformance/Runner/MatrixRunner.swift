@@ -2,34 +2,34 @@ import Foundation
 
 /// Runs matrix cells on this host: each distinct probe once (cells that share a probe
 /// are judged from the same run against their own predictions), longest first, under
-/// the process-wide ``ProbeLimiter``, reporting progress as it goes.
+/// the process-wide `ProbeLimiter`, reporting progress as it goes.
 public struct MatrixRunner: Sendable {
-    public var cells: [Cell]
+    package var cells: [Cell]
     /// Per-probe deadline for the steps.
-    public var timeout: Duration
+    package var timeout: Duration
     /// Probes in flight at once (the limiter caps it further).
-    public var jobs: Int
+    package var jobs: Int
 
-    public init(cells: [Cell], timeout: Duration = .seconds(20), jobs: Int = ProbeLimiter.defaultLimit) {
-        self.cells = cells; self.timeout = timeout; self.jobs = max(1, jobs)
+    public init(cells: [Cell], timeout: Duration = .seconds(20), jobs: Int? = nil) {
+        self.cells = cells; self.timeout = timeout; self.jobs = max(1, jobs ?? ProbeLimiter.defaultLimit)
     }
 
     /// Progress after each finished cell.
     public struct Progress: Sendable {
         public var done: Int
         public var total: Int
-        public var unexpected: Int
-        public var elapsed: Duration
+        package var unexpected: Int
+        package var elapsed: Duration
         public var last: CellResult
         /// Estimated time left, from the pace so far.
-        public var eta: Duration? {
+        package var eta: Duration? {
             guard done > 0, done < total else { return nil }
             return elapsed * (Double(total - done) / Double(done))
         }
     }
 
     /// Runs every cell (untestable ones become skipped results at once). Stops launching
-    /// when ``Cancellation`` is requested; the results returned then are the finished ones.
+    /// when `Cancellation` is requested; the results returned then are the finished ones.
     public func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> [CellResult] {
         let clock = ContinuousClock()
         let start = clock.now

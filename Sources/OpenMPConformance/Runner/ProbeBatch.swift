@@ -1,25 +1,25 @@
 /// The scheduling loop every runner shares: probes in flight under the process-wide
-/// ``ProbeLimiter``, most expensive first, no new launch once ``Cancellation`` is requested,
+/// `ProbeLimiter`, most expensive first, no new launch once `Cancellation` is requested,
 /// and probes ended by that cancellation dropped rather than reported as outcomes.
 ///
 /// ``MatrixRunner`` runs each distinct probe once through it; the atlas also queues
 /// follow-up probes (repeats of a cell whose outcome was neither a pass nor an abort) from
 /// the result handler.
-public enum ProbeBatch {
+package enum ProbeBatch {
     /// One probe to run, under a key the caller uses to route its result.
-    public struct Job: Sendable {
-        public var key: String
-        public var configuration: Probe.Configuration
+    package struct Job: Sendable {
+        package var key: String
+        package var configuration: Probe.Configuration
         /// Higher runs earlier (see `MatrixRunner.expectedCost(_:)`).
-        public var cost: Int
-        public init(key: String, configuration: Probe.Configuration, cost: Int = 0) {
+        package var cost: Int
+        package init(key: String, configuration: Probe.Configuration, cost: Int = 0) {
             self.key = key; self.configuration = configuration; self.cost = cost
         }
     }
 
     /// Runs `jobs`, at most `parallel` queued ahead of the limiter at once. `handle` sees each
     /// result (not those ended by a cancellation) and returns any follow-up jobs to queue.
-    public static func run(_ jobs: [Job], parallel: Int,
+    package static func run(_ jobs: [Job], parallel: Int,
                            handle: (String, ProbeResult) -> [Job]) async {
         var queue = jobs.sorted { $0.cost > $1.cost }
         var next = 0

@@ -11,13 +11,13 @@
 /// elf.architecture              // "x86_64"
 /// elf.defines("__kmpc_fork_call") // true
 /// ```
-public struct ELFFile: Sendable {
+package struct ELFFile: Sendable {
     /// 32-bit or 64-bit ELF (`EI_CLASS`).
-    public enum Class: Int, Sendable, Codable { case elf32 = 32, elf64 = 64 }
+    package enum Class: Int, Sendable, Codable { case elf32 = 32, elf64 = 64 }
     /// Byte order (`EI_DATA`).
-    public enum Endianness: String, Sendable, Codable { case little, big }
+    package enum Endianness: String, Sendable, Codable { case little, big }
     /// `e_type`.
-    public enum FileType: Sendable, Hashable {
+    package enum FileType: Sendable, Hashable {
         case relocatable, executable, sharedObject, core
         case other(UInt16)
         init(_ raw: UInt16) {
@@ -30,7 +30,7 @@ public struct ELFFile: Sendable {
             }
         }
         /// A short human name, e.g. `shared object`.
-        public var name: String {
+        package var name: String {
             switch self {
             case .relocatable: return "relocatable object"
             case .executable: return "executable"
@@ -41,7 +41,7 @@ public struct ELFFile: Sendable {
         }
     }
     /// Where the dynamic symbol table was found.
-    public enum SymbolTableSource: String, Sendable, Codable {
+    package enum SymbolTableSource: String, Sendable, Codable {
         /// From the `.dynsym` section header.
         case sections
         /// From `PT_DYNAMIC` (`DT_SYMTAB`/`DT_STRTAB`), because section headers were absent.
@@ -51,44 +51,44 @@ public struct ELFFile: Sendable {
     }
 
     /// The path (or display name) the bytes came from.
-    public let path: String
-    public let elfClass: Class
-    public let endianness: Endianness
+    package let path: String
+    package let elfClass: Class
+    package let endianness: Endianness
     /// Raw `e_machine`.
-    public let machine: UInt16
-    public let fileType: FileType
+    package let machine: UInt16
+    package let fileType: FileType
     /// `DT_SONAME`, when present.
-    public let soname: String?
+    package let soname: String?
     /// `DT_NEEDED` entries, in order.
-    public let needed: [String]
+    package let needed: [String]
     /// Version definition names (`.gnu.version_d`), without the base entry (which repeats the
     /// SONAME), e.g. `GOMP_1.0`, `OMP_5.1`.
-    public let versionDefinitions: [String]
-    public let symbolTableSource: SymbolTableSource
+    package let versionDefinitions: [String]
+    package let symbolTableSource: SymbolTableSource
     /// Identity of the file on disk, when read from a path.
-    public var fileKey: FileKey? { bytes.key }
+    package var fileKey: FileKey? { bytes.key }
     /// File size in bytes.
-    public var size: Int { bytes.count }
+    package var size: Int { bytes.count }
 
     let bytes: FileBytes
     private let table: DynamicTable?
 
     /// The architecture name in the style of `uname -m`: `x86_64`, `i386`, `aarch64`, `arm`,
     /// `ppc64le`, `ppc64`, `s390x`, `riscv64`, …, or `machine-<n>` when unknown.
-    public var architecture: String { Self.architectureName(machine: machine, elfClass: elfClass, endianness: endianness) }
+    package var architecture: String { Self.architectureName(machine: machine, elfClass: elfClass, endianness: endianness) }
 
     /// Reads the file at `path` (symlinks followed). No code from it runs.
-    public init(path: String) throws(BinaryFileError) {
+    package init(path: String) throws(BinaryFileError) {
         try self.init(bytes: FileBytes(mapping: path), path: path)
     }
 
     /// Parses ELF bytes held in memory; `name` is used in messages.
-    public init(bytes: [UInt8], name: String) throws(BinaryFileError) {
+    package init(bytes: [UInt8], name: String) throws(BinaryFileError) {
         try self.init(bytes: FileBytes(bytes: bytes), path: name)
     }
 
     /// True when `bytes` starts with the ELF magic number.
-    public static func hasMagic(_ bytes: some Collection<UInt8>) -> Bool {
+    package static func hasMagic(_ bytes: some Collection<UInt8>) -> Bool {
         Array(bytes.prefix(4)) == [0x7f, 0x45, 0x4c, 0x46]
     }
 
@@ -316,7 +316,7 @@ public struct ELFFile: Sendable {
 
     /// Names of the defined, exported dynamic symbols (`st_shndx != SHN_UNDEF`, global,
     /// weak or unique binding, default or protected visibility), in table order.
-    public func exportedSymbols() -> [String] {
+    package func exportedSymbols() -> [String] {
         guard let t = table else { return [] }
         let r = Reader(b: bytes, big: endianness == .big, is64: elfClass == .elf64, path: path)
         var out: [String] = []
@@ -332,7 +332,7 @@ public struct ELFFile: Sendable {
 
     /// True when the file itself defines and exports `name` (an undefined reference to it,
     /// as in a library that merely calls it, does not count).
-    public func defines(_ name: String) -> Bool {
+    package func defines(_ name: String) -> Bool {
         guard let t = table else { return false }
         let r = Reader(b: bytes, big: endianness == .big, is64: elfClass == .elf64, path: path)
         var utf8 = Array(name.utf8)
@@ -417,7 +417,7 @@ public struct ELFFile: Sendable {
     // MARK: names
 
     /// `uname -m`-style name for an ELF machine number.
-    public static func architectureName(machine: UInt16, elfClass: Class, endianness: Endianness) -> String {
+    package static func architectureName(machine: UInt16, elfClass: Class, endianness: Endianness) -> String {
         switch machine {
         case 3: return "i386"
         case 62: return "x86_64"

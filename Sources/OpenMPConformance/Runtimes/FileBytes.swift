@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Why a file could not be read as a binary, or what was wrong inside it.
-public enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Nothing exists at the path.
     case notFound(path: String)
     /// The path is a directory.
@@ -22,7 +22,7 @@ public enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible 
     case malformed(path: String, reason: String)
 
     /// The description without the path, e.g. `malformed (…)`.
-    public var reason: String {
+    package var reason: String {
         switch self {
         case .notFound: return "no such file"
         case .isDirectory: return "is a directory"
@@ -34,7 +34,7 @@ public enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let p): return "\(p): no such file"
         case .isDirectory(let p): return "\(p): is a directory"
@@ -49,11 +49,11 @@ public enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible 
 
 /// Identity of a file on disk: the pair the dynamic loader uses to decide that two paths
 /// are the same object.
-public struct FileKey: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var device: UInt64
-    public var inode: UInt64
-    public init(device: UInt64, inode: UInt64) { self.device = device; self.inode = inode }
-    public var description: String { "dev \(device) ino \(inode)" }
+package struct FileKey: Sendable, Hashable, Codable, CustomStringConvertible {
+    package var device: UInt64
+    package var inode: UInt64
+    package init(device: UInt64, inode: UInt64) { self.device = device; self.inode = inode }
+    package var description: String { "dev \(device) ino \(inode)" }
 }
 
 /// Read-only bytes of a whole file, mapped (not loaded: no code runs), or bytes produced

@@ -6,50 +6,50 @@
 /// `LC_DYLD_EXPORTS_TRIE`) when present. Symbol names are given without the leading
 /// underscore C symbols carry on Apple platforms, so `defines("__kmpc_fork_call")`
 /// means the same thing as for ``ELFFile``.
-public struct MachOFile: Sendable {
+package struct MachOFile: Sendable {
     /// One architecture's image.
-    public struct Slice: Sendable, Hashable {
+    package struct Slice: Sendable, Hashable {
         /// Apple's name for the CPU: `x86_64`, `x86_64h`, `arm64`, `arm64e`, `i386`, `arm`, …
-        public var architecture: String
-        public var cpuType: Int32
-        public var cpuSubtype: Int32
-        public var is64Bit: Bool
+        package var architecture: String
+        package var cpuType: Int32
+        package var cpuSubtype: Int32
+        package var is64Bit: Bool
         /// `filetype` (6 = `MH_DYLIB`, 8 = `MH_BUNDLE`, 2 = `MH_EXECUTE`).
-        public var fileType: UInt32
+        package var fileType: UInt32
         /// `LC_ID_DYLIB`'s name, for a dylib.
-        public var installName: String?
+        package var installName: String?
         /// Defined, exported symbols without the leading underscore.
-        public var exportedSymbols: [String]
+        package var exportedSymbols: [String]
         /// Where this slice starts in the file.
-        public var offset: Int
+        package var offset: Int
         /// True for `MH_DYLIB`.
-        public var isDylib: Bool { fileType == 6 }
+        package var isDylib: Bool { fileType == 6 }
     }
 
-    public let path: String
+    package let path: String
     /// True when the file has a fat (universal) header.
-    public let isFat: Bool
-    public let slices: [Slice]
+    package let isFat: Bool
+    package let slices: [Slice]
     /// Identity of the file on disk, when read from a path.
-    public var fileKey: FileKey? { bytes.key }
+    package var fileKey: FileKey? { bytes.key }
     /// File size in bytes.
-    public var size: Int { bytes.count }
+    package var size: Int { bytes.count }
 
     let bytes: FileBytes
 
     /// Reads the file at `path` (symlinks followed). No code from it runs.
-    public init(path: String) throws(BinaryFileError) {
+    package init(path: String) throws(BinaryFileError) {
         try self.init(bytes: FileBytes(mapping: path), path: path)
     }
 
     /// Parses Mach-O bytes held in memory; `name` is used in messages.
-    public init(bytes: [UInt8], name: String) throws(BinaryFileError) {
+    package init(bytes: [UInt8], name: String) throws(BinaryFileError) {
         try self.init(bytes: FileBytes(bytes: bytes), path: name)
     }
 
     /// True when `bytes` starts with a thin Mach-O magic number (either byte order) or a
     /// fat header with a plausible architecture count.
-    public static func hasMagic(_ bytes: some Collection<UInt8>) -> Bool {
+    package static func hasMagic(_ bytes: some Collection<UInt8>) -> Bool {
         let p = Array(bytes.prefix(8))
         guard p.count >= 4 else { return false }
         let be = UInt32(p[0]) << 24 | UInt32(p[1]) << 16 | UInt32(p[2]) << 8 | UInt32(p[3])
@@ -92,12 +92,12 @@ public struct MachOFile: Sendable {
     }
 
     /// True when any slice defines and exports `name` (given without Apple's leading underscore).
-    public func defines(_ name: String) -> Bool {
+    package func defines(_ name: String) -> Bool {
         slices.contains { $0.exportedSymbols.contains(name) }
     }
 
     /// The install name of the first slice that has one.
-    public var installName: String? { slices.lazy.compactMap(\.installName).first }
+    package var installName: String? { slices.lazy.compactMap(\.installName).first }
 
     // MARK: parsing
 
@@ -237,7 +237,7 @@ public struct MachOFile: Sendable {
     }
 
     /// Apple's architecture name for a CPU type and subtype.
-    public static func architectureName(cpuType: Int32, cpuSubtype: Int32) -> String {
+    package static func architectureName(cpuType: Int32, cpuSubtype: Int32) -> String {
         let sub = cpuSubtype & 0x00ff_ffff
         switch cpuType {
         case 0x0100_0007: return sub == 8 ? "x86_64h" : "x86_64"

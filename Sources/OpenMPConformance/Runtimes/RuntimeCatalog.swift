@@ -16,25 +16,25 @@ import Foundation
 /// ```
 public struct RuntimeCatalog: Sendable {
     /// Names the directory holding `manifest.json`.
-    public static let directoryVariable = "OMP_CONFORMANCE_RUNTIMES"
+    package static let directoryVariable = "OMP_CONFORMANCE_RUNTIMES"
     /// Names the kit's cache directory; the runtimes are in its `runtimes/` folder.
-    public static let cacheVariable = "OMP_CONFORMANCE_CACHE"
+    package static let cacheVariable = "OMP_CONFORMANCE_CACHE"
     /// Colon-separated prefixes (a venv, a conda prefix, Homebrew) to scan for more runtimes.
-    public static let discoverVariable = "OMP_CONFORMANCE_DISCOVER"
+    package static let discoverVariable = "OMP_CONFORMANCE_DISCOVER"
 
     /// The directory holding the manifest.
-    public let directory: URL
+    package let directory: URL
     /// The manifest as read (paths as written in it).
-    public let manifest: RuntimeManifest
+    package let manifest: RuntimeManifest
     /// Manifest runtimes (absolute paths) followed by discovered ones.
     public private(set) var runtimes: [RuntimeRecord]
     /// The discovered runtimes alone.
-    public private(set) var discovered: [RuntimeRecord] = []
+    package private(set) var discovered: [RuntimeRecord] = []
 
     /// The manifest file.
-    public var manifestURL: URL { directory.appendingPathComponent(RuntimeManifest.fileName) }
+    package var manifestURL: URL { directory.appendingPathComponent(RuntimeManifest.fileName) }
     /// Every runtime name, manifest first.
-    public var names: [String] { runtimes.map(\.name) }
+    package var names: [String] { runtimes.map(\.name) }
 
     /// Loads the catalog.
     ///
@@ -42,7 +42,7 @@ public struct RuntimeCatalog: Sendable {
     ///   - packageRoot: a package whose own `runtimes/` folder to use; nil uses the per-user
     ///     cache. Ignored when `OMP_CONFORMANCE_RUNTIMES` is set.
     ///   - environment: where to read `OMP_CONFORMANCE_RUNTIMES` and `OMP_CONFORMANCE_DISCOVER`.
-    /// - Throws: ``RuntimeCatalogError`` (no package root), ``RuntimeManifestError`` (manifest
+    /// - Throws: ``RuntimeCatalogError`` (no package root), `RuntimeManifestError` (manifest
     ///   missing or malformed, naming the file), or ``RuntimeScanError`` (a discovery prefix
     ///   that does not exist).
     public init(packageRoot: URL? = nil,
@@ -54,7 +54,7 @@ public struct RuntimeCatalog: Sendable {
     }
 
     /// Loads the manifest in `directory`, without discovery.
-    public init(directory: URL) throws(RuntimeManifestError) {
+    package init(directory: URL) throws(RuntimeManifestError) {
         self.directory = directory.standardizedFileURL
         manifest = try RuntimeManifest.load(from: self.directory.appendingPathComponent(RuntimeManifest.fileName))
         let base = self.directory
@@ -66,13 +66,13 @@ public struct RuntimeCatalog: Sendable {
     }
 
     /// The runtime called `name`, or nil.
-    public func runtime(named name: String) -> RuntimeRecord? {
+    package func runtime(named name: String) -> RuntimeRecord? {
         runtimes.first { $0.name == name }
     }
 
     /// The runtime called `name`.
     /// - Throws: ``RuntimeCatalogError/unknownRuntime(name:known:manifest:)`` listing the known names.
-    public func require(_ name: String) throws(RuntimeCatalogError) -> RuntimeRecord {
+    package func require(_ name: String) throws(RuntimeCatalogError) -> RuntimeRecord {
         guard let r = runtime(named: name) else {
             throw .unknownRuntime(name: name, known: names, manifest: manifestURL.path)
         }
@@ -86,7 +86,7 @@ public struct RuntimeCatalog: Sendable {
     ///
     /// - Returns: the runtimes added.
     @discardableResult
-    public mutating func discover(in prefixes: [String]) throws(RuntimeScanError) -> [RuntimeRecord] {
+    package mutating func discover(in prefixes: [String]) throws(RuntimeScanError) -> [RuntimeRecord] {
         var knownKeys: Set<FileKey> = []
         for r in runtimes {
             if let key = Self.fileKey(r.path) { knownKeys.insert(key) }
@@ -146,7 +146,7 @@ public struct RuntimeCatalog: Sendable {
     }
 
     /// The nearest directory at or above `start` that holds a `Package.swift`.
-    public static func packageRoot(startingAt start: String = #filePath) -> URL? {
+    package static func packageRoot(startingAt start: String = #filePath) -> URL? {
         var dir = URL(fileURLWithPath: start).standardizedFileURL
         let fm = FileManager.default
         var isDir: ObjCBool = false

@@ -27,26 +27,26 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
         case gnu
     }
     /// Who built the runtime, decided from its embedded banner.
-    public enum Vendor: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum Vendor: String, Sendable, Hashable, Codable, CaseIterable {
         case llvm, intel, gnu
         /// A KMP-family runtime without a recognised banner.
         case unknown
     }
     /// The object file format.
-    public enum Format: String, Sendable, Hashable, Codable {
+    package enum Format: String, Sendable, Hashable, Codable {
         case elf
         case machO = "mach-o"
     }
 
     /// The path as given (may be a symlink), or `archive!member` for a zip member.
-    public var path: String
+    package var path: String
     /// The path with every symlink resolved (the path itself for a zip member).
-    public var realPath: String
-    public var format: Format
+    package var realPath: String
+    package var format: Format
     public var family: Family
-    public var vendor: Vendor
+    package var vendor: Vendor
     /// The best version the file states about itself, `unknown` when it states none.
-    /// See ``versionSource`` for where it came from.
+    /// See `versionSource` for where it came from.
     public var version: String
     /// Where ``version`` was read:
     /// - `build-compiler`: LLVM runtimes all report the same library version
@@ -57,26 +57,26 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// - `library-banner`: the `… OMP version: X` banner line (Intel's own numbering).
     /// - `gomp-version-node`: the newest `GOMP_x.y` symbol version libgomp defines.
     /// - `none`: nothing found.
-    public var versionSource: String
+    package var versionSource: String
     /// The `OMP version:` banner value, e.g. `5.0.20140926` (LLVM) or `5.0.20250422` (Intel).
-    public var libraryVersion: String?
+    package var libraryVersion: String?
     /// The `OMP build compiler:` banner value, e.g. `Clang 16.0`.
-    public var buildCompiler: String?
+    package var buildCompiler: String?
     /// The banner lines found (`@(#) …` strings), without the `@(#) ` marker.
-    public var banner: [String]
+    package var banner: [String]
     /// `DT_SONAME` (ELF) or `LC_ID_DYLIB` (Mach-O).
-    public var soname: String?
+    package var soname: String?
     /// `x86_64`, `aarch64`, … (ELF); Apple names joined by `+` for a universal Mach-O.
-    public var architecture: String
+    package var architecture: String
     /// Lowercase hex SHA-256 of the whole file.
-    public var sha256: String
-    public var size: Int
+    package var sha256: String
+    package var size: Int
     /// Device and inode of the file (nil for a zip member). Two paths with the same key
     /// are one runtime to the dynamic loader; a copy has its own key.
-    public var fileKey: FileKey?
+    package var fileKey: FileKey?
 
     /// True when both identities name the same file on disk (same device and inode).
-    public func isSameFile(as other: RuntimeIdentity) -> Bool {
+    package func isSameFile(as other: RuntimeIdentity) -> Bool {
         guard let a = fileKey, let b = other.fileKey else { return false }
         return a == b
     }
@@ -89,19 +89,19 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     ///   Mach-O, or defining neither `__kmpc_fork_call` nor `GOMP_parallel`).
     /// - Throws: ``BinaryFileError`` when the file is missing, a directory, unreadable, or an
     ///   ELF or Mach-O file whose tables are damaged (`malformed`).
-    public static func identify(path: String) throws(BinaryFileError) -> RuntimeIdentity? {
+    package static func identify(path: String) throws(BinaryFileError) -> RuntimeIdentity? {
         let bytes = try FileBytes(mapping: path)
         return try read(bytes, path: path, realPath: resolvedPath(path) ?? path)
     }
 
     /// Identifies a runtime held in memory (e.g. a member read out of a wheel).
-    public static func identify(bytes: [UInt8], path: String) -> RuntimeIdentity? {
+    package static func identify(bytes: [UInt8], path: String) -> RuntimeIdentity? {
         identify(FileBytes(bytes: bytes), path: path, realPath: path)
     }
 
     /// The family alone, from exported symbols; cheaper than ``identify(path:)`` (no hashing).
     /// Nil when the file is not an ELF or Mach-O OpenMP runtime.
-    public static func family(path: String) throws(BinaryFileError) -> Family? {
+    package static func family(path: String) throws(BinaryFileError) -> Family? {
         let bytes = try FileBytes(mapping: path)
         if let elf = try? ELFFile(bytes: bytes, path: path) { return family(defines: elf.defines) }
         if let macho = try? MachOFile(bytes: bytes, path: path) { return family(defines: macho.defines) }
@@ -110,7 +110,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
 
     /// The family rule: `kmp` when `__kmpc_fork_call` is defined; `gnu` when `GOMP_parallel`
     /// is defined and `__kmpc_fork_call` is not; otherwise not a runtime.
-    public static func family(defines: (String) -> Bool) -> Family? {
+    package static func family(defines: (String) -> Bool) -> Family? {
         if defines("__kmpc_fork_call") { return .kmp }
         if defines("GOMP_parallel") { return .gnu }
         return nil

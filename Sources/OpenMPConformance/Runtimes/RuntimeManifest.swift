@@ -12,63 +12,63 @@ import Foundation
 /// ```
 ///
 /// A relative `path` is relative to the manifest's directory; ``RuntimeCatalog`` resolves it.
-public struct RuntimeManifest: Codable, Sendable, Hashable {
+package struct RuntimeManifest: Codable, Sendable, Hashable {
     /// The schema this code reads and writes.
-    public static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 1
     /// The manifest's file name inside the runtimes directory.
-    public static let fileName = "manifest.json"
+    package static let fileName = "manifest.json"
 
-    public var schemaVersion: Int
-    public var runtimes: [RuntimeRecord]
+    package var schemaVersion: Int
+    package var runtimes: [RuntimeRecord]
     /// Wheels kept for static claims, with the OpenMP runtimes each one vendors.
-    public var wheels: [WheelRecord]
+    package var wheels: [WheelRecord]
     /// Catalog items the provisioner could not put in place, each with its reason (optional:
     /// older manifests lack it).
-    public var notProvisioned: [NotProvisioned]
+    package var notProvisioned: [NotProvisioned]
 
     /// A catalog item that is not in this directory, and why.
-    public struct NotProvisioned: Codable, Sendable, Hashable {
-        public var name: String
-        public var reason: String
-        public init(name: String, reason: String) { self.name = name; self.reason = reason }
+    package struct NotProvisioned: Codable, Sendable, Hashable {
+        package var name: String
+        package var reason: String
+        package init(name: String, reason: String) { self.name = name; self.reason = reason }
     }
 
     /// A wheel kept whole and what it vendors.
-    public struct WheelRecord: Codable, Sendable, Hashable {
-        public var name: String
-        public var path: String
-        public var source: String
-        public var sha256: String
-        public var vendors: [VendoredRuntime]
-        public init(name: String, path: String, source: String, sha256: String, vendors: [VendoredRuntime]) {
+    package struct WheelRecord: Codable, Sendable, Hashable {
+        package var name: String
+        package var path: String
+        package var source: String
+        package var sha256: String
+        package var vendors: [VendoredRuntime]
+        package init(name: String, path: String, source: String, sha256: String, vendors: [VendoredRuntime]) {
             self.name = name; self.path = path; self.source = source; self.sha256 = sha256; self.vendors = vendors
         }
     }
 
     /// An OpenMP runtime found among a wheel's members.
-    public struct VendoredRuntime: Codable, Sendable, Hashable {
+    package struct VendoredRuntime: Codable, Sendable, Hashable {
         /// The member path inside the wheel, e.g. `faiss_cpu.libs/libgomp-e985bcbb.so.1.0.0`.
-        public var member: String
-        public var family: String
-        public var vendor: String
-        public var version: String
-        public var sha256: String
+        package var member: String
+        package var family: String
+        package var vendor: String
+        package var version: String
+        package var sha256: String
         /// The release read from its build strings (e.g. `19.1` from `Clang 19.1`), when they tell.
-        public var release: String?
-        public init(member: String, family: String, vendor: String, version: String, sha256: String,
+        package var release: String?
+        package init(member: String, family: String, vendor: String, version: String, sha256: String,
                     release: String? = nil) {
             self.member = member; self.family = family; self.vendor = vendor; self.version = version; self.sha256 = sha256
             self.release = release
         }
     }
 
-    public init(schemaVersion: Int = RuntimeManifest.currentSchemaVersion, runtimes: [RuntimeRecord],
+    package init(schemaVersion: Int = RuntimeManifest.currentSchemaVersion, runtimes: [RuntimeRecord],
                 wheels: [WheelRecord] = [], notProvisioned: [NotProvisioned] = []) {
         self.schemaVersion = schemaVersion; self.runtimes = runtimes; self.wheels = wheels
         self.notProvisioned = notProvisioned
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
         runtimes = try c.decode([RuntimeRecord].self, forKey: .runtimes)
@@ -76,7 +76,7 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
         notProvisioned = try c.decodeIfPresent([NotProvisioned].self, forKey: .notProvisioned) ?? []
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(schemaVersion, forKey: .schemaVersion)
         try c.encode(runtimes, forKey: .runtimes)
@@ -87,16 +87,16 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey { case schemaVersion, runtimes, wheels, notProvisioned }
 
     /// The reason a catalog item is not provisioned here, or nil.
-    public func notProvisionedReason(_ name: String) -> String? {
+    package func notProvisionedReason(_ name: String) -> String? {
         notProvisioned.first { $0.name == name }?.reason
     }
 
     /// Reads and checks a manifest.
     ///
-    /// - Throws: ``RuntimeManifestError`` naming the file: missing, unreadable, not valid JSON
+    /// - Throws: `RuntimeManifestError` naming the file: missing, unreadable, not valid JSON
     ///   or not the expected shape (with the JSON path of the problem), a schema version this
     ///   code does not know, or a duplicated runtime name.
-    public static func load(from url: URL) throws(RuntimeManifestError) -> RuntimeManifest {
+    package static func load(from url: URL) throws(RuntimeManifestError) -> RuntimeManifest {
         let path = url.path
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
         let data: Data
@@ -122,7 +122,7 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
     }
 
     /// Pretty-printed JSON with sorted keys.
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try e.encode(self)
@@ -130,7 +130,7 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
 
     /// Writes the manifest atomically: to a temporary file beside it, then renamed over it, so a
     /// reader sees the old manifest or the new one, never a part.
-    public func write(to url: URL) throws {
+    package func write(to url: URL) throws {
         var data = try encoded()
         data.append(0x0A)
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
@@ -164,13 +164,13 @@ public struct RuntimeManifest: Codable, Sendable, Hashable {
 }
 
 /// Why a runtime manifest could not be used.
-public enum RuntimeManifestError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum RuntimeManifestError: Error, Sendable, Hashable, CustomStringConvertible {
     case missing(path: String)
     case unreadable(path: String, reason: String)
     case malformed(path: String, reason: String)
     case unsupportedSchema(path: String, version: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let p):
             return "\(p): no runtime manifest; run `omp-matrix provision` (`swift run omp-matrix provision` in a package that depends on the kit), or set OMP_CONFORMANCE_RUNTIMES to a provisioned directory"

@@ -29,32 +29,32 @@ public enum RuntimeScanError: Error, Sendable, Hashable, CustomStringConvertible
 /// for c in report.conflicts { print(c.first, c.second, c.fix) }
 /// ```
 public struct RuntimeScanner: Sendable {
-    public struct Options: Sendable, Hashable {
+    package struct Options: Sendable, Hashable {
         /// Open `.whl` files and read their shared-library members.
-        public var readArchives: Bool
+        package var readArchives: Bool
         /// Archive members larger than this (uncompressed) are skipped and listed as skipped.
         /// Runtimes are a few MB; the default keeps a wheel of large libraries from costing seconds.
-        public var maxArchiveMemberSize: Int
+        package var maxArchiveMemberSize: Int
         /// Plain files larger than this are skipped and listed as skipped (a sparse file can
         /// claim any size). OpenMP runtimes are under 100 MB; the default is 1 GiB.
-        public var maxFileSize: Int
+        package var maxFileSize: Int
         /// Bytes inflated from one archive in total, at most. Members beyond it are skipped and
         /// listed. Entries that share one local header are read once, so an archive whose
         /// central directory repeats one member thousands of times costs one read.
-        public var maxArchiveTotalSize: Int
-        public init(readArchives: Bool = true, maxArchiveMemberSize: Int = 64 << 20,
+        package var maxArchiveTotalSize: Int
+        package init(readArchives: Bool = true, maxArchiveMemberSize: Int = 64 << 20,
                     maxFileSize: Int = 1 << 30, maxArchiveTotalSize: Int = 1 << 30) {
             self.readArchives = readArchives; self.maxArchiveMemberSize = maxArchiveMemberSize
             self.maxFileSize = maxFileSize; self.maxArchiveTotalSize = maxArchiveTotalSize
         }
     }
 
-    public var options: Options
+    package var options: Options
 
-    public init(options: Options = Options()) { self.options = options }
+    package init(options: Options = Options()) { self.options = options }
 
     /// True for names that look like shared libraries: `x.so`, `x.so.5`, `x.so.1.0.0`, `x.dylib`.
-    public static func looksLikeSharedLibrary(_ name: String) -> Bool {
+    package static func looksLikeSharedLibrary(_ name: String) -> Bool {
         name.hasSuffix(".so") || name.contains(".so.") || name.hasSuffix(".dylib") || name.contains(".dylib.")
     }
 
@@ -62,7 +62,7 @@ public struct RuntimeScanner: Sendable {
     ///
     /// - Throws: ``RuntimeScanError/rootNotFound(_:)`` when a root does not exist. Problems
     ///   below a root (unreadable files or directories, damaged archives) are listed in
-    ///   ``ScanReport/skipped`` instead.
+    ///   `ScanReport/skipped` instead.
     public func scan(paths: [String]) throws(RuntimeScanError) -> ScanReport {
         var state = State()
         for root in paths {

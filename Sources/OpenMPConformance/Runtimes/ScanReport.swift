@@ -7,16 +7,16 @@ public struct ScanReport: Sendable, Hashable, Codable {
         public var path: String
         public var identity: RuntimeIdentity
         /// Other paths to the same file (symlinks, hard links), sorted.
-        public var alsoKnownAs: [String]
+        package var alsoKnownAs: [String]
         /// The zip archive it was read from, when it was read from one.
-        public var archive: String?
+        package var archive: String?
 
-        public var family: RuntimeIdentity.Family { identity.family }
-        public var vendor: RuntimeIdentity.Vendor { identity.vendor }
-        public var version: String { identity.version }
-        public var sha256: String { identity.sha256 }
+        package var family: RuntimeIdentity.Family { identity.family }
+        package var vendor: RuntimeIdentity.Vendor { identity.vendor }
+        package var version: String { identity.version }
+        package var sha256: String { identity.sha256 }
 
-        public init(path: String, identity: RuntimeIdentity, alsoKnownAs: [String], archive: String?) {
+        package init(path: String, identity: RuntimeIdentity, alsoKnownAs: [String], archive: String?) {
             self.path = path; self.identity = identity; self.alsoKnownAs = alsoKnownAs; self.archive = archive
         }
     }
@@ -24,52 +24,52 @@ public struct ScanReport: Sendable, Hashable, Codable {
     /// Two distinct KMP-family runtimes: if both initialize in one process, the second
     /// aborts with `OMP: Error #15`.
     public struct Conflict: Sendable, Hashable, Codable {
-        public var first: String
-        public var second: String
+        package var first: String
+        package var second: String
         /// True when the two files have identical bytes (a vendored copy): still two
         /// runtimes to the loader, because they are two files.
-        public var sameContent: Bool
+        package var sameContent: Bool
         /// What is predicted to happen.
-        public var prediction: String
+        package var prediction: String
         /// What to do about it.
         public var fix: String
 
-        public init(first: String, second: String, sameContent: Bool, prediction: String, fix: String) {
+        package init(first: String, second: String, sameContent: Bool, prediction: String, fix: String) {
             self.first = first; self.second = second; self.sameContent = sameContent
             self.prediction = prediction; self.fix = fix
         }
     }
 
     /// A file or archive member that could not be examined, and why.
-    public struct Skipped: Sendable, Hashable, Codable {
-        public var path: String
-        public var reason: String
-        public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    package struct Skipped: Sendable, Hashable, Codable {
+        package var path: String
+        package var reason: String
+        package init(path: String, reason: String) { self.path = path; self.reason = reason }
     }
 
     /// The paths the scan started from.
-    public var roots: [String]
+    package var roots: [String]
     public var runtimes: [Runtime]
     public var conflicts: [Conflict]
-    public var skipped: [Skipped]
+    package var skipped: [Skipped]
     /// Files (and archive members) whose bytes were examined.
-    public var filesExamined: Int
+    package var filesExamined: Int
     /// Observations that are not conflicts (e.g. GNU runtimes found alongside KMP ones).
-    public var notes: [String]
+    package var notes: [String]
 
-    public init(roots: [String], runtimes: [Runtime], conflicts: [Conflict], skipped: [Skipped],
+    package init(roots: [String], runtimes: [Runtime], conflicts: [Conflict], skipped: [Skipped],
                 filesExamined: Int, notes: [String]) {
         self.roots = roots; self.runtimes = runtimes; self.conflicts = conflicts; self.skipped = skipped
         self.filesExamined = filesExamined; self.notes = notes
     }
 
     /// The runtimes of one family.
-    public func runtimes(of family: RuntimeIdentity.Family) -> [Runtime] {
+    package func runtimes(of family: RuntimeIdentity.Family) -> [Runtime] {
         runtimes.filter { $0.family == family }
     }
 
     /// A plain-text summary for a terminal. Paths, names and reasons come from the scanned
-    /// files, so each is escaped (``TerminalText/field(_:)``).
+    /// files, so each is escaped (`TerminalText/field(_:)`).
     public var text: String {
         let f = TerminalText.field
         var lines: [String] = []

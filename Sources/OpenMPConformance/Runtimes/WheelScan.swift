@@ -4,35 +4,35 @@ import Foundation
 /// which runtime PyTorch and FAISS bring. Members are identified by their bytes with
 /// ``RuntimeScanner`` (exported symbols and the runtime's banner), never by file name:
 /// wheels rename their vendored copies (`libgomp-e985bcbb.so.1.0.0`).
-public enum WheelScan {
+package enum WheelScan {
     /// One wheel file and the OpenMP runtimes inside it.
-    public struct Wheel: Sendable, Hashable, Codable {
+    package struct Wheel: Sendable, Hashable, Codable {
         /// The file name, e.g. `faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl`.
-        public var file: String
+        package var file: String
         /// Normalized distribution name (`faiss-cpu`).
-        public var package: String
-        public var version: String
+        package var package: String
+        package var version: String
         /// The platform tag, e.g. `macosx_14_0_arm64` or `manylinux_2_28_x86_64`.
-        public var platformTag: String
-        public var libraries: [Library]
+        package var platformTag: String
+        package var libraries: [Library]
         /// Set when the wheel, or a library member of it, could not be read; the libraries found
         /// are then incomplete, and the wheel confirms nothing.
-        public var error: String?
+        package var error: String?
 
-        public init(file: String, package: String, version: String, platformTag: String, libraries: [Library], error: String?) {
+        package init(file: String, package: String, version: String, platformTag: String, libraries: [Library], error: String?) {
             self.file = file; self.package = package; self.version = version; self.platformTag = platformTag
             self.libraries = libraries; self.error = error
         }
 
         /// The wheel's platform as the matrix names platforms (`any` for pure or other wheels).
-        public var platform: Matrix.Platform {
+        package var platform: Matrix.Platform {
             if platformTag.hasPrefix("macosx") { return .macos }
             if platformTag.contains("linux") { return .linux }
             return .any
         }
 
         /// A short human summary, e.g. `faiss_cpu-…whl bundles libgomp-e985bcbb.so.1.0.0 (gnu)`.
-        public var summary: String {
+        package var summary: String {
             if let error, libraries.isEmpty { return "\(file): unreadable (\(error))" }
             let found = libraries.isEmpty ? "\(file) bundles no OpenMP runtime"
                 : "\(file) bundles " + libraries.map { "\(($0.path as NSString).lastPathComponent) (\($0.kind.rawValue))" }.joined(separator: ", ")
@@ -41,15 +41,15 @@ public enum WheelScan {
     }
 
     /// An OpenMP runtime found inside a wheel.
-    public struct Library: Sendable, Hashable, Codable {
+    package struct Library: Sendable, Hashable, Codable {
         /// The member's path inside the wheel.
-        public var path: String
-        public var kind: Kind
+        package var path: String
+        package var kind: Kind
 
-        public init(path: String, kind: Kind) { self.path = path; self.kind = kind }
+        package init(path: String, kind: Kind) { self.path = path; self.kind = kind }
 
         /// Whose runtime it is, from ``RuntimeIdentity/vendor``.
-        public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        package enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
             /// Intel OpenMP (libiomp5).
             case intel
             /// LLVM OpenMP (libomp).
@@ -71,17 +71,17 @@ public enum WheelScan {
     }
 
     /// Every `*.whl` in `directory` (not recursive), sorted by file name. A missing directory gives `[]`.
-    public static func scan(directory: URL) -> [Wheel] {
+    package static func scan(directory: URL) -> [Wheel] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix(".whl") }.sorted().map { scan(wheel: directory.appendingPathComponent($0)) }
     }
 
     /// The macOS wheels the answer and the wheel claim read, by manifest name.
-    public static let macOSWheelNames = ["torch-macos-arm64", "faiss-cpu-macos-arm64"]
+    package static let macOSWheelNames = ["torch-macos-arm64", "faiss-cpu-macos-arm64"]
 
     /// The wheels of a runtime catalog: every wheel entry of its manifest, then any other
     /// `*.whl` in its `wheels/` folder; each file once.
-    public static func scan(catalog: RuntimeCatalog) -> [Wheel] {
+    package static func scan(catalog: RuntimeCatalog) -> [Wheel] {
         var seen = Set<String>()
         var out: [Wheel] = []
         for w in catalog.manifest.wheels {
@@ -102,7 +102,7 @@ public enum WheelScan {
     }
 
     /// Why the macOS wheels are not there, naming the manifest entries that are missing; nil when every one was read.
-    public static func macOSMissing(catalog: RuntimeCatalog, scanned: [Wheel]) -> String? {
+    package static func macOSMissing(catalog: RuntimeCatalog, scanned: [Wheel]) -> String? {
         if scanned.contains(where: { $0.platform == .macos }) { return nil }
         let absent = macOSWheelNames.filter { path(of: $0, in: catalog).map { !FileManager.default.fileExists(atPath: $0) } ?? true }
         guard !absent.isEmpty else { return nil }
@@ -110,7 +110,7 @@ public enum WheelScan {
     }
 
     /// One wheel.
-    public static func scan(wheel url: URL) -> Wheel {
+    package static func scan(wheel url: URL) -> Wheel {
         let name = url.lastPathComponent
         let (package, version, tag) = parseFileName(name)
         var wheel = Wheel(file: name, package: package, version: version, platformTag: tag, libraries: [], error: nil)
@@ -128,7 +128,7 @@ public enum WheelScan {
     }
 
     /// `name-version[-build]-python-abi-platform.whl` → (normalized name, version, platform tag).
-    public static func parseFileName(_ file: String) -> (package: String, version: String, platformTag: String) {
+    package static func parseFileName(_ file: String) -> (package: String, version: String, platformTag: String) {
         let stem = file.hasSuffix(".whl") ? String(file.dropLast(4)) : file
         let parts = stem.split(separator: "-").map(String.init)
         let package = (parts.first ?? stem).lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: ".", with: "-")

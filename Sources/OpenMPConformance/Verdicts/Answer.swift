@@ -9,123 +9,123 @@ import OMPPlan
 ///
 /// Every report opens with it (Markdown, HTML, terminal, README) and the results file stores it
 /// as structured fields (`answer`).
-public struct Answer: Codable, Sendable, Hashable {
-    public var abort: Abort
-    public var variable: Variable
-    public var instead: Instead
-    public var macOS: MacOS
+package struct Answer: Codable, Sendable, Hashable {
+    package var abort: Abort
+    package var variable: Variable
+    package var instead: Instead
+    package var macOS: MacOS
     /// Set when an atlas of runtime pairs informed the answer: what it added.
-    public var atlas: AtlasPart?
+    package var atlas: AtlasPart?
 
     /// When the abort happens here.
-    public struct Abort: Codable, Sendable, Hashable {
-        public var headline: String
+    package struct Abort: Codable, Sendable, Hashable {
+        package var headline: String
         /// Vendors whose runtimes took part in an abort (`Intel`, `LLVM`).
-        public var families: [String]
+        package var families: [String]
         /// Cells with two KMP-family runtime files and no variable that ran.
-        public var contendingCells: Int
-        public var aborted: Int
+        package var contendingCells: Int
+        package var aborted: Int
         /// Aborts that happened at the second runtime's first OpenMP call.
-        public var atSecondStart: Int
+        package var atSecondStart: Int
         /// Aborts while a library was only being loaded.
-        public var atLoad: Int
+        package var atLoad: Int
         /// Contending cells without the variable in which at most one runtime ever started, and how many ran clean.
-        public var oneStarted: Int
-        public var oneStartedClean: Int
+        package var oneStarted: Int
+        package var oneStartedClean: Int
         /// Cells with GNU libgomp on one side, and how many aborted.
-        public var gnuCells: Int
-        public var gnuAborted: Int
-        public var byPair: [PairCount]
+        package var gnuCells: Int
+        package var gnuAborted: Int
+        package var byPair: [PairCount]
     }
 
     /// A pair of runtimes in words with a count.
-    public struct PairCount: Codable, Sendable, Hashable {
-        public var pair: String
-        public var cells: Int
-        public var count: Int
+    package struct PairCount: Codable, Sendable, Hashable {
+        package var pair: String
+        package var cells: Int
+        package var count: Int
     }
 
     /// What the variable does here.
-    public struct Variable: Codable, Sendable, Hashable {
-        public var headline: String
+    package struct Variable: Codable, Sendable, Hashable {
+        package var headline: String
         /// Contending cells that ran with the variable in effect before either runtime started
         /// (exported, or set in the program before the loads).
-        public var cells: Int
-        public var clean: Int
-        public var failures: [Failure]
+        package var cells: Int
+        package var clean: Int
+        package var failures: [Failure]
     }
 
     /// One way the variable failed: a pair, an outcome, and the order it needs.
-    public struct Failure: Codable, Sendable, Hashable {
-        public var pair: String
-        public var outcome: String
-        public var cells: Int
+    package struct Failure: Codable, Sendable, Hashable {
+        package var pair: String
+        package var outcome: String
+        package var cells: Int
         /// The order condition, e.g. `LLVM 14 starts first, then LLVM 16`.
-        public var when: [String]
+        package var when: [String]
         /// The same pair's orders that ran clean with the variable.
-        public var cleanWhen: [String]
-        public var example: String
-        public var sentence: String
+        package var cleanWhen: [String]
+        package var example: String
+        package var sentence: String
     }
 
     /// What to do instead, with the evidence that it works here.
-    public struct Instead: Codable, Sendable, Hashable {
-        public var headline: String
+    package struct Instead: Codable, Sendable, Hashable {
+        package var headline: String
         /// One runtime file for both libraries: cells, clean.
-        public var controlCells: Int
-        public var controlClean: Int
-        public var controls: [String]
+        package var controlCells: Int
+        package var controlClean: Int
+        package var controls: [String]
         /// Two files of one release (a vendored copy): aborted without the variable, of how many.
-        public var copiesCells: Int
-        public var copiesAborted: Int
-        public var copiesPair: String?
+        package var copiesCells: Int
+        package var copiesAborted: Int
+        package var copiesPair: String?
         /// How to get to one runtime.
-        public var steps: [String]
+        package var steps: [String]
         /// The variable as a last resort, with the risks observed here.
-        public var lastResort: String
+        package var lastResort: String
     }
 
     /// macOS, which this host does not run.
-    public struct MacOS: Codable, Sendable, Hashable {
-        public var headline: String
-        public var ranHere: Bool
-        public var macCells: Int
+    package struct MacOS: Codable, Sendable, Hashable {
+        package var headline: String
+        package var ranHere: Bool
+        package var macCells: Int
         /// Linux stand-in cells (`<row>@linux`) that ran, and what they showed.
-        public var standInCells: Int
-        public var standIns: String
+        package var standInCells: Int
+        package var standIns: String
         /// Which runtimes the macOS wheels bundle, read from their bytes; or why it cannot be said.
-        public var wheels: [String]
-        public var wheelsUntestable: String?
+        package var wheels: [String]
+        package var wheelsUntestable: String?
     }
 
     /// What an atlas of runtime pairs added.
-    public struct AtlasPart: Codable, Sendable, Hashable {
-        public var source: String
-        public var lines: [String]
+    package struct AtlasPart: Codable, Sendable, Hashable {
+        package var source: String
+        package var lines: [String]
     }
 
     /// The four headlines, in order: a few lines for a terminal.
-    public var headlines: [String] { [abort.headline, variable.headline, instead.headline, macOS.headline] }
+    package var headlines: [String] { [abort.headline, variable.headline, instead.headline, macOS.headline] }
 }
 
 /// Observations of runtime pairs from an atlas (a separate, wider sweep of pairs and orders),
 /// in the shape the answer needs. An adapter from the atlas model fills it; the answer works
 /// without it.
 public struct AtlasEvidence: Sendable, Hashable {
-    public struct Observation: Sendable, Hashable {
+    package struct Observation: Sendable, Hashable {
         /// The runtime that starts first and the one that starts second, in words.
-        public var first: String
-        public var second: String
-        public var variable: Bool
-        public var outcome: Outcome
-        public init(first: String, second: String, variable: Bool, outcome: Outcome) {
+        package var first: String
+        package var second: String
+        package var variable: Bool
+        package var outcome: Outcome
+        package init(first: String, second: String, variable: Bool, outcome: Outcome) {
             self.first = first; self.second = second; self.variable = variable; self.outcome = outcome
         }
     }
     /// Where it came from, e.g. `Matrices/atlas/debian12-x86_64-glibc2.36.json`.
-    public var source: String
-    public var observations: [Observation]
-    public init(source: String, observations: [Observation]) { self.source = source; self.observations = observations }
+    package var source: String
+    package var observations: [Observation]
+    package init(source: String, observations: [Observation]) { self.source = source; self.observations = observations }
 }
 
 extension Answer {
@@ -136,7 +136,7 @@ extension Answer {
     ///   - wheels: wheels read statically; macOS ones say which runtimes the real wheels bundle.
     ///   - wheelsMissing: why macOS wheels are absent, when they are.
     ///   - atlas: wider observations of pairs, when an atlas exists.
-    public static func compute(results: [CellResult], runtimes: [RuntimeRecord], wheels: [WheelScan.Wheel]? = nil,
+    package static func compute(results: [CellResult], runtimes: [RuntimeRecord], wheels: [WheelScan.Wheel]? = nil,
                                wheelsMissing: String? = nil, atlas: AtlasEvidence? = nil) -> Answer {
         let words = CellWords(runtimes: runtimes)
         let ran = results.filter { $0.status == .ran && $0.outcome != nil && $0.outcome != .launchFailed }

@@ -6,16 +6,16 @@ import OMPPlan
 /// Runtime names follow the catalog (`gnu`, `llvm14`, `intel`, `llvm14-copy`, …); the release
 /// comes from the runtime's provenance (`apt:libomp5-16=1:16.0.6-15~deb12u1`,
 /// `pypi:intel-openmp==2025.2.1`), never from its banner, which is the same in every LLVM release.
-public struct CellWords: Sendable {
+package struct CellWords: Sendable {
     /// The runtimes of the run, by catalog name.
-    public var runtimes: [String: RuntimeRecord]
+    package var runtimes: [String: RuntimeRecord]
 
-    public init(runtimes: [RuntimeRecord]) {
+    package init(runtimes: [RuntimeRecord]) {
         self.runtimes = Dictionary(runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// `LLVM 14`, `LLVM 16`, `Intel 2025.2.1`, `GNU libgomp 12.2.0`, `a second file of LLVM 14`.
-    public func runtime(_ name: String) -> String {
+    package func runtime(_ name: String) -> String {
         if name.hasSuffix("-copy") {
             return "a second file of " + runtime(String(name.dropLast("-copy".count)))
         }
@@ -51,7 +51,7 @@ public struct CellWords: Sendable {
     }
 
     /// The cell in words: who starts first, how the variable is set, and the load order.
-    public func describe(_ r: CellResult) -> String {
+    package func describe(_ r: CellResult) -> String {
         var parts: [String] = []
         let roles = r.roleRuntimes ?? [:]
         let name = { (role: String) in roles[role].map(runtime) ?? role }
@@ -76,7 +76,7 @@ public struct CellWords: Sendable {
     }
 
     /// Roles in the order their runtimes start: the first `init` or parallel region of each.
-    public static func startOrder(_ steps: [Step]) -> [String] {
+    package static func startOrder(_ steps: [Step]) -> [String] {
         var out: [String] = []
         for s in steps where s.verb == "init" || s.opensParallelRegion {
             for r in s.runtimes where !out.contains(r) { out.append(r) }
@@ -92,7 +92,7 @@ public struct CellWords: Sendable {
     }
 
     /// How `KMP_DUPLICATE_LIB_OK` is set in an environment mode, in words.
-    public static func envWords(_ mode: String) -> String {
+    package static func envWords(_ mode: String) -> String {
         switch mode {
         case "unset": "no variable"
         case "exported": "variable exported before start"
@@ -108,7 +108,7 @@ public struct CellWords: Sendable {
     }
 
     /// What an import reading means, in words.
-    public static func importWords(_ meaning: String) -> String {
+    package static func importWords(_ meaning: String) -> String {
         switch meaning {
         case "load": "an import that only loads the runtime (it starts at the first work)"
         case "load+init": "an import that also starts the runtime (its first OpenMP call)"
@@ -117,7 +117,7 @@ public struct CellWords: Sendable {
     }
 
     /// The pair of a profile in words: `Intel 2025.2.1 and LLVM 14`.
-    public func pair(_ r: CellResult) -> String {
+    package func pair(_ r: CellResult) -> String {
         guard let roles = r.roleRuntimes, let f = roles["framework"], let i = roles["index"] else { return r.profile }
         return f == i ? "one \(runtime(f)) file" : "\(runtime(f)) and \(runtime(i))"
     }

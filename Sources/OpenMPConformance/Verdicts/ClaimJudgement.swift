@@ -13,26 +13,26 @@
 /// - **Counterexample.** The doc's own pair first (the framework brings Intel's runtime and
 ///   the index library LLVM's); then the failure the claim is about (its `failures` list);
 ///   fewest plan steps only to break ties; then the smallest id.
-public struct ClaimJudgement: Sendable {
-    public var words: CellWords
+package struct ClaimJudgement: Sendable {
+    package var words: CellWords
 
-    public init(words: CellWords) { self.words = words }
+    package init(words: CellWords) { self.words = words }
 
     /// What judging produced, ready to be stored in a ``ClaimVerdict``.
-    public struct Judged: Sendable {
-        public var state: ClaimState
-        public var conditions: [String]
-        public var counted: [CellResult]
-        public var agreeing: [CellResult]
-        public var disagreeing: [CellResult]
-        public var apart: [ApartGroup]
-        public var counterexample: CellResult?
-        public var counterexampleWhy: String?
-        public var readings: [ReadingEvidence]
+    package struct Judged: Sendable {
+        package var state: ClaimState
+        package var conditions: [String]
+        package var counted: [CellResult]
+        package var agreeing: [CellResult]
+        package var disagreeing: [CellResult]
+        package var apart: [ApartGroup]
+        package var counterexample: CellResult?
+        package var counterexampleWhy: String?
+        package var readings: [ReadingEvidence]
     }
 
     /// Splits off the cells that are not evidence for a claim of this scope.
-    public static func partition(_ cells: [CellResult], scope: Matrix.Claim.Scope, tableModesOnly: Bool)
+    package static func partition(_ cells: [CellResult], scope: Matrix.Claim.Scope, tableModesOnly: Bool)
         -> (counted: [CellResult], apart: [ApartGroup]) {
         var counted: [CellResult] = []
         var controls: [CellResult] = [], mixed: [CellResult] = [], troubleshooting: [CellResult] = []
@@ -57,7 +57,7 @@ public struct ClaimJudgement: Sendable {
     }
 
     /// Judges the given cells.
-    public func judge(_ cells: [CellResult], scope: Matrix.Claim.Scope, tableModesOnly: Bool = false,
+    package func judge(_ cells: [CellResult], scope: Matrix.Claim.Scope, tableModesOnly: Bool = false,
                       failures: [Outcome] = [], readings: [Matrix.Claim.Reading] = []) -> Judged {
         let (counted, apart) = Self.partition(cells, scope: scope, tableModesOnly: tableModesOnly)
         let tested = counted.filter { $0.verdict != .untestable }
@@ -83,14 +83,14 @@ public struct ClaimJudgement: Sendable {
     }
 
     /// Whether the framework brings Intel's runtime and the index library LLVM's: the doc's own pair.
-    public static func isDocPair(_ r: CellResult) -> Bool {
+    package static func isDocPair(_ r: CellResult) -> Bool {
         guard let roles = r.roleRuntimes else { return r.profile == "intel+llvm" }
         return (roles["framework"] ?? "").hasPrefix("intel") && (roles["index"] ?? "").hasPrefix("llvm")
             && !(roles["index"] ?? "").hasSuffix("-copy")
     }
 
     /// The most relevant refuting cell, and why it was chosen.
-    public func counterexample(_ refuting: [CellResult], failures: [Outcome]) -> (CellResult?, String?) {
+    package func counterexample(_ refuting: [CellResult], failures: [Outcome]) -> (CellResult?, String?) {
         func rank(_ r: CellResult) -> (Int, Int, Int, String) {
             let failure = r.outcome.flatMap { failures.firstIndex(of: $0) } ?? failures.count
             return (Self.isDocPair(r) ? 0 : 1, failure, Verdicts.stepCount(r), r.id)
@@ -162,7 +162,7 @@ public struct ClaimJudgement: Sendable {
     }
 
     /// An outcome for readers: `abort with Error #15`, `hang at exit`, `clean run`.
-    public static func outcomeWords(_ o: Outcome) -> String {
+    package static func outcomeWords(_ o: Outcome) -> String {
         switch o {
         case .launchFailed: "could not start"
         case .duplicateRuntimeAbort: "abort with Error #15"
@@ -177,7 +177,7 @@ public struct ClaimJudgement: Sendable {
     }
 
     /// The outcome words for a count: `2 hangs at exit`, `1 clean run`.
-    public static func outcomeWords(_ o: Outcome, count: Int) -> String {
+    package static func outcomeWords(_ o: Outcome, count: Int) -> String {
         guard count != 1 else { return outcomeWords(o) }
         switch o {
         case .launchFailed: return "could not start"
@@ -193,7 +193,7 @@ public struct ClaimJudgement: Sendable {
     }
 
     /// `2 hangs at exit, 1 abort with Error #15`, most frequent first.
-    public static func outcomeSummary(_ cells: [CellResult]) -> String {
+    package static func outcomeSummary(_ cells: [CellResult]) -> String {
         var counts: [Outcome: Int] = [:]
         for c in cells { if let o = c.outcome { counts[o, default: 0] += 1 } }
         let parts = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -224,7 +224,7 @@ public struct ClaimJudgement: Sendable {
     }
 
     /// Fills `{placeholders}` of a finding sentence.
-    public static func fill(_ template: String, _ values: [String: String]) -> String {
+    package static func fill(_ template: String, _ values: [String: String]) -> String {
         var out = template
         for (k, v) in values { out = out.replacingOccurrences(of: "{\(k)}", with: v) }
         return out

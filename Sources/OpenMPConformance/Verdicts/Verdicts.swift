@@ -11,7 +11,7 @@ import OMPPlan
 ///   the smallest id) — and *untestable* when none is testable.
 public enum Verdicts {
     /// A cell's verdict from its allowed outcomes and what happened.
-    public static func verdict(outcome: Outcome, allowed: [Outcome]) -> Verdict {
+    package static func verdict(outcome: Outcome, allowed: [Outcome]) -> Verdict {
         if outcome == .launchFailed { return .untestable }
         return allowed.contains(outcome) ? .confirmed : .refuted
     }
@@ -52,25 +52,25 @@ public enum Verdicts {
     }
 
     /// How many steps a result's plan has (its counterexample size).
-    public static func stepCount(_ r: CellResult) -> Int {
+    package static func stepCount(_ r: CellResult) -> Int {
         if let plan = try? Plan.parse(r.plan) { return plan.steps.count }
         return r.probe?.stepsTotal ?? Int.max
     }
 
     /// A group verdict with its tallies.
-    public struct Aggregate: Sendable, Hashable {
-        public var verdict: Verdict
-        public var byProfile: [String: Verdict]
+    package struct Aggregate: Sendable, Hashable {
+        package var verdict: Verdict
+        package var byProfile: [String: Verdict]
         /// The refuting cell of the fewest plan steps (ties: smallest id).
-        public var counterexample: CellResult?
-        public var agreeing: Int
-        public var disagreeing: Int
+        package var counterexample: CellResult?
+        package var agreeing: Int
+        package var disagreeing: Int
         /// Every cell id in the group, testable or not, in the given order.
-        public var evidence: [String]
+        package var evidence: [String]
     }
 
     /// Aggregates any group of cell results.
-    public static func aggregate(_ results: [CellResult]) -> Aggregate {
+    package static func aggregate(_ results: [CellResult]) -> Aggregate {
         func verdict(_ rs: [CellResult]) -> Verdict {
             let tested = rs.filter { $0.verdict != .untestable }
             if tested.isEmpty { return .untestable }
@@ -89,7 +89,7 @@ public enum Verdicts {
 
     /// The verdict on one claim from the results that name it (and, for a wheel claim, the wheels found).
     /// `runtimes` name the pair's releases in the words of the finding and counterexample.
-    public static func claim(_ claim: Matrix.Claim, results: [CellResult], wheels: [WheelScan.Wheel] = [],
+    package static func claim(_ claim: Matrix.Claim, results: [CellResult], wheels: [WheelScan.Wheel] = [],
                              runtimes: [RuntimeRecord] = []) -> ClaimVerdict {
         let mine = results.filter { $0.claims.contains(claim.id) }
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
@@ -216,7 +216,7 @@ public enum Verdicts {
     }
 
     /// Every claim of a matrix, in file order.
-    public static func claims(_ matrix: Matrix, results: [CellResult], wheels: [WheelScan.Wheel] = [],
+    package static func claims(_ matrix: Matrix, results: [CellResult], wheels: [WheelScan.Wheel] = [],
                               runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
         matrix.claims.map { claim($0, results: results, wheels: wheels, runtimes: runtimes) }
     }
@@ -225,7 +225,7 @@ public enum Verdicts {
     /// analogues (`<row>@linux`) get their own entries, labelled as analogues, after the rows.
     /// Rows are about two KMP-family runtimes and the table's own env modes: controls, GNU-mixed
     /// profiles and troubleshooting modes are shown apart (``ClaimJudgement``).
-    public static func rows(_ matrix: Matrix, results: [CellResult], runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
+    package static func rows(_ matrix: Matrix, results: [CellResult], runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
         var out: [ClaimVerdict] = []
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         for r in matrix.rows {
@@ -271,7 +271,7 @@ public enum Verdicts {
     }
 
     /// Verdict per profile over all the given results.
-    public static func profiles(_ results: [CellResult]) -> [String: Verdict] {
+    package static func profiles(_ results: [CellResult]) -> [String: Verdict] {
         aggregate(results).byProfile
     }
 }
