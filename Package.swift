@@ -79,7 +79,7 @@ let package = Package(
         // Test-only fault fixtures: the probe engine with deliberate faults. Never shipped.
         .executableTarget(
             name: "omp-fixture",
-            dependencies: ["OMPProbeCore", "_OpenMPShims"],
+            dependencies: ["OMPProbeCore", "OMPPlan", "_OpenMPShims"],
             path: "Tests/Fixtures/omp-fixture"
         ),
         // Side-by-side bench of the native kernels against faiss-cpu and numpy (Bench/kernel_bench.py). Not in CI.

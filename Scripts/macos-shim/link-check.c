@@ -13,7 +13,7 @@ int main(int argc, char **argv) {
     pid_t pid = 0;
     int n = 0;
     n += omp_shim_set_child_subreaper();
-    n += omp_shim_spawn_session(&pid, "/usr/bin/true", argv, NULL, 1, 2);
+    n += omp_shim_spawn_session(&pid, "/usr/bin/true", argv, NULL, 1, 2, -1);
     n += omp_shim_pidfd_open(pid);
     n += omp_shim_exit_fd_open(pid);
     n += omp_shim_cloexec_nonblock(1);

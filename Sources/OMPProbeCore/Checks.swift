@@ -16,7 +16,7 @@ package final class StepLedger: @unchecked Sendable {
         checks.append(Check(name: name, passed: passed, detail: detail))
     }
 
-    package func team(_ runtime: LoadedRuntime, _ threads: Int) {
+    package func team(_ runtime: any ParallelRuntime, _ threads: Int) {
         if let i = minTeam.firstIndex(where: { $0.runtime == runtime.name }) {
             minTeam[i].threads = min(minTeam[i].threads, threads)
         } else {

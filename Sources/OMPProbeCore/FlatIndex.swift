@@ -31,7 +31,7 @@ package final class FlatIndex {
     }
 
     /// Top-k ids and scores for `nq` queries, best first; ties go to the lower id.
-    package func search(_ q: UnsafePointer<Float>, nq: Int, k: Int, runtime: LoadedRuntime?, ledger: StepLedger?) -> (ids: [Int32], scores: [Float]) {
+    package func search(_ q: UnsafePointer<Float>, nq: Int, k: Int, runtime: (any ParallelRuntime)?, ledger: StepLedger?) -> (ids: [Int32], scores: [Float]) {
         let kk = min(k, count)
         var ids = [Int32](repeating: -1, count: nq * k)
         var scores = [Float](repeating: -.infinity, count: nq * k)

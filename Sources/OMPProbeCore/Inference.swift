@@ -14,7 +14,7 @@ struct Inference {
         }
     }
 
-    func run(on rt: LoadedRuntime, model: Model? = nil, ledger: StepLedger, inputSeed: UInt64 = 7) {
+    func run(on rt: any ParallelRuntime, model: Model? = nil, ledger: StepLedger, inputSeed: UInt64 = 7) {
         let d = dim, b = batch
         let m = model ?? Model(dim: d, seed: seed)
         var rng = SplitMix64(seed: inputSeed)

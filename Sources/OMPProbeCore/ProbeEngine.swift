@@ -12,18 +12,29 @@ import OMPPlan
 /// Exit status: 0 all checks passed; 1 a workload check failed; 2 bad usage;
 /// 3 a runtime could not be loaded or is not an OpenMP runtime.
 package enum ProbeEngine {
-    /// Test fixtures use these to break the engine on purpose; `omp-probe` passes none.
-    package struct Hooks {
-        /// Drop one element of the second thread's share in every parallel loop.
-        package var corruptParallelLoops = false
-        /// Called after each completed step (1-based).
-        package var afterStep: ((Int) -> Void)? = nil
-        /// Called after `@omp done`, before exit.
-        package var beforeExit: (() -> Void)? = nil
-        package init() {}
+    /// Opens a runtime named in `--runtime NAME=PATH`.
+    package typealias Opener = (_ name: String, _ path: String) throws(LoadedRuntime.LoadError) -> any ParallelRuntime
+    /// Writes one ``ProbeProtocol`` record.
+    package typealias Reporter = (_ kind: ProbeProtocol.Kind, _ fields: String) -> Void
+
+    /// `omp-probe`: runtimes are opened by path (``openByPath(_:_:)``), records go to stdout
+    /// (``writeRecord(_:_:)``).
+    package static func main(_ arguments: [String]) -> Int32 {
+        main(arguments, open: openByPath, report: writeRecord)
     }
 
-    package static func main(_ arguments: [String], hooks: Hooks = Hooks()) -> Int32 {
+    /// Opens a runtime with `dlopen`, as a ``LoadedRuntime``.
+    package static func openByPath(_ name: String, _ path: String) throws(LoadedRuntime.LoadError) -> any ParallelRuntime {
+        try LoadedRuntime(name: name, path: path)
+    }
+
+    /// Writes one record to stdout, unbuffered.
+    package static func writeRecord(_ kind: ProbeProtocol.Kind, _ fields: String) { Output.record(kind, fields) }
+
+    /// The engine with its two dependencies named: how a runtime is opened, and where the
+    /// records go. Every record of the run passes through `report`, in order, on the thread
+    /// that runs the plan.
+    package static func main(_ arguments: [String], open: @escaping Opener, report: @escaping Reporter) -> Int32 {
         Lifeline.start()
         var runtimes: [(String, String)] = []
         var stepsText: String?
@@ -63,7 +74,7 @@ package enum ProbeEngine {
         } catch {
             return usage("bad plan: \(error)")
         }
-        var runner = Runner(paths: Dictionary(runtimes, uniquingKeysWith: { $1 }), quiet: quiet, hooks: hooks)
+        var runner = Runner(paths: Dictionary(runtimes, uniquingKeysWith: { $1 }), quiet: quiet, open: open, report: report)
         return runner.run(plan)
     }
 }
@@ -71,44 +82,43 @@ package enum ProbeEngine {
 struct Runner {
     let paths: [String: String]
     let quiet: Bool
-    let hooks: ProbeEngine.Hooks
-    var loaded: [String: LoadedRuntime] = [:]
+    let openRuntime: ProbeEngine.Opener
+    let report: ProbeEngine.Reporter
+    var loaded: [String: any ParallelRuntime] = [:]
     var maps = MappedRuntimes()
     var index: FlatIndex?
 
-    init(paths: [String: String], quiet: Bool, hooks: ProbeEngine.Hooks) {
-        self.paths = paths; self.quiet = quiet; self.hooks = hooks
+    init(paths: [String: String], quiet: Bool, open: @escaping ProbeEngine.Opener, report: @escaping ProbeEngine.Reporter) {
+        self.paths = paths; self.quiet = quiet; self.openRuntime = open; self.report = report
     }
 
     mutating func run(_ plan: Plan) -> Int32 {
-        Output.record(.pid, String(getpid()))
-        Output.record(.blas, String(cString: omp_blas_corename()))
+        report(.pid, String(getpid()))
+        report(.blas, String(cString: omp_blas_corename()))
         reportMapped()
         var failed = 0
         for (n, step) in plan.steps.enumerated() {
             let no = n + 1
-            Output.record(.begin, "\(no) \(step.text)")
+            report(.begin, "\(no) \(step.text)")
             let ledger = StepLedger()
             if let code = execute(step, no: no, ledger: ledger) { return code }
             ledger.checkTeams()
             for c in ledger.checks {
-                Output.record(.check, "\(no) \(c.name) \(c.passed ? "pass" : "fail") \(oneLine(c.detail))")
+                report(.check, "\(no) \(c.name) \(c.passed ? "pass" : "fail") \(oneLine(c.detail))")
                 if !c.passed { failed += 1 }
             }
-            for (rt, t) in ledger.minTeam { Output.record(.threads, "\(no) \(rt) \(t)") }
-            Output.record(.end, String(no))
-            hooks.afterStep?(no)
+            for (rt, t) in ledger.minTeam { report(.threads, "\(no) \(rt) \(t)") }
+            report(.end, String(no))
         }
-        Output.record(.done, "\(plan.steps.count) \(failed)")
-        hooks.beforeExit?()
+        report(.done, "\(plan.steps.count) \(failed)")
         return failed == 0 ? 0 : 1
     }
 
     private mutating func reportMapped() {
-        for (fam, path) in maps.scan() { Output.record(.mapped, "\(fam.rawValue) \(path)") }
+        for (fam, path) in maps.scan() { report(.mapped, "\(fam.rawValue) \(path)") }
     }
 
-    private func rt(_ name: String) -> LoadedRuntime { loaded[name]! }
+    private func rt(_ name: String) -> any ParallelRuntime { loaded[name]! }
 
     /// Runs one step; returns an exit code when the probe must stop.
     private mutating func execute(_ step: Step, no: Int, ledger: StepLedger) -> Int32? {
@@ -116,9 +126,7 @@ struct Runner {
         case .load(let name):
             guard let path = paths[name] else { return fail(no, "runtime '\(name)' has no path") }
             do {
-                let r = try LoadedRuntime(name: name, path: path)
-                r.corrupt = hooks.corruptParallelLoops
-                loaded[name] = r
+                loaded[name] = try openRuntime(name, path)
             } catch {
                 switch error {
                 case .dlopen(let why): return fail(no, "dlopen: \(why)")
@@ -188,7 +196,7 @@ struct Runner {
     }
 
     private func fail(_ no: Int, _ why: String) -> Int32 {
-        Output.record(.error, "\(no) \(oneLine(why))")
+        report(.error, "\(no) \(oneLine(why))")
         return 3
     }
 

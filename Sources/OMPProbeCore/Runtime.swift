@@ -15,9 +15,22 @@ typealias OmpIntFn = @convention(c) () -> Int32
 typealias OmpBody = @convention(c) (UnsafeMutableRawPointer?) -> Void
 typealias GompParallelFn = @convention(c) (OmpBody, UnsafeMutableRawPointer?, UInt32, UInt32) -> Void
 
+/// What the workloads need of an OpenMP runtime: its name, its first OpenMP call, and one
+/// parallel region running a statically scheduled loop. ``LoadedRuntime`` is the one the
+/// probe opens; the engine takes any other through ``ProbeEngine/main(_:open:report:)``.
+package protocol ParallelRuntime {
+    var name: String { get }
+    /// The runtime's first OpenMP call; returns `omp_get_max_threads()`.
+    func initialize() -> Int32
+    /// Runs `body(range, threadID)` over `0..<count`, split statically across the team
+    /// of one parallel region. Returns the distinct thread ids seen.
+    @discardableResult
+    func parallelFor(_ count: Int, _ body: (Range<Int>, Int) -> Void) -> Int
+}
+
 /// One OpenMP runtime loaded by path, used only through its own exported symbols.
-package final class LoadedRuntime {
-    let name: String
+package final class LoadedRuntime: ParallelRuntime {
+    package let name: String
     let path: String
     let handle: UnsafeMutableRawPointer
     let family: RuntimeFamily
@@ -25,8 +38,6 @@ package final class LoadedRuntime {
     let threadNum: OmpIntFn
     let numThreads: OmpIntFn
     let parallelFn: GompParallelFn
-    /// Set by test fixtures only: drop one element of the second thread's share.
-    var corrupt = false
 
     package enum LoadError: Error { case dlopen(String), notOpenMP(String) }
 
@@ -96,8 +107,7 @@ package final class RegionContext {
         if tid >= 0 && tid < Self.maxThreads { seen[tid] = 1 }
         let chunk = (count + nt - 1) / nt
         let lo = min(tid * chunk, count)
-        var hi = min(lo + chunk, count)
-        if runtime.corrupt && tid == 1 && hi > lo { hi -= 1 }
+        let hi = min(lo + chunk, count)
         if lo < hi { body(lo..<hi, tid) }
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// each request runs inference in runtime A and a search in runtime B, as a FastAPI
 /// service wrapping a model and a FAISS index would.
 final class Server: @unchecked Sendable {
-    let a: LoadedRuntime, b: LoadedRuntime
+    let a: any ParallelRuntime, b: any ParallelRuntime
     let requests: Int, threads: Int
     let infer: Inference
     let model: Inference.Model
@@ -18,7 +18,7 @@ final class Server: @unchecked Sendable {
     let next = Atomic<Int>(0)
     let lock = Mutex<[StepLedger]>([])
 
-    init(a: LoadedRuntime, b: LoadedRuntime, requests: Int, threads: Int, infer: Inference,
+    init(a: any ParallelRuntime, b: any ParallelRuntime, requests: Int, threads: Int, infer: Inference,
          index: FlatIndex, queries: Int, k: Int) {
         self.a = a; self.b = b; self.requests = requests; self.threads = threads
         self.infer = infer; self.index = index; self.queries = queries; self.k = k

@@ -49,7 +49,7 @@ package struct TrainingLoop {
 
     /// Returns the per-step losses.
     @discardableResult
-    func run(on rt: LoadedRuntime, ledger: StepLedger) -> [Float] {
+    func run(on rt: any ParallelRuntime, ledger: StepLedger) -> [Float] {
         let state = State(dim: dim, batch: batch)
         var losses: [Float] = []
         for step in 1...steps {
@@ -75,7 +75,7 @@ package struct TrainingLoop {
     /// `lossComputed` sees the loss as soon as it is known, before the backward pass.
     /// - Returns: the step's mean squared error (before the update).
     @discardableResult
-    package func step(_ step: Int, _ state: State, on rt: LoadedRuntime, ledger: StepLedger, checking: Bool,
+    package func step(_ step: Int, _ state: State, on rt: any ParallelRuntime, ledger: StepLedger, checking: Bool,
                       lossComputed: (Float) -> Void = { _ in }) -> Float {
         let d = state.dim, b = state.batch
         let x = state.x, target = state.target, w = state.w, bias = state.bias

@@ -46,6 +46,7 @@ extension Matrix {
 
 /// The runtimes the bundled matrix needs are not provisioned: one error for the whole matrix.
 public struct RuntimesNotProvisioned: Error, CustomStringConvertible {
+    /// What is missing: the manifest, or the runtimes it lacks.
     public var detail: String
     package init(detail: String) { self.detail = detail }
     /// From the error that loading the catalog gave.

@@ -39,7 +39,7 @@ int omp_shim_set_child_subreaper(void) {
 }
 
 int omp_shim_spawn_session(pid_t *pid, const char *path, char *const argv[],
-                           char *const envp[], int stdout_fd, int stderr_fd) {
+                           char *const envp[], int stdout_fd, int stderr_fd, int lifeline_fd) {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     int rc = posix_spawn_file_actions_init(&fa);
@@ -49,6 +49,16 @@ int omp_shim_spawn_session(pid_t *pid, const char *path, char *const argv[],
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
     posix_spawn_file_actions_adddup2(&fa, stderr_fd, 2);
+    if (lifeline_fd >= 0) {
+        posix_spawn_file_actions_adddup2(&fa, lifeline_fd, 3);
+#ifdef __APPLE__
+        // Kept under POSIX_SPAWN_CLOEXEC_DEFAULT, also when lifeline_fd is already 3.
+        posix_spawn_file_actions_addinherit_np(&fa, 3);
+#endif
+    }
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    posix_spawn_file_actions_addclosefrom_np(&fa, lifeline_fd >= 0 ? 4 : 3);
+#endif
     sigset_t none, all;
     sigemptyset(&none);
     sigfillset(&all);
@@ -56,7 +66,7 @@ int omp_shim_spawn_session(pid_t *pid, const char *path, char *const argv[],
     posix_spawnattr_setsigdefault(&at, &all);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
 #ifdef __APPLE__
-    // Only the three descriptors set up above reach the child.
+    // Only the descriptors set up above reach the child.
     flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;
 #endif
 #ifdef POSIX_SPAWN_SETSID

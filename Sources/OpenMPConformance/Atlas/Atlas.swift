@@ -26,6 +26,7 @@ public enum Atlas {
 
     /// What a lookup found.
     public struct Match: Sendable, Hashable {
+        /// The atlas cell for the pair, in the order asked.
         public var cell: AtlasCell
         /// True when both files are the measured ones (same SHA-256); false when only the
         /// family, vendor and release match (another build or copy of the same release).

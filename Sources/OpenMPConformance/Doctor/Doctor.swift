@@ -12,6 +12,7 @@ import Foundation
 /// The user's files are only read: every fix is checked on copies in a `DoctorWorkspace`
 /// that is removed before the call returns.
 public enum Doctor {
+    /// What the doctor does, and its deadlines.
     public struct Options: Sendable {
         /// Try the fixes (link, preload) and check them.
         package var fixCheck: Bool
@@ -28,6 +29,7 @@ public enum Doctor {
         /// The atlas lookup; nil uses ``DoctorAtlas/standard``.
         package var atlas: DoctorAtlas?
 
+        /// The defaults check every fix, allow 20 s per pair probe and 10 minutes per run of a command, and probe at most 15 pairs.
         public init(fixCheck: Bool = true, observeOnly: Bool = false, probeTimeout: Duration = .seconds(20),
                     commandTimeout: Duration = .seconds(600), maxPairs: Int = 15,
                     progress: (@Sendable (String) -> Void)? = nil) {

@@ -22,6 +22,7 @@ public enum Gate {
         /// A host-key mismatch is listed but does not fail the gate.
         package var allowHostMismatch: Bool
 
+        /// `strict`: a baseline that lacks a cell fails. `allowHostMismatch`: a baseline for another host key is a warning, not a failure.
         public init(strict: Bool = false, allowHostMismatch: Bool = false) {
             self.strict = strict; self.allowHostMismatch = allowHostMismatch
         }

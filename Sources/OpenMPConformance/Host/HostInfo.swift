@@ -1,7 +1,9 @@
 /// The host a results file was measured on. `key` names a baseline, e.g.
 /// `debian12-x86_64-glibc2.36`.
 public struct HostInfo: Codable, Sendable, Hashable {
+    /// The host key baselines and atlas snapshots are filed under, e.g. `debian12-x86_64-glibc2.36`.
     public var key: String
+    /// The operating system's name and version, e.g. `Debian GNU/Linux 12 (bookworm)`.
     public var os: String
     package var osID: String
     package var osVersion: String
@@ -42,9 +44,11 @@ public struct HostInfo: Codable, Sendable, Hashable {
 public struct RuntimeRecord: Codable, Sendable, Hashable {
     /// Manifest name, e.g. `llvm14`, `llvm16`, `intel`, `gnu`, `llvm14-copy`.
     public var name: String
+    /// The runtime file.
     public var path: String
     /// `kmp`, `gnu`, or `unknown`, from exported symbols.
     public var family: String
+    /// The version the catalog records for it.
     public var version: String
     /// Where it came from, e.g. `apt:libomp5-14=1:14.0.6-12`, `pypi:intel-openmp==2025.2.1`.
     package var source: String

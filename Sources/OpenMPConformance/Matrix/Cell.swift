@@ -13,7 +13,9 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     public var row: String
     /// What the cell comes from.
     package var origin: Origin
+    /// The profile id: which runtime each role (framework, index) brings.
     public var profile: String
+    /// How `KMP_DUPLICATE_LIB_OK` is set for the probe.
     public var envMode: EnvMode
     package var ordering: Ordering
     package var importMeaning: ImportMeaning
@@ -38,6 +40,7 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     package var tags: [String]
     /// Claim ids this cell is evidence for.
     public var claims: [String]
+    /// Whether the cell can run on this host, and why not.
     public var testability: Testability
     /// For an untestable macOS cell: the id of the Linux cell with the same plan, shown as an analogue.
     package var analogue: String?
@@ -52,6 +55,7 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
         case untestable(reason: String)
 
         package var isTestable: Bool { if case .testable = self { true } else { false } }
+        /// Why the cell cannot run here; nil when it can.
         public var reason: String? { if case .untestable(let r) = self { r } else { nil } }
     }
 

@@ -125,6 +125,7 @@ public struct Matrix: Sendable {
         RuntimeCatalog.packageRoot(startingAt: path)
     }
 
+    /// The cell with this id, if the matrix has one.
     public func cell(id: String) -> Cell? { cells.first { $0.id == id } }
     package func row(id: String) -> Row? { rows.first { $0.id == id } }
     package func claim(id: String) -> Claim? { claims.first { $0.id == id } }

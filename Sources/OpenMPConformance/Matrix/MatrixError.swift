@@ -8,8 +8,11 @@
 public struct MatrixError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file the problem is in (as given to the loader), or `OMP_CONFORMANCE_SELECT`.
     public var file: String
+    /// 1-based line.
     public var line: Int
+    /// 1-based column.
     public var column: Int
+    /// What is wrong, without the location.
     public var message: String
 
     package init(file: String, line: Int, column: Int, message: String) {

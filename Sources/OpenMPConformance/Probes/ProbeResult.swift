@@ -1,5 +1,6 @@
 /// Everything a probe observed, in the shape written to results files.
 public struct ProbeResult: Codable, Sendable, Hashable {
+    /// What happened, by the classifier's rules in their order (see ``Outcome``).
     public var outcome: Outcome
     /// Why this outcome: for an abort, the runtime's own words, parsed.
     public var message: Message
@@ -34,7 +35,9 @@ public struct ProbeResult: Codable, Sendable, Hashable {
         self.exitWaitMilliseconds = exitWaitMilliseconds
     }
 
+    /// The reason behind an outcome, with the two libraries of an Error #15 when the runtime named them.
     public struct Message: Codable, Sendable, Hashable {
+        /// One line: the runtime's own message for an abort, else what the classifier saw.
         public var text: String
         /// For Error #15: the library that was initializing.
         public var initializing: String?
@@ -45,8 +48,11 @@ public struct ProbeResult: Codable, Sendable, Hashable {
         }
     }
 
+    /// An OpenMP runtime the child had mapped.
     public struct MappedRuntime: Codable, Sendable, Hashable {
+        /// The mapped file.
         public var path: String
+        /// `kmp` (LLVM or Intel, which exports `__kmpc_fork_call`) or `gnu`, from the file's symbols.
         public var family: String
         /// The plan step after which it was first seen (0: before any step).
         package var afterStep: Int

@@ -87,15 +87,15 @@ enum Supervisor {
         var life: [Int32] = [-1, -1]
         let made = pipe(&life) == 0 && fcntl(life[1], F_SETFD, FD_CLOEXEC) == 0
         if made {
-            _ = fcntl(life[0], F_SETFD, 0) // the read end goes to the child
-            childEnv[lifelineName] = String(life[0])
+            _ = fcntl(life[0], F_SETFD, 0) // the read end goes to the child, as descriptor 3
+            childEnv[lifelineName] = "3"
         }
         defer { if life[1] >= 0 { close(life[1]) } }
         let envList = childEnv.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let rc = withCStrings(launchArgv) { av in
             withCStrings(envList) { ev in
-                omp_shim_spawn_session(&pid, exePath, av, ev, outFDs[1], errFDs[1])
+                omp_shim_spawn_session(&pid, exePath, av, ev, outFDs[1], errFDs[1], made ? life[0] : -1)
             }
         }
         close(outFDs[1]); close(errFDs[1])

@@ -20,16 +20,20 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
     public var outcome: Outcome?
     /// The doc's prediction, as the set of outcomes it allows.
     package var allowed: [Outcome]
+    /// The doc's prediction judged against the outcome.
     public var verdict: Verdict
     /// Why the cell was skipped, or what the verdict rests on.
     public var reason: String?
     /// For macOS rows on Linux: the Linux cell shown as evidence, labelled as an analogue.
     package var analogueOf: String?
     package var durationSeconds: Double
+    /// The probe's message (``ProbeResult/Message/text``), or the reason a cell did not run.
     public var message: String
+    /// A shell line that runs the same probe again, with the environment it had.
     public var repro: String
     /// The probe plan, in the plan language.
     package var plan: String
+    /// Everything the probe observed (nil when skipped).
     public var probe: ProbeResult?
     /// Which runtime each role brings (`framework: intel`, `index: llvm14`); absent in schema 1 files.
     package var roleRuntimes: [String: String]?
@@ -43,6 +47,7 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
         ["control", "mixed", "contending"].first { tags.contains($0) }
     }
 
+    /// Whether the cell ran here.
     public enum Status: String, Codable, Sendable { case ran, skipped }
 
     package init(id: String, row: String, claims: [String], profile: String, envMode: String, ordering: String,
@@ -136,6 +141,7 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
 
 /// The verdict on one of the doc's claims, over every cell that tests it.
 public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
+    /// The claim id in `Matrices/claims.yaml`, or the row id for a row's verdict.
     public var id: String
     /// The claim in our words.
     public var statement: String
@@ -143,6 +149,7 @@ public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
     package var source: String
     /// Per profile (or `all`), the verdict.
     package var byProfile: [String: Verdict]
+    /// The claim's verdict over all its cells here.
     public var verdict: Verdict
     /// How the claim is tested here, or why it cannot be.
     package var method: String

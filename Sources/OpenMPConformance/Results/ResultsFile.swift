@@ -13,11 +13,14 @@ public struct ResultsFile: Codable, Sendable, Hashable {
     public var partial: Bool
     package var startedAt: String
     package var finishedAt: String?
+    /// The host the cells ran on.
     public var host: HostInfo
     package var environment: EnvironmentRecord
     /// How cells were selected (`all`, or the filters given).
     package var selection: [String]
+    /// One result per selected cell, in matrix order.
     public var results: [CellResult]
+    /// The verdict of each row and claim that the results bear on.
     public var claims: [ClaimVerdict]
     /// The wheels read statically for the run (the macOS ones say what the real wheels bundle).
     package var wheels: [WheelScan.Wheel]?

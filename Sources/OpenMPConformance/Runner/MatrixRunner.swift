@@ -10,16 +10,20 @@ public struct MatrixRunner: Sendable {
     /// Probes in flight at once (the limiter caps it further).
     package var jobs: Int
 
+    /// Runs `cells`, each probe bounded by `timeout`, at most `jobs` at once (nil: `OMP_CONFORMANCE_JOBS`, else the CPU count).
     public init(cells: [Cell], timeout: Duration = .seconds(20), jobs: Int? = nil) {
         self.cells = cells; self.timeout = timeout; self.jobs = max(1, jobs ?? ProbeLimiter.defaultLimit)
     }
 
     /// Progress after each finished cell.
     public struct Progress: Sendable {
+        /// Cells finished so far.
         public var done: Int
+        /// Cells in the run.
         public var total: Int
         package var unexpected: Int
         package var elapsed: Duration
+        /// The cell that just finished.
         public var last: CellResult
         /// Estimated time left, from the pace so far.
         package var eta: Duration? {

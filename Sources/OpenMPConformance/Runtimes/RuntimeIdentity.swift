@@ -43,6 +43,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// The path with every symlink resolved (the path itself for a zip member).
     package var realPath: String
     package var format: Format
+    /// `kmp` or `gnu`, from the symbols the file exports, never from its name.
     public var family: Family
     package var vendor: Vendor
     /// The best version the file states about itself, `unknown` when it states none.

@@ -5,6 +5,7 @@ public struct ScanReport: Sendable, Hashable, Codable {
     public struct Runtime: Sendable, Hashable, Codable {
         /// The resolved path, or `archive.whl!member` for a runtime inside a wheel.
         public var path: String
+        /// What the file is: family, release and how the release was found.
         public var identity: RuntimeIdentity
         /// Other paths to the same file (symlinks, hard links), sorted.
         package var alsoKnownAs: [String]
@@ -49,7 +50,9 @@ public struct ScanReport: Sendable, Hashable, Codable {
 
     /// The paths the scan started from.
     package var roots: [String]
+    /// Every OpenMP runtime found, one entry per distinct file.
     public var runtimes: [Runtime]
+    /// Pairs of KMP-family files that would abort if both were started in one process.
     public var conflicts: [Conflict]
     package var skipped: [Skipped]
     /// Files (and archive members) whose bytes were examined.

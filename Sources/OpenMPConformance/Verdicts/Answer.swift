@@ -362,51 +362,36 @@ extension Answer {
 }
 
 extension AtlasEvidence {
-    /// The atlas snapshot for a host, `Matrices/atlas/<host key>.json` under `root`, read through
-    /// the few fields the answer needs (runtime identities, variants, outcomes), so the answer
-    /// depends on the file's shape, not on the atlas code. Nil when there is none.
+    /// The atlas snapshot for a host, `Matrices/atlas/<host key>.json` under `root`, read by the
+    /// atlas's own reader (``Atlas/snapshot(hostKey:packageRoot:)``). Nil when there is none.
     /// - Throws: ``InputError`` naming the file when it exists but cannot be read.
     public static func snapshot(hostKey: String, root: URL) throws -> AtlasEvidence? {
-        let url = root.appendingPathComponent("Matrices/atlas/\(hostKey).json")
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let file = try ResultsCodec.read(Snapshot.self, from: url, schemaVersion: 1)
-        return AtlasEvidence(file, source: "Matrices/atlas/\(hostKey).json")
+        guard let atlas = try Atlas.snapshot(hostKey: hostKey, packageRoot: root) else { return nil }
+        return AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json")
     }
 
-    init(_ file: Snapshot, source: String) {
-        func name(_ id: Snapshot.Identity?, _ fallback: String) -> String {
-            guard let id, let vendor = id.vendor else { return fallback }
-            let release = id.release ?? ""
-            switch vendor {
-            case "llvm": return "LLVM " + (release.split(separator: ".").first.map(String.init) ?? release)
-            case "intel": return "Intel " + release
-            case "gnu": return "GNU libgomp " + release
+    /// The off-diagonal cells of two KMP-family runtimes, one observation per distinct outcome
+    /// of each variant.
+    init(_ atlas: AtlasResults, source: String) {
+        func name(_ id: AtlasIdentity?, _ fallback: String) -> String {
+            guard let id else { return fallback }
+            switch id.vendor {
+            case "llvm": return "LLVM " + (id.release.split(separator: ".").first.map(String.init) ?? id.release)
+            case "intel": return "Intel " + id.release
+            case "gnu": return "GNU libgomp " + id.release
             default: return fallback
             }
         }
         var out: [Observation] = []
-        for c in file.cells where c.diagonal == nil && c.firstIdentity?.family == "kmp" && c.secondIdentity?.family == "kmp" {
+        for c in atlas.cells where c.diagonal == nil && c.firstIdentity?.family == "kmp" && c.secondIdentity?.family == "kmp" {
             for o in c.observations {
                 // Every variant starts the first runtime first; only "without" lacks the variable.
                 for outcome in Set(o.outcomes) {
                     out.append(Observation(first: name(c.firstIdentity, c.first), second: name(c.secondIdentity, c.second),
-                                           variable: o.variant != "without", outcome: outcome))
+                                           variable: o.variant != .withoutVariable, outcome: outcome))
                 }
             }
         }
         self.init(source: source, observations: out)
-    }
-
-    /// The atlas file's fields the answer reads.
-    struct Snapshot: Decodable {
-        struct Identity: Decodable { var family: String?; var vendor: String?; var release: String? }
-        struct Observation: Decodable { var variant: String; var outcomes: [Outcome] }
-        struct Cell: Decodable {
-            var first: String; var second: String
-            var firstIdentity: Identity?; var secondIdentity: Identity?
-            var diagonal: String?
-            var observations: [Observation]
-        }
-        var cells: [Cell]
     }
 }

@@ -13,9 +13,12 @@ int omp_shim_set_child_subreaper(void);
 
 /// Spawns `path` with `argv`/`envp` as the leader of a new session (and so a new
 /// process group), with stdin from /dev/null and stdout/stderr to the given fds.
-/// Signals are reset to default and unblocked in the child. Returns 0 or an errno.
+/// Signals are reset to default and unblocked in the child. `lifeline_fd`, when >= 0, reaches
+/// the child as descriptor 3. No other descriptor of this process reaches it (macOS:
+/// POSIX_SPAWN_CLOEXEC_DEFAULT; Linux with glibc 2.34 or later: closefrom 4 in the child), so a
+/// probe never holds another probe's pipe or a file the kit is writing. Returns 0 or an errno.
 int omp_shim_spawn_session(pid_t *pid, const char *path, char *const argv[],
-                           char *const envp[], int stdout_fd, int stderr_fd);
+                           char *const envp[], int stdout_fd, int stderr_fd, int lifeline_fd);
 
 /// pidfd_open(2), or -1 with errno where the kernel lacks it.
 int omp_shim_pidfd_open(pid_t pid);

@@ -1,5 +1,8 @@
-// Test-only fault fixture: the real probe engine with one deliberate fault, chosen by the
-// first argument. `omp-probe` itself has no fault flags; faults live only here.
+// Test-only fault fixture: the real probe engine with one deliberate fault, chosen by
+// OMP_FIXTURE. `omp-probe` itself has no fault flags and the engine no test hooks: the
+// faults live only here, in what the fixture hands the engine as its two dependencies,
+// the runtime opener (a runtime adapter that miscomputes) and the record writer (which
+// acts when a step's `end` record or the `done` record goes out).
 //
 //   OMP_FIXTURE=MODE[:N] omp-fixture <omp-probe arguments...>
 //
@@ -8,6 +11,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import OMPPlan
 import OMPProbeCore
 
 func say(_ s: String) {
@@ -23,7 +27,23 @@ guard let modeText = getenv("OMP_FIXTURE").map({ String(cString: $0) }) else {
 let spec = modeText.split(separator: ":", maxSplits: 1).map(String.init)
 let mode = spec[0]
 let n = spec.count > 1 ? Int(spec[1]) ?? 1 : 1
-var hooks = ProbeEngine.Hooks()
+var wrongResult = false
+var afterStep: ((Int) -> Void)?
+var afterDone: (() -> Void)?
+
+/// The real runtime, except that the second thread's share of every parallel loop loses
+/// its last element, so results differ from the serial reference.
+struct DroppingRuntime: ParallelRuntime {
+    let base: any ParallelRuntime
+    var name: String { base.name }
+    func initialize() -> Int32 { base.initialize() }
+    func parallelFor(_ count: Int, _ body: (Range<Int>, Int) -> Void) -> Int {
+        base.parallelFor(count) { r, tid in
+            let share = tid == 1 ? r.dropLast() : r
+            if !share.isEmpty { body(share, tid) }
+        }
+    }
+}
 
 func flood(_ fd: Int32, megabytes: Int) {
     let line = [UInt8](repeating: 120, count: 1023) + [10]
@@ -43,25 +63,33 @@ func spawnTermIgnoringChild() {
 
 switch mode {
 case "wrong-result":
-    hooks.corruptParallelLoops = true
+    wrongResult = true
 case "segv":
-    hooks.afterStep = { s in if s == n { raise(SIGSEGV) } }
+    afterStep = { s in if s == n { raise(SIGSEGV) } }
 case "sigkill":
-    hooks.afterStep = { s in if s == n { raise(SIGKILL) } }
+    afterStep = { s in if s == n { raise(SIGKILL) } }
 case "exit":
-    hooks.afterStep = { s in if s == n { exit(7) } }
+    afterStep = { s in if s == n { exit(7) } }
 case "flood-stdout":
-    hooks.afterStep = { s in if s == 1 { flood(1, megabytes: n) } }
+    afterStep = { s in if s == 1 { flood(1, megabytes: n) } }
 case "flood-stderr":
-    hooks.afterStep = { s in if s == 1 { flood(2, megabytes: n) } }
+    afterStep = { s in if s == 1 { flood(2, megabytes: n) } }
 case "fork-ignore-term":
-    hooks.afterStep = { s in if s == 1 { spawnTermIgnoringChild() } }
+    afterStep = { s in if s == 1 { spawnTermIgnoringChild() } }
 case "spin-after-done":
-    hooks.beforeExit = { var x = 0; while true { x &+= 1 } }
+    afterDone = { var x = 0; while true { x &+= 1 } }
 case "sleep":
-    hooks.afterStep = { s in if s == n { while true { sleep(1000) } } }
+    afterStep = { s in if s == n { while true { sleep(1000) } } }
 default:
     say("omp-fixture: unknown mode '\(mode)'")
     exit(2)
 }
-exit(ProbeEngine.main(args, hooks: hooks))
+let status = ProbeEngine.main(args, open: { name, path throws(LoadedRuntime.LoadError) in
+    let rt = try ProbeEngine.openByPath(name, path)
+    return wrongResult ? DroppingRuntime(base: rt) : rt
+}, report: { kind, fields in
+    ProbeEngine.writeRecord(kind, fields)
+    if kind == .end, let step = Int(fields) { afterStep?(step) }
+    if kind == .done { afterDone?() }
+})
+exit(status)

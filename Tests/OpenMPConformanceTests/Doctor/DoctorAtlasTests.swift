@@ -6,49 +6,81 @@ extension DoctorTests {
     /// The doctor cites atlas cells (`Matrices/atlas/<host key>.json`) for the pairs it probes.
     @Suite("doctor cites the atlas", .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
     struct AtlasTests {
-        /// A snapshot in the atlas's JSON shape, holding one cell for `first` > `second`.
-        static func snapshot(first: RuntimeIdentity, firstRelease: String, second: RuntimeIdentity, secondRelease: String,
-                             secondSHA: String? = nil) throws -> String {
-            func identity(_ id: RuntimeIdentity, _ release: String, _ sha: String) -> [String: Any] {
-                ["family": id.family.rawValue, "vendor": id.vendor.rawValue, "release": release, "sha256": sha]
+        /// The committed snapshot the doctor cites from: the real measurements, read by the atlas's codec.
+        static let committedPath = TestRuntimes.root + "/Matrices/atlas/debian12-x86_64-glibc2.36.json"
+
+        /// The committed snapshot with every SHA-256 replaced, so that no file matches exactly and
+        /// only the releases can: the case of another build or copy of a measured release.
+        static func otherFiles(_ atlas: AtlasResults) -> AtlasResults {
+            var a = atlas
+            func other(_ id: AtlasIdentity?) -> AtlasIdentity? {
+                id.map { AtlasIdentity(family: $0.family, vendor: $0.vendor, release: $0.release, sha256: String(repeating: "0", count: 64)) }
             }
-            let cell: [String: Any] = [
-                "first": "intel", "second": "llvm16",
-                "firstIdentity": identity(first, firstRelease, first.sha256),
-                "secondIdentity": identity(second, secondRelease, secondSHA ?? second.sha256),
-                "observations": [["variant": "without", "outcomes": ["duplicate-runtime-abort"]],
-                                 ["variant": "with", "outcomes": ["hang-at-exit"]]],
-            ]
-            let path = try DoctorFixtures.temporaryDirectory("atlas") + "/atlas.json"
-            try JSONSerialization.data(withJSONObject: ["schemaVersion": 1, "cells": [cell]]).write(to: URL(fileURLWithPath: path))
-            return path
+            for i in a.cells.indices {
+                a.cells[i].firstIdentity = other(a.cells[i].firstIdentity)
+                a.cells[i].secondIdentity = other(a.cells[i].secondIdentity)
+            }
+            return a
         }
 
-        @Test("a cell of these very files is cited exactly; another file of the same release by its release; none without a snapshot")
+        /// What a citation says of a cell's observations, read from the cell itself.
+        static func outcomes(_ c: AtlasCell) -> String {
+            c.observations.map { "\($0.variant.rawValue): " + $0.outcomes.map(\.rawValue).joined(separator: " or ") }.joined(separator: ", ")
+        }
+
+        @Test("the committed atlas cites the cells of these very files in both start orders; other files of the same releases by their release")
         func citations() async throws {
+            let atlas = try AtlasCodec.read(URL(fileURLWithPath: Self.committedPath))
             let v = try DoctorFixtures.venv()
             defer { try? FileManager.default.removeItem(atPath: v.root) }
             let intel = try #require(try RuntimeIdentity.identify(path: v.intel))
             let llvm = try #require(try RuntimeIdentity.identify(path: v.vendored))
-            let exact = try Self.snapshot(first: intel, firstRelease: "2025.2.1", second: llvm, secondRelease: "16.0.6")
-            let sameRelease = try Self.snapshot(first: intel, firstRelease: "2025.2.1", second: llvm, secondRelease: "16.0.6",
-                                                secondSHA: String(repeating: "0", count: 64))
-            defer { for p in [exact, sameRelease] { try? FileManager.default.removeItem(atPath: (p as NSString).deletingLastPathComponent) } }
+            let forward = try #require(atlas.cell(first: "intel", second: "llvm16"))
+            let backward = try #require(atlas.cell(first: "llvm16", second: "intel"))
+            try #require(forward.firstIdentity?.sha256 == intel.sha256 && forward.secondIdentity?.sha256 == llvm.sha256,
+                         "the provisioned intel and llvm16 files are not the ones the committed atlas measured")
 
-            let r1 = try await Doctor.diagnose(paths: [v.root], options: .init(fixCheck: false, atlas: DoctorAtlas.snapshot(at: exact)))
-            let c1 = try #require(r1.pairs.first?.atlas.first)
-            #expect(c1.contains("intel>llvm16") && c1.contains("these very files") && c1.contains("with: hang-at-exit"), "\(c1)")
+            let r1 = try await Doctor.diagnose(paths: [v.root], options: .init(fixCheck: false, atlas: DoctorAtlas.snapshot(at: Self.committedPath)))
+            let c1 = try #require(r1.pairs.first?.atlas)
+            #expect(c1.count == 2, "\(c1)")
+            for cell in [forward, backward] {
+                #expect(c1.contains { $0.hasPrefix("atlas cell \(cell.id) (these very files;") && $0.hasSuffix("): " + Self.outcomes(cell)) }, "\(cell.id): \(c1)")
+            }
             #expect(r1.answer.contains { $0.hasPrefix("Atlas:") && $0.contains("intel>llvm16") })
+            #expect(r1.notes.contains("Atlas: \(Self.committedPath) (\(atlas.cells.count) cells)."), "\(r1.notes)")
 
-            let r2 = try await Doctor.diagnose(paths: [v.root], options: .init(fixCheck: false, atlas: DoctorAtlas.snapshot(at: sameRelease)))
-            let c2 = try #require(r2.pairs.first?.atlas.first)
-            #expect(c2.contains("the same releases, other files"), "\(c2)")
+            let r2 = try await Doctor.diagnose(paths: [v.root], options: .init(fixCheck: false, atlas: DoctorAtlas.citing(Self.otherFiles(atlas), source: "other files")))
+            let c2 = try #require(r2.pairs.first?.atlas)
+            #expect(c2.count == 2, "\(c2)")
+            for cell in [forward, backward] {
+                #expect(c2.contains { $0.hasPrefix("atlas cell \(cell.id) (the same releases, other files;") && $0.hasSuffix("): " + Self.outcomes(cell)) }, "\(cell.id): \(c2)")
+            }
+        }
 
-            let missing = DoctorAtlas.snapshot(at: "/nonexistent/omp-doctor-atlas.json")
-            #expect(missing.note?.contains("no snapshot") == true)
-            let r3 = try await Doctor.diagnose(paths: [v.root], options: .init(fixCheck: false, atlas: missing))
-            #expect(r3.pairs.allSatisfy { $0.atlas.isEmpty })
-            #expect(r3.notes.contains { $0.contains("no snapshot") })
+        @Test("no snapshot, or one the atlas's codec refuses: nothing cited, and a note that says why")
+        func noCitations() async throws {
+            let dir = try DoctorFixtures.temporaryDirectory("atlas")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            // Cases the committed snapshot cannot give: a missing file, a broken one, one of a future schema.
+            try "{\"schemaVersion\": 1, \"cells\": [".write(toFile: dir + "/broken.json", atomically: true, encoding: .utf8)
+            try "{\"schemaVersion\": 99, \"cells\": []}".write(toFile: dir + "/future.json", atomically: true, encoding: .utf8)
+            let cases: [(String, String)] = [("/nonexistent/omp-doctor-atlas.json", "no snapshot"),
+                                             (dir + "/broken.json", "is not a readable atlas snapshot"),
+                                             (dir + "/future.json", "is not a readable atlas snapshot")]
+            let v = try DoctorFixtures.venv()
+            defer { try? FileManager.default.removeItem(atPath: v.root) }
+            let intel = DoctorRuntime(identity: try #require(try RuntimeIdentity.identify(path: v.intel)), path: v.intel, foundBy: "scan",
+                                      installedBy: "intel-openmp 2025.2.1")
+            let llvm = DoctorRuntime(identity: try #require(try RuntimeIdentity.identify(path: v.vendored)), path: v.vendored, foundBy: "scan")
+            #expect(!DoctorAtlas.snapshot(at: Self.committedPath).cite(intel, llvm).isEmpty, "the committed atlas cites this pair")
+            for (path, words) in cases {
+                let atlas = DoctorAtlas.snapshot(at: path)
+                #expect(atlas.note?.contains(words) == true && atlas.note?.contains(path) == true, "\(path): \(atlas.note ?? "no note")")
+                #expect(atlas.cite(intel, llvm).isEmpty, "\(path)")
+            }
+            let r = try await Doctor.diagnose(paths: [v.root], options: .init(fixCheck: false, atlas: DoctorAtlas.snapshot(at: cases[0].0)))
+            #expect(!r.pairs.isEmpty && r.pairs.allSatisfy { $0.atlas.isEmpty })
+            #expect(r.notes.contains { $0.contains("no snapshot") })
         }
 
         @Test("with this host's checked-in atlas, the venv's Intel + LLVM 16 pair is cited from it",

@@ -80,7 +80,7 @@ struct MatrixResourcesTests {
         defer { try? fm.removeItem(at: dir) }
         let catalog = try #require(RuntimeFixtures.catalog())
         let bundle = "openmp-conformance_OpenMPConformance.resources"
-        try fm.copyItem(at: Self.products.appendingPathComponent("omp-matrix"), to: dir.appendingPathComponent("omp-matrix"))
+        try copyExecutable(Self.products.appendingPathComponent("omp-matrix").path, to: dir.appendingPathComponent("omp-matrix").path)
         try fm.copyItem(at: Self.products.appendingPathComponent(bundle), to: dir.appendingPathComponent(bundle))
         func list(_ args: [String]) throws -> String {
             var env = ProcessInfo.processInfo.environment

@@ -43,7 +43,7 @@ struct ProbeExecutableTests {
         defer { try? fm.removeItem(at: dir) }
         // omp-matrix alone in a folder, and `swift`/`swiftc` on PATH that leave a mark if started.
         let cli = dir.appendingPathComponent("omp-matrix").path
-        try fm.copyItem(atPath: Self.products.appendingPathComponent("omp-matrix").path, toPath: cli)
+        try copyExecutable(Self.products.appendingPathComponent("omp-matrix").path, to: cli)
         let bin = dir.appendingPathComponent("bin")
         try fm.createDirectory(at: bin, withIntermediateDirectories: true)
         let mark = dir.appendingPathComponent("build-started").path

@@ -276,34 +276,57 @@ struct AnswerTests {
         }
     }
 
+    /// The committed atlas snapshot, where the answer's atlas evidence comes from.
+    static let committedAtlas = "debian12-x86_64-glibc2.36"
+
     @Test("an atlas snapshot adds its pairs to the answer; without one the answer stands on the run alone")
     func atlasInput() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("atlas-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("Matrices/atlas"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(try AtlasEvidence.snapshot(hostKey: "h", root: root) == nil)
-        func id(_ vendor: String, _ release: String) -> String { #"{"family": "kmp", "vendor": "\#(vendor)", "release": "\#(release)"}"# }
-        let json = """
-        {"schemaVersion": 1, "cells": [
-          {"first": "llvm14", "second": "llvm16", "firstIdentity": \(id("llvm", "14.0.6")), "secondIdentity": \(id("llvm", "16.0.6")),
-           "observations": [{"variant": "without", "outcomes": ["duplicate-runtime-abort"]},
-                            {"variant": "with", "outcomes": ["hang-at-exit"]}]},
-          {"first": "intel", "second": "llvm19", "firstIdentity": \(id("intel", "2025.2.1")), "secondIdentity": \(id("llvm", "19.1.7")),
-           "observations": [{"variant": "with", "outcomes": ["pass"]}]},
-          {"first": "llvm14", "second": "llvm14", "diagonal": "control", "firstIdentity": \(id("llvm", "14.0.6")), "secondIdentity": \(id("llvm", "14.0.6")),
-           "observations": [{"variant": "with", "outcomes": ["pass"]}]}
-        ]}
-        """
-        try json.write(to: root.appendingPathComponent("Matrices/atlas/h.json"), atomically: true, encoding: .utf8)
-        let atlas = try #require(try AtlasEvidence.snapshot(hostKey: "h", root: root))
-        #expect(atlas.observations.count == 3)
-        let a = Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes, atlas: atlas)
+        // The committed snapshot's runtimes with three cells of known outcomes: one KMP pair that
+        // hangs at exit with the variable, one that passes, and a diagonal that the answer leaves out.
+        var atlas = try #require(try Atlas.snapshot(hostKey: Self.committedAtlas, packageRoot: URL(fileURLWithPath: TestRuntimes.root)))
+        func cell(_ first: String, _ second: String, diagonal: AtlasCell.Diagonal? = nil, _ outcomes: [(AtlasVariant, Outcome)]) throws -> AtlasCell {
+            let f = try #require(atlas.runtime(named: first)?.identity), s = try #require(atlas.runtime(named: second)?.identity)
+            return AtlasCell(first: first, second: second, firstIdentity: f, secondIdentity: s, secondFile: nil, diagonal: diagonal, notRun: nil,
+                             observations: outcomes.map { v, o in
+                                 AtlasObservation(variant: v, plan: v.planText, outcomes: [o], runs: [o], repro: "", message: "", durationSeconds: 1)
+                             })
+        }
+        atlas.cells = [try cell("llvm14", "llvm16", [(.withoutVariable, .duplicateRuntimeAbort), (.withVariable, .hangAtExit)]),
+                       try cell("intel", "llvm19", [(.withVariable, .pass)]),
+                       try cell("llvm14", "llvm14", diagonal: .control, [(.withVariable, .pass)])]
+        try AtlasCodec.write(atlas, to: root.appendingPathComponent("Matrices/atlas/h.json"))
+        let evidence = try #require(try AtlasEvidence.snapshot(hostKey: "h", root: root))
+        #expect(evidence.observations.count == 3)
+        let a = Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes, atlas: evidence)
         let part = try #require(a.atlas)
         #expect(part.lines.first == "With the variable, the atlas observed 2 ordered pairs of two KMP-family runtimes (2 observations); 1 of them did not always run clean.")
         #expect(part.lines.contains("LLVM 14 starts first, then LLVM 16: 1 hang at exit of 1 observations."))
         #expect(Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes).atlas == nil)
         try "{".write(to: root.appendingPathComponent("Matrices/atlas/bad.json"), atomically: true, encoding: .utf8)
         #expect(throws: InputError.self) { try AtlasEvidence.snapshot(hostKey: "bad", root: root) }
+    }
+
+    @Test("the committed atlas snapshot gives one observation per distinct outcome of each variant of each off-diagonal KMP pair")
+    func committedAtlasEvidence() throws {
+        let evidence = try #require(try AtlasEvidence.snapshot(hostKey: Self.committedAtlas, root: URL(fileURLWithPath: TestRuntimes.root)))
+        #expect(evidence.source == "Matrices/atlas/\(Self.committedAtlas).json")
+        // The same counts read from the file with Foundation's JSON parser, independently of the atlas's codec.
+        let data = try Data(contentsOf: URL(fileURLWithPath: TestRuntimes.root + "/" + evidence.source))
+        let cells = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["cells"] as? [[String: Any]])
+        func family(_ c: [String: Any], _ key: String) -> String? { (c[key] as? [String: Any])?["family"] as? String }
+        let pairs = cells.filter { $0["diagonal"] == nil && family($0, "firstIdentity") == "kmp" && family($0, "secondIdentity") == "kmp" }
+        let observations = pairs.flatMap { $0["observations"] as? [[String: Any]] ?? [] }
+        let withVariable = observations.filter { $0["variant"] as? String != "without" }
+        #expect(!pairs.isEmpty)
+        #expect(evidence.observations.count == observations.reduce(0) { $0 + Set($1["outcomes"] as? [String] ?? []).count })
+        #expect(evidence.observations.filter(\.variable).count == withVariable.reduce(0) { $0 + Set($1["outcomes"] as? [String] ?? []).count })
+        let part = try #require(Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes, atlas: evidence).atlas)
+        #expect(part.lines.first?.hasPrefix("With the variable, the atlas observed \(pairs.count) ordered pairs of two KMP-family runtimes") == true,
+                "\(part.lines.first ?? "")")
     }
 
     @Test("cells and releases in words")
