@@ -62,6 +62,9 @@ package struct FileKey: Sendable, Hashable, Codable, CustomStringConvertible {
 /// A mapped file that another process truncates while it is being parsed can fault;
 /// the kit maps each file only for the short time it parses it.
 final class FileBytes: @unchecked Sendable {
+    /// The bytes. Valid only while this object lives: keep the object in a variable or a stored
+    /// property for as long as `raw` is used (`let b = try FileBytes(…); use(b.raw)`), never take
+    /// `raw` of a temporary (`try FileBytes(…).raw`), whose memory is released at once.
     let raw: UnsafeRawBufferPointer
     let key: FileKey?
     private let mapping: UnsafeMutableRawPointer?
