@@ -1,11 +1,11 @@
-/// An ordered list of ``Step``s over named runtimes.
-package struct Plan: Sendable, Hashable {
+/// An ordered list of steps (`load a; init a; train a`) over runtimes named in the plan.
+public struct Plan: Sendable, Hashable {
     package var steps: [Step]
 
     package init(_ steps: [Step]) { self.steps = steps }
 
     /// The text form, steps joined by `; `.
-    package var text: String { steps.map(\.text).joined(separator: "; ") }
+    public var text: String { steps.map(\.text).joined(separator: "; ") }
 
     /// Runtime names in order of first `load`.
     package var loadedRuntimes: [String] {
@@ -17,7 +17,7 @@ package struct Plan: Sendable, Hashable {
     /// Parses the plan language. Steps are separated by `;` or newlines; `#` starts a comment.
     ///
     /// - Throws: ``PlanError`` naming the step (1-based) and column of the problem.
-    package static func parse(_ text: String) throws(PlanError) -> Plan {
+    public static func parse(_ text: String) throws(PlanError) -> Plan {
         var steps: [Step] = []
         var column = 1
         var index = 0
@@ -129,7 +129,7 @@ package struct Plan: Sendable, Hashable {
 }
 
 /// A plan that does not parse or does not validate.
-package struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
     /// 1-based step number.
     package var step: Int
     /// 1-based column in the plan text, when known.
@@ -141,7 +141,7 @@ package struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
         self.step = step; self.column = column; self.text = text; self.reason = reason
     }
 
-    package var description: String {
+    public var description: String {
         let at = column.map { "step \(step) (column \($0))" } ?? "step \(step)"
         return "\(at) '\(text)': \(reason)"
     }

@@ -4,7 +4,7 @@ public struct HostInfo: Codable, Sendable, Hashable {
     /// The host key baselines and atlas snapshots are filed under, e.g. `debian12-x86_64-glibc2.36`.
     public var key: String
     /// The operating system's name and version, e.g. `Debian GNU/Linux 12 (bookworm)`.
-    public var os: String
+    package var os: String
     package var osID: String
     package var osVersion: String
     package var arch: String

@@ -1,4 +1,6 @@
-import OMPPlan
+// The plan language's public types (`Plan`, `PlanError`) appear in `Probe.Configuration`:
+// re-exported, so that `import OpenMPConformance` is enough to write a plan.
+@_exported import OMPPlan
 
 /// Runs one probe: a real subprocess that loads OpenMP runtimes by path, runs a plan,
 /// and is classified by how it ended.
@@ -9,9 +11,9 @@ import OMPPlan
 ///     plan: try Plan.parse("load a; init a; train a")))
 /// print(result.outcome)   // pass
 /// ```
-package enum Probe {
+public enum Probe {
     /// Runs a probe under the process-wide concurrency cap (`ProbeLimiter`).
-    package static func run(_ configuration: Configuration) async -> ProbeResult {
+    public static func run(_ configuration: Configuration) async -> ProbeResult {
         await ProbeLimiter.shared.withSlot {
             await Supervisor.run(configuration)
         }
@@ -19,17 +21,17 @@ package enum Probe {
 }
 
 /// A runtime bound to a plan name.
-package struct RuntimeBinding: Codable, Sendable, Hashable {
-    package var name: String
-    package var path: String
-    package init(name: String, path: String) { self.name = name; self.path = path }
+public struct RuntimeBinding: Codable, Sendable, Hashable {
+    public var name: String
+    public var path: String
+    public init(name: String, path: String) { self.name = name; self.path = path }
 }
 
 extension Probe {
     /// What to launch and how to supervise it.
-    package struct Configuration: Sendable {
+    public struct Configuration: Sendable {
         /// What runs in the child.
-        package enum Command: Sendable {
+        public enum Command: Sendable {
             /// `omp-probe` with these runtimes and this plan.
             case plan(Plan, runtimes: [RuntimeBinding])
             /// Any command line (argv, never a shell string), e.g. a downstream training
@@ -39,7 +41,7 @@ extension Probe {
         }
 
         /// How the child is started, which decides what environment it inherits.
-        package enum Launcher: String, Sendable, Codable, CaseIterable {
+        public enum Launcher: String, Sendable, Codable, CaseIterable {
             /// argv straight from the supervisor.
             case direct
             /// A parent shell exports `KMP_DUPLICATE_LIB_OK=TRUE`, then runs a wrapper script that runs the probe.
@@ -70,7 +72,7 @@ extension Probe {
         /// that then does not end within the exit grace is `hang-at-exit` rather than `hang`.
         package var exitSignalLog: String?
 
-        package init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
+        public init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
                     launcher: Launcher = .direct, timeout: Duration = .seconds(20),
                     exitGrace: Duration = .milliseconds(250), exitGraceMax: Duration = .seconds(1),
                     captureLimit: Int = 64 * 1024, executable: String? = nil) {
@@ -79,7 +81,7 @@ extension Probe {
                       captureLimit: captureLimit, executable: executable)
         }
 
-        package init(command: Command, environment: [String: String] = [:], launcher: Launcher = .direct,
+        public init(command: Command, environment: [String: String] = [:], launcher: Launcher = .direct,
                     timeout: Duration = .seconds(20), exitGrace: Duration = .milliseconds(250),
                     exitGraceMax: Duration = .seconds(1), captureLimit: Int = 64 * 1024, executable: String? = nil) {
             self.command = command; self.environment = environment; self.launcher = launcher

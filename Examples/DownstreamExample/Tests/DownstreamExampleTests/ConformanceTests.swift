@@ -30,3 +30,16 @@ func bundledCell(_ cell: Cell) async throws {
                                       expected: [.pass, .hangAtExit], timeout: .seconds(10))
     #expect(!set.ompErrors.contains(15), "with the variable set, Error #15 must not fire")
 }
+
+// A plan of your own over runtime files you name, outside Swift Testing's glue: `Plan` and
+// `Probe` come with `import OpenMPConformance`.
+@Test func yourOwnPlan() async throws {
+    let kmp = try RuntimeCatalog().runtimes.filter { $0.family == "kmp" }
+    try #require(kmp.count >= 2, "needs two KMP-family runtimes: run `swift run omp-matrix provision`")
+    let plan = try Plan.parse("load a; init a; load b; init b; train a")
+    let r = await Probe.run(.init(runtimes: [.init(name: "a", path: kmp[0].path), .init(name: "b", path: kmp[1].path)],
+                                  plan: plan))
+    // Two KMP-family files in one process: the second one's first OpenMP call ends it.
+    #expect(r.outcome == .duplicateRuntimeAbort, "\(r.outcome): \(r.message.text)\nrepro: \(r.repro)")
+    #expect(r.ompErrors.contains(15), "\(r.ompErrors)")
+}
