@@ -27,7 +27,7 @@ public struct MappedObject: Sendable, Hashable, Codable {
     package var deleted: Bool
     package var regions: [Region]
     /// Set when the mapped file is an OpenMP runtime.
-    package var identity: RuntimeIdentity?
+    public var identity: RuntimeIdentity?
     /// How the identity was read, when not simply from `path`, or why it could not be.
     package var note: String?
     /// Whether the file is an OpenMP runtime loaded as code (set by `ProcessInspector/inspect(pid:)`).

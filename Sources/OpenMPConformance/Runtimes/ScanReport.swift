@@ -25,8 +25,10 @@ public struct ScanReport: Sendable, Hashable, Codable {
     /// Two distinct KMP-family runtimes: if both initialize in one process, the second
     /// aborts with `OMP: Error #15`.
     public struct Conflict: Sendable, Hashable, Codable {
-        package var first: String
-        package var second: String
+        /// One runtime file of the pair.
+        public var first: String
+        /// The other runtime file.
+        public var second: String
         /// True when the two files have identical bytes (a vendored copy): still two
         /// runtimes to the loader, because they are two files.
         package var sameContent: Bool
