@@ -41,30 +41,13 @@ enum AtlasFixtures {
     }
 
     /// The `omp-matrix` binary built beside the tests.
-    static var cli: String? {
-        let p = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
-        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
-    }
+    static var cli: String? { TestProducts.ompMatrix }
 
     /// Runs `omp-matrix` to completion; returns status, stdout, stderr.
     static func runCLI(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(cli, "omp-matrix not built beside the tests"))
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read both pipes on their own threads so neither fills up.
-        nonisolated(unsafe) var errData = Data()
-        let t = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        t.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while t.isExecuting || !t.isFinished { usleep(1000) }
-        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let p = try TestProcess.run([try #require(cli, "omp-matrix not built beside the tests")] + args, environment: env)
+        return (p.terminationStatus, p.output, p.errors)
     }
 }

@@ -132,16 +132,8 @@ enum DoctorFixtures {
 
     @discardableResult
     static func run(_ argv: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let p = try TestProcess.run(argv, mergingErrors: true)
+        let text = p.output
         try #require(p.terminationStatus == 0, "\(argv.joined(separator: " ")) failed: \(text)")
         return text
     }

@@ -129,22 +129,12 @@ extension DoctorTests {
 /// The `omp-matrix` binary beside the test bundle, run as users run it.
 enum DoctorCLI {
     static var path: String? {
-        let p = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
         let alt = TestRuntimes.root + "/.build/debug/omp-matrix"
-        return [p, alt].first { FileManager.default.isExecutableFile(atPath: $0) }
+        return TestProducts.ompMatrix ?? (FileManager.default.isExecutableFile(atPath: alt) ? alt : nil)
     }
 
     static func run(_ cli: String, _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: cli)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let p = try TestProcess.run([cli] + args)
+        return (p.terminationStatus, p.output, p.errors)
     }
 }

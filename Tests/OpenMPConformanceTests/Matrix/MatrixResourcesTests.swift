@@ -6,7 +6,7 @@ import Testing
 /// it is found without the source tree.
 @Suite("The matrix as a resource")
 struct MatrixResourcesTests {
-    static let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    static let products = TestProducts.directory
     static let sourceMatrices = URL(fileURLWithPath: TestRuntimes.root).appendingPathComponent("Matrices")
 
     static func files(under dir: URL) -> [String: Data] {
@@ -73,7 +73,7 @@ struct MatrixResourcesTests {
     }
 
     @Test("a copy of the built products finds the matrix in its resources; --matrix DIR still wins",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: products.appendingPathComponent("omp-matrix").path)))
+          .enabled(if: TestProducts.ompMatrix != nil))
     func copiedProducts() throws {
         let fm = FileManager.default
         let dir = try RuntimeFixtures.temporaryDirectory("products")

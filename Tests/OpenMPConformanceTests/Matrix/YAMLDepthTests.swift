@@ -52,20 +52,12 @@ struct YAMLDepthTests {
 
     @Test("a matrix nested 5,000 levels deep: omp-matrix exits 2 naming the file, no signal")
     func cli() throws {
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix")
-        try #require(FileManager.default.isExecutableFile(atPath: exe.path), "omp-matrix not built beside the tests")
+        let exe = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         let dir = try MatrixFixtures.directory(MatrixFixtures.small)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.flow(levels: 5000).write(to: dir.appendingPathComponent("claims.yaml"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = ["list", "--matrix", dir.path]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let p = try TestProcess.run([exe, "list", "--matrix", dir.path])
+        let text = p.errors
         #expect(p.terminationReason == .exit && p.terminationStatus == 2, "status \(p.terminationStatus): \(text)")
         #expect(text.contains("claims.yaml:2:"), "\(text)")
     }

@@ -10,22 +10,13 @@ struct MacOSShimTests {
     struct Run { var status: Int32; var output: String }
 
     func check(shimDir: String? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [Self.script]
         var env = ProcessInfo.processInfo.environment
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("omp-shim-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         env["OMP_SHIM_CHECK_DIR"] = out.path
         if let shimDir { env["OMP_SHIM_DIR"] = shimDir }
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let p = try TestProcess.run(["/bin/bash", Self.script], environment: env, mergingErrors: true)
+        return Run(status: p.terminationStatus, output: p.output)
     }
 
     /// Exit 77 means zig's compiler could not be installed: the check is skipped, with why.

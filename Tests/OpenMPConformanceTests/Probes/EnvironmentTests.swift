@@ -43,8 +43,7 @@ struct EnvironmentTests {
     @Test("LD_AUDIT in the parent does not reach the probe (end to end: ld.so would complain in the probe's stderr)")
     func ldAuditEndToEnd() async throws {
         let rt = try #require(TestRuntimes.kmpPairs.first?.a, Comment(rawValue: TestRuntimes.missingReason))
-        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
-        try #require(FileManager.default.isExecutableFile(atPath: cli), "omp-matrix not built beside the tests")
+        let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         var env = ProcessInfo.processInfo.environment
         env["LD_AUDIT"] = "/nonexistent/omp-audit-\(getpid()).so"
         let r = await Probe.run(.init(command: .external([cli, "probe", "--runtime", "a=\(rt.path)", "--steps", "load a; init a; parallel a",
@@ -75,8 +74,7 @@ struct EnvironmentTests {
     @Test("the parent's exported variable does not leak into a cell that says unset (end to end, through the CLI)", .enabled(if: TestRuntimes.available, "runtimes not provisioned"))
     func noLeak() async throws {
         let p = try #require(TestRuntimes.kmpPairs.first, Comment(rawValue: TestRuntimes.missingReason))
-        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
-        try #require(FileManager.default.isExecutableFile(atPath: cli), "omp-matrix not built beside the tests")
+        let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         var env = ProcessInfo.processInfo.environment
         for (k, v) in Self.hostile where k != "OPENBLAS_CORETYPE" && k != "HOME" { env[k] = v }
         let r = await Probe.run(.init(command: .external([cli, "probe", "--runtime", "a=\(p.a.path)", "--runtime", "b=\(p.b.path)",

@@ -9,21 +9,8 @@ struct OutputSafetyTests {
     static let args = ["run", "--plain", "--row", "linux-cpu-training"]
 
     static func run(_ args: [String], in dir: URL) throws -> (status: Int32, stdout: Data, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(RunInterruptTests.cli, "omp-matrix not built beside the tests"))
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let out = Pipe()
-        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("omp-out-err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errPath) }
-        p.standardOutput = out
-        p.standardError = try FileHandle(forWritingTo: errPath)
-        try p.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let errData = (try? Data(contentsOf: errPath)) ?? Data()
-        return (p.terminationStatus, outData, String(decoding: errData, as: UTF8.self))
+        let p = try TestProcess.run([try #require(RunInterruptTests.cli, "omp-matrix not built beside the tests")] + args, in: dir)
+        return (p.terminationStatus, p.stdout, p.errors)
     }
 
     func tempDir() throws -> URL {

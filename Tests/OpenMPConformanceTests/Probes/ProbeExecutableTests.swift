@@ -6,7 +6,7 @@ import Testing
 /// executable; otherwise an error that says how to build one, and no build process.
 @Suite("Probe executable lookup")
 struct ProbeExecutableTests {
-    static let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    static let products = TestProducts.directory
 
     @Test("a missing probe is an error that names the commands that build one")
     func missing() throws {
@@ -36,7 +36,7 @@ struct ProbeExecutableTests {
     }
 
     @Test("omp-matrix run without a probe exits 3 with the build command, and starts no build",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: products.appendingPathComponent("omp-matrix").path)))
+          .enabled(if: TestProducts.ompMatrix != nil))
     func noBuildProcess() throws {
         let fm = FileManager.default
         let dir = try RuntimeFixtures.temporaryDirectory("nobuild")
@@ -55,17 +55,9 @@ struct ProbeExecutableTests {
         var env = ProcessInfo.processInfo.environment
         env[ProbeExecutable.variable] = nil
         env["PATH"] = bin.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: cli)
-        p.arguments = ["run", "--row", "linux-cpu-training", "--output", dir.appendingPathComponent("r.json").path]
-        p.environment = env
-        p.currentDirectoryURL = dir
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let p = try TestProcess.run([cli, "run", "--row", "linux-cpu-training", "--output", dir.appendingPathComponent("r.json").path],
+                                    environment: env, in: dir)
+        let text = p.errors
         #expect(p.terminationStatus == 3, "\(text)")
         #expect(text.contains("no omp-probe") && text.contains("swift build --product omp-probe"), "\(text)")
         #expect(!fm.fileExists(atPath: mark), "a build tool was started: \((try? String(contentsOfFile: mark, encoding: .utf8)) ?? "")")

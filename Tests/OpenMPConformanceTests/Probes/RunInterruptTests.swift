@@ -5,10 +5,7 @@ import Testing
 /// `omp-matrix run` as users run it, as a real subprocess: interrupted, and run twice at once.
 @Suite("omp-matrix run under interrupts and concurrency", .serialized)
 struct RunInterruptTests {
-    static var cli: String? {
-        let p = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
-        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
-    }
+    static var cli: String? { TestProducts.ompMatrix }
 
     func start(_ args: [String], in dir: URL) throws -> Process {
         let p = Process()

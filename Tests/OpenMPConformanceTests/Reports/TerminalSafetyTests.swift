@@ -14,24 +14,11 @@ struct TerminalSafetyTests {
         }
     }
 
-    static var cli: URL? {
-        let p = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix")
-        return FileManager.default.isExecutableFile(atPath: p.path) ? p : nil
-    }
-
     /// Runs omp-matrix and returns (status, stdout + stderr).
     static func run(_ args: [String]) throws -> (Int32, String) {
-        let exe: URL = try #require(cli, "omp-matrix not built beside the tests")
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let exe = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
+        let p = try TestProcess.run([exe] + args, mergingErrors: true)
+        return (p.terminationStatus, p.output)
     }
 
     func tempDir() throws -> URL {

@@ -31,10 +31,7 @@ struct ResultsSchemaTests {
         String(decoding: try ResultsCodec.encode(r), as: UTF8.self)
     }
 
-    static var cli: String? {
-        let p = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix").path
-        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
-    }
+    static var cli: String? { TestProducts.ompMatrix }
 
     @Test func fixtureResultsConform() throws {
         // Every optional field is present somewhere in the fixture (finishedAt, analogueOf,
@@ -60,15 +57,7 @@ struct ResultsSchemaTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("run.json"), rendered = dir.appendingPathComponent("report.json")
         func omp(_ args: [String]) throws -> Int32 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: cli)
-            p.arguments = args
-            p.currentDirectoryURL = dir
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            return p.terminationStatus
+            try TestProcess.run([cli] + args, in: dir).terminationStatus
         }
         // 0, or 4 when runtimes are missing here: the file is written either way.
         let status = try omp(["run", "--plain", "--row", "linux-cpu-training", "--output", out.path])

@@ -157,20 +157,12 @@ extension RuntimesTests {
 
         @Test("omp-matrix scan and probe --runtime exit with a reason, not a signal", arguments: names)
         func cli(_ name: String) throws {
-            let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-matrix")
-            try #require(FileManager.default.isExecutableFile(atPath: exe.path), "omp-matrix not built beside the tests")
+            let exe = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
             let (dir, path) = try file(name)
             defer { try? FileManager.default.removeItem(at: dir) }
             for args in [["scan", dir.path], ["probe", "--runtime", "a=\(path)", "--steps", "load a; init a"]] {
-                let p = Process()
-                p.executableURL = exe
-                p.arguments = args
-                let out = Pipe()
-                p.standardOutput = out
-                p.standardError = FileHandle.nullDevice
-                try p.run()
-                let data = out.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
+                let p = try TestProcess.run([exe] + args)
+                let data = p.stdout
                 #expect(p.terminationReason == .exit, "\(args[0]) died of signal \(p.terminationStatus)")
                 let text = String(decoding: data, as: UTF8.self)
                 if args[0] == "scan" {

@@ -63,16 +63,8 @@ enum RuntimeFixtures {
     /// Runs a command to completion and returns its exit status and stdout.
     @discardableResult
     static func run(_ argv: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = argv
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try TestProcess.run(["/usr/bin/env"] + argv)
+        return (r.terminationStatus, r.output)
     }
 }
 

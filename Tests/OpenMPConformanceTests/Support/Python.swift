@@ -2,7 +2,7 @@ import Foundation
 
 /// Python 3 as an independent oracle: `jsonschema` for the results schema, the standard `json`
 /// module for the JSON parser. Each call runs one python3 process over a whole batch; input and
-/// output go through temporary files, so a large batch cannot fill a pipe.
+/// output go through temporary files (``TestProcess``), so a large batch cannot fill a pipe.
 enum Python {
     /// The scripts the tests run (`Tests/Oracles/*.py`).
     static let oracles = TestRuntimes.root + "/Tests/Oracles"
@@ -38,25 +38,9 @@ enum Python {
 
     /// Runs `python args...` with `input` on stdin; returns its status and output.
     static func run(_ python: String, _ args: [String], input: Data) throws -> Run {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-python-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let (inURL, outURL, errURL) = (dir.appendingPathComponent("in"), dir.appendingPathComponent("out"), dir.appendingPathComponent("err"))
-        try input.write(to: inURL)
-        for url in [outURL, errURL] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
-            throw Failure(description: "cannot create \(url.path)")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = args
-        p.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0"]
-        p.standardInput = try FileHandle(forReadingFrom: inURL)
-        p.standardOutput = try FileHandle(forWritingTo: outURL)
-        p.standardError = try FileHandle(forWritingTo: errURL)
-        try p.run()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: try Data(contentsOf: outURL),
-                   stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let r = try TestProcess.run([python] + args, environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0"],
+                                    input: input)
+        return Run(status: r.terminationStatus, stdout: r.stdout, stderr: r.errors)
     }
 
     /// Runs an oracle script over one batch and decodes its JSON answer.

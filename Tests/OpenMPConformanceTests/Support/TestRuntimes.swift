@@ -76,7 +76,7 @@ enum TestRuntimes {
     /// The test fault fixture, built beside the test bundle.
     static var fixture: String? {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("omp-fixture").path,
+            TestProducts.directory.appendingPathComponent("omp-fixture").path,
             root + "/.build/debug/omp-fixture",
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
