@@ -10,8 +10,7 @@ struct AtlasInterruptTests {
 
     @Test("SIGINT and SIGTERM leave a valid partial atlas file, no probe, no shm file", arguments: [SIGINT, SIGTERM])
     func interrupted(_ sig: Int32) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-atlas-int-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("omp-atlas-int")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("atlas.json")
         let p = Process()

@@ -34,8 +34,7 @@ enum AtlasFixtures {
 
     /// A runtimes directory holding a manifest with only `records` (real files, absolute paths).
     static func manifestDirectory(_ records: [RuntimeRecord]) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-atlas-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("omp-atlas")
         try RuntimeManifest(runtimes: records).write(to: dir.appendingPathComponent(RuntimeManifest.fileName))
         return dir
     }

@@ -22,9 +22,7 @@ enum DoctorFixtures {
     }
 
     static func temporaryDirectory(_ label: String) throws -> String {
-        let p = FileManager.default.temporaryDirectory.appendingPathComponent("omp-doctor-test-\(label)-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        return p
+        try makeTemporaryDirectory("omp-doctor-test-\(label)").path
     }
 
     static func copy(_ src: String, to dest: String) throws {

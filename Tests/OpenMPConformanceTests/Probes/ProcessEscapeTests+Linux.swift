@@ -102,8 +102,7 @@ struct ProcessEscapeTests {
     @Test("clean-shm keeps the file of a live process in another PID namespace",
           .enabled(if: canUnshare, "needs root and permission for unshare --pid --fork"))
     func otherNamespace() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-ns-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("omp-ns")
         defer { try? FileManager.default.removeItem(at: dir) }
         let pidFile = dir.appendingPathComponent("pid")
         // Inside the namespace: burn pids so that the writer's pid there is one that is dead out here,

@@ -55,8 +55,7 @@ struct RunInterruptTests {
 
     @Test("SIGINT, SIGTERM and SIGHUP leave a valid partial results file, no probe, no shm file", arguments: [SIGINT, SIGTERM, SIGHUP])
     func interrupted(_ sig: Int32) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-int-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("omp-int")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("r.json")
         let p = try start(["run", "--plain", "--output", out.path], in: dir)
@@ -80,8 +79,7 @@ struct RunInterruptTests {
 
     @Test("two runs started at once in the same folder write two valid files")
     func concurrent() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-two-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("omp-two")
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1"]
         let a = try start(args, in: dir), b = try start(args, in: dir)

@@ -6,8 +6,7 @@ import Testing
 struct ResultsCodecTests {
     /// A fresh directory under the system temporary directory.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("omp-codec-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let url = try makeTemporaryDirectory("omp-codec")
         return url
     }
 

@@ -52,8 +52,7 @@ struct ResultsSchemaTests {
     /// results file the main job left in `results/`, all conform.
     @Test func realResultsFilesConform() throws {
         let cli = try #require(Self.cli, "omp-matrix not built beside the tests")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("omp-schema")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("run.json"), rendered = dir.appendingPathComponent("report.json")
         func omp(_ args: [String]) throws -> Int32 {

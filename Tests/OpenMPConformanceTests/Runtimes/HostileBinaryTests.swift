@@ -115,8 +115,7 @@ extension RuntimesTests {
 
         func file(_ name: String) throws -> (dir: URL, path: String) {
             let bytes = try #require(HostileBinaries.all.first { $0.0 == name }?.1)
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-hostile-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let dir = try makeTemporaryDirectory("omp-hostile")
             let path = dir.appendingPathComponent(name.hasPrefix("trie") || name.hasPrefix("symtab") ? "lib\(name).dylib" : "lib\(name).so").path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             return (dir, path)
@@ -181,8 +180,7 @@ extension RuntimesTests {
         typealias B = BinaryBuilder
 
         func tempDir() throws -> URL {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omp-caps-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let dir = try makeTemporaryDirectory("omp-caps")
             return dir
         }
 

@@ -54,10 +54,7 @@ enum RuntimeFixtures {
 
     /// A fresh temporary directory, removed by the caller with `cleanup`.
     static func temporaryDirectory(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("omp-rt-\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try makeTemporaryDirectory("omp-rt-\(label)")
     }
 
     /// Runs a command to completion and returns its exit status and stdout.

@@ -7,10 +7,6 @@ import Testing
 /// test forks in that moment inherits it until its own exec, and executing the copy then fails
 /// with ETXTBSY ("Text file busy"). A copy made by another process leaves no descriptor here.
 func copyExecutable(_ source: String, to destination: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let cp = Process()
-    cp.executableURL = URL(fileURLWithPath: "/bin/cp")
-    cp.arguments = [source, destination]
-    try cp.run()
-    cp.waitUntilExit()
+    let cp = try TestProcess.run(["/bin/cp", source, destination])
     try #require(cp.terminationStatus == 0, "cp \(source) \(destination) exited \(cp.terminationStatus)", sourceLocation: sourceLocation)
 }
