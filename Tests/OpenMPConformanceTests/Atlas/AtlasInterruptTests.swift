@@ -4,32 +4,23 @@ import Testing
 
 @Suite("Atlas: interrupting omp-matrix atlas")
 struct AtlasInterruptTests {
-    func children(of pid: Int32) throws -> [Int32] {
-        try ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
-    }
-
     @Test("SIGINT and SIGTERM leave a valid partial atlas file, no probe, no shm file", arguments: [SIGINT, SIGTERM])
     func interrupted(_ sig: Int32) async throws {
         let dir = try makeTemporaryDirectory("omp-atlas-int")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("atlas.json")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(AtlasFixtures.cli, "omp-matrix not built beside the tests"))
-        p.arguments = ["atlas", "--results", out.path, "--output", dir.appendingPathComponent("summary.txt").path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try RunInterruptTests.start(["atlas", "--results", out.path, "--output", dir.appendingPathComponent("summary.txt").path])
         // Blocking poll with a cheap byte count (see RunInterruptTests.waitForProgress): the wait
         // must keep pace with the atlas even when the suite's other tests fill the cooperative pool.
         let seenProbes = try RunInterruptTests.waitForProgress(of: p.processIdentifier, checkpoint: out,
-                                                               marker: "\"variant\"", atLeast: 15) { try children(of: $0) }
+                                                               marker: "\"variant\"", atLeast: 15) { try RunInterruptTests.children(of: $0) }
         kill(p.processIdentifier, sig)
         p.waitUntilExit()
         #expect(p.terminationStatus == 4, "an interrupted atlas exits 4 (incomplete)")
         let a = try AtlasCodec.read(out)
         #expect(a.partial)
         #expect(a.cells.contains { !$0.observations.isEmpty } && a.cells.contains { !$0.isComplete })
-        #expect(try children(of: p.processIdentifier).isEmpty)
+        #expect(try RunInterruptTests.children(of: p.processIdentifier).isEmpty)
         #expect(!seenProbes.isEmpty, "probes were seen running before the signal")
         for pid in seenProbes { #expect(sessionIsGone(pid), "probe session \(pid) survived") }
         let shm = ShmRegistry.entries().filter { seenProbes.contains($0.pid) }

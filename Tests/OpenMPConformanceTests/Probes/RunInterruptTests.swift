@@ -7,11 +7,12 @@ import Testing
 struct RunInterruptTests {
     static var cli: String? { TestProducts.ompMatrix }
 
-    func start(_ args: [String], in dir: URL) throws -> Process {
+    /// Starts `omp-matrix args...` in the background, its output discarded.
+    static func start(_ args: [String], in dir: URL? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try #require(Self.cli, "omp-matrix not built beside the tests"))
         p.arguments = args
-        p.currentDirectoryURL = dir
+        if let dir { p.currentDirectoryURL = dir }
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
@@ -49,7 +50,7 @@ struct RunInterruptTests {
     }
 
     /// Processes whose parent is `pid` (direct children: the probes' session leaders).
-    func children(of pid: Int32) throws -> [Int32] {
+    static func children(of pid: Int32) throws -> [Int32] {
         try ProcessTree.snapshot().filter { $0.ppid == pid }.map(\.pid)
     }
 
@@ -58,12 +59,12 @@ struct RunInterruptTests {
         let dir = try makeTemporaryDirectory("omp-int")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("r.json")
-        let p = try start(["run", "--plain", "--output", out.path], in: dir)
+        let p = try Self.start(["run", "--plain", "--output", out.path], in: dir)
         // Wait until some probes have run (the checkpoint holds ran cells), then interrupt. The wait
         // blocks this thread rather than awaiting: under a full parallel suite the cooperative pool
         // (one thread per core) is busy, and an awaited sleep could resume after the run has ended.
         let seenProbes = try Self.waitForProgress(of: p.processIdentifier, checkpoint: out, marker: #""status" : "ran""#, atLeast: 3) {
-            try children(of: $0)
+            try Self.children(of: $0)
         }
         kill(p.processIdentifier, sig)
         p.waitUntilExit()
@@ -71,7 +72,7 @@ struct RunInterruptTests {
         let r = try ResultsCodec.read(out)
         #expect(r.partial)
         #expect(!r.results.isEmpty && r.results.count < 389)
-        #expect(try children(of: p.processIdentifier).isEmpty)
+        #expect(try Self.children(of: p.processIdentifier).isEmpty)
         for pid in seenProbes { #expect(sessionIsGone(pid), "probe session \(pid) survived") }
         let shm = ShmRegistry.entries().filter { e in r.results.contains { $0.probe?.pid == e.pid } }
         #expect(shm.isEmpty, "shm files left: \(shm.map(\.path))")
@@ -82,7 +83,7 @@ struct RunInterruptTests {
         let dir = try makeTemporaryDirectory("omp-two")
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1"]
-        let a = try start(args, in: dir), b = try start(args, in: dir)
+        let a = try Self.start(args, in: dir), b = try Self.start(args, in: dir)
         a.waitUntilExit(); b.waitUntilExit()
         #expect(a.terminationStatus == 0 && b.terminationStatus == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results").path).filter { $0.hasSuffix(".json") }
