@@ -112,16 +112,11 @@ package struct DoctorObserver: Sendable, Hashable {
     }
 
     /// What the libraries recorded.
-    package struct Log: Sendable, Hashable {
+    package struct Log: Sendable {
         /// Objects in load order, per process.
         package var opened: [(pid: Int32, path: String)]
         /// Processes whose exit began.
         package var exits: Set<Int32>
-
-        package static func == (a: Log, b: Log) -> Bool {
-            a.exits == b.exits && a.opened.map(\.pid) == b.opened.map(\.pid) && a.opened.map(\.path) == b.opened.map(\.path)
-        }
-        package func hash(into h: inout Hasher) { h.combine(exits); for o in opened { h.combine(o.pid); h.combine(o.path) } }
 
         /// Processes in the order they first loaded something.
         package var pids: [Int32] {
