@@ -10,8 +10,7 @@ extension Doctor {
     ///   ``DoctorError/environment(_:)`` when the observer is unavailable on this platform.
     public static func diagnose(command: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
         try CommandObservation.checkStartable(command)
-        let observer: DoctorObserver
-        do { observer = try DoctorObserver.locate() } catch { throw .environment("\(error)") }
+        let observer = try DoctorObserver.locate()
         let say = options.progress ?? { _ in }
         let seconds = Int(options.commandTimeout.components.seconds)
         if options.observeOnly {
