@@ -166,11 +166,7 @@ extension DoctorTests {
 
         @Test("a pid that is gone: bad input naming it")
         func gonePid() async throws {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/true")
-            try p.run()
-            p.waitUntilExit()
-            let pid = p.processIdentifier
+            let pid = try TestProcess.reapedPid()
             await #expect { try await Doctor.diagnose(pid: pid) } throws: { e in
                 guard let e = e as? DoctorError, case .badInput(let m) = e else { return false }
                 return m.contains(String(pid))

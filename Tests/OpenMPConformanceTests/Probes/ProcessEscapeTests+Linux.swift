@@ -53,15 +53,9 @@ struct ProcessEscapeTests {
     func runnerKilled() async throws {
         let a = try #require(TestRuntimes.named("llvm14"), Comment(rawValue: TestRuntimes.missingReason))
         let b = try #require(TestRuntimes.named("llvm16"), Comment(rawValue: TestRuntimes.missingReason))
-        let cli = try #require(RunInterruptTests.cli, "omp-matrix not built beside the tests")
         let token = UUID().uuidString
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: cli)
-        p.arguments = ["probe", "--runtime", "a=\(a.path)", "--runtime", "b=\(b.path)", "--steps", "load a; init a; load b; init b",
-                       "--env", "KMP_DUPLICATE_LIB_OK=TRUE", "--env", "OMPTEST_TOKEN=\(token)", "--timeout", "60"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try RunInterruptTests.start(["probe", "--runtime", "a=\(a.path)", "--runtime", "b=\(b.path)", "--steps", "load a; init a; load b; init b",
+                                             "--env", "KMP_DUPLICATE_LIB_OK=TRUE", "--env", "OMPTEST_TOKEN=\(token)", "--timeout", "60"])
         // Wait until the probe runs, then past its steps (the hang is at exit).
         let clock = ContinuousClock()
         var probes: [Int32] = []
@@ -89,14 +83,7 @@ struct ProcessEscapeTests {
     /// True when `unshare --pid --fork` works here (root, and the container allows it).
     static let canUnshare: Bool = {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else { return false }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        p.arguments = ["--pid", "--fork", "/bin/true"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
+        return (try? TestProcess.run(["/usr/bin/unshare", "--pid", "--fork", "/bin/true"]))?.terminationStatus == 0
     }()
 
     @Test("clean-shm keeps the file of a live process in another PID namespace",

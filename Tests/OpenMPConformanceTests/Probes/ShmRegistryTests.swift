@@ -5,18 +5,9 @@ import Testing
 @Suite("shm registration files", .serialized)
 struct ShmRegistryTests {
     #if os(Linux)
-    /// A pid that existed and is now dead: a reaped child's.
-    func deadPid() throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/true")
-        try p.run()
-        p.waitUntilExit()
-        return p.processIdentifier
-    }
-
     @Test("clean-shm removes a dead pid's file and never a live process's")
     func staleVersusLive() throws {
-        let dead = try deadPid()
+        let dead = try TestProcess.reapedPid()
         let live = getpid()
         let deadFile = "/dev/shm/\(ShmRegistry.prefix)\(dead)_\(getuid())"
         let liveFile = "/dev/shm/\(ShmRegistry.prefix)\(live)_\(getuid())"

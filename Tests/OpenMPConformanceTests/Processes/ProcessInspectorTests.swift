@@ -98,11 +98,7 @@ extension RuntimesTests {
         @Test("no such process")
         func noSuchProcess() throws {
             // A child that has exited and been reaped leaves a pid that names no process.
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: "/bin/true")
-            try child.run()
-            child.waitUntilExit()
-            let pid = child.processIdentifier
+            let pid = try TestProcess.reapedPid()
             #expect(throws: ProcessInspectionError.noSuchProcess(pid: pid)) { try ProcessInspector.inspect(pid: pid) }
             #expect(throws: ProcessInspectionError.noSuchProcess(pid: -5)) { try ProcessInspector.inspect(pid: -5) }
         }

@@ -35,6 +35,15 @@ enum TestProcess {
         var description: String
     }
 
+    /// A pid that existed and is now dead: that of a child that exited and was reaped.
+    static func reapedPid() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        return p.processIdentifier
+    }
+
     /// Runs `argv` (`argv[0]` a path) to completion.
     /// - Parameters:
     ///   - environment: the child's whole environment; nil inherits this process's.
