@@ -53,8 +53,7 @@ enum TestProcess {
     static func run(_ argv: [String], environment: [String: String]? = nil, in directory: URL? = nil,
                     input: Data? = nil, mergingErrors: Bool = false) throws -> Finished {
         let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("omp-child-\(UUID().uuidString)")
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTemporaryDirectory("omp-child")
         defer { try? fm.removeItem(at: dir) }
         let (inURL, outURL, errURL) = (dir.appendingPathComponent("in"), dir.appendingPathComponent("out"), dir.appendingPathComponent("err"))
         for url in [outURL, errURL] where !fm.createFile(atPath: url.path, contents: nil) {
