@@ -7,14 +7,7 @@ struct Downloader: Sendable {
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
     /// The absolute path of `tool` on `PATH`, or nil.
-    func which(_ tool: String) -> String? {
-        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":") where !dir.isEmpty {
-            let candidate = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    func which(_ tool: String) -> String? { ShellQuote.which(tool, path: environment["PATH"]) }
 
     /// Runs `argv` in `directory`; throws with the end of its output when it fails.
     @discardableResult
