@@ -438,15 +438,13 @@ public struct Provisioner: Sendable {
 
     func writeStamp(_ item: ProvisionItem) throws(ProvisionError) {
         let path = stampPath(item)
-        let tmp = path + ".tmp"
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
-            try Data(item.pinKey.utf8).write(to: URL(fileURLWithPath: tmp))
+            try AtomicFile.write(Data(item.pinKey.utf8), to: URL(fileURLWithPath: path))
         } catch {
-            throw .io(path: tmp, reason: "cannot write the stamp (\(error.localizedDescription))")
+            throw .io(path: path, reason: "cannot write the stamp (\(error.localizedDescription))")
         }
-        guard rename(tmp, path) == 0 else { throw .io(path: path, reason: "cannot write the stamp (\(String(cString: strerror(errno))))") }
     }
 
     func makeWorkDirectory() throws(ProvisionError) -> String {
