@@ -74,19 +74,18 @@ public struct Provisioner: Sendable {
 
         removeLeftovers()
         let manifestURL = directory.appendingPathComponent(RuntimeManifest.fileName)
-        var manifest: RuntimeManifest
+        var loaded: RuntimeManifest?
         do {
-            manifest = try RuntimeManifest.load(from: manifestURL)
+            loaded = try RuntimeManifest.load(from: manifestURL)
         } catch .missing {
-            manifest = RuntimeManifest(runtimes: [])
+            // A first run: the manifest is written below.
         } catch {
             log("replacing the manifest: \(error)")
-            manifest = RuntimeManifest(runtimes: [])
         }
         let work = try makeWorkDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
 
-        var state = RunState(manifest: manifest, verify: verify, work: work)
+        var state = RunState(manifest: loaded ?? RuntimeManifest(runtimes: []), verify: verify, work: work)
         let host = HostFacts.current
         var entries: [ProvisionReport.Entry] = []
         for item in selected {
@@ -114,7 +113,7 @@ public struct Provisioner: Sendable {
         }
 
         let updated = state.manifest(order: items.map(\.name))
-        if (try? RuntimeManifest.load(from: manifestURL)) != updated {
+        if loaded != updated {
             do { try updated.write(to: manifestURL) } catch {
                 throw .io(path: manifestURL.path, reason: "cannot write the manifest (\(error))")
             }
