@@ -240,7 +240,6 @@ public enum HTMLReport {
     }
 
     struct RowKey: Hashable { var row: String; var env: String }
-    struct ColumnKey: Hashable { var profile: String }
 
     static func grid(_ r: ResultsFile, _ anchors: Anchors) -> String {
         let h = { XMLText.text(ReportText.oneLine($0)) }  // labels: one line each
@@ -251,23 +250,17 @@ public enum HTMLReport {
 
         let scenarios = ordered(r.results.map(\.row))
         let envs = ordered(r.results.map(\.envMode))
+        // One column per runtime pair (profile); every profile listed has cells.
         let profiles = ordered(r.results.map(\.profile))
-        let orderings = ordered(r.results.map(\.ordering))
-        let meanings = ordered(r.results.map(\.importMeaning))
-        var cellsAt: [RowKey: [ColumnKey: [CellResult]]] = [:]
+        var cellsAt: [RowKey: [String: [CellResult]]] = [:]
         for cell in r.results {
-            cellsAt[RowKey(row: cell.row, env: cell.envMode), default: [:]][
-                ColumnKey(profile: cell.profile), default: []].append(cell)
+            cellsAt[RowKey(row: cell.row, env: cell.envMode), default: [:]][cell.profile, default: []].append(cell)
         }
         let rowKeys = scenarios.flatMap { s in envs.map { RowKey(row: s, env: $0) } }.filter { cellsAt[$0] != nil }
-        var present = Set<ColumnKey>()
-        for row in cellsAt.values { present.formUnion(row.keys) }
-        let columns = profiles.map { ColumnKey(profile: $0) }.filter { present.contains($0) }
-        _ = (orderings, meanings)
 
         out += "<p class=\"muted\">Rows: scenario and how the variable is set. Columns: the runtime pair. Each mark is one cell: its colour and glyph are the outcome, its label the order and reading of \u{201C}import\u{201D} (see the legend), a ≠doc badge marks an outcome the doc does not predict.</p>\n"
         out += "<div class=\"scroll\"><table class=\"grid\">\n<thead>\n<tr><th>Scenario</th><th>Variable</th>"
-        for c in columns { out += "<th class=\"profile\">\(h(c.profile))</th>" }
+        for profile in profiles { out += "<th class=\"profile\">\(h(profile))</th>" }
         out += "</tr>\n</thead>\n<tbody>\n"
 
         for scenario in scenarios {
@@ -276,8 +269,8 @@ public enum HTMLReport {
                 out += "<tr>"
                 if index == 0 { out += "<th rowspan=\"\(group.count)\" class=\"scenario\">\(h(scenario))</th>" }
                 out += "<th class=\"env\">\(h(key.env))</th>"
-                for column in columns {
-                    guard let cells = cellsAt[key]?[column], !cells.isEmpty else {
+                for profile in profiles {
+                    guard let cells = cellsAt[key]?[profile], !cells.isEmpty else {
                         out += "<td class=\"none\"></td>"
                         continue
                     }
