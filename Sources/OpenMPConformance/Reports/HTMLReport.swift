@@ -233,12 +233,6 @@ public enum HTMLReport {
         }
     }
 
-    /// Distinct values in first-appearance order.
-    static func ordered<T: Hashable>(_ values: [T]) -> [T] {
-        var seen = Set<T>()
-        return values.filter { seen.insert($0).inserted }
-    }
-
     struct RowKey: Hashable { var row: String; var env: String }
 
     static func grid(_ r: ResultsFile, _ anchors: Anchors) -> String {
@@ -248,10 +242,10 @@ public enum HTMLReport {
         let words = CellWords(runtimes: r.host.runtimes)
         if r.results.isEmpty { return out + "<p>No cells.</p></section>\n" }
 
-        let scenarios = ordered(r.results.map(\.row))
-        let envs = ordered(r.results.map(\.envMode))
+        let scenarios = ClaimJudgement.ordered(r.results.map(\.row))
+        let envs = ClaimJudgement.ordered(r.results.map(\.envMode))
         // One column per runtime pair (profile); every profile listed has cells.
-        let profiles = ordered(r.results.map(\.profile))
+        let profiles = ClaimJudgement.ordered(r.results.map(\.profile))
         var cellsAt: [RowKey: [String: [CellResult]]] = [:]
         for cell in r.results {
             cellsAt[RowKey(row: cell.row, env: cell.envMode), default: [:]][cell.profile, default: []].append(cell)

@@ -156,8 +156,9 @@ package struct ClaimJudgement: Sendable {
         return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
     }
 
-    static func ordered(_ xs: [String]) -> [String] {
-        var seen = Set<String>()
+    /// Distinct values in first-appearance order.
+    static func ordered<T: Hashable>(_ xs: [T]) -> [T] {
+        var seen = Set<T>()
         return xs.filter { seen.insert($0).inserted }
     }
 
