@@ -231,10 +231,3 @@ package struct ClaimJudgement: Sendable {
         return out
     }
 }
-
-/// Parsing a stored plan text back to steps (a results file keeps the text).
-enum OMPPlanParse {
-    static func steps(_ text: String) throws -> [Step] { try Plan.parse(text).steps }
-}
-
-import OMPPlan
