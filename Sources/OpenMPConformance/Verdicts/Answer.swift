@@ -149,11 +149,9 @@ extension Answer {
                       atlas: atlas.map { atlasPart($0) })
     }
 
-    static func steps(_ r: CellResult) -> [Step] { (try? Plan.parse(r.plan))?.steps ?? [] }
-
     /// Where an aborted probe died: `second-start`, `load`, or `other`.
     static func moment(_ r: CellResult) -> String {
-        let s = steps(r)
+        let s = CellWords.steps(r)
         guard let p = r.probe, p.ending.afterStep >= 0, p.ending.afterStep < s.count else { return "other" }
         let step = s[p.ending.afterStep]
         if step.verb == "load" { return "load" }
@@ -179,7 +177,7 @@ extension Answer {
         var families: [String] = []
         for r in aborted { for n in (r.roleRuntimes ?? [:]).values.sorted() where !families.contains(vendor(n)) { families.append(vendor(n)) } }
         families.sort()
-        let oneStarted = noVariable.filter { CellWords.startOrder(steps($0)).count < 2 }
+        let oneStarted = noVariable.filter { CellWords.startOrder(CellWords.steps($0)).count < 2 }
         let gnu = ran.filter { $0.profileKind == "mixed" }
         let gnuAborted = gnu.filter { $0.outcome == .duplicateRuntimeAbort }.count
         var pairs: [String: (Int, Int)] = [:]
