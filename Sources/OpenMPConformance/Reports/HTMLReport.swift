@@ -138,15 +138,7 @@ public enum HTMLReport {
     }
 
     /// The badge class of a claim state: never an alarm colour for "holds".
-    static func stateClass(_ c: ClaimVerdict) -> String {
-        switch c.state {
-        case .holds?: "s-holds"
-        case .doesNotHold?: "s-does-not-hold"
-        case .holdsOnlyWhen?: "s-holds-only-when"
-        case .untestable?: "s-untestable"
-        case nil: c.verdict == .confirmed ? "s-holds" : c.verdict == .refuted ? "s-does-not-hold" : "s-untestable"
-        }
-    }
+    static func stateClass(_ c: ClaimVerdict) -> String { "s-" + c.stateOrVerdictState.rawValue }
 
     static func claimsSection(_ r: ResultsFile, _ anchors: Anchors) -> String {
         let h = XMLText.text
