@@ -280,6 +280,7 @@ public enum HTMLReport {
     static func evidence(_ r: ResultsFile, _ anchors: Anchors) -> String {
         let h = XMLText.text
         var out = "<section><h2>Evidence</h2>\n"
+        let words = CellWords(runtimes: r.host.runtimes)
         var emitted = Set<String>()
         for cell in r.results {
             // Duplicate ids share one anchor; the first cell with the id owns the section.
@@ -289,7 +290,7 @@ public enum HTMLReport {
             out += "<h3><code>\(h(cell.id))</code> <span class=\"c o-\(cell.status == .skipped ? "skipped" : (cell.outcome?.rawValue ?? "skipped")) v-\(cell.verdict.rawValue)\">\(cell.verdict.rawValue)</span></h3>\n"
             out += "<table class=\"kv\">\n"
             var pairs: [(String, String)] = [
-                ("In words", cell.words ?? CellWords(runtimes: r.host.runtimes).describe(cell)),
+                ("In words", cell.words ?? words.describe(cell)),
                 ("Row", cell.row), ("Profile", cell.profile), ("Environment", cell.envMode),
                 ("Ordering", cell.ordering), ("Import means", cell.importMeaning), ("Status", cell.status.rawValue),
                 ("Outcome", cell.outcome?.rawValue ?? "(none)"),
