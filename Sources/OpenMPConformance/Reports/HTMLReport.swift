@@ -163,8 +163,7 @@ public enum HTMLReport {
                     + (reading.exampleWords.map { "; e.g. \(h($0))" } ?? "") + "</li>"
             }
             for g in c.apart ?? [] {
-                let o = g.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                detail += "<li>Shown apart, \(h(g.kind)): \(g.cells) cells (\(h(o.isEmpty ? "none ran" : o))): \(h(g.why))</li>"
+                detail += "<li>Shown apart, \(h(g.kind)): \(g.cells) cells (\(h(AnswerText.outcomes(g)))): \(h(g.why))</li>"
             }
             out += "<tr><td><code>\(h(c.id))</code><div class=\"quote\">\u{201C}\(h(c.quote ?? c.source))\u{201D}</div></td>"
             out += "<td><span class=\"badge \(stateClass(c))\">\(h(c.state?.words ?? c.verdict.rawValue))</span><p>\(h(c.finding ?? c.statement))</p>"

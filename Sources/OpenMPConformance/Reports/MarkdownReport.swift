@@ -202,8 +202,7 @@ public enum MarkdownReport {
                 out += "\n"
             }
             for g in c.apart ?? [] {
-                let o = g.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                out += "- Shown apart, \(MarkdownText.text(g.kind, limit: 40)): \(g.cells) cells (\(MarkdownText.text(o.isEmpty ? "none ran" : o, limit: 200))); \(MarkdownText.text(g.why, limit: 200))\n"
+                out += "- Shown apart, \(MarkdownText.text(g.kind, limit: 40)): \(g.cells) cells (\(MarkdownText.text(AnswerText.outcomes(g), limit: 200))); \(MarkdownText.text(g.why, limit: 200))\n"
             }
             if let w = c.counterexampleWords {
                 out += "- Counterexample in words: \(MarkdownText.text(w, limit: 300))"
