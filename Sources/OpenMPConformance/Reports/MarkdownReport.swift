@@ -92,8 +92,9 @@ public enum MarkdownReport {
         for (key, all) in groups {
             // Cells the claim counts first; those it shows apart (controls, GNU-mixed, troubleshooting) after.
             let mine = counted[key] ?? Set(all.map(\.id))
-            let cells = all.filter { mine.contains($0.id) } + all.filter { !mine.contains($0.id) }
-            let apart = all.count - all.filter { mine.contains($0.id) }.count
+            let countedCells = all.filter { mine.contains($0.id) }
+            let cells = countedCells + all.filter { !mine.contains($0.id) }
+            let apart = all.count - countedCells.count
             var block = "<details><summary>\(XMLText.text(ReportText.truncate(ReportText.oneLine(key), 120))): \(cells.count - apart) counted"
                 + (apart > 0 ? ", \(apart) shown apart" : "") + "</summary>\n\n"
             var markedApart = false
