@@ -13,22 +13,23 @@ bash Scripts/provision-runtimes.sh || { st=$?; [ "$st" -eq 4 ] || exit "$st"; }
 phase "the C shim for macOS (aarch64, x86_64), compiled and linked with zig"
 rc=0; bash Scripts/check-macos-shim.sh || rc=$?
 if [ "$rc" = 77 ]; then echo "   skipped: zig's C compiler cannot be installed here"; elif [ "$rc" != 0 ]; then exit "$rc"; fi
-# The results-schema tests validate with an independent validator: Python's jsonschema, from
-# Debian (its system pip refuses installs). Without it those tests are skipped, saying why.
-if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && ! python3 -c 'import jsonschema' 2>/dev/null; then
-    echo "== apt-get install python3-jsonschema"
+# A Debian package some tests need (PACKAGE, WHAT-IS-SKIPPED-WITHOUT-IT): apt-get update only
+# when the install fails; when it cannot be installed, those tests are skipped, saying why.
+apt_install_for_tests() {
+    echo "== apt-get install $1"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq --no-install-recommends python3-jsonschema \
-        || { apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-jsonschema; } \
-        || echo "warning: python3-jsonschema could not be installed; the results-schema tests will be skipped" >&2
+    apt-get install -y -qq --no-install-recommends "$1" \
+        || { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$1"; } \
+        || echo "warning: $1 could not be installed; $2 will be skipped" >&2
+}
+# The results-schema tests validate with an independent validator: Python's jsonschema, from
+# Debian (its system pip refuses installs).
+if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && ! python3 -c 'import jsonschema' 2>/dev/null; then
+    apt_install_for_tests python3-jsonschema "the results-schema tests"
 fi
 # The doctor's tests rename a vendored runtime copy with patchelf, as auditwheel does for wheels.
 if ! command -v patchelf >/dev/null 2>&1; then
-    echo "== apt-get install patchelf"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq --no-install-recommends patchelf \
-        || { apt-get update -qq && apt-get install -y -qq --no-install-recommends patchelf; } \
-        || echo "warning: patchelf could not be installed; the doctor's command tests will be skipped" >&2
+    apt_install_for_tests patchelf "the doctor's command tests"
 fi
 phase "building the release probe"
 swift build -c release --product omp-probe

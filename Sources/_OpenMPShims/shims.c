@@ -217,17 +217,6 @@ char omp_shim_process_state(pid_t pid) {
 #endif
 }
 
-int omp_shim_child_pids(pid_t pid, pid_t *out, int capacity) {
-#ifdef __APPLE__
-    int n = proc_listchildpids(pid, out, capacity * (int)sizeof(pid_t));
-    return n;
-#else
-    (void)pid; (void)out; (void)capacity;
-    errno = ENOSYS;
-    return -1;
-#endif
-}
-
 int omp_shim_kill_session(pid_t sid, int sig, const pid_t *pids, int count) {
     int rc = killpg(sid, sig);
     if (rc != 0 && errno == ESRCH) rc = 0;

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import FuzzDriver
 @testable import OpenMPConformance
 
@@ -16,7 +13,6 @@ public func fuzzELF(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         _ = elf.architecture
     }
     _ = try? RuntimeIdentity.read(bytes, path: "fuzz", realPath: "fuzz")
-    _ = LaunchPreflight.self
     return 0
 }
 

@@ -4,7 +4,6 @@
 /// repro lines. Every interpolated string is escaped.
 package enum AtlasHTMLReport {
     package static func render(_ atlas: AtlasResults) -> String {
-        let h = { XMLText.text(ReportText.oneLine($0)) }
         let grid = AtlasGrid(atlas)
         var out = HTMLPage.head(title: "OpenMP runtime atlas: \(h(atlas.host.key))", css: css)
             + "<h1>OpenMP runtime atlas: \(h(atlas.host.key)) <small>\(h(atlas.startedAt))</small></h1>\n"
@@ -23,7 +22,7 @@ package enum AtlasHTMLReport {
             out += "</th>"
             for e in grid.rows[i] {
                 let cls = e.notRun ? "np" : "w-\(klass(e.without)) x-\(klass(e.with))\(e.varies ? " varies" : "")\(e.diagonal == .control ? " control" : "")"
-                let text = e.notRun ? (grid.axes[i].notProvisioned != nil || e.text == "not provisioned" ? "not provisioned" : h(e.text)) : h(e.text)
+                let text = e.notRun && grid.axes[i].notProvisioned != nil ? "not provisioned" : h(e.text)
                 out += "<td class=\"\(cls)\"><a href=\"#\(anchor(e.cellID))\">\(text)</a>\(e.footnote.map { "<sup>\($0)</sup>" } ?? "")</td>"
             }
             out += "</tr>\n"

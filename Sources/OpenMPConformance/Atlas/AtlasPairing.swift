@@ -17,15 +17,14 @@ package struct AtlasPairing: Codable, Sendable, Hashable {
     package static func all(in atlas: AtlasResults) -> [AtlasPairing] {
         let order = ["llvm", "intel", "gnu"]
         func rank(_ v: String) -> Int { order.firstIndex(of: v) ?? order.count }
-        var groups: [String: [AtlasCell]] = [:]
+        // Keyed by [first vendor, second vendor].
+        var groups: [[String]: [AtlasCell]] = [:]
         for c in atlas.cells where c.isComplete && c.diagonal != .control {
             guard let f = c.firstIdentity?.vendor, let s = c.secondIdentity?.vendor else { continue }
-            groups["\(f)|\(s)", default: []].append(c)
+            groups[[f, s], default: []].append(c)
         }
-        return groups.keys.sorted { a, b in
-            let x = a.split(separator: "|").map { rank(String($0)) }, y = b.split(separator: "|").map { rank(String($0)) }
-            return x[0] != y[0] ? x[0] < y[0] : x[1] < y[1]
-        }.map { key in make(groups[key]!, atlas: atlas) }
+        return groups.keys.sorted { a, b in (rank(a[0]), rank(a[1])) < (rank(b[0]), rank(b[1])) }
+            .map { key in make(groups[key]!, atlas: atlas) }
     }
 
     static func make(_ cells: [AtlasCell], atlas: AtlasResults) -> AtlasPairing {

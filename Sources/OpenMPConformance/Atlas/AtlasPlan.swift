@@ -45,9 +45,10 @@ package struct AtlasPlan: Sendable {
     /// - Throws: ``AtlasError/unknownRuntime(name:known:)`` for a name neither the catalog
     ///   nor the manifest knows.
     package static func make(catalog: RuntimeCatalog, names: [String]?) throws -> AtlasPlan {
-        let provenance = AtlasProvenance(manifest: catalog.manifest)
+        // The provenance fields (release, its source, banner, copyOf) as the manifest records them.
+        let recorded = Dictionary(catalog.manifest.runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let copyNames = Set(AtlasCatalog.names.compactMap { $0.copyOf == nil ? nil : $0.name })
-            .union(provenance.runtimes.values.compactMap { $0.copyOf == nil ? nil : $0.name })
+            .union(recorded.values.compactMap { $0.copyOf == nil ? nil : $0.name })
         let manifestNames = catalog.manifest.runtimes.map(\.name)
         let known = AtlasCatalog.names.map(\.name) + manifestNames.filter { n in !AtlasCatalog.names.contains { $0.name == n } }
         let axes: [String]
@@ -63,7 +64,7 @@ package struct AtlasPlan: Sendable {
         func identify(_ name: String) -> Result<(RuntimeIdentity, RuntimeRecord), AtlasError> {
             if let hit = identities[name] { return .success(hit) }
             guard let r = catalog.runtime(named: name) else {
-                if let why = provenance.notProvisioned[name] { return .failure(.notProvisioned(name: name, reason: why)) }
+                if let why = catalog.manifest.notProvisionedReason(name) { return .failure(.notProvisioned(name: name, reason: why)) }
                 return .failure(.notProvisioned(name: name, reason: "not in \(catalog.manifestURL.path); run Scripts/provision-runtimes.sh"))
             }
             guard FileManager.default.fileExists(atPath: r.path) else {
@@ -84,7 +85,7 @@ package struct AtlasPlan: Sendable {
         var missingCopies: [String: String] = [:]
         func copy(of name: String, _ id: RuntimeIdentity) -> AtlasFile? {
             let declared = AtlasCatalog.names.filter { $0.copyOf == name }.map(\.name)
-                + provenance.runtimes.values.filter { $0.copyOf == name }.map(\.name).sorted()
+                + recorded.values.filter { $0.copyOf == name }.map(\.name).sorted()
             for c in declared {
                 switch identify(c) {
                 case .success(let (cid, cr)):
@@ -99,7 +100,7 @@ package struct AtlasPlan: Sendable {
 
         var runtimes: [AtlasRuntime] = []
         for n in axes {
-            let p = provenance.runtimes[n]
+            let p = recorded[n]
             switch identify(n) {
             case .success(let (id, r)):
                 runtimes.append(AtlasRuntime(name: n, identity: AtlasIdentity(id, release: p?.release), path: r.path,
@@ -135,7 +136,7 @@ package struct AtlasPlan: Sendable {
                 pairs.append(pair)
             }
         }
-        let standIns = AtlasStandIn.map(wheels: catalog.manifest.wheels, releases: provenance.wheelReleases, runtimes: runtimes)
+        let standIns = AtlasStandIn.map(wheels: catalog.manifest.wheels, runtimes: runtimes)
         return AtlasPlan(runtimes: runtimes, pairs: pairs, missingCopies: missingCopies, standIns: standIns)
     }
 }

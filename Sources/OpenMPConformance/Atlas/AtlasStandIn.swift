@@ -39,13 +39,13 @@ package struct AtlasStandIn: Codable, Sendable, Hashable {
 
     /// Maps every KMP-family runtime vendored by a macOS wheel in the manifest to the provisioned
     /// runtime of the same vendor whose release starts with the wheel runtime's release
-    /// (`19.1` → `19.1.7`). A release with no such runtime gets no stand-in, and says so.
-    package static func map(wheels: [RuntimeManifest.WheelRecord], releases: [String: String],
-                           runtimes: [AtlasRuntime]) -> [AtlasStandIn] {
+    /// (`19.1` → `19.1.7`), the release being the one the manifest records for the wheel's runtime,
+    /// else the version it states. A release with no such runtime gets no stand-in, and says so.
+    package static func map(wheels: [RuntimeManifest.WheelRecord], runtimes: [AtlasRuntime]) -> [AtlasStandIn] {
         var out: [AtlasStandIn] = []
         for w in wheels where w.path.contains("macosx") || w.name.contains("macos") {
             for v in w.vendors where v.family == "kmp" {
-                let release = releases["\(w.name)!\(v.member)"] ?? v.version
+                let release = v.release ?? v.version
                 let match = runtimes.first { r in
                     guard let id = r.identity, r.notProvisioned == nil, id.vendor == v.vendor else { return false }
                     return id.release == release || id.release.hasPrefix(release + ".")

@@ -10,8 +10,7 @@ extension Doctor {
     ///   ``DoctorError/environment(_:)`` when the observer is unavailable on this platform.
     public static func diagnose(command: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
         try CommandObservation.checkStartable(command)
-        let observer: DoctorObserver
-        do { observer = try DoctorObserver.locate() } catch { throw .environment("\(error)") }
+        let observer = try DoctorObserver.locate()
         let say = options.progress ?? { _ in }
         let seconds = Int(options.commandTimeout.components.seconds)
         if options.observeOnly {
@@ -95,10 +94,8 @@ extension Doctor {
             extra.append("It aborted with OMP: Error #15, but the observer did not see two KMP-family runtimes in one process "
                          + "(a process the observer cannot see, e.g. one that cleared LD_AUDIT).")
         }
-        var report = report(form: "command", subject: command, runtimes: first.runtimes, pairs: pairs, runs: runs,
-                            unreadable: [], notes: notes, commandFailed: failedOtherwise, extraAnswer: extra, forceConflict: conflict)
-        if conflict && pairs.isEmpty { report.conflict = true }
-        return report
+        return report(form: "command", subject: command, runtimes: first.runtimes, pairs: pairs, runs: runs,
+                      unreadable: [], notes: notes, commandFailed: failedOtherwise, extraAnswer: extra, forceConflict: conflict)
     }
 
     static let systemPrefixes = ["/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/"]
@@ -123,11 +120,10 @@ extension Doctor {
         func absolute(_ a: String) -> String? {
             guard !a.isEmpty, !a.hasPrefix("-") else { return nil }
             let p = a.hasPrefix("/") ? a : cwd + "/" + a
-            guard a.contains("/") || FileManager.default.fileExists(atPath: p) else { return nil }
             guard FileManager.default.fileExists(atPath: p) else { return nil }
             return URL(fileURLWithPath: p).standardizedFileURL.path
         }
-        let named = command.enumerated().compactMap { i, a -> String? in
+        let named = command.compactMap { a -> String? in
             guard let p = absolute(a), !isSystemPath(p) else { return nil }
             return p
         }

@@ -30,9 +30,7 @@ package struct CommandObservation: Sendable {
                            launcher: Probe.Configuration.Launcher = .direct, timeout: Duration = .seconds(600),
                            observer: DoctorObserver? = nil) async throws(DoctorError) -> CommandObservation {
         let obs: DoctorObserver
-        if let observer { obs = observer } else {
-            do { obs = try DoctorObserver.locate() } catch { throw .environment("\(error)") }
-        }
+        if let observer { obs = observer } else { obs = try DoctorObserver.locate() }
         try checkStartable(command)
         let ws = try DoctorWorkspace()
         defer { ws.remove() }

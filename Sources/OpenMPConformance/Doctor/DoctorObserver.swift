@@ -13,18 +13,8 @@ import Foundation
 /// by the doctor with the C compiler (`$CC`, `cc`, or the Swift toolchain's clang) into
 /// `<package root>/.build-probe/doctor-observer/<source hash>/`, once; a SwiftPM dynamic-library
 /// product would link the Swift runtime into every observed process. `$OMP_DOCTOR_LIBS` names a
-/// folder holding both instead. Other platforms: ``ObserverError/unsupported(_:)``.
+/// folder holding both instead. Other platforms: ``DoctorError/environment(_:)``.
 package struct DoctorObserver: Sendable, Hashable {
-    package enum ObserverError: Error, Sendable, CustomStringConvertible {
-        case unsupported(String)
-        case notFound(String)
-        package var description: String {
-            switch self {
-            case .unsupported(let s), .notFound(let s): return s
-            }
-        }
-    }
-
     /// The variable that names the record file; the libraries read it.
     package static let logVariable = "OMPCONF_DOCTOR_LOG"
     static let auditName = "libomp-doctor-audit.so"
@@ -38,21 +28,24 @@ package struct DoctorObserver: Sendable, Hashable {
     private static let cache = LockedCache<String>()
 
     /// Finds (or builds) both libraries.
-    package static func locate() throws -> DoctorObserver {
+    /// - Throws: ``DoctorError/environment(_:)`` when they are missing and cannot be built, or on
+    ///   another platform.
+    package static func locate() throws(DoctorError) -> DoctorObserver {
         #if os(Linux)
-        let dir = try cache.get(findDirectory)
+        let dir: String
+        do { dir = try cache.get(findDirectory) } catch { throw .environment("\(error)") }
         return DoctorObserver(auditLibrary: dir + "/" + auditName, exitHook: dir + "/" + exitName)
         #else
-        throw ObserverError.unsupported("observing which libraries a command loads is implemented on Linux only "
+        throw .environment("observing which libraries a command loads is implemented on Linux only "
             + "(an LD_AUDIT library); on this platform use `doctor PATH` or `doctor --pid PID`")
         #endif
     }
 
-    static func findDirectory() throws -> String {
+    static func findDirectory() throws(DoctorError) -> String {
         let fm = FileManager.default
         func has(_ d: String) -> Bool { fm.fileExists(atPath: d + "/" + auditName) && fm.fileExists(atPath: d + "/" + exitName) }
         if let env = ProcessInfo.processInfo.environment["OMP_DOCTOR_LIBS"], !env.isEmpty {
-            guard has(env) else { throw ObserverError.notFound("OMP_DOCTOR_LIBS=\(env) does not hold \(auditName) and \(exitName)") }
+            guard has(env) else { throw .environment("OMP_DOCTOR_LIBS=\(env) does not hold \(auditName) and \(exitName)") }
             return env
         }
         let root = RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
@@ -60,14 +53,14 @@ package struct DoctorObserver: Sendable, Hashable {
         var digest: [UInt8] = []
         for (src, _) in sources {
             guard let data = fm.contents(atPath: src) else {
-                throw ObserverError.notFound("the observer's source \(src) is missing (set OMP_DOCTOR_LIBS to a folder holding \(auditName) and \(exitName))")
+                throw .environment("the observer's source \(src) is missing (set OMP_DOCTOR_LIBS to a folder holding \(auditName) and \(exitName))")
             }
             digest += Array(data)
         }
         let dir = root + "/.build-probe/doctor-observer/" + String(SHA256.hex(of: digest).prefix(16))
         if has(dir) { return dir }
         do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw ObserverError.notFound("cannot create \(dir): \(error.localizedDescription)")
+            throw .environment("cannot create \(dir): \(error.localizedDescription)")
         }
         let cc = compiler()
         for (src, name) in sources {
@@ -78,12 +71,12 @@ package struct DoctorObserver: Sendable, Hashable {
             p.arguments = [cc, "-shared", "-fPIC", "-O2", "-o", tmp, src, "-ldl"]
             let log = Pipe()
             p.standardOutput = log; p.standardError = log
-            do { try p.run() } catch { throw ObserverError.notFound("cannot run the C compiler \(cc): \(error.localizedDescription)") }
+            do { try p.run() } catch { throw .environment("cannot run the C compiler \(cc): \(error.localizedDescription)") }
             let out = log.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
             guard p.terminationStatus == 0, rename(tmp, dir + "/" + name) == 0 else {
                 unlink(tmp)
-                throw ObserverError.notFound("building \(name) with \(cc) failed: \(String(decoding: out.suffix(2000), as: UTF8.self))")
+                throw .environment("building \(name) with \(cc) failed: \(String(decoding: out.suffix(2000), as: UTF8.self))")
             }
         }
         return dir
@@ -112,16 +105,11 @@ package struct DoctorObserver: Sendable, Hashable {
     }
 
     /// What the libraries recorded.
-    package struct Log: Sendable, Hashable {
+    package struct Log: Sendable {
         /// Objects in load order, per process.
         package var opened: [(pid: Int32, path: String)]
         /// Processes whose exit began.
         package var exits: Set<Int32>
-
-        package static func == (a: Log, b: Log) -> Bool {
-            a.exits == b.exits && a.opened.map(\.pid) == b.opened.map(\.pid) && a.opened.map(\.path) == b.opened.map(\.path)
-        }
-        package func hash(into h: inout Hasher) { h.combine(exits); for o in opened { h.combine(o.pid); h.combine(o.path) } }
 
         /// Processes in the order they first loaded something.
         package var pids: [Int32] {

@@ -5,8 +5,13 @@ import Foundation
 package final class DoctorWorkspace: @unchecked Sendable {
     package let path: String
 
+    /// Where workspaces are made: `$TMPDIR`, else `/tmp`.
+    static var base: String {
+        ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
     package init() throws(DoctorError) {
-        let base = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+        let base = Self.base
         var template = Array((base + "/omp-doctor-XXXXXX").utf8CString)
         guard let p = mkdtemp(&template) else {
             throw DoctorError.environment("cannot create a temporary folder in \(base): \(String(cString: strerror(errno)))")

@@ -35,7 +35,6 @@ enum PairProber {
         var observations = zip(specs, results).map { DoctorReport.Observation(label: $0.0.0, $0.1) }
         let unset = Array(results.prefix(2)), set = Array(results.dropFirst(2))
         let aborts = unset.contains { $0.outcome == .duplicateRuntimeAbort }
-        let exitHangs = results.contains { $0.outcome == .hangAtExit }
         let conflict = bothKMP || aborts || unset.contains { $0.outcome == .hangAtExit }
 
         var fixes: [DoctorReport.Fix] = []
@@ -61,7 +60,6 @@ enum PairProber {
                                command: "export KMP_DUPLICATE_LIB_OK=TRUE",
                                evidence: zip(specs.dropFirst(2), set).map { "\($0.0.0): \($0.1.outcome.rawValue); repro: \($0.1.repro)" }.joined(separator: "; ")))
         }
-        _ = exitHangs
         return DoctorReport.Pair(first: a, second: b, bothKMP: bothKMP, conflict: conflict, needsVariable: aborts,
                                  variableSafety: safety, observations: observations, fixes: fixes, atlas: atlas)
     }

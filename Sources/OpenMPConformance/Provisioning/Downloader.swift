@@ -7,19 +7,14 @@ struct Downloader: Sendable {
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
     /// The absolute path of `tool` on `PATH`, or nil.
-    func which(_ tool: String) -> String? {
-        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":") where !dir.isEmpty {
-            let candidate = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    func which(_ tool: String) -> String? { ShellQuote.which(tool, path: environment["PATH"]) }
 
-    /// Runs `argv` in `directory`; throws with the end of its output when it fails.
+    /// Runs `argv` in `directory`; throws with the end of its output when it fails. `argv[0]`
+    /// is a path when it holds a slash (Homebrew's `brew`, as `which` found it), else it is
+    /// looked up on `PATH`.
     @discardableResult
     func run(_ argv: [String], in directory: String? = nil, hint: String = "") throws(ProvisionError) -> String {
-        guard let exe = which(argv[0]) else { throw .toolMissing(tool: argv[0], hint: hint) }
+        guard let exe = argv[0].contains("/") ? argv[0] : which(argv[0]) else { throw .toolMissing(tool: argv[0], hint: hint) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = Array(argv.dropFirst())

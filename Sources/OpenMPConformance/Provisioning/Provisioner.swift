@@ -74,19 +74,18 @@ public struct Provisioner: Sendable {
 
         removeLeftovers()
         let manifestURL = directory.appendingPathComponent(RuntimeManifest.fileName)
-        var manifest: RuntimeManifest
+        var loaded: RuntimeManifest?
         do {
-            manifest = try RuntimeManifest.load(from: manifestURL)
+            loaded = try RuntimeManifest.load(from: manifestURL)
         } catch .missing {
-            manifest = RuntimeManifest(runtimes: [])
+            // A first run: the manifest is written below.
         } catch {
             log("replacing the manifest: \(error)")
-            manifest = RuntimeManifest(runtimes: [])
         }
         let work = try makeWorkDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
 
-        var state = RunState(manifest: manifest, verify: verify, work: work)
+        var state = RunState(manifest: loaded ?? RuntimeManifest(runtimes: []), verify: verify, work: work)
         let host = HostFacts.current
         var entries: [ProvisionReport.Entry] = []
         for item in selected {
@@ -114,7 +113,7 @@ public struct Provisioner: Sendable {
         }
 
         let updated = state.manifest(order: items.map(\.name))
-        if (try? RuntimeManifest.load(from: manifestURL)) != updated {
+        if loaded != updated {
             do { try updated.write(to: manifestURL) } catch {
                 throw .io(path: manifestURL.path, reason: "cannot write the manifest (\(error))")
             }
@@ -438,15 +437,13 @@ public struct Provisioner: Sendable {
 
     func writeStamp(_ item: ProvisionItem) throws(ProvisionError) {
         let path = stampPath(item)
-        let tmp = path + ".tmp"
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
-            try Data(item.pinKey.utf8).write(to: URL(fileURLWithPath: tmp))
+            try AtomicFile.write(Data(item.pinKey.utf8), to: URL(fileURLWithPath: path))
         } catch {
-            throw .io(path: tmp, reason: "cannot write the stamp (\(error.localizedDescription))")
+            throw .io(path: path, reason: "cannot write the stamp (\(error.localizedDescription))")
         }
-        guard rename(tmp, path) == 0 else { throw .io(path: path, reason: "cannot write the stamp (\(String(cString: strerror(errno))))") }
     }
 
     func makeWorkDirectory() throws(ProvisionError) -> String {

@@ -14,15 +14,11 @@ package enum AtlasReadmeSection {
     /// `readme` with the text between the atlas markers replaced.
     /// - Throws: ``InputError`` when the markers are missing.
     package static func splice(_ section: String, into readme: String) throws -> String {
-        guard let b = readme.range(of: begin), let e = readme.range(of: end, range: b.upperBound..<readme.endIndex) else {
-            throw InputError(file: "README.md", line: 1, column: 1, message: "the atlas section markers are missing")
-        }
-        return String(readme[..<b.upperBound]) + "\n" + section + "\n" + String(readme[e.lowerBound...])
+        try ReadmeSection.splice(section, into: readme, begin: begin, end: end, missing: "the atlas section markers are missing")
     }
 
     /// The text between the markers, or nil.
     package static func current(in readme: String) -> String? {
-        guard let b = readme.range(of: begin), let e = readme.range(of: end, range: b.upperBound..<readme.endIndex) else { return nil }
-        return readme[b.upperBound..<e.lowerBound].trimmingCharacters(in: .newlines)
+        ReadmeSection.current(in: readme, begin: begin, end: end)
     }
 }

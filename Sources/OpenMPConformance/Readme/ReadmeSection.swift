@@ -81,15 +81,31 @@ package enum ReadmeSection {
 
     /// `readme` with the text between the markers replaced.
     package static func splice(_ section: String, into readme: String) throws -> String {
-        guard let b = readme.range(of: begin), let e = readme.range(of: end, range: b.upperBound..<readme.endIndex) else {
-            throw InputError(file: "README.md", line: 1, column: 1, message: "the generated-section markers are missing")
-        }
-        return String(readme[..<b.upperBound]) + "\n" + section + "\n" + String(readme[e.lowerBound...])
+        try splice(section, into: readme, begin: begin, end: end, missing: "the generated-section markers are missing")
     }
 
     /// The text currently between the markers.
     package static func current(in readme: String) -> String? {
+        current(in: readme, begin: begin, end: end)
+    }
+
+    /// `readme` with the text between the `begin` marker and the next `end` marker replaced
+    /// (every generated section of the README is rewritten so).
+    /// - Throws: ``InputError`` saying `missing` when either marker is absent.
+    static func splice(_ section: String, into readme: String, begin: String, end: String, missing: String) throws -> String {
+        guard let inside = between(begin, end, in: readme) else {
+            throw InputError(file: "README.md", line: 1, column: 1, message: missing)
+        }
+        return String(readme[..<inside.lowerBound]) + "\n" + section + "\n" + String(readme[inside.upperBound...])
+    }
+
+    /// The text between the `begin` marker and the next `end` marker, or nil.
+    static func current(in readme: String, begin: String, end: String) -> String? {
+        between(begin, end, in: readme).map { readme[$0].trimmingCharacters(in: .newlines) }
+    }
+
+    private static func between(_ begin: String, _ end: String, in readme: String) -> Range<String.Index>? {
         guard let b = readme.range(of: begin), let e = readme.range(of: end, range: b.upperBound..<readme.endIndex) else { return nil }
-        return readme[b.upperBound..<e.lowerBound].trimmingCharacters(in: .newlines)
+        return b.upperBound..<e.lowerBound
     }
 }

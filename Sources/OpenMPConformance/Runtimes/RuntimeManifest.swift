@@ -128,18 +128,12 @@ package struct RuntimeManifest: Codable, Sendable, Hashable {
         return try e.encode(self)
     }
 
-    /// Writes the manifest atomically: to a temporary file beside it, then renamed over it, so a
-    /// reader sees the old manifest or the new one, never a part.
+    /// Writes the manifest atomically (``AtomicFile``), so a reader sees the old manifest or the
+    /// new one, never a part.
     package func write(to url: URL) throws {
         var data = try encoded()
         data.append(0x0A)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        try data.write(to: tmp)
-        guard rename(tmp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw RuntimeManifestError.unreadable(path: url.path, reason: "cannot replace it (\(reason))")
-        }
+        try AtomicFile.write(data, to: url)
     }
 
     static func describe(_ error: DecodingError) -> String {

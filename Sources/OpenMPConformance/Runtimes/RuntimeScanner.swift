@@ -161,44 +161,11 @@ public struct RuntimeScanner: Sendable {
             return
         }
         guard let id = identity else {
-            if let why = Self.damage(bytes, path: path) { s.skipped.append(.init(path: path, reason: why)) }
             s.byKey[key] = .some(nil)
             return
         }
         s.found.append(Found(identity: id, key: .file(key), aliases: [path], archive: nil))
         s.byKey[key] = s.found.count - 1
-    }
-
-    /// Why a file that parsed as ELF but is no runtime cannot be loaded: truncated (a loadable
-    /// segment runs past the end of the file). Such a file is listed, never loaded. Reads only
-    /// the program headers, so scanning many ordinary libraries stays cheap.
-    static func damage(_ bytes: FileBytes, path: String) -> String? {
-        let head = Array(UnsafeRawBufferPointer(rebasing: bytes.raw.prefix(8)))
-        guard ELFFile.hasMagic(head) else { return nil }
-        return truncation(bytes).map { "unreadable: \($0)" }
-    }
-
-    /// A 64-bit little-endian ELF whose loadable segments run past the end of the file: the loader
-    /// would map bytes that are not there (a truncated download or copy).
-    static func truncation(_ bytes: FileBytes) -> String? {
-        let raw = bytes.raw
-        guard raw.count >= 64, raw[4] == 2, raw[5] == 1 else { return nil } // ELFCLASS64, little-endian
-        func u(_ o: Int, _ n: Int) -> UInt64? {
-            guard o >= 0, o + n <= raw.count else { return nil }
-            var v: UInt64 = 0
-            for i in 0..<n { v |= UInt64(raw[o + i]) << (8 * UInt64(i)) }
-            return v
-        }
-        guard let phoff = u(32, 8), let phentsize = u(54, 2), let phnum = u(56, 2), phentsize >= 56 else { return nil }
-        for i in 0..<Int(phnum) {
-            let o = Int(phoff) + i * Int(phentsize)
-            guard let type = u(o, 4) else { return "truncated ELF file: program header \(i) lies past the end (\(raw.count) bytes)" }
-            guard type == 1, let offset = u(o + 8, 8), let filesz = u(o + 32, 8) else { continue }
-            if offset &+ filesz > UInt64(raw.count) {
-                return "truncated ELF file: a loadable segment ends at byte \(offset &+ filesz), the file has \(raw.count)"
-            }
-        }
-        return nil
     }
 
     private func readArchive(_ path: String, _ s: inout State) {

@@ -61,10 +61,6 @@ int omp_shim_process_list(omp_shim_process *out, int capacity);
 /// The state letter of one process (see omp_shim_process), or 0 when it cannot be read.
 char omp_shim_process_state(pid_t pid);
 
-/// The children of `pid` (proc_listchildpids). Returns the count (may exceed
-/// `capacity`), or -1.
-int omp_shim_child_pids(pid_t pid, pid_t *out, int capacity);
-
 /// Sends `sig` to the process group `sid` (killpg) and then to each pid in `pids`
 /// (members that left the group). Returns 0 when killpg succeeded or found no group.
 int omp_shim_kill_session(pid_t sid, int sig, const pid_t *pids, int count);

@@ -48,8 +48,14 @@ enum AtlasFixtures {
 
     /// Runs `omp-matrix` to completion; returns status, stdout, stderr.
     static func runCLI(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        try run(try #require(cli, "omp-matrix not built beside the tests"), args, environment: environment)
+    }
+
+    /// Runs `executable` to completion with `environment` added to this process's; returns
+    /// status, stdout, stderr.
+    static func run(_ executable: String, _ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(cli, "omp-matrix not built beside the tests"))
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }

@@ -153,15 +153,10 @@ enum DoctorFixtures {
         var rest = Substring(data)
         while let r = rest.range(of: "/omp-doctor-") {
             let name = rest[r.lowerBound...].dropFirst().prefix(while: { $0 != "/" && $0 != "\"" && $0 != " " })
-            if name.count == "omp-doctor-XXXXXX".count { out.insert(workspaceBase + "/" + name) }
+            if name.count == "omp-doctor-XXXXXX".count { out.insert(DoctorWorkspace.base + "/" + name) }
             rest = rest[r.upperBound...]
         }
         return out
-    }
-
-    /// Where ``DoctorWorkspace`` makes its folders.
-    static var workspaceBase: String {
-        ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 
     #if os(Linux)

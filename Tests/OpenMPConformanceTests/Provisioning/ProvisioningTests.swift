@@ -93,6 +93,17 @@ struct ProvisioningTests {
         #expect(ProvisionItem.upstreamRelease(ofDebianVersion: version) == release)
     }
 
+    @Test("a command given by its path runs that file; a bare name is looked up on PATH")
+    func commandPath() throws {
+        let echo = try #require(Downloader().which("echo"), "no echo on PATH")
+        #expect(echo.hasPrefix("/"))
+        #expect(try Downloader().run([echo, "by path"]) == "by path\n")
+        #expect(try Downloader().run(["echo", "by name"]) == "by name\n")
+        #expect(throws: ProvisionError.toolMissing(tool: "omp-no-such-tool", hint: "")) {
+            try Downloader().run(["omp-no-such-tool"])
+        }
+    }
+
     @Test("an unknown item name is an error naming it and the known ones")
     func unknownName() throws {
         let p = Provisioner(directory: URL(fileURLWithPath: "/nonexistent"))
