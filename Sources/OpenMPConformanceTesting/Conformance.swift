@@ -63,7 +63,7 @@ public enum Conformance {
                          sourceLocation: sourceLocation)
             return
         }
-        let evidence = "\(result.id): observed \(outcome.rawValue) — \(Self.oneLine(result.message)) (repro: \(result.repro))"
+        let evidence = Self.evidence(result, outcome)
         if outcome == .launchFailed {
             Issue.record(Comment(rawValue: "the probe could not start or load a runtime: \(evidence)"), sourceLocation: sourceLocation)
             return
@@ -121,7 +121,7 @@ public enum Conformance {
             }
             if entry.allowed.contains(outcome) { return .matches }
             return .fails("deviates from baseline \(file) (allowed \(entry.allowed.map(\.rawValue).joined(separator: ", "))): "
-                          + "\(result.id): observed \(outcome.rawValue) — \(oneLine(result.message)) (repro: \(result.repro))")
+                          + evidence(result, outcome))
         case .none(let reason):
             missing = reason
         case .unusable(let file, let reason):
@@ -130,6 +130,11 @@ public enum Conformance {
         let record = "record one with: \(BaselineStore.recordCommand(hostKey: BaselineStore.hostKey)), then commit it"
         if strict { return .fails("strict mode (\(BaselineStore.strictVariable)=1): \(missing); \(record)") }
         return .skipped("baseline comparison skipped: \(missing); \(record)")
+    }
+
+    /// `<cell>: observed <outcome> — <message> (repro: <line>)`: what every issue about a cell quotes.
+    static func evidence(_ result: CellResult, _ outcome: Outcome) -> String {
+        "\(result.id): observed \(outcome.rawValue) — \(oneLine(result.message)) (repro: \(result.repro))"
     }
 
     static func oneLine(_ s: String) -> String {

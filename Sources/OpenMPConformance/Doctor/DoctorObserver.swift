@@ -25,7 +25,7 @@ package struct DoctorObserver: Sendable, Hashable {
 
     package init(auditLibrary: String, exitHook: String) { self.auditLibrary = auditLibrary; self.exitHook = exitHook }
 
-    private static let cache = ProbeExecutable.LockedCache()
+    private static let cache = LockedCache<String>()
 
     /// Finds (or builds) both libraries.
     /// - Throws: ``DoctorError/environment(_:)`` when they are missing and cannot be built, or on

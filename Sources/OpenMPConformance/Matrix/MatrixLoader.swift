@@ -259,10 +259,9 @@ enum MatrixLoader {
                 }
             }
             if let v = m["findings"] {
-                let keys = ["holds", "does-not-hold", "holds-only-when", "untestable"]
-                let fm = try v.mapping("findings", required: [], optional: keys)
-                for k in keys {
-                    if let x = fm[k] { claim.findings[ClaimState(rawValue: k)!] = try x.string(k) }
+                let fm = try v.mapping("findings", required: [], optional: ClaimState.allCases.map(\.rawValue))
+                for state in ClaimState.allCases {
+                    if let x = fm[state.rawValue] { claim.findings[state] = try x.string(state.rawValue) }
                 }
             }
             if let v = m["readings"] {

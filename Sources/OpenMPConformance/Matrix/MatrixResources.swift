@@ -17,7 +17,7 @@ package enum MatrixResources {
         Bundle.module.url(forResource: "Matrices", withExtension: "tar")
     }
 
-    private static let unpacked = Unpacked()
+    private static let unpacked = LockedCache<URL>()
 
     /// The unpacked `Matrices` directory (unpacked on first use).
     package static func directory() throws(Failure) -> URL {
@@ -106,18 +106,5 @@ package enum MatrixResources {
             o += 512 + (size + 511) / 512 * 512
         }
         throw Failure(description: "\(name): ends without its end-of-archive blocks")
-    }
-
-    final class Unpacked: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: URL?
-        func get(_ make: () throws(Failure) -> URL) throws(Failure) -> URL {
-            lock.lock()
-            defer { lock.unlock() }
-            if let value { return value }
-            let v = try make()
-            value = v
-            return v
-        }
     }
 }

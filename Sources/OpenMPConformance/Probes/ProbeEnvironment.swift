@@ -9,8 +9,8 @@ package struct ProbeEnvironment: Sendable {
     /// (or the kit's own `doctor` runs) may set them, and the repro line then shows them.
     package static let scrubbedPrefixes = ["KMP_", "OMP_", "GOMP_", "MKL_", "__KMP_REGISTERED_LIB_", "KMP_DUPLICATE_LIB_OK",
                                           "LD_", "DYLD_"]
-    package static let scrubbedNames = ["LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH",
-                                       "GLIBC_TUNABLES"]
+    /// Names outside those prefixes (the `LD_` and `DYLD_` prefixes already cover every loader variable).
+    package static let scrubbedNames = ["GLIBC_TUNABLES"]
     /// Passed through as they are, on purpose.
     package static let passedThroughNames = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
     /// Pinned in every probe.

@@ -19,7 +19,7 @@ package enum ProbeExecutable {
         package var description: String
     }
 
-    private static let cache = LockedCache()
+    private static let cache = LockedCache<String>()
 
     /// The probe for this process (looked up once).
     package static func locate() throws -> String {
@@ -62,18 +62,19 @@ package enum ProbeExecutable {
         }
         return dir
     }
+}
 
-    /// Computes the path once; concurrent callers wait for the first.
-    final class LockedCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: String?
-        func get(_ compute: () throws -> String) throws -> String {
-            lock.lock()
-            defer { lock.unlock() }
-            if let value { return value }
-            let v = try compute()
-            value = v
-            return v
-        }
+/// A value computed once per process; concurrent callers wait for the first. A computation
+/// that throws leaves nothing behind, so the next caller tries again.
+final class LockedCache<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value?
+    func get<E: Error>(_ compute: () throws(E) -> Value) throws(E) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value { return value }
+        let v = try compute()
+        value = v
+        return v
     }
 }

@@ -101,16 +101,14 @@ final class Watch {
         } catch {
             // The session's group was sent SIGKILL; descendants that left it cannot be seen here.
             // Said in the captured stderr, where a report shows it.
-            let note = Array("omp-conformance: ending the probe's processes: \(error)\n".utf8)
-            note.withUnsafeBytes { err.append($0, onLine: onStderrLine) }
+            noteOnStderr("ending the probe's processes: \(error)")
         }
         // Descendants that left the session (setsid, double fork, fork loops) still carry the marker.
         if let marker {
             do { pids.formUnion(try ProcessTree.sweep(marker: marker)) } catch is UnsupportedOnPlatform {
                 // macOS: the session rule applies alone (README, Guarantees).
             } catch {
-                let note = Array("omp-conformance: looking for the probe's escaped descendants: \(error)\n".utf8)
-                note.withUnsafeBytes { err.append($0, onLine: onStderrLine) }
+                noteOnStderr("looking for the probe's escaped descendants: \(error)")
             }
         }
         if !exited {
@@ -174,6 +172,11 @@ final class Watch {
             }
             return false
         }
+    }
+
+    /// Adds one line of the kit's own to the captured stderr, where a report shows it.
+    private func noteOnStderr(_ text: String) {
+        Array("omp-conformance: \(text)\n".utf8).withUnsafeBytes { err.append($0, onLine: onStderrLine) }
     }
 
     private func onStderrLine(_ line: ArraySlice<UInt8>) {

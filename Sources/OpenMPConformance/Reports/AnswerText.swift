@@ -24,6 +24,13 @@ enum AnswerText {
         return out
     }
 
+    /// What the cells shown apart did, by outcome in name order: `duplicate-runtime-abort 3, pass 5`,
+    /// or `none ran`.
+    static func outcomes(_ g: ApartGroup) -> String {
+        let o = g.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return o.isEmpty ? "none ran" : o
+    }
+
     /// A claim's state as a short label: `holds`, `does not hold`, `holds only when …`, `untestable here`.
     static func stateLabel(_ c: ClaimVerdict) -> String {
         c.state?.words ?? "\(c.verdict.rawValue) (schema 1)"

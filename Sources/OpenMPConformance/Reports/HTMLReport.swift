@@ -138,15 +138,7 @@ public enum HTMLReport {
     }
 
     /// The badge class of a claim state: never an alarm colour for "holds".
-    static func stateClass(_ c: ClaimVerdict) -> String {
-        switch c.state {
-        case .holds?: "s-holds"
-        case .doesNotHold?: "s-does-not-hold"
-        case .holdsOnlyWhen?: "s-holds-only-when"
-        case .untestable?: "s-untestable"
-        case nil: c.verdict == .confirmed ? "s-holds" : c.verdict == .refuted ? "s-does-not-hold" : "s-untestable"
-        }
-    }
+    static func stateClass(_ c: ClaimVerdict) -> String { "s-" + c.stateOrVerdictState.rawValue }
 
     static func claimsSection(_ r: ResultsFile, _ anchors: Anchors) -> String {
         let h = XMLText.text
@@ -171,8 +163,7 @@ public enum HTMLReport {
                     + (reading.exampleWords.map { "; e.g. \(h($0))" } ?? "") + "</li>"
             }
             for g in c.apart ?? [] {
-                let o = g.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                detail += "<li>Shown apart, \(h(g.kind)): \(g.cells) cells (\(h(o.isEmpty ? "none ran" : o))): \(h(g.why))</li>"
+                detail += "<li>Shown apart, \(h(g.kind)): \(g.cells) cells (\(h(AnswerText.outcomes(g)))): \(h(g.why))</li>"
             }
             out += "<tr><td><code>\(h(c.id))</code><div class=\"quote\">\u{201C}\(h(c.quote ?? c.source))\u{201D}</div></td>"
             out += "<td><span class=\"badge \(stateClass(c))\">\(h(c.state?.words ?? c.verdict.rawValue))</span><p>\(h(c.finding ?? c.statement))</p>"
@@ -233,14 +224,7 @@ public enum HTMLReport {
         }
     }
 
-    /// Distinct values in first-appearance order.
-    static func ordered<T: Hashable>(_ values: [T]) -> [T] {
-        var seen = Set<T>()
-        return values.filter { seen.insert($0).inserted }
-    }
-
     struct RowKey: Hashable { var row: String; var env: String }
-    struct ColumnKey: Hashable { var profile: String }
 
     static func grid(_ r: ResultsFile, _ anchors: Anchors) -> String {
         let h = { XMLText.text(ReportText.oneLine($0)) }  // labels: one line each
@@ -249,25 +233,19 @@ public enum HTMLReport {
         let words = CellWords(runtimes: r.host.runtimes)
         if r.results.isEmpty { return out + "<p>No cells.</p></section>\n" }
 
-        let scenarios = ordered(r.results.map(\.row))
-        let envs = ordered(r.results.map(\.envMode))
-        let profiles = ordered(r.results.map(\.profile))
-        let orderings = ordered(r.results.map(\.ordering))
-        let meanings = ordered(r.results.map(\.importMeaning))
-        var cellsAt: [RowKey: [ColumnKey: [CellResult]]] = [:]
+        let scenarios = ClaimJudgement.ordered(r.results.map(\.row))
+        let envs = ClaimJudgement.ordered(r.results.map(\.envMode))
+        // One column per runtime pair (profile); every profile listed has cells.
+        let profiles = ClaimJudgement.ordered(r.results.map(\.profile))
+        var cellsAt: [RowKey: [String: [CellResult]]] = [:]
         for cell in r.results {
-            cellsAt[RowKey(row: cell.row, env: cell.envMode), default: [:]][
-                ColumnKey(profile: cell.profile), default: []].append(cell)
+            cellsAt[RowKey(row: cell.row, env: cell.envMode), default: [:]][cell.profile, default: []].append(cell)
         }
         let rowKeys = scenarios.flatMap { s in envs.map { RowKey(row: s, env: $0) } }.filter { cellsAt[$0] != nil }
-        var present = Set<ColumnKey>()
-        for row in cellsAt.values { present.formUnion(row.keys) }
-        let columns = profiles.map { ColumnKey(profile: $0) }.filter { present.contains($0) }
-        _ = (orderings, meanings)
 
         out += "<p class=\"muted\">Rows: scenario and how the variable is set. Columns: the runtime pair. Each mark is one cell: its colour and glyph are the outcome, its label the order and reading of \u{201C}import\u{201D} (see the legend), a ≠doc badge marks an outcome the doc does not predict.</p>\n"
         out += "<div class=\"scroll\"><table class=\"grid\">\n<thead>\n<tr><th>Scenario</th><th>Variable</th>"
-        for c in columns { out += "<th class=\"profile\">\(h(c.profile))</th>" }
+        for profile in profiles { out += "<th class=\"profile\">\(h(profile))</th>" }
         out += "</tr>\n</thead>\n<tbody>\n"
 
         for scenario in scenarios {
@@ -276,8 +254,8 @@ public enum HTMLReport {
                 out += "<tr>"
                 if index == 0 { out += "<th rowspan=\"\(group.count)\" class=\"scenario\">\(h(scenario))</th>" }
                 out += "<th class=\"env\">\(h(key.env))</th>"
-                for column in columns {
-                    guard let cells = cellsAt[key]?[column], !cells.isEmpty else {
+                for profile in profiles {
+                    guard let cells = cellsAt[key]?[profile], !cells.isEmpty else {
                         out += "<td class=\"none\"></td>"
                         continue
                     }
@@ -301,6 +279,7 @@ public enum HTMLReport {
     static func evidence(_ r: ResultsFile, _ anchors: Anchors) -> String {
         let h = XMLText.text
         var out = "<section><h2>Evidence</h2>\n"
+        let words = CellWords(runtimes: r.host.runtimes)
         var emitted = Set<String>()
         for cell in r.results {
             // Duplicate ids share one anchor; the first cell with the id owns the section.
@@ -310,7 +289,7 @@ public enum HTMLReport {
             out += "<h3><code>\(h(cell.id))</code> <span class=\"c o-\(cell.status == .skipped ? "skipped" : (cell.outcome?.rawValue ?? "skipped")) v-\(cell.verdict.rawValue)\">\(cell.verdict.rawValue)</span></h3>\n"
             out += "<table class=\"kv\">\n"
             var pairs: [(String, String)] = [
-                ("In words", cell.words ?? CellWords(runtimes: r.host.runtimes).describe(cell)),
+                ("In words", cell.words ?? words.describe(cell)),
                 ("Row", cell.row), ("Profile", cell.profile), ("Environment", cell.envMode),
                 ("Ordering", cell.ordering), ("Import means", cell.importMeaning), ("Status", cell.status.rawValue),
                 ("Outcome", cell.outcome?.rawValue ?? "(none)"),

@@ -92,8 +92,9 @@ public enum MarkdownReport {
         for (key, all) in groups {
             // Cells the claim counts first; those it shows apart (controls, GNU-mixed, troubleshooting) after.
             let mine = counted[key] ?? Set(all.map(\.id))
-            let cells = all.filter { mine.contains($0.id) } + all.filter { !mine.contains($0.id) }
-            let apart = all.count - all.filter { mine.contains($0.id) }.count
+            let countedCells = all.filter { mine.contains($0.id) }
+            let cells = countedCells + all.filter { !mine.contains($0.id) }
+            let apart = all.count - countedCells.count
             var block = "<details><summary>\(XMLText.text(ReportText.truncate(ReportText.oneLine(key), 120))): \(cells.count - apart) counted"
                 + (apart > 0 ? ", \(apart) shown apart" : "") + "</summary>\n\n"
             var markedApart = false
@@ -202,8 +203,7 @@ public enum MarkdownReport {
                 out += "\n"
             }
             for g in c.apart ?? [] {
-                let o = g.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                out += "- Shown apart, \(MarkdownText.text(g.kind, limit: 40)): \(g.cells) cells (\(MarkdownText.text(o.isEmpty ? "none ran" : o, limit: 200))); \(MarkdownText.text(g.why, limit: 200))\n"
+                out += "- Shown apart, \(MarkdownText.text(g.kind, limit: 40)): \(g.cells) cells (\(MarkdownText.text(AnswerText.outcomes(g), limit: 200))); \(MarkdownText.text(g.why, limit: 200))\n"
             }
             if let w = c.counterexampleWords {
                 out += "- Counterexample in words: \(MarkdownText.text(w, limit: 300))"

@@ -35,7 +35,7 @@ package enum TerminalSummary {
         if !r.claims.isEmpty {
             lines.append(paint("The doc's claims", "1") + " (holds / does not hold / holds only when … / untestable here):")
             for c in r.claims {
-                let state = c.state ?? (c.verdict == .confirmed ? .holds : c.verdict == .refuted ? .doesNotHold : .untestable)
+                let state = c.stateOrVerdictState
                 let code = switch state {
                 case .holds: "32"
                 case .doesNotHold: "33"

@@ -179,6 +179,17 @@ public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
     package var counterexampleWords: String?
     package var counterexampleWhy: String?
 
+    /// The state; for a schema 1 verdict, which has none, the state its verdict word stands for
+    /// (`confirmed`: holds, `refuted`: does not hold, `untestable`: untestable).
+    var stateOrVerdictState: ClaimState {
+        if let state { return state }
+        switch verdict {
+        case .confirmed: return .holds
+        case .refuted: return .doesNotHold
+        case .untestable: return .untestable
+        }
+    }
+
     /// The state in words, e.g. `holds only when an import that also starts the runtime`.
     package var stateWords: String {
         guard let state else { return verdict.rawValue }

@@ -32,7 +32,7 @@ package enum ProbeBatch {
             }
             for _ in 0..<min(max(1, parallel) * 2, queue.count) { launch() }
             while let (key, probe) = await group.next() {
-                if !(Cancellation.isRequested && probe.ending.killedBy == "cancelled") {
+                if !(Cancellation.isRequested && probe.ending.killedBy == Classifier.KillReason.cancelled.rawValue) {
                     let more = handle(key, probe)
                     if !more.isEmpty {
                         // Follow-ups go ahead of what is still queued, so a repeated cell finishes soon.

@@ -149,11 +149,9 @@ extension Answer {
                       atlas: atlas.map { atlasPart($0) })
     }
 
-    static func steps(_ r: CellResult) -> [Step] { (try? Plan.parse(r.plan))?.steps ?? [] }
-
     /// Where an aborted probe died: `second-start`, `load`, or `other`.
     static func moment(_ r: CellResult) -> String {
-        let s = steps(r)
+        let s = CellWords.steps(r)
         guard let p = r.probe, p.ending.afterStep >= 0, p.ending.afterStep < s.count else { return "other" }
         let step = s[p.ending.afterStep]
         if step.verb == "load" { return "load" }
@@ -179,7 +177,8 @@ extension Answer {
         var families: [String] = []
         for r in aborted { for n in (r.roleRuntimes ?? [:]).values.sorted() where !families.contains(vendor(n)) { families.append(vendor(n)) } }
         families.sort()
-        let oneStarted = noVariable.filter { CellWords.startOrder(steps($0)).count < 2 }
+        let oneStarted = noVariable.filter { CellWords.startOrder(CellWords.steps($0)).count < 2 }
+        let oneStartedClean = oneStarted.filter { $0.outcome == .pass }.count
         let gnu = ran.filter { $0.profileKind == "mixed" }
         let gnuAborted = gnu.filter { $0.outcome == .duplicateRuntimeAbort }.count
         var pairs: [String: (Int, Int)] = [:]
@@ -201,9 +200,8 @@ extension Answer {
                 ? ", every one at the second runtime's first OpenMP call, never at its load"
                 : " (\(atSecond) at the second runtime's first OpenMP call, \(atLoad) while loading)"
             h += "."
-            let cleanOne = oneStarted.filter { $0.outcome == .pass }.count
             if !oneStarted.isEmpty {
-                h += " In \(cleanOne) of \(plural(oneStarted.count, "cell")) where only one of the two runtimes ever started, the process ran clean."
+                h += " In \(oneStartedClean) of \(plural(oneStarted.count, "cell")) where only one of the two runtimes ever started, the process ran clean."
             }
             if !gnu.isEmpty {
                 h += gnuAborted == 0
@@ -213,7 +211,7 @@ extension Answer {
         }
         return Abort(headline: h, families: families, contendingCells: noVariable.count, aborted: aborted.count,
                      atSecondStart: atSecond, atLoad: atLoad, oneStarted: oneStarted.count,
-                     oneStartedClean: oneStarted.filter { $0.outcome == .pass }.count,
+                     oneStartedClean: oneStartedClean,
                      gnuCells: gnu.count, gnuAborted: gnuAborted, byPair: byPair)
     }
 

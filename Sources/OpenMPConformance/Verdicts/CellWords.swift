@@ -55,7 +55,7 @@ package struct CellWords: Sendable {
         var parts: [String] = []
         let roles = r.roleRuntimes ?? [:]
         let name = { (role: String) in roles[role].map(runtime) ?? role }
-        let steps = (try? Plan.parse(r.plan))?.steps ?? []
+        let steps = Self.steps(r)
         let starts = Self.startOrder(steps)
         if r.profileKind == "control", let one = roles["framework"] ?? roles["index"] {
             parts.append("one \(runtime(one)) file serves both libraries")
@@ -74,6 +74,9 @@ package struct CellWords: Sendable {
         }
         return parts.joined(separator: "; ")
     }
+
+    /// The steps of a result's stored plan (none when the text does not parse).
+    static func steps(_ r: CellResult) -> [Step] { (try? Plan.parse(r.plan))?.steps ?? [] }
 
     /// Roles in the order their runtimes start: the first `init` or parallel region of each.
     package static func startOrder(_ steps: [Step]) -> [String] {

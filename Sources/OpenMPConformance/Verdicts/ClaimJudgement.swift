@@ -156,8 +156,9 @@ package struct ClaimJudgement: Sendable {
         return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
     }
 
-    static func ordered(_ xs: [String]) -> [String] {
-        var seen = Set<String>()
+    /// Distinct values in first-appearance order.
+    static func ordered<T: Hashable>(_ xs: [T]) -> [T] {
+        var seen = Set<T>()
         return xs.filter { seen.insert($0).inserted }
     }
 
@@ -230,10 +231,3 @@ package struct ClaimJudgement: Sendable {
         return out
     }
 }
-
-/// Parsing a stored plan text back to steps (a results file keeps the text).
-enum OMPPlanParse {
-    static func steps(_ text: String) throws -> [Step] { try Plan.parse(text).steps }
-}
-
-import OMPPlan
