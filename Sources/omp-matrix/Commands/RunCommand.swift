@@ -70,12 +70,13 @@ struct RunCommand: AsyncParsableCommand {
             if toStderr { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
         }
         let atlas = AtlasInput.load(hostKey: host.key)
+        let wheels = loaded.scanWheels()
         func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
             var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
                                 environment: env, selection: selection.summaryList, results: results,
-                                claims: loaded.claimVerdicts(results))
-            f.wheels = loaded.wheels
-            return f.annotated(atlas: atlas, wheelsMissing: loaded.wheelsMissing)
+                                claims: loaded.claimVerdicts(results, wheels: wheels))
+            f.wheels = wheels.scanned
+            return f.annotated(atlas: atlas, wheelsMissing: wheels.missing)
         }
         // A first, empty partial file proves the location is writable before any probe runs.
         try out.start(file([], partial: true))

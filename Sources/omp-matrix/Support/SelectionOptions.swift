@@ -28,12 +28,26 @@ struct SelectionOptions: ParsableArguments {
     struct Loaded {
         var matrix: Matrix
         var cells: [Cell]
-        var runtimes: [RuntimeRecord]
-        var wheels: [WheelScan.Wheel]
-        var wheelsMissing: String?
+        var catalog: RuntimeCatalog
+        var runtimes: [RuntimeRecord] { catalog.runtimes }
+
+        /// The kept wheels, read for the claims about what wheels vendor, and why the macOS ones
+        /// are missing when they are. Only `run` judges claims; reading the wheels inflates
+        /// their libraries (most of a second, and the process's peak memory), so it is done on
+        /// demand, not by every command that loads the matrix.
+        struct Wheels {
+            var scanned: [WheelScan.Wheel]
+            var missing: String?
+        }
+        func scanWheels() -> Wheels {
+            let scanned = WheelScan.scan(catalog: catalog)
+            return Wheels(scanned: scanned, missing: WheelScan.macOSMissing(catalog: catalog, scanned: scanned))
+        }
+
         /// The nine rows (and their Linux analogues), then every other claim.
-        func claimVerdicts(_ results: [CellResult]) -> [ClaimVerdict] {
-            Verdicts.rows(matrix, results: results, runtimes: runtimes) + Verdicts.claims(matrix, results: results, wheels: wheels, runtimes: runtimes)
+        func claimVerdicts(_ results: [CellResult], wheels: Wheels) -> [ClaimVerdict] {
+            Verdicts.rows(matrix, results: results, runtimes: runtimes)
+                + Verdicts.claims(matrix, results: results, wheels: wheels.scanned, runtimes: runtimes)
         }
     }
 
@@ -43,8 +57,6 @@ struct SelectionOptions: ParsableArguments {
             throw ToolExit.badInput("\(error)")
         }
         let runtimes = catalog.runtimes
-        let wheels = WheelScan.scan(catalog: catalog)
-        let wheelsMissing = WheelScan.macOSMissing(catalog: catalog, scanned: wheels)
         let manifest = Dictionary(runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let m: Matrix
         do {
@@ -68,6 +80,6 @@ struct SelectionOptions: ParsableArguments {
                 throw ToolExit.badInput("\(flag) '\(v)' is not in the matrix (known: \(known.sorted().joined(separator: ", ")))")
             }
         }
-        return Loaded(matrix: m, cells: cells, runtimes: runtimes, wheels: wheels, wheelsMissing: wheelsMissing)
+        return Loaded(matrix: m, cells: cells, catalog: catalog)
     }
 }
