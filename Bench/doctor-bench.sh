@@ -10,6 +10,9 @@ n=${1:-5}
 swift build -c release --product omp-matrix --scratch-path .build-probe >/dev/null
 swift build -c release --product omp-probe --scratch-path .build-probe >/dev/null
 cli="$root/.build-probe/release/omp-matrix"
+# The runtime cache, by the kit's rule: OMP_CONFORMANCE_RUNTIMES, else OMP_CONFORMANCE_CACHE/runtimes, else the per-user cache.
+runtimes=${OMP_CONFORMANCE_RUNTIMES:-${OMP_CONFORMANCE_CACHE:+$OMP_CONFORMANCE_CACHE/runtimes}}
+export OMP_CONFORMANCE_RUNTIMES=${runtimes:-${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes}
 export OMP_PROBE="$root/.build-probe/release/omp-probe"
 rt() { python3 -c 'import json,sys,os; m=json.load(open(sys.argv[1])); r=[x for x in m["runtimes"] if x["name"]==sys.argv[2]][0]["path"]; print(r if r.startswith("/") else os.path.join(os.path.dirname(sys.argv[1]), r))' "$OMP_CONFORMANCE_RUNTIMES/manifest.json" "$1"; }
 intel=$(rt intel); llvm=$(rt llvm16)
