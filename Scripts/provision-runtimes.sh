@@ -9,6 +9,9 @@
 #    Sources/OpenMPConformance/Provisioning), into the per-user cache:
 #    $OMP_CONFORMANCE_RUNTIMES, else $OMP_CONFORMANCE_CACHE/runtimes, else
 #    ${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes. A rerun downloads nothing.
+#    Runtimes of other Debian suites (LLVM 9 and 11 from bullseye) come through a private apt
+#    source list and state folder in that cache (.apt/<suite>/); /etc/apt is never written.
+#    An unreachable suite leaves its runtimes "not provisioned: suite unavailable" (exit 4).
 #
 # On macOS part 1 is skipped (no dpkg); the provisioner itself runs `brew install libomp`
 # when Homebrew's libomp is missing.

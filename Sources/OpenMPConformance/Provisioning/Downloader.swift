@@ -39,14 +39,26 @@ struct Downloader: Sendable {
 
     /// `apt-get download package=version` into `directory`; returns the `.deb` saved.
     /// When apt does not know the version and this process is root, runs `apt-get update`
-    /// once and tries again.
-    func aptDownload(_ pin: ProvisionItem.DebianPin, item: String, into directory: String,
-                     updated: inout Bool) throws(ProvisionError) -> String {
+    /// once and tries again. A pin with a `suite` goes through ``PrivateAptSource`` under
+    /// `runtimes` instead.
+    func aptDownload(_ pin: ProvisionItem.DebianPin, item: String, into directory: String, runtimes: String,
+                     updated: inout Bool, updatedSuites: inout Set<String>) throws(ProvisionError) -> String {
         guard which("apt-get") != nil, which("dpkg") != nil else {
             throw .toolMissing(tool: "apt-get", hint: "\(item) is the Debian package \(pin.spec); this host has no apt")
         }
         // apt-get download drops to the _apt user when it can: let it write here.
         chmod(directory, 0o777)
+        if let suite = pin.suite {
+            // Another suite than the system's: a private source list and state folder, updated
+            // once per run, whoever runs it (the system's lists are never touched).
+            let source = PrivateAptSource(suite: suite, runtimes: runtimes)
+            if !updatedSuites.contains(suite) {
+                try source.update(self)
+                updatedSuites.insert(suite)
+            }
+            try source.download(pin.spec, into: directory, self)
+            return try savedDeb(in: directory, pin, item: item)
+        }
         do {
             try run(["apt-get", "download", "-q", pin.spec], in: directory)
         } catch {
@@ -55,6 +67,11 @@ struct Downloader: Sendable {
             try run(["apt-get", "update", "-qq"])
             try run(["apt-get", "download", "-q", pin.spec], in: directory)
         }
+        return try savedDeb(in: directory, pin, item: item)
+    }
+
+    /// The one `.deb` apt saved in `directory`.
+    func savedDeb(in directory: String, _ pin: ProvisionItem.DebianPin, item: String) throws(ProvisionError) -> String {
         let debs = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".deb") }
         guard debs.count == 1 else {
             throw .unexpectedDownload(item: item, expected: "one .deb of \(pin.spec)", found: debs.sorted())

@@ -21,6 +21,9 @@ public enum ProvisionError: Error, Sendable, Hashable, CustomStringConvertible {
     case io(path: String, reason: String)
     /// `--only` named an item the catalog does not have.
     case unknownItem(name: String, known: [String])
+    /// A Debian suite reached through the private apt source (`bullseye`, `trixie`) cannot be
+    /// fetched from the mirror: the mirror dropped it, or it cannot be reached.
+    case suiteUnavailable(suite: String, mirror: String, reason: String)
 
     public var description: String {
         switch self {
@@ -45,6 +48,8 @@ public enum ProvisionError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(path): \(reason)"
         case .unknownItem(let name, let known):
             return "no catalog item named \"\(name)\" (known: \(known.joined(separator: ", ")))"
+        case .suiteUnavailable(let suite, let mirror, let reason):
+            return "suite unavailable: Debian \(suite) at \(mirror) (\(reason))"
         }
     }
 }

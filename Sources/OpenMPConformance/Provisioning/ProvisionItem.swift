@@ -7,6 +7,8 @@
 ///   downloaded and unpacked instead, when one is given.
 /// - ``Kind/debian(_:)``: `apt-get download` of a pinned package, unpacked with `dpkg -x`
 ///   into the runtimes directory (never installed), so several releases sit side by side.
+///   A pin that names a `suite` (an older or newer Debian release than the host's) is fetched
+///   through a private apt source list and state folder (``PrivateAptSource``).
 /// - ``Kind/wheelLibrary(_:member:)``: one library (`libiomp5.so`) taken out of a pinned
 ///   wheel; the rest of the wheel is discarded.
 /// - ``Kind/wheel(_:)``: a wheel kept whole, read statically and never loaded.
@@ -39,12 +41,16 @@ package struct ProvisionItem: Sendable, Hashable {
     /// Set for a macOS runtime: the architecture it is built for (`arm64`, `x86_64`), or `*`
     /// for either. Elsewhere it is "not available on this platform".
     package var macOSArch: String?
+    /// Set for an item the kit cannot use honestly here: why (e.g. "needs glibc 2.38"). It is
+    /// listed with the reason and never downloaded; it does not make provisioning incomplete.
+    package var excluded: String?
 
     package init(name: String, kind: Kind, path: String, fileSHA256: String? = nil, linuxX86Only: Bool = true,
-                macOSArch: String? = nil) {
+                macOSArch: String? = nil, excluded: String? = nil) {
         self.name = name; self.kind = kind; self.path = path; self.fileSHA256 = fileSHA256
         self.linuxX86Only = linuxX86Only && macOSArch == nil
         self.macOSArch = macOSArch
+        self.excluded = excluded
     }
 
     /// True for a wheel kept whole (a `wheels` entry of the manifest), false for a runtime.
@@ -64,7 +70,7 @@ package struct ProvisionItem: Sendable, Hashable {
     var pinKey: String {
         switch kind {
         case .system(let path, let package, _): return "system \(package) \(path)"
-        case .debian(let d): return "deb \(d.package)=\(d.version) \(d.sha256)"
+        case .debian(let d): return "deb \(d.package)=\(d.version) \(d.sha256)" + (d.suite.map { " suite \($0)" } ?? "")
         case .wheelLibrary(let w, let member): return "wheel \(w.file) \(w.sha256) \(member)"
         case .wheel(let w): return "wheel \(w.file) \(w.sha256)"
         case .copy(let original): return "copy \(original) \(path)"
@@ -91,8 +97,12 @@ package struct ProvisionItem: Sendable, Hashable {
         package var size: Int
         /// The runtime's path inside the package, e.g. `usr/lib/llvm-16/lib/libomp.so.5`.
         package var member: String
-        package init(package: String, version: String, sha256: String, size: Int, member: String) {
+        /// The Debian suite to fetch it from (`bullseye`, `trixie`) when it is not one the
+        /// system's apt lists; nil: the system's sources.
+        package var suite: String?
+        package init(package: String, version: String, sha256: String, size: Int, member: String, suite: String? = nil) {
             self.package = package; self.version = version; self.sha256 = sha256; self.size = size; self.member = member
+            self.suite = suite
         }
         /// `package=version`, as apt names it.
         package var spec: String { "\(package)=\(version)" }

@@ -11,6 +11,8 @@ public struct ProvisionReport: Sendable, Hashable {
         case notProvisioned(reason: String)
         /// Not for this host (a Linux x86_64 runtime on another host); not counted as missing.
         case notForThisHost(reason: String)
+        /// Excluded by the catalog (it cannot run honestly here); listed, not counted as missing.
+        case excluded(reason: String)
     }
 
     package struct Entry: Sendable, Hashable {
@@ -57,6 +59,8 @@ public struct ProvisionReport: Sendable, Hashable {
                 lines.append("  \(name)  NOT PROVISIONED  \(r)")
             case .notForThisHost(let r):
                 lines.append("  \(name)  not for this host: \(r)")
+            case .excluded(let r):
+                lines.append("  \(name)  excluded: \(r)")
             }
         }
         let total = downloadedBytes == 0

@@ -18,7 +18,9 @@ import Foundation
 ///   are small).
 /// - **One writer:** the whole run holds `.lock` in the directory (`ProvisionLock`).
 /// - **Partial is visible:** an item that cannot be provisioned is recorded in the manifest's
-///   `notProvisioned` with its reason; the other items go on.
+///   `notProvisioned` with its reason; the other items go on. An item the catalog excludes
+///   (``ProvisionItem/excluded``) is recorded there too, as `excluded: <reason>`, and does not
+///   make the run incomplete.
 /// - Family, vendor and banner come from the bytes (``RuntimeIdentity``); the release from the
 ///   Debian package version or the wheel version.
 public struct Provisioner: Sendable {
@@ -92,7 +94,10 @@ public struct Provisioner: Sendable {
             let started = Date()
             state.downloaded = 0
             var entry = ProvisionReport.Entry(name: item.name, state: .present, downloadedBytes: 0, seconds: 0, summary: "")
-            if let reason = Self.unavailability(of: item, on: host) {
+            if let reason = item.excluded {
+                entry.state = .excluded(reason: reason)
+                state.record(item, .failure(reason: "excluded: " + reason))
+            } else if let reason = Self.unavailability(of: item, on: host) {
                 entry.state = .notForThisHost(reason: reason)
                 state.record(item, .failure(reason: "not for this host: " + reason))
             } else {
@@ -150,6 +155,8 @@ public struct Provisioner: Sendable {
         var verify: Bool
         var work: String
         var aptUpdated = false
+        /// Suites whose private apt source was updated in this run.
+        var suitesUpdated: Set<String> = []
         var downloaded = 0
 
         init(manifest: RuntimeManifest, verify: Bool, work: String) {
@@ -215,7 +222,8 @@ public struct Provisioner: Sendable {
             if !isPresent(item, file: file) {
                 log("\(item.name): apt-get download \(pin.spec) (\(ProvisionReport.megabytes(pin.size)))")
                 let dl = try scratch(item, "deb", s.work)
-                let deb = try downloader.aptDownload(pin, item: item.name, into: dl, updated: &s.aptUpdated)
+                let deb = try downloader.aptDownload(pin, item: item.name, into: dl, runtimes: directory.path,
+                                                     updated: &s.aptUpdated, updatedSuites: &s.suitesUpdated)
                 s.downloaded += fileSize(deb)
                 try check(item, file: deb, expected: pin.sha256)
                 let unpacked = try scratch(item, "unpacked", s.work)

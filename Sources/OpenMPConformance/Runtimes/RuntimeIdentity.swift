@@ -158,7 +158,11 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
         if family == .gnu {
             vendor = .gnu
         } else if banner.contains(where: { $0.hasPrefix("Intel(R) OMP") || $0.hasPrefix("Intel(R) OpenMP") }) {
-            vendor = .intel
+            // LLVM's libomp carried Intel's brand up to LLVM 9 ("Intel(R) OMP build compiler:
+            // Clang 9.0", no Intel copyright); Intel's own builds name Intel's compiler and
+            // carry its copyright line.
+            let builtByLLVM = compiler?.hasPrefix("Clang ") == true && !banner.contains { $0.contains("Intel Corporation") }
+            vendor = builtByLLVM ? .llvm : .intel
         } else if banner.contains(where: { $0.hasPrefix("LLVM OMP") }) {
             vendor = .llvm
         } else {
