@@ -13,8 +13,9 @@ package enum AtlasCodec {
 
     /// - Throws: ``InputError``.
     package static func decode(_ data: Data, file: String) throws -> AtlasResults {
-        let atlas = try ResultsCodec.decode(AtlasResults.self, from: data, file: file,
-                                            schemaVersion: AtlasResults.currentSchemaVersion)
+        let document = try ResultsCodec.parse(data, file: file)
+        try ResultsCodec.checkVersion(document, file: file, readable: AtlasResults.readableSchemaVersions)
+        let atlas = try ResultsCodec.decodeChecked(AtlasResults.self, document: document, data: data, file: file)
         try validate(atlas, file: file)
         return atlas
     }

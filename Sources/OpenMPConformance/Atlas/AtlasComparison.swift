@@ -1,5 +1,5 @@
 /// An atlas run against a baseline atlas (the checked-in snapshot), with `gate`'s rules: any
-/// cell whose outcome set changed fails, an unexpected pass included; a cell the baseline has
+/// cell whose outcome set changed fails (or, where both recorded it, how many runtimes ran), an unexpected pass included; a cell the baseline has
 /// and a complete run lacks fails; a runtime whose file changed (other SHA-256) fails; another
 /// host fails; a partial run fails. A cell the baseline lacks is listed, not failed.
 package struct AtlasComparison: Sendable, Hashable {
@@ -51,7 +51,9 @@ package struct AtlasComparison: Sendable, Hashable {
             for bo in b.observations {
                 guard let o = c.observation(bo.variant) else { continue }
                 compared += 1
-                if !Set(o.outcomes).isSubset(of: Set(bo.outcomes)) {
+                // How many runtimes ran is compared where both recorded it (schema 2 and later).
+                let ranChanged = o.runtimesRan.map { ran in bo.runtimesRan.map { !Set(ran).isSubset(of: Set($0)) } ?? false } ?? false
+                if !Set(o.outcomes).isSubset(of: Set(bo.outcomes)) || ranChanged {
                     out.append(.init(kind: .changed, cell: c.id,
                                      detail: "\(bo.variant.rawValue): \(AtlasWords.observation(o)), the baseline saw \(AtlasWords.observation(bo))",
                                      repro: o.repro, isFailure: true))

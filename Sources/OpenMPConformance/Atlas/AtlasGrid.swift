@@ -22,6 +22,8 @@ package struct AtlasGrid: Sendable, Hashable {
         package var footnote: Int?
         package var diagonal: AtlasCell.Diagonal?
         package var notRun: Bool
+        /// True when, without the variable, two runtimes ran and neither detected the other.
+        package var undetected: Bool = false
     }
 
     package var axes: [Axis]
@@ -58,7 +60,7 @@ package struct AtlasGrid: Sendable, Hashable {
                 }
                 return Entry(cellID: c.id, text: text, without: w?.outcome, with: x?.outcome,
                              varies: c.observations.contains(where: \.varies), footnote: footnote,
-                             diagonal: c.diagonal, notRun: false)
+                             diagonal: c.diagonal, notRun: false, undetected: w?.ran == .twoUndetected)
             }
         }
         footnotes = notes

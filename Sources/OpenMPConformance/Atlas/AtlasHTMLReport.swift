@@ -22,6 +22,7 @@ package enum AtlasHTMLReport {
             out += "</th>"
             for e in grid.rows[i] {
                 let cls = e.notRun ? "np" : "w-\(klass(e.without)) x-\(klass(e.with))\(e.varies ? " varies" : "")\(e.diagonal == .control ? " control" : "")"
+                    + (e.undetected ? " undetected" : "")
                 let text = e.notRun && grid.axes[i].notProvisioned != nil ? "not provisioned" : h(e.text)
                 out += "<td class=\"\(cls)\"><a href=\"#\(anchor(e.cellID))\">\(text)</a>\(e.footnote.map { "<sup>\($0)</sup>" } ?? "")</td>"
             }
@@ -77,6 +78,10 @@ package enum AtlasHTMLReport {
         }
         out += "<li><span class=\"sw x-varies\"></span> varies: repeated runs did not agree; the cell lists what was seen</li>\n"
         out += "<li>control, one file: the diagonal without a copy loads the same file twice, which is one runtime</li>\n"
+        out += "<li>A pass says how many runtimes ran (each runtime's checked parallel region, observed): "
+            + "<span class=\"sw undetected\"></span> \(h(AtlasRuntimesRan.twoUndetected.words)): both started without the variable and "
+            + "neither stopped with Error #15, the pair does not detect each other; \(h(AtlasRuntimesRan.two.words)): both started "
+            + "with the variable set; \(h(AtlasRuntimesRan.one.words)): only one runtime ran</li>\n"
         out += "<li>A numbered note: loading the second runtime first, with the variable set, changes the outcome</li>\n"
         for v in AtlasVariant.allCases { out += "<li>\(h(v.meaning))</li>\n" }
         return out + "</ul>\n"
@@ -95,7 +100,7 @@ package enum AtlasHTMLReport {
     .x-hang{background:#ffc97a}.x-runtime-error,.x-crash,.x-exit-nonzero,.x-wrong-result{background:#e3c6f0}
     .x-launch-failed{background:#ddd}.x-varies{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#ffe3a8 4px,#ffe3a8 8px)}
     .w-pass{border-left:5px solid #3a3}.w-duplicate-runtime-abort{border-left:5px solid #c33}.w-hang-at-exit{border-left:5px solid #d90}
-    .control{font-style:italic}.varies{outline:2px dashed #a60;outline-offset:-3px}
+    .undetected{box-shadow:inset 0 -4px 0 #36c}.control{font-style:italic}.varies{outline:2px dashed #a60;outline-offset:-3px}
     .sw{display:inline-block;width:14px;height:14px;border:1px solid #999;vertical-align:middle}
     .warn{background:#fee;padding:6px}code{font-size:11px;overflow-wrap:anywhere}
     """

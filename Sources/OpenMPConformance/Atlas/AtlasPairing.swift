@@ -11,6 +11,9 @@ package struct AtlasPairing: Codable, Sendable, Hashable {
     package var with: [String: Int]
     /// Pairs whose outcome changed with the load order (variable set).
     package var loadOrderChanges: Int
+    /// Pairs that ran two runtimes without the variable and without Error #15: they do not
+    /// detect each other (``AtlasRuntimesRan/twoUndetected``).
+    package var twoUndetected: Int
     package var sentence: String
 
     /// Every pairing present among the complete, non-control cells, in vendor order.
@@ -40,6 +43,12 @@ package struct AtlasPairing: Codable, Sendable, Hashable {
         }
         let without = tally(.withoutVariable), with = tally(.withVariable)
         let n = cells.count
+        /// "(of those that run: 3 with two runtimes undetected)" after a summary.
+        func ran(_ v: AtlasVariant) -> String {
+            guard let words = AtlasWords.passesByRuntimes(cells.compactMap { $0.observation(v) }) else { return "" }
+            return " (of those that run: \(words))"
+        }
+        let undetected = cells.filter { $0.observation(.withoutVariable)?.ran == .twoUndetected }.count
         func summary(_ t: (words: [Outcome], counts: [String: Int], varying: [AtlasCell])) -> String {
             var s: String
             if Set(t.words).count == 1, t.varying.isEmpty {
@@ -77,13 +86,14 @@ package struct AtlasPairing: Codable, Sendable, Hashable {
             }
         }
         let changes = cells.filter(\.loadOrderMatters).count
-        var sentence = "\(sv.vendorWord) started after \(fv.vendorWord): \(summary(without)) without the variable; with it, \(summary(with))"
+        var sentence = "\(sv.vendorWord) started after \(fv.vendorWord): \(summary(without))\(ran(.withoutVariable)) without the variable; "
+            + "with it, \(summary(with))\(ran(.withVariable))"
         if !exceptions.isEmpty { sentence += " (" + exceptions.joined(separator: "; ") + ")" }
         if changes > 0 {
             sentence += "; loading the second runtime first changes the outcome in \(changes) of \(n) pair\(n == 1 ? "" : "s")"
         }
         sentence += "."
         return AtlasPairing(firstVendor: fv.vendor, secondVendor: sv.vendor, pairs: n, without: without.counts,
-                            with: with.counts, loadOrderChanges: changes, sentence: sentence)
+                            with: with.counts, loadOrderChanges: changes, twoUndetected: undetected, sentence: sentence)
     }
 }

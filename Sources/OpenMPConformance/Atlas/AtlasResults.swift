@@ -5,7 +5,10 @@
 /// Written as JSON by `AtlasCodec` (schema `currentSchemaVersion`), checked in as
 /// `Matrices/atlas/<host key>.json`.
 public struct AtlasResults: Codable, Sendable, Hashable {
-    package static let currentSchemaVersion = 1
+    /// 2: observations record how many runtimes ran (`runtimesRan`); paths in a snapshot are
+    /// relative to the runtime cache. Schema 1 files still read (nothing observed there).
+    package static let currentSchemaVersion = 2
+    package static let readableSchemaVersions = 1...currentSchemaVersion
 
     package var schemaVersion: Int
     package var tool: ResultsFile.Tool
@@ -123,12 +126,19 @@ public struct AtlasObservation: Codable, Sendable, Hashable {
     package var message: String
     /// Seconds, summed over the runs.
     package var durationSeconds: Double
+    /// How many runtimes ran, beside the outcome (``AtlasRuntimesRan``): the distinct facts
+    /// of the runs that finished their steps. Nil when not observed (no run finished, or a
+    /// file of schema 1, which did not record it).
+    package var runtimesRan: [AtlasRuntimesRan]?
 
     package init(variant: AtlasVariant, plan: String, outcomes: [Outcome], runs: [Outcome], repro: String,
-                message: String, durationSeconds: Double) {
+                message: String, durationSeconds: Double, runtimesRan: [AtlasRuntimesRan]? = nil) {
         self.variant = variant; self.plan = plan; self.outcomes = outcomes; self.runs = runs; self.repro = repro
-        self.message = message; self.durationSeconds = durationSeconds
+        self.message = message; self.durationSeconds = durationSeconds; self.runtimesRan = runtimesRan
     }
+
+    /// The runtime count when the runs agreed on it.
+    package var ran: AtlasRuntimesRan? { runtimesRan?.count == 1 ? runtimesRan?[0] : nil }
 
     /// True when repeated runs did not agree.
     package var varies: Bool { outcomes.count > 1 }

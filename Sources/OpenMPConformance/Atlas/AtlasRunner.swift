@@ -41,16 +41,20 @@ package struct AtlasRunner: Sendable {
     /// run's repro and message, every run's outcome and time), never the captured output, so
     /// memory stays flat however many probes run.
     struct Tally {
-        struct Seen { var outcome: Outcome; var seconds: Double }
+        struct Seen { var outcome: Outcome; var seconds: Double; var ran: AtlasRuntimesRan? }
         var runs: [Seen] = []
         var repro = ""
         var message = ""
         var expected = 1
         var done: Bool { runs.count >= expected }
 
-        mutating func add(_ p: ProbeResult) {
+        mutating func add(_ p: ProbeResult, _ config: Probe.Configuration) {
             if runs.isEmpty { repro = p.repro; message = p.message.text }
-            runs.append(Seen(outcome: p.outcome, seconds: p.durationSeconds))
+            var roles: [RuntimeBinding] = []
+            if case .plan(_, let rs) = config.command { roles = rs }
+            let ran = AtlasRuntimesRan.observe(p, roles: roles,
+                                               variableSet: config.environment["KMP_DUPLICATE_LIB_OK"] != nil)
+            runs.append(Seen(outcome: p.outcome, seconds: p.durationSeconds, ran: ran))
         }
     }
 
@@ -71,7 +75,7 @@ package struct AtlasRunner: Sendable {
         var total = jobList.count, done = 0, repeats = 0
 
         await ProbeBatch.run(jobList, parallel: jobs) { key, probe in
-            tallies[key]!.add(probe)
+            tallies[key]!.add(probe, configs[key]!.configuration)
             done += 1
             var more: [ProbeBatch.Job] = []
             if tallies[key]!.runs.count == 1, probe.outcome != .pass, probe.outcome != .duplicateRuntimeAbort {
@@ -104,7 +108,8 @@ package struct AtlasRunner: Sendable {
                 let runs = t.runs.map(\.outcome)
                 observations.append(AtlasObservation(
                     variant: v, plan: v.planText, outcomes: Array(Set(runs)).sorted(), runs: runs, repro: t.repro,
-                    message: t.message, durationSeconds: t.runs.reduce(0) { $0 + $1.seconds }))
+                    message: t.message, durationSeconds: t.runs.reduce(0) { $0 + $1.seconds },
+                    runtimesRan: AtlasRuntimesRan.distinct(t.runs.map(\.ran))))
             }
             return AtlasCell(first: p.first, second: p.second, firstIdentity: byName[p.first]?.identity,
                              secondIdentity: byName[p.second]?.identity, secondFile: p.secondFile, diagonal: p.diagonal,

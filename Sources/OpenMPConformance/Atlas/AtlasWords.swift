@@ -30,11 +30,26 @@ package enum AtlasWords {
         }
     }
 
-    /// One observation: "aborts", or "varies: runs, hangs at exit"; "—" when it did not run.
+    /// One observation: "aborts", "runs, two runtimes undetected", or "varies: runs, hangs at
+    /// exit"; "—" when it did not run. A pass says how many runtimes ran when that was observed.
     package static func observation(_ o: AtlasObservation?) -> String {
         guard let o else { return "—" }
-        if let single = o.outcome { return singular(single) }
+        if let single = o.outcome {
+            guard single == .pass, let ran = o.runtimesRan else { return singular(single) }
+            return "runs, " + ran.map(\.words).joined(separator: " or ")
+        }
         return "varies: " + o.outcomes.map(singular).joined(separator: ", ")
+    }
+
+    /// The passes among `observations` by runtime count, for the pairing sentences: "2 with one
+    /// runtime and 12 with two runtimes undetected"; nil when no pass recorded a count.
+    package static func passesByRuntimes(_ observations: [AtlasObservation]) -> String? {
+        var byRan: [AtlasRuntimesRan: Int] = [:]
+        for o in observations where o.outcome == .pass {
+            if let ran = o.ran { byRan[ran, default: 0] += 1 }
+        }
+        guard !byRan.isEmpty else { return nil }
+        return list(AtlasRuntimesRan.allCases.compactMap { r in byRan[r].map { "\($0) with \(r.words)" } })
     }
 
     /// "n of m" counts by outcome: "8 run and 2 hang at exit".

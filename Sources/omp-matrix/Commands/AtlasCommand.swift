@@ -171,7 +171,9 @@ struct AtlasCommand: AsyncParsableCommand {
             }
             do {
                 try FileManager.default.createDirectory(at: snap.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try AtlasCodec.write(final, to: snap)
+                // Checked in: no path of this machine (the runtime cache is written relative).
+                let cache = catalog.directory.path
+                try AtlasCodec.write(final.portable(runtimesDirectories: [cache, catalog.directory.resolvingSymlinksInPath().path]), to: snap)
             } catch { throw ToolExit.internal("\(error)") }
             FileHandle.standardError.write(Data("omp-matrix: wrote the snapshot \(snap.path)\n".utf8))
         }
