@@ -81,7 +81,7 @@ package enum AtlasHTMLReport {
         out += "<li>A pass says how many runtimes ran (each runtime's checked parallel region, observed): "
             + "<span class=\"sw undetected\"></span> \(h(AtlasRuntimesRan.twoUndetected.words)): both started without the variable and "
             + "neither stopped with Error #15, the pair does not detect each other; \(h(AtlasRuntimesRan.two.words)): both started "
-            + "with the variable set; \(h(AtlasRuntimesRan.one.words)): only one runtime ran</li>\n"
+            + "with the variable set, or the two are of different families (GNU takes no part); \(h(AtlasRuntimesRan.one.words)): only one runtime ran</li>\n"
         out += "<li>A numbered note: loading the second runtime first, with the variable set, changes the outcome</li>\n"
         for v in AtlasVariant.allCases { out += "<li>\(h(v.meaning))</li>\n" }
         return out + "</ul>\n"

@@ -19,7 +19,7 @@ package enum AtlasMarkdownReport {
             + "(load order = start order). A footnote marks a pair whose outcome changes when the second runtime "
             + "is loaded first. A pass says how many runtimes ran, observed from each runtime's checked parallel region: "
             + "\"two runtimes undetected\" (both started without the variable and neither stopped with Error #15: the pair "
-            + "does not detect each other), \"two runtimes\" (both started, the variable set) or \"one runtime\". "
+            + "does not detect each other), \"two runtimes\" (both started, the variable set or two families) or \"one runtime\". "
             + "Measured \(t(atlas.startedAt)), 2 threads per region, "
             + "training in the first runtime and a flat-IP index in the second, both checked.\n\n"
         out += MarkdownText.header(["started first ↓ · second →"] + grid.axes.map { t($0.label) })

@@ -46,6 +46,8 @@ package struct AtlasRunner: Sendable {
         var repro = ""
         var message = ""
         var expected = 1
+        /// Both runtimes of the pair are of the KMP family (they could detect each other).
+        var bothKMP = false
         var done: Bool { runs.count >= expected }
 
         mutating func add(_ p: ProbeResult, _ config: Probe.Configuration) {
@@ -53,7 +55,8 @@ package struct AtlasRunner: Sendable {
             var roles: [RuntimeBinding] = []
             if case .plan(_, let rs) = config.command { roles = rs }
             let ran = AtlasRuntimesRan.observe(p, roles: roles,
-                                               variableSet: config.environment["KMP_DUPLICATE_LIB_OK"] != nil)
+                                               variableSet: config.environment["KMP_DUPLICATE_LIB_OK"] != nil,
+                                               bothKMP: bothKMP)
             runs.append(Seen(outcome: p.outcome, seconds: p.durationSeconds, ran: ran))
         }
     }
@@ -68,7 +71,8 @@ package struct AtlasRunner: Sendable {
                 // Two distinct files with the variable set may cost an exit grace: start those first.
                 let cost = (v == .withoutVariable || p.diagonal == .control) ? 6 : 106
                 jobList.append(.init(key: key, configuration: config, cost: cost))
-                tallies[key] = Tally()
+                let families = plan.runtimes.filter { $0.name == p.first || $0.name == p.second }.map { $0.identity?.family }
+                tallies[key] = Tally(bothKMP: families.allSatisfy { $0 == RuntimeIdentity.Family.kmp.rawValue })
             }
         }
         let configs = Dictionary(uniqueKeysWithValues: jobList.map { ($0.key, $0) })

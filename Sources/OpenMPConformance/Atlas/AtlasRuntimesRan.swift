@@ -19,8 +19,10 @@
 public enum AtlasRuntimesRan: String, Codable, Sendable, Hashable, CaseIterable {
     /// One runtime ran: the same file twice, or the second never started.
     case one
-    /// Two runtimes started with `KMP_DUPLICATE_LIB_OK` set: the variable allows a second
-    /// runtime (whether they detected each other, the process cannot tell).
+    /// Two runtimes started where detection was allowed or does not apply: with
+    /// `KMP_DUPLICATE_LIB_OK` set (the variable allows a second KMP runtime; whether they
+    /// detected each other, the process cannot tell), or two runtimes of different families
+    /// (GNU's libgomp takes no part in the KMP registration).
     case two
     /// Two runtimes started without the variable and neither stopped with Error #15: the pair
     /// does not detect each other.
@@ -48,7 +50,10 @@ public enum AtlasRuntimesRan: String, Codable, Sendable, Hashable, CaseIterable 
     /// - Parameters:
     ///   - roles: the runtimes the probe loaded, by role (`a`, `b`) and file.
     ///   - variableSet: whether `KMP_DUPLICATE_LIB_OK` was set for the probe.
-    package static func observe(_ p: ProbeResult, roles: [RuntimeBinding], variableSet: Bool) -> AtlasRuntimesRan? {
+    ///   - bothKMP: whether both runtimes are of the KMP family (LLVM, Intel), the ones that
+    ///     register and could detect each other.
+    package static func observe(_ p: ProbeResult, roles: [RuntimeBinding], variableSet: Bool,
+                                bothKMP: Bool) -> AtlasRuntimesRan? {
         guard p.stepsTotal > 0, p.stepsCompleted >= p.stepsTotal else { return nil }
         let prefix = "threads-"
         let startedRoles = Set(p.checks.filter { $0.name.hasPrefix(prefix) }.map { String($0.name.dropFirst(prefix.count)) })
@@ -59,7 +64,7 @@ public enum AtlasRuntimesRan: String, Codable, Sendable, Hashable, CaseIterable 
         switch files.count {
         case 0: return nil
         case 1: return .one
-        default: return variableSet || p.ompErrors.contains(15) ? .two : .twoUndetected
+        default: return variableSet || !bothKMP || p.ompErrors.contains(15) ? .two : .twoUndetected
         }
     }
 

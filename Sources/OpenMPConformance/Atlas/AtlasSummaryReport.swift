@@ -40,7 +40,7 @@ package enum AtlasSummaryReport {
             }
             out.append(line)
         }
-        out.append("codes: R runs (R1 one runtime ran, R2 two runtimes, Ru two runtimes undetected: no Error #15 without the variable), A aborts (Error #15), X hangs at exit, H hangs, E another OMP error, W wrong result, "
+        out.append("codes: R runs (R1 one runtime ran, R2 two runtimes, Ru two KMP runtimes undetected: no Error #15 without the variable), A aborts (Error #15), X hangs at exit, H hangs, E another OMP error, W wrong result, "
                    + "C crash, N non-zero exit, L cannot load, ~ varies across repeats, c control (the same file twice), n/p not provisioned")
         for (i, f) in grid.footnotes.enumerated() { out.append("^\(i + 1) \(f)") }
         out.append("")
