@@ -16,7 +16,7 @@
 /// only where it registers, so a pair across generations never sees each other and both start
 /// without Error #15, while a pair within one generation (LLVM 9 with LLVM 11, LLVM 13 with
 /// LLVM 16) aborts.
-public enum AtlasRuntimesRan: String, Codable, Sendable, Hashable, CaseIterable {
+package enum AtlasRuntimesRan: String, Codable, Sendable, Hashable, CaseIterable {
     /// One runtime ran: the same file twice, or the second never started.
     case one
     /// Two runtimes started where detection was allowed or does not apply: with
