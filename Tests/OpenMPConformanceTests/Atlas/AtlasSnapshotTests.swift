@@ -8,7 +8,8 @@ import Testing
 struct AtlasSnapshotTests {
     /// The sample, chosen from the snapshot's data (never from expected outcomes): for every
     /// ordered vendor combination the first pair of distinct runtimes and its reverse, every
-    /// copy pair, and one cell (with its reverse) for every distinct outcome set the snapshot records.
+    /// copy pair, and one cell (with its reverse) for every distinct outcome set, with the runtime
+    /// count beside it, the snapshot records.
     static func sample(_ snap: AtlasResults) -> Set<String> {
         var ids = Set<String>()
         let vendors = ["gnu", "llvm", "intel"]
@@ -22,9 +23,10 @@ struct AtlasSnapshotTests {
             }
         }
         for c in snap.cells where c.diagonal == .copy { ids.insert(c.id) }
-        var seen = Set<[Outcome]>()
+        // Keyed by the outcome set and the runtime count beside it (one / two / two undetected).
+        var seen = Set<String>()
         for c in snap.cells where c.notRun == nil {
-            for o in c.observations where seen.insert(o.outcomes).inserted {
+            for o in c.observations where seen.insert("\(o.outcomes) \(o.runtimesRan ?? [])").inserted {
                 ids.insert(c.id)
                 ids.insert("\(c.second)>\(c.first)")
             }
