@@ -42,7 +42,7 @@ struct Downloader: Sendable {
     /// once and tries again. A pin with a `suite` goes through ``PrivateAptSource`` under
     /// `runtimes` instead.
     func aptDownload(_ pin: ProvisionItem.DebianPin, item: String, into directory: String, runtimes: String,
-                     updated: inout Bool, updatedSuites: inout Set<String>) throws(ProvisionError) -> String {
+                     updated: inout Bool, suites: inout [String: Result<Void, ProvisionError>]) throws(ProvisionError) -> String {
         guard which("apt-get") != nil, which("dpkg") != nil else {
             throw .toolMissing(tool: "apt-get", hint: "\(item) is the Debian package \(pin.spec); this host has no apt")
         }
@@ -50,12 +50,13 @@ struct Downloader: Sendable {
         chmod(directory, 0o777)
         if let suite = pin.suite {
             // Another suite than the system's: a private source list and state folder, updated
-            // once per run, whoever runs it (the system's lists are never touched).
+            // once per run, whoever runs it (the system's lists are never touched). A suite that
+            // could not be updated is not tried again for the next item of the run.
             let source = PrivateAptSource(suite: suite, runtimes: runtimes)
-            if !updatedSuites.contains(suite) {
-                try source.update(self)
-                updatedSuites.insert(suite)
+            if suites[suite] == nil {
+                do { try source.update(self); suites[suite] = .success(()) } catch { suites[suite] = .failure(error) }
             }
+            if case .failure(let error) = suites[suite] { throw error }
             try source.download(pin.spec, into: directory, self)
             return try savedDeb(in: directory, pin, item: item)
         }

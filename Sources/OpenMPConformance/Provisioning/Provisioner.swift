@@ -155,8 +155,8 @@ public struct Provisioner: Sendable {
         var verify: Bool
         var work: String
         var aptUpdated = false
-        /// Suites whose private apt source was updated in this run.
-        var suitesUpdated: Set<String> = []
+        /// Suites whose private apt source was updated in this run, or why it could not be.
+        var suites: [String: Result<Void, ProvisionError>] = [:]
         var downloaded = 0
 
         init(manifest: RuntimeManifest, verify: Bool, work: String) {
@@ -223,7 +223,7 @@ public struct Provisioner: Sendable {
                 log("\(item.name): apt-get download \(pin.spec) (\(ProvisionReport.megabytes(pin.size)))")
                 let dl = try scratch(item, "deb", s.work)
                 let deb = try downloader.aptDownload(pin, item: item.name, into: dl, runtimes: directory.path,
-                                                     updated: &s.aptUpdated, updatedSuites: &s.suitesUpdated)
+                                                     updated: &s.aptUpdated, suites: &s.suites)
                 s.downloaded += fileSize(deb)
                 try check(item, file: deb, expected: pin.sha256)
                 let unpacked = try scratch(item, "unpacked", s.work)
