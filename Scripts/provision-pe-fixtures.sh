@@ -28,14 +28,15 @@ def sha(p):
 for name, (req, digest, members) in wheels.items():
     path = os.path.join(dest, "wheels", name)
     if not (os.path.exists(path) and sha(path) == digest):
+        print(f"provision-pe-fixtures: pip download {req} into {dest}/wheels", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
                         "--platform", "win_amd64", "--python-version", "3.12", req, "-d", os.path.join(dest, "wheels")], check=True)
     if sha(path) != digest:
         sys.exit(f"{path}: SHA-256 {sha(path)} is not the pinned {digest}")
     with zipfile.ZipFile(path) as z:
         for out, member in members.items():
+            if os.path.exists(os.path.join(dest, out)) and hashlib.sha256(z.read(member)).hexdigest() == sha(os.path.join(dest, out)): continue
             tmp = os.path.join(dest, out + ".part")
             with open(tmp, "wb") as f: f.write(z.read(member))
             os.replace(tmp, os.path.join(dest, out))
-print(f"Windows DLL fixtures in {dest}")
 PY
