@@ -171,6 +171,7 @@ package enum PackageDoctor {
         }
         // The runtimes that are separate in one process, by the platform's loader rule.
         var loaded: [Brought] = []
+        var merged: [String] = []
         var rule: String
         switch platform {
         case .linux:
@@ -182,14 +183,18 @@ package enum PackageDoctor {
         }
         for b in brought where b.runtime.family == "kmp" {
             let base = WheelCatalog.fileName(b.runtime.path).lowercased()
-            let same = loaded.contains { o in
+            let same = loaded.first { o in
                 let ob = WheelCatalog.fileName(o.runtime.path).lowercased()
                 switch platform {
                 case .linux: return ob == base
                 case .macos, .windows: return o.runtime.linkage == .system && b.runtime.linkage == .system && ob == base
                 }
             }
-            if !same { loaded.append(b) }
+            if let o = same {
+                merged.append("\(b.name) has the name of \(o.name), so the loader uses one of them (whichever loads first)")
+            } else {
+                loaded.append(b)
+            }
         }
         var pairs: [Pair] = []
         for i in loaded.indices {
@@ -214,7 +219,7 @@ package enum PackageDoctor {
             for p in pairs { lines.append(p.answer) }
         }
         lines.append("Packages: " + perPackage.joined(separator: "; ") + ".")
-        lines.append("Loader rule: " + rule)
+        lines.append("Loader rule: " + rule + (merged.isEmpty ? "" : " Here: " + merged.joined(separator: "; ") + "."))
         let standing = platform == .windows ? "Windows: no Windows atlas in this checkout, so Intel's Linux builds of the same release stand in (the loader rule above is Wine-measured)"
             : label(platform)
         lines.append("Atlas: " + (atlas == nil ? "no snapshot, nothing cited" : atlasSource) + "; \(standing).")

@@ -48,6 +48,7 @@ struct PackageDoctorTests {
         (["torch", "faiss-cpu", "scikit-learn"], .linux),
         (["torch", "ctranslate2"], .windows),
         (["faiss-cpu", "scikit-learn", "numpy"], .windows),
+        (["paddlepaddle", "intel-openmp"], .linux),
     ])
     func answers(names: [String], platform: WheelCatalog.Platform) throws {
         let c = try Self.catalog.get()
@@ -57,6 +58,8 @@ struct PackageDoctorTests {
         // On Linux same-named files are one runtime; elsewhere each shipped copy is its own.
         let distinct = platform == .linux ? Set(kmp.map { $0.path.split(separator: "/").last! }).count : kmp.count
         #expect(a.pairs.count == distinct * (distinct - 1) / 2)
+        // Same-named files on Linux are said to be one, never silently dropped.
+        #expect(a.lines.contains { $0.contains("so the loader uses one of them") } == (distinct < kmp.count))
         if let atlas {
             for p in a.pairs {
                 for id in p.cells { #expect(atlas.cells.contains { $0.id == id }, "cited \(id) is not in the atlas") }
