@@ -9,7 +9,7 @@ import PackageDescription
 let package = Package(
     name: "openmp-conformance-fuzz",
     dependencies: [.package(name: "openmp-conformance", path: "..")],
-    targets: [.target(name: "FuzzDriver")] + ["fuzz-elf", "fuzz-macho", "fuzz-zip", "fuzz-json", "fuzz-yaml"].map { name in
+    targets: [.target(name: "FuzzDriver")] + ["fuzz-elf", "fuzz-macho", "fuzz-zip", "fuzz-json", "fuzz-yaml", "fuzz-pe"].map { name in
         .executableTarget(
             name: name,
             dependencies: ["FuzzDriver", .product(name: "OpenMPConformance", package: "openmp-conformance")]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the kit's readers of untrusted input (libFuzzer + AddressSanitizer).
 #
-#   bash Scripts/fuzz.sh TARGET SECONDS      TARGET: elf, macho, zip, json, yaml, or all
+#   bash Scripts/fuzz.sh TARGET SECONDS      TARGET: elf, macho, pe, zip, json, yaml, or all
 #
 # Builds the Fuzz/ package (not part of the normal build) into .build-fuzz with
 # -sanitize=fuzzer,address, makes a seed corpus from real files (the provisioned runtimes and
@@ -15,10 +15,10 @@ target=${1:?usage: fuzz.sh TARGET SECONDS}
 seconds=${2:?usage: fuzz.sh TARGET SECONDS}
 if [[ $target == all ]]; then
   status=0
-  for t in elf macho zip json yaml; do bash "$0" "$t" "$seconds" || status=1; done
+  for t in elf macho pe zip json yaml; do bash "$0" "$t" "$seconds" || status=1; done
   exit $status
 fi
-case $target in elf|macho|zip|json|yaml) ;; *) echo "unknown target '$target' (elf, macho, zip, json, yaml, all)" >&2; exit 2;; esac
+case $target in elf|macho|pe|zip|json|yaml) ;; *) echo "unknown target '$target' (elf, macho, pe, zip, json, yaml, all)" >&2; exit 2;; esac
 
 runtimes=${OMP_CONFORMANCE_RUNTIMES:-${OMP_CONFORMANCE_CACHE:+$OMP_CONFORMANCE_CACHE/runtimes}}
 runtimes=${runtimes:-${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes}
@@ -77,6 +77,15 @@ fat = struct.pack('>II', 0xcafebabe, 1) + struct.pack('>IIIII', 0x0100000c, 0, 4
 open(os.path.join(out, 'seed-fat.dylib'), 'wb').write(fat + bytes(4096 - len(fat)) + body)
 PY
     fi
+    ;;
+  pe)
+    # Windows DLLs: the PE test fixtures (Scripts/provision-pe-fixtures.sh) and any DLL in the cache
+    # that fits the length limit whole; larger ones (libiomp5md.dll) are cut to their headers and
+    # tables' first part, which still seeds every header path.
+    while read -r f; do
+      if (( $(stat -c %s "$f") <= ${FUZZ_MAX_LEN:-262144} )); then seed "$f"
+      else head -c "${FUZZ_MAX_LEN:-262144}" "$f" > "$corpus/seed-head-$(basename "$f")"; fi
+    done < <(find "$runtimes" -type f -iname '*.dll' 2>/dev/null | head -40)
     ;;
   zip)
     # Small wheels made of real wheel members: the small files, and the head of each library.

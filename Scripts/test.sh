@@ -10,6 +10,8 @@ phase() { printf '== %s (%d s so far)\n' "$1" "$SECONDS"; }
 phase "provisioning (prerequisites, omp-matrix debug build, runtimes)"
 # Exit 4 (an item not provisioned, reason printed) still runs what can run.
 bash Scripts/provision-runtimes.sh || { st=$?; [ "$st" -eq 4 ] || exit "$st"; }
+# The Windows DLLs the PE reader's tests read (pinned wheels; nothing downloaded when present).
+bash Scripts/provision-pe-fixtures.sh || echo "   Windows DLL fixtures not provisioned: the PE tests on real DLLs are skipped"
 phase "the C shim for macOS (aarch64, x86_64), compiled and linked with zig"
 rc=0; bash Scripts/check-macos-shim.sh || rc=$?
 if [ "$rc" = 77 ]; then echo "   skipped: zig's C compiler cannot be installed here"; elif [ "$rc" != 0 ]; then exit "$rc"; fi

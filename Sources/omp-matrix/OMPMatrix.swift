@@ -17,7 +17,7 @@ struct OMPMatrix: AsyncParsableCommand {
         """,
         version: OpenMPConformanceKit.version,
         subcommands: [RunCommand.self, ProvisionCommand.self, ListCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self,
-                      ScanCommand.self, InspectCommand.self, DoctorCommand.self, CleanShmCommand.self, ProbeCommand.self, ReadmeCommand.self, BenchCommand.self, AtlasCommand.self]
+                      ScanCommand.self, InspectCommand.self, DoctorCommand.self, CleanShmCommand.self, ProbeCommand.self, ReadmeCommand.self, BenchCommand.self, AtlasCommand.self, WheelsCommand.self]
     )
 
     static func main() async {

@@ -59,7 +59,17 @@ public enum Doctor {
         // Runtimes inside wheels are probed from copies extracted into the temporary folder.
         var workspace: DoctorWorkspace?
         defer { workspace?.remove() }
-        for r in scan.runtimes {
+        // Windows DLLs are read, never loaded here: listed, and judged by the Windows loader rule.
+        var windows: [DoctorRuntime] = []
+        for r in scan.runtimes where r.identity.format == .pe {
+            windows.append(DoctorRuntime(identity: r.identity, path: r.path, foundBy: r.archive == nil ? "scan (Windows DLL, read only)"
+                                         : "scan (Windows DLL inside a wheel, read only)"))
+        }
+        var windowsAnswer: [String] = []
+        for c in scan.conflicts where windows.contains(where: { $0.path == c.first }) {
+            windowsAnswer.append("Windows: \(c.first) and \(c.second): \(c.prediction)")
+        }
+        for r in scan.runtimes where r.identity.format != .pe {
             var runtime = DoctorRuntime(identity: r.identity, path: r.path, foundBy: r.archive == nil ? "scan" : "scan (inside a wheel)",
                                         installedBy: r.archive == nil ? dist.distribution(of: r.path) : nil)
             if let archive = r.archive {
@@ -78,8 +88,8 @@ public enum Doctor {
             runtimes.append(runtime)
         }
         let pairs = await probePairs(runtimes, options: options, notes: &notes)
-        return report(form: "paths", subject: paths, runtimes: runtimes, pairs: pairs, runs: [], unreadable: unreadable,
-                      notes: notes, commandFailed: false, extraAnswer: [])
+        return report(form: "paths", subject: paths, runtimes: runtimes + windows, pairs: pairs, runs: [], unreadable: unreadable,
+                      notes: notes, commandFailed: false, extraAnswer: windowsAnswer, forceConflict: !windowsAnswer.isEmpty)
     }
 
     // MARK: doctor --pid

@@ -45,6 +45,7 @@ package struct DoctorRuntime: Sendable, Hashable, Codable {
         case "build-compiler": where_ = "from its build compiler"
         case "library-banner": where_ = "library banner"
         case "gomp-version-node": where_ = "newest GOMP symbol version"
+        case "version-resource": where_ = "DLL version resource"
         default: where_ = "no version string"
         }
         let vendor: String
@@ -52,6 +53,7 @@ package struct DoctorRuntime: Sendable, Hashable, Codable {
         case .llvm: vendor = "LLVM"
         case .intel: vendor = "Intel"
         case .gnu: vendor = "GNU libgomp"
+        case .microsoft: vendor = "Microsoft vcomp"
         case .unknown: vendor = "KMP-family (unknown vendor)"
         }
         return "\(vendor) \(id.version) (\(where_))"

@@ -20,6 +20,8 @@ package struct MachOFile: Sendable {
         package var installName: String?
         /// Defined, exported symbols without the leading underscore.
         package var exportedSymbols: [String]
+        /// The libraries it loads (`LC_LOAD_DYLIB`, weak, re-exported, lazy, upward), e.g. `@rpath/libomp.dylib`.
+        package var dependencies: [String] = []
         /// Where this slice starts in the file.
         package var offset: Int
         /// True for `MH_DYLIB`.
@@ -122,6 +124,7 @@ package struct MachOFile: Sendable {
         let headerSize = is64 ? 32 : 28
 
         var installName: String?
+        var dependencies: [String] = []
         var symtab: (symoff: Int, nsyms: Int, stroff: Int, strsize: Int)?
         var exportTrie: (offset: Int, size: Int)?
         var o = base + headerSize
@@ -132,6 +135,8 @@ package struct MachOFile: Sendable {
             switch cmd {
             case 0x2: // LC_SYMTAB
                 symtab = (Int(try u32(o + 8)), Int(try u32(o + 12)), Int(try u32(o + 16)), Int(try u32(o + 20)))
+            case 0xc, 0x8000_0018, 0x8000_001f, 0x20, 0x8000_0023: // LC_LOAD_DYLIB, _WEAK_, LC_REEXPORT_, LC_LAZY_LOAD_, _UPWARD_
+                if let n = b.cString(at: o + Int(try u32(o + 8)), limit: o + size, maxLength: ELFFile.maxNameLength) { dependencies.append(n) }
             case 0xd: // LC_ID_DYLIB
                 let nameOffset = Int(try u32(o + 8))
                 installName = b.cString(at: o + nameOffset, limit: o + size)
@@ -177,7 +182,7 @@ package struct MachOFile: Sendable {
         }
         return Slice(architecture: architectureName(cpuType: cpuType, cpuSubtype: cpuSubtype), cpuType: cpuType,
                      cpuSubtype: cpuSubtype, is64Bit: is64, fileType: fileType, installName: installName,
-                     exportedSymbols: names, offset: base)
+                     exportedSymbols: names, dependencies: dependencies, offset: base)
     }
 
     /// Walks the export trie: each node has terminal info (non-empty for an exported name)

@@ -81,7 +81,8 @@ public struct RuntimeCatalog: Sendable {
 
     /// Scans `prefixes` with ``RuntimeScanner`` and adds every runtime file found that is not
     /// already in the catalog (same inode). Runtimes inside wheels are not added: nothing can
-    /// load them by path. Discovered runtimes are named `found-<vendor>-<first 8 of sha256>`
+    /// load them by path; nor are Windows DLLs, which this host's probe cannot load. Discovered
+    /// runtimes are named `found-<vendor>-<first 8 of sha256>`
     /// (with `-2`, `-3`… for identical copies) and get source `scan:<prefix>`.
     ///
     /// - Returns: the runtimes added.
@@ -95,7 +96,8 @@ public struct RuntimeCatalog: Sendable {
         let scanner = RuntimeScanner(options: .init(readArchives: false))
         for prefix in prefixes {
             let report = try scanner.scan(paths: [prefix])
-            for found in report.runtimes where found.archive == nil {
+            // Windows DLLs are read, never loaded by this host's probe.
+            for found in report.runtimes where found.archive == nil && found.identity.format != .pe {
                 guard let key = found.identity.fileKey, knownKeys.insert(key).inserted else { continue }
                 let stem = "found-\(found.vendor.rawValue)-\(found.sha256.prefix(8))"
                 var name = stem, n = 2

@@ -25,10 +25,16 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
         case kmp
         /// GNU libgomp: defines `GOMP_parallel` and not `__kmpc_fork_call`.
         case gnu
+        /// Microsoft's OpenMP runtime (`vcomp140.dll`): defines `_vcomp_fork` and neither of the
+        /// above. It takes no part in the KMP duplicate-runtime check. (Intel's `libiomp5md.dll`
+        /// also exports `_vcomp_fork`, for compatibility; it is `kmp`.)
+        case vcomp
     }
     /// Who built the runtime, decided from its embedded banner.
     package enum Vendor: String, Sendable, Hashable, Codable, CaseIterable {
         case llvm, intel, gnu
+        /// Microsoft (vcomp), from the family.
+        case microsoft
         /// A KMP-family runtime without a recognised banner.
         case unknown
     }
@@ -36,6 +42,8 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     package enum Format: String, Sendable, Hashable, Codable {
         case elf
         case machO = "mach-o"
+        /// A Windows PE image (`.dll`), 64-bit x86-64 or arm64.
+        case pe
     }
 
     /// The path as given (may be a symlink), or `archive!member` for a zip member.
@@ -57,6 +65,8 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     ///   would report that compiler instead, and then `library-banner` is used).
     /// - `library-banner`: the `… OMP version: X` banner line (Intel's own numbering).
     /// - `gomp-version-node`: the newest `GOMP_x.y` symbol version libgomp defines.
+    /// - `version-resource`: a Windows DLL's `FileVersion` string (vcomp, or a KMP DLL without
+    ///   a banner).
     /// - `none`: nothing found.
     package var versionSource: String
     /// The `OMP version:` banner value, e.g. `5.0.20140926` (LLVM) or `5.0.20250422` (Intel).
@@ -65,13 +75,19 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     package var buildCompiler: String?
     /// The banner lines found (`@(#) …` strings), without the `@(#) ` marker.
     package var banner: [String]
-    /// `DT_SONAME` (ELF) or `LC_ID_DYLIB` (Mach-O).
+    /// `DT_SONAME` (ELF), `LC_ID_DYLIB` (Mach-O), or the export directory's DLL name (PE).
     package var soname: String?
     /// `x86_64`, `aarch64`, … (ELF); Apple names joined by `+` for a universal Mach-O.
     package var architecture: String
     /// Lowercase hex SHA-256 of the whole file.
     package var sha256: String
     package var size: Int
+    /// A Windows DLL's version resource: `FileVersion` and `ProductVersion` (nil for ELF and Mach-O,
+    /// or when the DLL has none). Intel's `libiomp5md.dll` states its build date there (`20260828`).
+    package var fileVersion: String?
+    package var productVersion: String?
+    /// The DLLs a Windows DLL imports (regular and delay-load), in order; nil for ELF and Mach-O.
+    package var importedDLLs: [String]?
     /// Device and inode of the file (nil for a zip member). Two paths with the same key
     /// are one runtime to the dynamic loader; a copy has its own key.
     package var fileKey: FileKey?
@@ -87,7 +103,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// Identifies the file at `path` (symlinks followed) without loading it.
     ///
     /// - Returns: nil when the file is readable but is not an OpenMP runtime (not ELF or
-    ///   Mach-O, or defining neither `__kmpc_fork_call` nor `GOMP_parallel`).
+    ///   Mach-O or PE, or defining none of `__kmpc_fork_call`, `GOMP_parallel`, `_vcomp_fork`).
     /// - Throws: ``BinaryFileError`` when the file is missing, a directory, unreadable, or an
     ///   ELF or Mach-O file whose tables are damaged (`malformed`).
     package static func identify(path: String) throws(BinaryFileError) -> RuntimeIdentity? {
@@ -106,14 +122,17 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
         let bytes = try FileBytes(mapping: path)
         if let elf = try? ELFFile(bytes: bytes, path: path) { return family(defines: elf.defines) }
         if let macho = try? MachOFile(bytes: bytes, path: path) { return family(defines: macho.defines) }
+        if let pe = try? PEFile(bytes: bytes, path: path) { return family(defines: pe.defines) }
         return nil
     }
 
     /// The family rule: `kmp` when `__kmpc_fork_call` is defined; `gnu` when `GOMP_parallel`
-    /// is defined and `__kmpc_fork_call` is not; otherwise not a runtime.
+    /// is defined and `__kmpc_fork_call` is not; `vcomp` when only `_vcomp_fork` is;
+    /// otherwise not a runtime.
     package static func family(defines: (String) -> Bool) -> Family? {
         if defines("__kmpc_fork_call") { return .kmp }
         if defines("GOMP_parallel") { return .gnu }
+        if defines("_vcomp_fork") { return .vcomp }
         return nil
     }
 
@@ -127,6 +146,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     static func read(_ bytes: FileBytes, path: String, realPath: String) throws(BinaryFileError) -> RuntimeIdentity? {
         let format: Format, family: Family, soname: String?, architecture: String
         var versionNodes: [String] = []
+        var pe: PEFile?
         let head = Array(UnsafeRawBufferPointer(rebasing: bytes.raw.prefix(8)))
         if ELFFile.hasMagic(head) {
             let elf = try ELFFile(bytes: bytes, path: path)
@@ -138,6 +158,11 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
             guard let f = Self.family(defines: macho.defines) else { return nil }
             format = .machO; family = f; soname = macho.installName
             architecture = macho.slices.map(\.architecture).joined(separator: "+")
+        } else if PEFile.hasMagic(head) {
+            let dll = try PEFile(bytes: bytes, path: path)
+            guard let f = Self.family(defines: dll.defines) else { return nil }
+            format = .pe; family = f; soname = dll.exportName; architecture = dll.architecture
+            pe = dll
         } else {
             return nil
         }
@@ -157,6 +182,8 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
         let vendor: Vendor
         if family == .gnu {
             vendor = .gnu
+        } else if family == .vcomp {
+            vendor = .microsoft
         } else if banner.contains(where: { $0.hasPrefix("Intel(R) OMP") || $0.hasPrefix("Intel(R) OpenMP") }) {
             // LLVM's libomp carried Intel's brand up to LLVM 9 ("Intel(R) OMP build compiler:
             // Clang 9.0", no Intel copyright); Intel's own builds name Intel's compiler and
@@ -181,13 +208,19 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
             if let v = libraryVersion { version = v; source = "library-banner" }
         case .gnu:
             if let v = newestGOMPNode(versionNodes) { version = v; source = "gomp-version-node" }
+        case .microsoft:
+            break
         }
+        let fileVersion = pe?.versionString("FileVersion").flatMap { $0.isEmpty ? nil : $0 } ?? pe?.fixedFileVersion
+        if source == "none", let v = fileVersion { version = v; source = "version-resource" }
 
         return RuntimeIdentity(
             path: path, realPath: realPath, format: format, family: family, vendor: vendor,
             version: version, versionSource: source, libraryVersion: libraryVersion, buildCompiler: compiler,
             banner: banner, soname: soname, architecture: architecture, sha256: SHA256.hex(of: bytes.raw),
-            size: bytes.count, fileKey: bytes.key)
+            size: bytes.count, fileVersion: fileVersion,
+            productVersion: pe?.versionString("ProductVersion").flatMap { $0.isEmpty ? nil : $0 },
+            importedDLLs: pe?.importedDLLs, fileKey: bytes.key)
     }
 
     /// The `@(#) …` strings the KMP runtimes embed (from `kmp_version.cpp`), marker removed.

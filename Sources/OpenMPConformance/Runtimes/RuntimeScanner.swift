@@ -18,7 +18,7 @@ public enum RuntimeScanError: Error, Sendable, Hashable, CustomStringConvertible
 /// Finds OpenMP runtimes in directory trees (a venv, a conda prefix, an app bundle, a folder
 /// of wheels) by their content, and predicts which would abort together.
 ///
-/// Only files whose names look like shared libraries (`.so`, `.so.N…`, `.dylib`) are read,
+/// Only files whose names look like shared libraries (`.so`, `.so.N…`, `.dylib`, `.dll`) are read,
 /// and `.whl` files are opened as zip archives whose library members are read in memory.
 /// Whether a file is a runtime, and which, is decided by its bytes (see ``RuntimeIdentity``),
 /// never by its name. Symlinked directories are followed once (loops are cut); paths
@@ -53,9 +53,11 @@ public struct RuntimeScanner: Sendable {
 
     package init(options: Options = Options()) { self.options = options }
 
-    /// True for names that look like shared libraries: `x.so`, `x.so.5`, `x.so.1.0.0`, `x.dylib`.
+    /// True for names that look like shared libraries: `x.so`, `x.so.5`, `x.so.1.0.0`, `x.dylib`,
+    /// and Windows DLLs `x.dll` in any case (`VCOMP140.DLL`).
     package static func looksLikeSharedLibrary(_ name: String) -> Bool {
         name.hasSuffix(".so") || name.contains(".so.") || name.hasSuffix(".dylib") || name.contains(".dylib.")
+            || name.lowercased().hasSuffix(".dll")
     }
 
     /// Scans files and trees. A path that is a file is examined whatever its name.
@@ -248,7 +250,8 @@ public struct RuntimeScanner: Sendable {
             let kmp = runtimes.filter { $0.family == .kmp }
             var conflicts: [ScanReport.Conflict] = []
             for i in kmp.indices {
-                for j in kmp.indices where j > i {
+                // A Windows DLL and a Linux or macOS library never meet in one process.
+                for j in kmp.indices where j > i && (kmp[i].identity.format == .pe) == (kmp[j].identity.format == .pe) {
                     conflicts.append(RuntimeScanner.conflict(kmp[i], kmp[j]))
                 }
             }
@@ -258,6 +261,12 @@ public struct RuntimeScanner: Sendable {
                 notes.append("GNU libgomp (\(gnu.map(\.path).joined(separator: ", "))) takes no part in the KMP "
                              + "duplicate-runtime check: it can share a process with one KMP runtime.")
             }
+            let vcomp = runtimes.filter { $0.family == .vcomp }
+            if !vcomp.isEmpty {
+                notes.append("Microsoft vcomp (\(vcomp.map(\.path).joined(separator: ", "))) takes no part in the KMP "
+                             + "duplicate-runtime check: it can share a process with one KMP runtime.")
+            }
+            if kmp.contains(where: { $0.identity.format == .pe }) { notes.append(RuntimeScanner.windowsLoaderRule) }
             if runtimes.contains(where: { $0.archive != nil }) {
                 notes.append("Runtimes inside wheels are counted as separate files: installing a wheel unpacks its own copy.")
             }
@@ -266,12 +275,27 @@ public struct RuntimeScanner: Sendable {
         }
     }
 
+    /// The Windows loader rule the scan and the doctor apply to DLLs, and how far it is proven.
+    package static let windowsLoaderRule = "Windows DLLs: a DLL loaded by full path is its own module, so two "
+        + "KMP-family DLLs at two paths are two runtimes even when their names match (torch, ctranslate2 and paddlepaddle "
+        + "load their folder's DLLs by full path); a DLL loaded by name reuses an already loaded module of that name, so "
+        + "then only the first is loaded. Measured under Wine 8.0; Windows' own loader is not proven here."
+
     /// The prediction and advice for two distinct KMP-family runtimes.
     static func conflict(_ a: ScanReport.Runtime, _ b: ScanReport.Runtime) -> ScanReport.Conflict {
         let same = a.sha256 == b.sha256
-        let prediction = "Two distinct KMP-family runtimes (\(a.vendor.rawValue) \(a.version), \(b.vendor.rawValue) "
+        var prediction = "Two distinct KMP-family runtimes (\(a.vendor.rawValue) \(a.version), \(b.vendor.rawValue) "
             + "\(b.version)): if both initialize in one process, the second aborts with "
             + "\"OMP: Error #15: Initializing …, but found … already initialized.\""
+        if a.identity.format == .pe {
+            let nameA = a.path.split(whereSeparator: { $0 == "/" || $0 == "!" }).last.map { $0.lowercased() } ?? ""
+            let nameB = b.path.split(whereSeparator: { $0 == "/" || $0 == "!" }).last.map { $0.lowercased() } ?? ""
+            prediction += nameA == nameB
+                ? " On Windows this holds when each is loaded by full path; loaded by name (\(nameA)), the second load "
+                    + "reuses the first module and only one runtime starts (Wine-measured; Windows' own loader not proven here)."
+                : " On Windows both load as separate modules, by full path or by name, since their names differ "
+                    + "(Wine-measured; Windows' own loader not proven here)."
+        }
         let fix = "Make both libraries use one shared runtime: link them against the same libomp/libiomp5 and ship it once, "
             + "or remove the vendored copy (\(b.path)) so its users resolve \(a.path). "
             + "Setting KMP_DUPLICATE_LIB_OK=TRUE is not a fix: it only skips the check, both runtimes then run side by side, "

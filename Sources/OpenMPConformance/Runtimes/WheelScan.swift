@@ -56,6 +56,8 @@ package enum WheelScan {
             case llvm
             /// GNU OpenMP (libgomp).
             case gnu
+            /// Microsoft OpenMP (vcomp140.dll).
+            case microsoft
             /// A KMP-family runtime whose banner names no known vendor.
             case unknown
 
@@ -64,6 +66,7 @@ package enum WheelScan {
                 case .intel: self = .intel
                 case .llvm: self = .llvm
                 case .gnu: self = .gnu
+                case .microsoft: self = .microsoft
                 case .unknown: self = .unknown
                 }
             }

@@ -11,6 +11,7 @@ struct DoctorCommand: AsyncParsableCommand {
         omp-matrix doctor PATH... [options]
         omp-matrix doctor --pid PID [options]
         omp-matrix doctor [options] -- COMMAND ARGS...
+        omp-matrix doctor --packages PKG[==VERSION]... | --requirements FILE [--platform ID] [options]
         """,
         discussion: """
         PATH: a venv, conda prefix, site-packages, wheel file or folder, app bundle. The runtimes are found by \
@@ -21,6 +22,12 @@ struct DoctorCommand: AsyncParsableCommand {
         -- COMMAND: runs your command supervised (own session, --timeout, the whole process tree killed at the \
         end), observed by the kit's LD_AUDIT library and exit hook (Linux): up to four runs (as given, with the \
         variable, once per fix); --observe-only runs it once.
+        --packages / --requirements: before anything is installed, from the wheel catalog \
+        (Matrices/wheels/catalog.yaml) and the atlas snapshot: which runtime each package's wheel brings on \
+        --platform (linux-x86_64, macos-arm64, windows-x86_64; default this host's), which pairs meet under \
+        that platform's loader rules, and what each pair does, cited from atlas cells. Exit status there: \
+        1 a pair aborts or hangs at exit, 0 none does, 4 incomplete (a package not in the catalog, a release \
+        not measured), 2 a requirements line pip would reject (named).
         Your files are never changed. The answer comes first; --format json carries the same content.
         Exit status: 0 no OpenMP conflict seen or predicted (a command that failed otherwise: 0, or 1 with \
         --strict); 1 a conflict (an abort, an exit hang, or two KMP-family runtimes that both start); 2 bad \
@@ -36,9 +43,16 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(help: "Do not try the fixes.") var noFixCheck = false
     @Flag(help: "Command form: run the command once, observe, verify nothing.") var observeOnly = false
     @Flag(help: "Command form: exit 1 also when the command failed for a reason other than OpenMP.") var strict = false
+    @Option(parsing: .upToNextOption, help: "Packages (name or name==version) to answer for before installing.") var packages: [String] = []
+    @Option(help: "A requirements file to answer for before installing.") var requirements: String?
+    @Option(help: "With --packages or --requirements: linux-x86_64, macos-arm64 or windows-x86_64 (default this host's).") var platform: String?
 
     func run() async throws {
         guard ["text", "json", "md"].contains(format) else { throw ToolExit.badInput("--format must be text, json or md, got '\(format)'") }
+        if !packages.isEmpty || requirements != nil {
+            guard rest.isEmpty, pid == nil else { throw ToolExit.badInput("--packages and --requirements take no PATH, --pid or -- COMMAND") }
+            return try PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, format: format)
+        }
         var paths: [String] = [], command: [String] = []
         if let i = rest.firstIndex(of: "--") {
             paths = Array(rest[..<i]); command = Array(rest[(i + 1)...])

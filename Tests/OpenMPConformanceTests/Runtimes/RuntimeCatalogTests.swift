@@ -110,12 +110,14 @@ extension RuntimesTests {
             try fm.createDirectory(at: lib, withIntermediateDirectories: true)
             try fm.copyItem(atPath: intel.path, toPath: lib.appendingPathComponent("libiomp5.so").path)
             try fm.createSymbolicLink(atPath: lib.appendingPathComponent("libomp.so").path, withDestinationPath: l16.path)
+            // A Windows KMP DLL is a runtime to scan, but not one this host's probe can load.
+            try Data(PEBuilder.kmpLike).write(to: lib.appendingPathComponent("libiomp5md.dll"))
 
             var env = ProcessInfo.processInfo.environment
             env[RuntimeCatalog.directoryVariable] = catalog.directory.path
             env[RuntimeCatalog.discoverVariable] = prefix.path
             let withDiscovery = try RuntimeCatalog(environment: env)
-            #expect(withDiscovery.discovered.count == 1, "the symlink to llvm16 is already known: \(withDiscovery.discovered)")
+            #expect(withDiscovery.discovered.count == 1, "the symlink to llvm16 is already known, the DLL is not loadable here: \(withDiscovery.discovered)")
             let found = try #require(withDiscovery.discovered.first)
             #expect(found.name == "found-intel-\(intel.sha256.prefix(8))")
             #expect(found.family == "kmp")

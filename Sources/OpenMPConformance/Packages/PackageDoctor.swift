@@ -1,0 +1,308 @@
+import Foundation
+
+/// `omp-matrix doctor --packages … | --requirements FILE --platform ID`: before anything is
+/// installed, which runtime each package's wheel brings on a platform (from ``WheelCatalog``),
+/// which of them meet in one process under that platform's loader rules, and what each pair does
+/// (cited from the atlas cells of the same releases).
+///
+/// Packages not in the catalog are listed as unknown here (nothing is downloaded or guessed), and
+/// the answer is then incomplete.
+package enum PackageDoctor {
+    /// A package asked for: a name and, optionally, an exact version.
+    package struct Request: Sendable, Hashable, Codable {
+        package var name: String
+        package var version: String?
+        /// The requirements file line it came from.
+        package var line: Int?
+        package init(name: String, version: String? = nil, line: Int? = nil) { self.name = name; self.version = version; self.line = line }
+    }
+
+    /// A requirement pip would reject, at `file:line`.
+    package struct RequirementsError: Error, Sendable, Hashable, CustomStringConvertible {
+        package var file: String
+        package var line: Int
+        package var message: String
+        package var description: String { "\(file):\(line): \(message)" }
+    }
+
+    /// `name`, `name==version`, `name[extras]==version`; nil with the reason otherwise.
+    package static func parse(_ spec: String) -> Result<Request, RequirementsError> {
+        func bad(_ m: String) -> Result<Request, RequirementsError> { .failure(.init(file: "", line: 0, message: m)) }
+        var s = Substring(spec.trimmingCharacters(in: .whitespaces))
+        let nameEnd = s.firstIndex { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") } ?? s.endIndex
+        let name = String(s[..<nameEnd])
+        guard let f = name.first, f.isLetter || f.isNumber, let l = name.last, l.isLetter || l.isNumber, name.allSatisfy(\.isASCII) else {
+            return bad("'\(spec)' does not start with a valid project name")
+        }
+        s = s[nameEnd...].drop { $0 == " " }
+        if s.first == "[" {
+            guard let close = s.firstIndex(of: "]") else { return bad("'\(spec)': extras are not closed with ']'") }
+            s = s[s.index(after: close)...].drop { $0 == " " } // extras do not change which wheel is taken
+        }
+        if s.isEmpty { return .success(Request(name: name)) }
+        guard s.hasPrefix("==") else {
+            if s.hasPrefix(">") || s.hasPrefix("<") || s.hasPrefix("~=") || s.hasPrefix("!=") || s.hasPrefix("===") {
+                return bad("'\(spec)': version ranges are not supported here; pin the version with ==")
+            }
+            return bad("'\(spec)': expected '==VERSION' after the name")
+        }
+        let version = s.dropFirst(2).trimmingCharacters(in: .whitespaces)
+        guard !version.isEmpty, version.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "+" || $0 == "!" || $0 == "-" || $0 == "_" }),
+              !version.contains("*") else {
+            return bad("'\(spec)': '\(version)' is not a version")
+        }
+        return .success(Request(name: name, version: version))
+    }
+
+    /// A requirements file: one requirement per line; comments, blank lines and `\`
+    /// continuations as pip reads them. Markers, URLs, editable installs and other options are
+    /// listed as unsupported (with their line); a line pip would reject throws.
+    package static func requirements(_ text: String, file: String) throws(RequirementsError) -> (requests: [Request], unsupported: [String]) {
+        var requests: [Request] = [], unsupported: [String] = []
+        var pending = "", startLine = 0
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if pending.isEmpty { startLine = i + 1 }
+            if line.hasSuffix("\\") { pending += String(line.dropLast()); continue }
+            line = pending + line
+            pending = ""
+            if let hash = line.range(of: "#"), hash.lowerBound == line.startIndex || line[line.index(before: hash.lowerBound)] == " " || line[line.index(before: hash.lowerBound)] == "\t" {
+                line = String(line[..<hash.lowerBound])
+            }
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { continue }
+            if t.hasPrefix("-") || t.contains("://") || t.hasPrefix(".") || t.hasPrefix("/") || t.contains(" @ ") {
+                unsupported.append("line \(startLine): '\(t)' (options, URLs, paths and editable installs are not read here)")
+                continue
+            }
+            if let semi = t.firstIndex(of: ";") {
+                unsupported.append("line \(startLine): '\(t)' (environment markers are not evaluated here)")
+                if case .failure(let e) = parse(String(t[..<semi])) { throw RequirementsError(file: file, line: startLine, message: e.message) }
+                continue
+            }
+            switch parse(t) {
+            case .success(var r): r.line = startLine; requests.append(r)
+            case .failure(let e): throw RequirementsError(file: file, line: startLine, message: e.message)
+            }
+        }
+        return (requests, unsupported)
+    }
+
+    // MARK: answering
+
+    /// One runtime in the process: the package that brings it and the catalog's record.
+    package struct Brought: Sendable, Hashable, Codable {
+        package var package: String
+        package var version: String
+        package var runtime: WheelCatalog.Runtime
+        /// `LLVM 19.1`, `Intel 5.0.20260828`, `GNU GOMP_5.0`, `Microsoft vcomp 14.51.36247.0`.
+        package var words: String {
+            switch runtime.vendor {
+            case "llvm": return "LLVM \(runtime.release)"
+            case "intel": return "Intel \(runtime.release)"
+            case "gnu": return "GNU libgomp \(runtime.release)"
+            case "microsoft": return "Microsoft vcomp \(runtime.release)"
+            default: return "\(runtime.family) \(runtime.release)"
+            }
+        }
+        package var name: String { "\(package) (\(runtime.path), \(runtime.linkage == .system ? "expected from the system" : words))" }
+    }
+
+    /// A pair of KMP runtimes that meet, and what the atlas says they do.
+    package struct Pair: Sendable, Hashable, Codable {
+        package var first: Brought
+        package var second: Brought
+        /// The answer in words.
+        package var answer: String
+        /// The atlas cells cited.
+        package var cells: [String]
+        /// Aborts without the variable, or hangs at exit with it, in a cited cell.
+        package var fails: Bool
+        /// No cell of these releases (a nearest one may be named).
+        package var unmeasured: Bool
+    }
+
+    package struct Answer: Sendable, Hashable, Codable {
+        package var platform: String
+        package var platformLabel: String
+        package var lines: [String]
+        package var brought: [Brought]
+        package var pairs: [Pair]
+        package var unknown: [String]
+        package var unsupported: [String]
+        /// 1 a pair aborts or hangs at exit; 4 incomplete; 0 otherwise.
+        package var exitCode: Int32
+    }
+
+    package static func label(_ p: WheelCatalog.Platform) -> String {
+        switch p {
+        case .linux: return "Linux (run here)"
+        case .macos: return "macOS: read from the wheels; Linux builds of the same release stand in"
+        case .windows: return "Windows: the real DLLs under Wine 8.0, not Windows"
+        }
+    }
+
+    /// The answer for `requests` on `platform`.
+    package static func answer(_ requests: [Request], platform: WheelCatalog.Platform, catalog: WheelCatalog,
+                               atlas: AtlasResults?, atlasSource: String, unsupported: [String] = []) -> Answer {
+        var lines: [String] = [], unknown: [String] = [], brought: [Brought] = []
+        var perPackage: [String] = []
+        for r in requests {
+            let name = WheelCatalog.normalize(r.name)
+            guard let w = catalog.wheel(package: name, version: r.version, platform: platform) else {
+                if let m = catalog.missing.first(where: { $0.package == name && (r.version == nil || $0.version == r.version) && $0.platform == platform }) {
+                    perPackage.append("\(name) \(m.version): no wheel for \(platform.rawValue) (\(m.reason))")
+                } else {
+                    unknown.append(name + (r.version.map { "==\($0)" } ?? ""))
+                    perPackage.append("\(name)\(r.version.map { " \($0)" } ?? ""): not in the wheel catalog, so not answered (nothing downloaded here)")
+                }
+                continue
+            }
+            let how = r.version == nil ? " (the catalog's version)" : ""
+            if w.runtimes.isEmpty {
+                perPackage.append("\(name) \(w.version)\(how): ships no OpenMP runtime")
+            }
+            for rt in w.runtimes {
+                let b = Brought(package: name, version: w.version, runtime: rt)
+                brought.append(b)
+                perPackage.append("\(name) \(w.version)\(how): \(rt.path), \(rt.linkage == .system ? "not shipped, expected from the system (\(rt.family))" : "\(b.words) (\(rt.family)), \(rt.linkage.rawValue)")")
+            }
+        }
+        // The runtimes that are separate in one process, by the platform's loader rule.
+        var loaded: [Brought] = []
+        var merged: [String] = []
+        var rule: String
+        switch platform {
+        case .linux:
+            rule = "Linux: the loader maps one file per SONAME, so runtimes of the same file name are one; renamed copies are separate."
+        case .macos:
+            rule = "macOS: each wheel's libomp.dylib is loaded from its own path, so each is a separate runtime; runtimes expected from the system are one."
+        case .windows:
+            rule = "Windows: torch, ctranslate2 and paddlepaddle load their DLLs by full path, so each shipped DLL is its own module; a DLL loaded by name reuses a loaded one of that name (Wine-measured; Windows' own loader is not proven here)."
+        }
+        for b in brought where b.runtime.family == "kmp" {
+            let base = WheelCatalog.fileName(b.runtime.path).lowercased()
+            let same = loaded.first { o in
+                let ob = WheelCatalog.fileName(o.runtime.path).lowercased()
+                switch platform {
+                case .linux: return ob == base
+                case .macos, .windows: return o.runtime.linkage == .system && b.runtime.linkage == .system && ob == base
+                }
+            }
+            if let o = same {
+                merged.append("\(b.name) has the name of \(o.name), so the loader uses one of them (whichever loads first)")
+            } else {
+                loaded.append(b)
+            }
+        }
+        var pairs: [Pair] = []
+        for i in loaded.indices {
+            for j in loaded.indices where j > i && loaded[i].package != loaded[j].package {
+                pairs.append(pair(loaded[i], loaded[j], atlas: atlas, platform: platform))
+            }
+        }
+        let fails = pairs.contains(where: \.fails)
+        let incomplete = !unknown.isEmpty || pairs.contains(where: \.unmeasured) || (atlas == nil && !pairs.isEmpty)
+        if pairs.isEmpty {
+            let kmp = loaded.count
+            lines.append("No pair of KMP-family runtimes meets on \(platform.rawValue): "
+                         + (kmp == 0 ? "none of these packages brings one." : "one KMP-family runtime, \(loaded[0].name).")
+                         + " GNU libgomp and Microsoft vcomp take no part in the duplicate-runtime check."
+                         + (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not in the catalog."))
+        } else {
+            let open = pairs.filter(\.unmeasured).count
+            lines.append("\(pairs.count) pair\(pairs.count == 1 ? " of KMP-family runtimes meets" : "s of KMP-family runtimes meet") in one process on \(platform.rawValue)"
+                         + (fails ? "; at least one aborts or hangs at exit." : ".")
+                         + (open == 0 ? "" : " Incomplete: \(open) of them not measured here.")
+                         + (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not in the catalog."))
+            for p in pairs { lines.append(p.answer) }
+        }
+        lines.append("Packages: " + perPackage.joined(separator: "; ") + ".")
+        lines.append("Loader rule: " + rule + (merged.isEmpty ? "" : " Here: " + merged.joined(separator: "; ") + "."))
+        let standing = platform == .windows ? "Windows: no Windows atlas in this checkout, so Intel's Linux builds of the same release stand in (the loader rule above is Wine-measured)"
+            : label(platform)
+        lines.append("Atlas: " + (atlas == nil ? "no snapshot, nothing cited" : atlasSource) + "; \(standing).")
+        if !unsupported.isEmpty { lines.append("Not read: " + unsupported.joined(separator: "; ") + ".") }
+        return Answer(platform: platform.rawValue, platformLabel: label(platform), lines: lines.map(ReportText.stripControls), brought: brought,
+                      pairs: pairs, unknown: unknown, unsupported: unsupported, exitCode: fails ? 1 : incomplete ? 4 : 0)
+    }
+
+    /// The atlas runtime standing in for a catalog runtime: the same release (LLVM major.minor, Intel build),
+    /// else the same LLVM major; nil with the nearest measured one named.
+    static func standIn(_ b: Brought, in atlas: AtlasResults) -> (runtime: AtlasRuntime?, nearest: String?) {
+        let candidates = atlas.runtimes.filter { $0.identity?.family == "kmp" && $0.identity?.vendor == b.runtime.vendor }
+        switch b.runtime.vendor {
+        case "llvm":
+            let rel = b.runtime.release
+            if let r = candidates.first(where: { $0.identity.map { $0.release == rel || $0.release.hasPrefix(rel + ".") } ?? false }) { return (r, nil) }
+            let major = rel.split(separator: ".").first.map(String.init) ?? rel
+            if let r = candidates.first(where: { $0.identity?.release.split(separator: ".").first.map(String.init) == major }) { return (r, nil) }
+            let m = Int(major) ?? 0
+            let nearest = candidates.min { abs((Int($0.identity!.release.split(separator: ".")[0]) ?? 0) - m) < abs((Int($1.identity!.release.split(separator: ".")[0]) ?? 0) - m) }
+            return (nil, nearest.map { "LLVM \($0.identity!.release) (\($0.name))" })
+        case "intel":
+            // Intel's own numbering: the build date in the banner (`5.0.20260828`).
+            if let r = candidates.first(where: { ($0.banner ?? "").hasSuffix(b.runtime.release) }) { return (r, nil) }
+            let date = Int(b.runtime.release.split(separator: ".").last ?? "") ?? 0
+            func build(_ r: AtlasRuntime) -> Int { Int((r.banner ?? "").split(separator: ".").last ?? "") ?? 0 }
+            let nearest = candidates.min { abs(build($0) - date) < abs(build($1) - date) }
+            return (nil, nearest.map { "Intel \($0.identity!.release), build \(build($0)) (\($0.name))" })
+        default:
+            return (nil, nil)
+        }
+    }
+
+    static func pair(_ a: Brought, _ b: Brought, atlas: AtlasResults?, platform: WheelCatalog.Platform) -> Pair {
+        let head = "\(a.name) + \(b.name): two KMP-family runtimes in one process"
+        guard a.runtime.linkage != .system, b.runtime.linkage != .system else {
+            return Pair(first: a, second: b, answer: head + "; the system's release is not known before install, so not answered.",
+                        cells: [], fails: false, unmeasured: true)
+        }
+        guard let atlas else {
+            return Pair(first: a, second: b, answer: head + "; no atlas snapshot to cite, so not answered.", cells: [], fails: false, unmeasured: true)
+        }
+        let sa = standIn(a, in: atlas), sb = standIn(b, in: atlas)
+        guard let ra = sa.runtime, let rb = sb.runtime else {
+            let missing = [(a, sa), (b, sb)].filter { $0.1.runtime == nil }
+                .map { "\($0.0.words) not measured here (nearest measured: \($0.1.nearest ?? "none"))" }
+            return Pair(first: a, second: b, answer: head + "; " + missing.joined(separator: "; ") + ".", cells: [], fails: false, unmeasured: true)
+        }
+        var parts: [String] = [], cells: [String] = [], fails = false
+        for (x, y, xb) in [(ra, rb, a), (rb, ra, b)] {
+            guard let c = atlas.cells.first(where: { $0.first == x.name && $0.second == y.name && $0.notRun == nil }) else { continue }
+            cells.append(c.id)
+            let without = c.observations.first { $0.variant == .withoutVariable }?.outcomes.map(\.rawValue) ?? []
+            let with = c.observations.first { $0.variant == .withVariable }?.outcomes.map(\.rawValue) ?? []
+            if without.contains("duplicate-runtime-abort") || with.contains("hang-at-exit") || without.contains("hang-at-exit") { fails = true }
+            parts.append("\(xb.package) started first: without KMP_DUPLICATE_LIB_OK \(without.joined(separator: " or ")), with it \(with.joined(separator: " or ")) (atlas cell \(c.id))")
+        }
+        guard !parts.isEmpty else {
+            return Pair(first: a, second: b, answer: head + "; the atlas has no cell for \(ra.name) with \(rb.name).", cells: [], fails: false, unmeasured: true)
+        }
+        let stand = platform == .linux ? "" : " [\(platform == .macos ? "Linux builds of the same release stand in" : "Linux builds of the same Intel release stand in; no Windows atlas in this snapshot")]"
+        return Pair(first: a, second: b, answer: head + ". " + parts.joined(separator: "; ") + "." + stand, cells: cells, fails: fails, unmeasured: false)
+    }
+
+    /// The Linux atlas snapshot that stands in for every platform here: this host's, else the first
+    /// Linux snapshot in `Matrices/atlas/`; with its path, or nil with why.
+    package static func linuxAtlas(root: URL) -> (AtlasResults?, String) {
+        var urls: [URL] = []
+        if let own = Atlas.snapshotURL(hostKey: HostInfo.current().key, packageRoot: root) { urls.append(own) }
+        let dir = root.appendingPathComponent("Matrices/atlas")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") && !$0.hasPrefix("windows") }.sorted()
+        urls += names.map { dir.appendingPathComponent($0) }
+        var problems: [String] = []
+        for u in urls where FileManager.default.fileExists(atPath: u.path) {
+            do { return (try AtlasCodec.read(u), u.lastPathComponent) } catch { problems.append("\(u.path): \(error)") }
+        }
+        return (nil, problems.isEmpty ? "no atlas snapshot in \(dir.path)" : problems.joined(separator: "; "))
+    }
+
+    /// The answer as Markdown.
+    package static func markdown(_ a: Answer) -> String {
+        var out = "# OpenMP runtimes of these packages on \(a.platform)\n\n_\(a.platformLabel)_\n\n"
+        for l in a.lines { out += "- " + MarkdownText.text(l, limit: 100_000) + "\n" }
+        return out
+    }
+}

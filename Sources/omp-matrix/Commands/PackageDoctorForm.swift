@@ -1,0 +1,53 @@
+import Foundation
+import OpenMPConformance
+
+/// `doctor --packages … | --requirements FILE`: the catalog and atlas answer, printed.
+enum PackageDoctorForm {
+    static func run(packages: [String], requirements: String?, platform: String?, format: String) throws {
+        let host: WheelCatalog.Platform
+        #if os(macOS)
+        host = .macos
+        #else
+        host = .linux
+        #endif
+        let target: WheelCatalog.Platform
+        if let platform {
+            guard let p = WheelCatalog.Platform(rawValue: platform) else {
+                throw ToolExit.badInput("--platform '\(platform)' is not one of linux-x86_64, macos-arm64, windows-x86_64")
+            }
+            target = p
+        } else {
+            target = host
+        }
+        var requests: [PackageDoctor.Request] = [], unsupported: [String] = []
+        for spec in packages {
+            switch PackageDoctor.parse(spec) {
+            case .success(let r): requests.append(r)
+            case .failure(let e): throw ToolExit.badInput("--packages: \(e.message)")
+            }
+        }
+        if let requirements {
+            let text: String
+            do { text = try String(contentsOfFile: requirements, encoding: .utf8) } catch {
+                throw ToolExit.badInput("\(requirements): cannot be read (\(error.localizedDescription))")
+            }
+            do {
+                let r = try PackageDoctor.requirements(text, file: requirements)
+                requests += r.requests; unsupported += r.unsupported
+            } catch { throw ToolExit.badInput(error.description) }
+        }
+        let root = RuntimeCatalog.packageRoot() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let catalog: WheelCatalog
+        do { catalog = try WheelCatalog.load(root.appendingPathComponent("Matrices/wheels").appendingPathComponent(WheelCatalog.fileName)) } catch {
+            throw ToolExit.badInput("\(error)")
+        }
+        let (atlas, source) = PackageDoctor.linuxAtlas(root: root)
+        let answer = PackageDoctor.answer(requests, platform: target, catalog: catalog, atlas: atlas, atlasSource: source, unsupported: unsupported)
+        switch format {
+        case "json": print(String(decoding: try ResultsCodec.encode(answer), as: UTF8.self))
+        case "md": print(PackageDoctor.markdown(answer), terminator: "")
+        default: print(TerminalText.block(answer.lines.joined(separator: "\n")))
+        }
+        if answer.exitCode != 0 { throw ToolExit(code: answer.exitCode == 1 ? .unexpected : .incomplete, message: "") }
+    }
+}
