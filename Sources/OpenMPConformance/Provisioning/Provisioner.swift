@@ -127,6 +127,10 @@ public struct Provisioner: Sendable {
     enum Outcome {
         case runtime(RuntimeRecord)
         case wheel(RuntimeManifest.WheelRecord)
+        /// A Windows DLL (the manifest's `windows` list).
+        case windows(RuntimeRecord)
+        /// A tool put in place (the Windows probe and Wine prefix): nothing in the manifest.
+        case tool(summary: String)
         case failure(reason: String)
 
         var summary: String {
@@ -137,6 +141,10 @@ public struct Provisioner: Sendable {
             case .wheel(let w):
                 let v = w.vendors.map { v in "\(Provisioner.vendorWord(v.vendor)) \(v.release ?? v.version)" }
                 return "\(w.source) kept whole; vendors " + (v.isEmpty ? "no OpenMP runtime" : v.joined(separator: ", "))
+            case .windows(let r):
+                let who = "\(Provisioner.vendorWord(r.vendor ?? r.family)) \(r.release ?? r.version) (\(r.family), Windows)"
+                return r.copyOf.map { "\(who) (a copy of \($0))" } ?? who
+            case .tool(let summary): return summary
             case .failure(let r): return r
             }
         }
@@ -146,6 +154,8 @@ public struct Provisioner: Sendable {
         var old: RuntimeManifest
         var runtimes: [String: RuntimeRecord] = [:]
         var wheels: [String: RuntimeManifest.WheelRecord] = [:]
+        var windows: [String: RuntimeRecord] = [:]
+        var tools: Set<String> = []
         var failures: [String: String] = [:]
         var verify: Bool
         var work: String
@@ -157,10 +167,12 @@ public struct Provisioner: Sendable {
         }
 
         mutating func record(_ item: ProvisionItem, _ outcome: Outcome) {
-            runtimes[item.name] = nil; wheels[item.name] = nil; failures[item.name] = nil
+            runtimes[item.name] = nil; wheels[item.name] = nil; windows[item.name] = nil; failures[item.name] = nil
             switch outcome {
             case .runtime(let r): runtimes[item.name] = r
             case .wheel(let w): wheels[item.name] = w
+            case .windows(let r): windows[item.name] = r
+            case .tool: tools.insert(item.name)
             case .failure(let reason): failures[item.name] = reason
             }
         }
@@ -174,17 +186,19 @@ public struct Provisioner: Sendable {
         /// The old manifest with this run's items replaced, catalog items in catalog order,
         /// entries the catalog does not know kept after them.
         func manifest(order: [String]) -> RuntimeManifest {
-            let touched = Set(runtimes.keys).union(wheels.keys).union(failures.keys)
+            let touched = Set(runtimes.keys).union(wheels.keys).union(windows.keys).union(failures.keys).union(tools)
             var rs = old.runtimes.filter { !touched.contains($0.name) }
             var ws = old.wheels.filter { !touched.contains($0.name) }
+            var wins = old.windows.filter { !touched.contains($0.name) }
             var np = old.notProvisioned.filter { !touched.contains($0.name) }
-            rs += runtimes.values; ws += wheels.values
+            rs += runtimes.values; ws += wheels.values; wins += windows.values
             np += failures.map { RuntimeManifest.NotProvisioned(name: $0.key, reason: $0.value) }
             func rank(_ name: String) -> (Int, String) { (order.firstIndex(of: name) ?? order.count, name) }
             rs.sort { rank($0.name) < rank($1.name) }
             ws.sort { rank($0.name) < rank($1.name) }
+            wins.sort { rank($0.name) < rank($1.name) }
             np.sort { rank($0.name) < rank($1.name) }
-            return RuntimeManifest(runtimes: rs, wheels: ws, notProvisioned: np)
+            return RuntimeManifest(runtimes: rs, wheels: ws, windows: wins, notProvisioned: np)
         }
     }
 
@@ -311,6 +325,9 @@ public struct Provisioner: Sendable {
 
         case .homebrew(let formula, let member):
             return try provisionHomebrew(item, formula: formula, member: member)
+
+        case .windowsDLL, .windowsCopy, .wineProbe:
+            return try provisionWindows(item, &s)
         }
     }
 
@@ -427,6 +444,7 @@ public struct Provisioner: Sendable {
         case "llvm": return "LLVM"
         case "intel": return "Intel"
         case "gnu": return "GNU"
+        case "microsoft": return "Microsoft"
         default: return vendor
         }
     }
