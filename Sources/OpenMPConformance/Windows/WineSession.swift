@@ -1,0 +1,118 @@
+import Foundation
+import _OpenMPShims
+
+/// A persistent `wineserver` for one run of Windows probes: started before the first probe,
+/// stopped after the last, so each probe pays about 0.05 s instead of Wine's cold start
+/// (about 1 s).
+///
+/// ```swift
+/// let session = try WineSession.start(launch)
+/// defer { session.stop() }
+/// // probes with Probe.Configuration.wine = launch
+/// ```
+///
+/// - The server is started outside every probe's session, so ending a probe's whole process
+///   tree (a timeout, a hang at exit) kills that probe's Wine processes and never the server
+///   the other probes share.
+/// - A warm-up run of the probe with an empty plan starts Wine's own services (`services.exe`,
+///   `winedevice.exe`) before any probe, so no probe starts them and none is timed with them.
+/// - ``stop()`` runs `wineserver -k` and waits until the server has gone; it is idempotent.
+///   The server is started with `-p<linger>`, not `-p` alone: if the kit itself is killed
+///   (SIGKILL, a crash) before it can stop it, the server leaves on its own `linger` seconds
+///   after its last probe ended. Nothing Wine starts is left behind either way.
+package final class WineSession: @unchecked Sendable {
+    package let launch: WineLaunch
+    private let server: String
+    private let lock = NSLock()
+    private var stopped = false
+    /// Seconds the server stays after its last client when nobody stops it.
+    package static let linger = 3
+
+    private init(launch: WineLaunch, server: String) { self.launch = launch; self.server = server }
+
+    /// The environment Wine's own commands run with (no debug chatter).
+    private static func environment(_ launch: WineLaunch) -> [String: String] {
+        var env = HostEnvironment.shared.probeEnvironment.base
+        env["WINEPREFIX"] = launch.prefix
+        env["WINEDEBUG"] = "-all"
+        return env
+    }
+
+    /// Starts the prefix's server and warms it up.
+    /// - Throws: ``WineUnavailable`` naming what failed.
+    package static func start(_ launch: WineLaunch) throws(WineUnavailable) -> WineSession {
+        guard let server = WineTools.server else { throw WineUnavailable(reason: WineTools.unavailable ?? "wineserver not found") }
+        let env = environment(launch)
+        let session = WineSession(launch: launch, server: server)
+        if let why = run([server, "-p\(linger)"], env: env, timeout: 30) {
+            throw WineUnavailable(reason: "cannot start wineserver for \(launch.prefix): \(why)")
+        }
+        if let why = run([launch.loader, launch.probe, "--steps", ""], env: env, timeout: 60) {
+            session.stop()
+            throw WineUnavailable(reason: "Wine cannot run the Windows probe \(launch.probe): \(why)")
+        }
+        return session
+    }
+
+    /// Ends the server and every Wine process of the prefix, and waits for them.
+    package func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        if stopped { return }
+        stopped = true
+        let env = Self.environment(launch)
+        _ = Self.run([server, "-k"], env: env, timeout: 30)
+        // `-w` returns when no server of this prefix is left.
+        _ = Self.run([server, "-w"], env: env, timeout: 30)
+    }
+
+    deinit { stop() }
+
+    /// The pids of this prefix's wineserver processes (read from `/proc`): empty when none is
+    /// running. Tests use it to show that no server is left.
+    package static func serverPIDs(prefix: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var out: [Int32] = []
+        let wanted = Array("WINEPREFIX=\(prefix)".utf8)
+        for e in entries {
+            guard let pid = Int32(e),
+                  let comm = try? String(contentsOfFile: "/proc/\(e)/comm", encoding: .utf8),
+                  comm.hasPrefix("wineserver") else { continue }
+            guard let environ = FileManager.default.contents(atPath: "/proc/\(e)/environ") else { continue }
+            if environ.split(separator: 0).contains(where: { Array($0) == wanted }) { out.append(pid) }
+        }
+        return out.sorted()
+    }
+
+    /// Runs a Wine command to its end in a session of its own, output discarded; the reason
+    /// when it fails. (`wineserver` daemonizes: its server keeps running after this returns.)
+    @discardableResult
+    static func run(_ argv: [String], env: [String: String], timeout: Double) -> String? {
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
+        var pid: pid_t = 0
+        let envList = env.map { "\($0.key)=\($0.value)" }
+        let rc = withCStrings(argv) { av in
+            withCStrings(envList) { ev in omp_shim_spawn_session(&pid, argv[0], av, ev, null, null, -1) }
+        }
+        guard rc == 0 else { return "\(argv[0]): \(String(cString: strerror(rc)))" }
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { return "`\(argv.joined(separator: " "))`: waitpid: \(String(cString: strerror(errno)))" }
+            if ContinuousClock.now > deadline {
+                kill(-pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return "`\(argv.joined(separator: " "))` did not finish in \(Int(timeout)) s; killed"
+            }
+            usleep(5_000)
+        }
+        let exited = (status & 0x7f) == 0
+        guard exited, (status >> 8) & 0xff == 0 else {
+            return "`\(argv.joined(separator: " "))` " + (exited ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)")
+        }
+        return nil
+    }
+}
