@@ -16,6 +16,9 @@ import _OpenMPShims
 ///   the other probes share.
 /// - A warm-up run of the probe with an empty plan starts Wine's own services (`services.exe`,
 ///   `winedevice.exe`) before any probe, so no probe starts them and none is timed with them.
+/// - One session per prefix at a time: a session holds an exclusive lock (`<prefix>/.lock`), so
+///   a second run (another shell, a test) waits, up to `lockWait` seconds, instead of sharing or
+///   stopping this server; then it fails, saying the prefix is in use.
 /// - ``stop()`` runs `wineserver -k` and waits until the server has gone; it is idempotent.
 ///   The server is started with `-p<linger>`, not `-p` alone: if the kit itself is killed
 ///   (SIGKILL, a crash) before it can stop it, the server leaves on its own `linger` seconds
@@ -25,6 +28,9 @@ package final class WineSession: @unchecked Sendable {
     private let server: String
     private let lock = NSLock()
     private var stopped = false
+    private var lockFD: Int32 = -1
+    /// Seconds a session waits for another one of the same prefix to end.
+    package static let lockWait = 300.0
     /// Seconds the server stays after its last client when nobody stops it.
     package static let linger = 3
 
@@ -44,6 +50,7 @@ package final class WineSession: @unchecked Sendable {
         guard let server = WineTools.server else { throw WineUnavailable(reason: WineTools.unavailable ?? "wineserver not found") }
         let env = environment(launch)
         let session = WineSession(launch: launch, server: server)
+        session.lockFD = try lock(launch.prefix)
         if let why = run([server, "-p\(linger)"], env: env, timeout: 30) {
             throw WineUnavailable(reason: "cannot start wineserver for \(launch.prefix): \(why)")
         }
@@ -64,9 +71,27 @@ package final class WineSession: @unchecked Sendable {
         _ = Self.run([server, "-k"], env: env, timeout: 30)
         // `-w` returns when no server of this prefix is left.
         _ = Self.run([server, "-w"], env: env, timeout: 30)
+        if lockFD >= 0 { flock(lockFD, LOCK_UN); close(lockFD); lockFD = -1 }
     }
 
     deinit { stop() }
+
+    /// An exclusive `flock` on `<prefix>/.lock`, polled (never a blocking wait: the caller may
+    /// be on a shared thread pool whose other tasks hold the lock).
+    private static func lock(_ prefix: String) throws(WineUnavailable) -> Int32 {
+        let path = prefix + "/.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WineUnavailable(reason: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        let deadline = ContinuousClock.now + .milliseconds(Int(lockWait * 1000))
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
+                close(fd)
+                throw WineUnavailable(reason: "the Wine prefix \(prefix) is in use by another run (lock \(path)) for more than \(Int(lockWait)) s")
+            }
+            usleep(50_000)
+        }
+        return fd
+    }
 
     /// The pids of this prefix's wineserver processes (read from `/proc`): empty when none is
     /// running. Tests use it to show that no server is left.

@@ -45,6 +45,12 @@ package enum WineTools {
             + "Scripts/provision-runtimes.sh installs it as root)"
     }
 
+    /// Why the Windows probe cannot be built here (nil when it can).
+    package static var compilerMissing: String? {
+        compiler == nil ? "x86_64-w64-mingw32-gcc not found (Debian: apt-get install gcc-mingw-w64-x86-64; "
+            + "Scripts/provision-runtimes.sh installs it as root)" : nil
+    }
+
     /// The probe source in this package, when the package root is known.
     package static var probeSourceURL: URL? {
         guard let root = RuntimeCatalog.packageRoot() else { return nil }
