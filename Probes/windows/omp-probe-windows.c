@@ -51,29 +51,29 @@ static void write_out(HANDLE h, const char *s, size_t n) {
     }
 }
 
-static void line(const char *fmt, ...) {
+/* One line to a standard handle; a record's fields never hold a line break. */
+static void vwrite_line(DWORD which, int one_line, const char *fmt, va_list ap) {
     char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
-    va_end(ap);
     if (n < 0) return;
     if (n > (int)sizeof buf - 2) n = (int)sizeof buf - 2;
-    for (int i = 0; i < n; i++) if (buf[i] == '\n' || buf[i] == '\r') buf[i] = ' ';
+    if (one_line) for (int i = 0; i < n; i++) if (buf[i] == '\n' || buf[i] == '\r') buf[i] = ' ';
     buf[n++] = '\n';
-    write_out(GetStdHandle(STD_OUTPUT_HANDLE), buf, (size_t)n);
+    write_out(GetStdHandle(which), buf, (size_t)n);
+}
+
+static void line(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vwrite_line(STD_OUTPUT_HANDLE, 1, fmt, ap);
+    va_end(ap);
 }
 
 static void err(const char *fmt, ...) {
-    char buf[2048];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
+    vwrite_line(STD_ERROR_HANDLE, 0, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    if (n > (int)sizeof buf - 1) n = (int)sizeof buf - 1;
-    buf[n++] = '\n';
-    write_out(GetStdHandle(STD_ERROR_HANDLE), buf, (size_t)n);
 }
 
 /* ---------- runtimes ---------- */

@@ -10,26 +10,29 @@ extension ProvisionCatalog {
     private typealias Wheel = ProvisionItem.WheelPin
     private typealias DLL = ProvisionItem.WindowsDLL
 
+    /// A DLL kept out of a pinned `win_amd64` wheel, at `<name>/<file name of member>`.
+    private static func dll(_ name: String, _ project: String, _ version: String, file: String, sha256: String, size: Int,
+                            member: String, _ dll: DLL, fileSHA256: String) -> ProvisionItem {
+        let pin = Wheel(project: project, version: version, file: file, sha256: sha256, size: size,
+                        platforms: ["win_amd64"], pythonVersion: "3.12")
+        let kept = member.split(separator: "/").last.map(String.init) ?? member
+        return ProvisionItem(name: name, kind: .windowsDLL(pin, member: member, dll: dll), path: "\(name)/\(kept)",
+                             fileSHA256: fileSHA256)
+    }
+
     private static func intelDLL(_ name: String, version: String, sha256: String, size: Int, fileVersion: String,
                                  fileSHA256: String) -> ProvisionItem {
-        let pin = Wheel(project: "intel-openmp", version: version, file: "intel_openmp-\(version)-py2.py3-none-win_amd64.whl",
-                        sha256: sha256, size: size, platforms: ["win_amd64"], pythonVersion: "3.12")
-        return ProvisionItem(name: name,
-                             kind: .windowsDLL(pin, member: "intel_openmp-\(version).data/data/Library/bin/libiomp5md.dll",
-                                               dll: DLL(family: "kmp", vendor: "intel", release: version, version: "5.0.\(fileVersion)")),
-                             path: "\(name)/libiomp5md.dll", fileSHA256: fileSHA256)
+        dll(name, "intel-openmp", version, file: "intel_openmp-\(version)-py2.py3-none-win_amd64.whl", sha256: sha256, size: size,
+            member: "intel_openmp-\(version).data/data/Library/bin/libiomp5md.dll",
+            DLL(family: "kmp", vendor: "intel", release: version, version: "5.0.\(fileVersion)"), fileSHA256: fileSHA256)
     }
 
     private static func ctranslate2DLL(version: String, sha256: String, size: Int, fileVersion: String,
                                        fileSHA256: String) -> ProvisionItem {
-        let name = "win-ctranslate2-\(version)"
-        let pin = Wheel(project: "ctranslate2", version: version, file: "ctranslate2-\(version)-cp312-cp312-win_amd64.whl",
-                        sha256: sha256, size: size, platforms: ["win_amd64"], pythonVersion: "3.12")
-        return ProvisionItem(name: name,
-                             kind: .windowsDLL(pin, member: "ctranslate2/libiomp5md.dll",
-                                               dll: DLL(family: "kmp", vendor: "intel", release: "\(fileVersion) (ctranslate2 \(version))",
-                                                        version: "5.0.\(fileVersion)")),
-                             path: "\(name)/libiomp5md.dll", fileSHA256: fileSHA256)
+        dll("win-ctranslate2-\(version)", "ctranslate2", version, file: "ctranslate2-\(version)-cp312-cp312-win_amd64.whl",
+            sha256: sha256, size: size, member: "ctranslate2/libiomp5md.dll",
+            DLL(family: "kmp", vendor: "intel", release: "\(fileVersion) (ctranslate2 \(version))", version: "5.0.\(fileVersion)"),
+            fileSHA256: fileSHA256)
     }
 
     /// The Windows items, in manifest order (an original before its copy).
@@ -55,15 +58,11 @@ extension ProvisionCatalog {
         ctranslate2DLL(version: "4.8.5",
                        sha256: "16b1478f9dccd3c6eedb7a1b2e23cb2a41f03976266b71afa1bd9019df7c7014", size: 20_407_486,
                        fileVersion: "20250910", fileSHA256: "982233366b0afcda1e0f55a0b134097e35b779613f54ddb69e685e6cd06b755f"),
-        ProvisionItem(
-            name: "win-vcomp140",
-            kind: .windowsDLL(Wheel(project: "msvc-runtime", version: "14.51.36231",
-                                    file: "msvc_runtime-14.51.36231-cp312-cp312-win_amd64.whl",
-                                    sha256: "89f70d1a37bb64164cdb09d02dd82d6b1400e1310be2995b4ed5a9f23efe2222", size: 2_052_033,
-                                    platforms: ["win_amd64"], pythonVersion: "3.12"),
-                              member: "msvc_runtime-14.51.36231.data/data/vcomp140.dll",
-                              dll: DLL(family: "vcomp", vendor: "microsoft", release: "14.51.36247", version: "14.51.36247.0")),
-            path: "win-vcomp140/vcomp140.dll", fileSHA256: "95d4ce4a6802d1e18b5e0e1722cc30ea72ca7e033f83828f05c0b7b993fe7cbf"),
+        dll("win-vcomp140", "msvc-runtime", "14.51.36231", file: "msvc_runtime-14.51.36231-cp312-cp312-win_amd64.whl",
+            sha256: "89f70d1a37bb64164cdb09d02dd82d6b1400e1310be2995b4ed5a9f23efe2222", size: 2_052_033,
+            member: "msvc_runtime-14.51.36231.data/data/vcomp140.dll",
+            DLL(family: "vcomp", vendor: "microsoft", release: "14.51.36247", version: "14.51.36247.0"),
+            fileSHA256: "95d4ce4a6802d1e18b5e0e1722cc30ea72ca7e033f83828f05c0b7b993fe7cbf"),
         // torch 2.15.0 ships intel-openmp 2026.2.0's libiomp5md.dll byte for byte: a second file of it.
         ProvisionItem(name: "win-intel-2026-copy", kind: .windowsCopy(of: "win-intel-2026"),
                       path: "win-intel-2026-copy/libiomp5md.dll"),

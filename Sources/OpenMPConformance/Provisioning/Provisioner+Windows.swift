@@ -35,20 +35,7 @@ extension Provisioner {
             }
             let file = directory.appendingPathComponent(item.path).path
             let originalFile = directory.appendingPathComponent(original.path).path
-            var changed = false
-            if !(isPresent(item, file: file) && sha256(of: file) == original.sha256) {
-                log("\(item.name): copying \(originalFile)")
-                let out = try scratch(item, "copy", s.work)
-                let name = String(item.path.split(separator: "/").last ?? "")
-                do { try FileManager.default.copyItem(atPath: originalFile, toPath: out + "/" + name) } catch {
-                    throw .io(path: originalFile, reason: "cannot copy it (\(error.localizedDescription))")
-                }
-                try install(item, from: out, checking: nil)
-                changed = true
-            }
-            guard let a = RuntimeCatalog.fileKey(file), let b = RuntimeCatalog.fileKey(originalFile), a != b else {
-                throw .notTheExpectedRuntime(item: item.name, path: file, reason: "is the same file as \(originalFile), not a copy")
-            }
+            let changed = try copyBytes(item, file: file, of: originalFile, sha256: original.sha256, s)
             var r = try windowsRecord(item, file: file, family: original.family, source: "copy:\(original.path) (\(original.source))")
             guard r.sha256 == original.sha256 else {
                 throw .hashMismatch(item: item.name, file: file, expected: original.sha256, actual: r.sha256)

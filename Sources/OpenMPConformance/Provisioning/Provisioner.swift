@@ -298,22 +298,7 @@ public struct Provisioner: Sendable {
             }
             let file = directory.appendingPathComponent(item.path).path
             let originalFile = original.path.hasPrefix("/") ? original.path : directory.appendingPathComponent(original.path).path
-            var changed = false
-            if !(isPresent(item, file: file) && sha256(of: file) == original.sha256) {
-                log("\(item.name): copying \(originalFile)")
-                let out = try scratch(item, "copy", s.work)
-                let name = String(item.path.split(separator: "/").last ?? "")
-                // The bytes, not a symlink: copyItem would copy a link as a link.
-                let source = URL(fileURLWithPath: originalFile).resolvingSymlinksInPath().path
-                do { try FileManager.default.copyItem(atPath: source, toPath: out + "/" + name) } catch {
-                    throw .io(path: originalFile, reason: "cannot copy it (\(error.localizedDescription))")
-                }
-                try install(item, from: out, checking: nil)
-                changed = true
-            }
-            guard let a = RuntimeCatalog.fileKey(file), let b = RuntimeCatalog.fileKey(originalFile), a != b else {
-                throw .notTheExpectedRuntime(item: item.name, path: file, reason: "is the same file as \(originalFile), not a copy")
-            }
+            let changed = try copyBytes(item, file: file, of: originalFile, sha256: original.sha256, s)
             var r = try record(item, file: file, manifestPath: item.path, source: "copy:\(original.path) (\(original.source))")
             guard r.sha256 == original.sha256 else {
                 throw .hashMismatch(item: item.name, file: file, expected: original.sha256, actual: r.sha256)
@@ -332,6 +317,29 @@ public struct Provisioner: Sendable {
     }
 
     // MARK: steps
+
+    /// Puts a second file with the bytes of `originalFile` at the item's path unless it is there
+    /// already, and checks that it is a file of its own; returns whether it copied.
+    func copyBytes(_ item: ProvisionItem, file: String, of originalFile: String, sha256 expected: String,
+                   _ s: RunState) throws(ProvisionError) -> Bool {
+        var changed = false
+        if !(isPresent(item, file: file) && sha256(of: file) == expected) {
+            log("\(item.name): copying \(originalFile)")
+            let out = try scratch(item, "copy", s.work)
+            let name = String(item.path.split(separator: "/").last ?? "")
+            // The bytes, not a symlink: copyItem would copy a link as a link.
+            let source = URL(fileURLWithPath: originalFile).resolvingSymlinksInPath().path
+            do { try FileManager.default.copyItem(atPath: source, toPath: out + "/" + name) } catch {
+                throw .io(path: originalFile, reason: "cannot copy it (\(error.localizedDescription))")
+            }
+            try install(item, from: out, checking: nil)
+            changed = true
+        }
+        guard let a = RuntimeCatalog.fileKey(file), let b = RuntimeCatalog.fileKey(originalFile), a != b else {
+            throw .notTheExpectedRuntime(item: item.name, path: file, reason: "is the same file as \(originalFile), not a copy")
+        }
+        return changed
+    }
 
     /// The stamp says this pin was provisioned and the file is there.
     func isPresent(_ item: ProvisionItem, file: String) -> Bool {
