@@ -84,6 +84,7 @@ package enum WindowsAtlas {
         let root = directory.standardizedFileURL.path
         func p(_ s: String) -> String { s.replacingAll(root + "/", with: "$OMP_CONFORMANCE_RUNTIMES/") }
         var a = atlas
+        for i in a.host.runtimes.indices { a.host.runtimes[i].path = p(a.host.runtimes[i].path) }
         for i in a.runtimes.indices {
             a.runtimes[i].path = p(a.runtimes[i].path)
             if let c = a.runtimes[i].copy { a.runtimes[i].copy = AtlasFile(name: c.name, path: p(c.path)) }

@@ -98,7 +98,10 @@ struct WindowsPlatformTests {
                              diagonal: .control, notRun: nil, observations: [obs])
         let rt = AtlasRuntime(name: "win-intel-2024", identity: nil, path: dir.path + "/win-intel-2024/libiomp5md.dll", source: nil,
                               releaseSource: nil, banner: nil, copy: nil, notProvisioned: nil)
-        let atlas = AtlasResults(partial: false, startedAt: "t", finishedAt: "t", host: HostInfo.current(),
+        var host = HostInfo.current()
+        host.runtimes = [RuntimeRecord(name: "llvm16", path: dir.path + "/llvm16/libomp.so.5", family: "kmp", version: "16.0",
+                                       source: "apt", sha256: "0")]
+        let atlas = AtlasResults(partial: false, startedAt: "t", finishedAt: "t", host: host,
                                  environment: HostEnvironment.shared.probeEnvironment.record, runtimes: [rt], standIns: [],
                                  cells: [cell], platform: .windows)
         let p = WindowsAtlas.portable(atlas, directory: dir)
@@ -106,5 +109,21 @@ struct WindowsPlatformTests {
         #expect(!text.contains("/home/someone"))
         #expect(p.cells[0].observations[0].repro.contains("$OMP_CONFORMANCE_RUNTIMES/wine-probe/omp-probe-windows.exe"))
         #expect(p.platform?.label == "Windows: the real DLLs under Wine 8.0, not Windows")
+    }
+
+    static let snapshots: [String] = {
+        let dir = TestRuntimes.root + "/Matrices/atlas/\(WineTools.platform)"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+            .map { dir + "/" + $0 }
+    }()
+
+    @Test("Each checked-in Windows atlas is labelled windows-x86_64 and holds no machine path", arguments: snapshots)
+    func checkedInSnapshot(_ path: String) throws {
+        let atlas = try AtlasCodec.read(URL(fileURLWithPath: path))
+        #expect(atlas.platform == .windows)
+        #expect(atlas.isComplete && atlas.runtimes.allSatisfy { $0.name.hasPrefix("win-") })
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for home in ["/root/", "/home/", "/tmp/", "/work/", "/Users/"] { #expect(!text.contains(home), "\(home) in \(path)") }
+        #expect(atlas.runtimes.allSatisfy { $0.path.hasPrefix("$OMP_CONFORMANCE_RUNTIMES/") })
     }
 }
