@@ -34,10 +34,11 @@ package struct WineLaunch: Sendable, Hashable {
 
     /// The variables a probe needs under Wine. Wine substitutes its own built-in vcomp140.dll even
     /// for a full path; `vcomp140=n` makes it load Microsoft's file when one is in the plan.
+    /// `winemenubuilder.exe=d`: Wine would otherwise start its desktop-menu helper in the prefix.
     package func environment(for runtimes: [RuntimeBinding]) -> [String: String] {
         var env = ["WINEPREFIX": prefix]
         let names = Set(runtimes.map { URL(fileURLWithPath: $0.path).lastPathComponent.lowercased() })
-        if names.contains("vcomp140.dll") { env["WINEDLLOVERRIDES"] = "vcomp140=n" }
+        env["WINEDLLOVERRIDES"] = names.contains("vcomp140.dll") ? "vcomp140=n;winemenubuilder.exe=d" : "winemenubuilder.exe=d"
         if !numaRemedy { env["OMP_CONFORMANCE_NUMA_REMEDY"] = "off" }
         return env
     }

@@ -20,9 +20,10 @@ import _OpenMPShims
 ///   a second run (another shell, a test) waits, up to `lockWait` seconds, instead of sharing or
 ///   stopping this server; then it fails, saying the prefix is in use.
 /// - ``stop()`` runs `wineserver -k` and waits until the server has gone; it is idempotent.
-///   The server is started with `-p<linger>`, not `-p` alone: if the kit itself is killed
-///   (SIGKILL, a crash) before it can stop it, the server leaves on its own `linger` seconds
-///   after its last probe ended. Nothing Wine starts is left behind either way.
+///   The server is persistent (`-p`) while the run lasts, so a slow moment between probes never
+///   lets it exit under running probes. A watchdog (a shell in a session of its own) waits for
+///   this process to end and then runs `wineserver -k`: if the kit itself is killed (SIGKILL, a
+///   crash) before it can stop the server, the watchdog does, within a second.
 package final class WineSession: @unchecked Sendable {
     package let launch: WineLaunch
     private let server: String
@@ -31,17 +32,44 @@ package final class WineSession: @unchecked Sendable {
     private var lockFD: Int32 = -1
     /// Seconds a session waits for another one of the same prefix to end.
     package static let lockWait = 300.0
-    /// Seconds the server stays after its last client when nobody stops it.
-    package static let linger = 3
+    private var watchdog: pid_t = 0
 
     private init(launch: WineLaunch, server: String) { self.launch = launch; self.server = server }
 
     /// The environment Wine's own commands run with (no debug chatter).
     private static func environment(_ launch: WineLaunch) -> [String: String] {
         var env = HostEnvironment.shared.probeEnvironment.base
-        env["WINEPREFIX"] = launch.prefix
+        for (k, v) in launch.environment(for: []) { env[k] = v }
         env["WINEDEBUG"] = "-all"
         return env
+    }
+
+    /// Wine's own processes (services, explorer, winedevice) end as zombies of this process when
+    /// it is a subreaper (the supervisor makes it one); reaped here.
+    static func reapWineZombies() {
+        let me = getpid()
+        for e in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, fields[0] == "Z", Int32(fields[1]) == me else { continue }
+            let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
+            guard name.hasSuffix(".exe") || name.hasPrefix("wine") else { continue }
+            var st: Int32 = 0
+            _ = waitpid(pid, &st, WNOHANG)
+        }
+    }
+
+    /// Starts a command in a session of its own, output discarded; its pid, or nil.
+    static func spawn(_ argv: [String], env: [String: String]) -> pid_t? {
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
+        var pid: pid_t = 0
+        let envList = env.map { "\($0.key)=\($0.value)" }
+        let rc = withCStrings(argv) { av in
+            withCStrings(envList) { ev in omp_shim_spawn_session(&pid, argv[0], av, ev, null, null, -1) }
+        }
+        return rc == 0 ? pid : nil
     }
 
     /// Starts the prefix's server and warms it up.
@@ -51,9 +79,12 @@ package final class WineSession: @unchecked Sendable {
         let env = environment(launch)
         let session = WineSession(launch: launch, server: server)
         session.lockFD = try lock(launch.prefix)
-        if let why = run([server, "-p\(linger)"], env: env, timeout: 30) {
+        if let why = run([server, "-p"], env: env, timeout: 30) {
+            session.stop()
             throw WineUnavailable(reason: "cannot start wineserver for \(launch.prefix): \(why)")
         }
+        let watch = "while kill -0 \"$1\" 2>/dev/null; do sleep 0.5; done; exec \"$2\" -k"
+        session.watchdog = spawn(["/bin/sh", "-c", watch, "omp-wine-watchdog", String(getpid()), server], env: env) ?? 0
         if let why = run([launch.loader, launch.probe, "--steps", ""], env: env, timeout: 60) {
             session.stop()
             throw WineUnavailable(reason: "Wine cannot run the Windows probe \(launch.probe): \(why)")
@@ -68,9 +99,16 @@ package final class WineSession: @unchecked Sendable {
         if stopped { return }
         stopped = true
         let env = Self.environment(launch)
+        if watchdog > 0 {
+            kill(-watchdog, SIGKILL)
+            var st: Int32 = 0
+            _ = waitpid(watchdog, &st, 0)
+            watchdog = 0
+        }
         _ = Self.run([server, "-k"], env: env, timeout: 30)
         // `-w` returns when no server of this prefix is left.
         _ = Self.run([server, "-w"], env: env, timeout: 30)
+        Self.reapWineZombies()
         if lockFD >= 0 { flock(lockFD, LOCK_UN); close(lockFD); lockFD = -1 }
     }
 
@@ -113,14 +151,7 @@ package final class WineSession: @unchecked Sendable {
     /// when it fails. (`wineserver` daemonizes: its server keeps running after this returns.)
     @discardableResult
     static func run(_ argv: [String], env: [String: String], timeout: Double) -> String? {
-        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        defer { if null >= 0 { close(null) } }
-        var pid: pid_t = 0
-        let envList = env.map { "\($0.key)=\($0.value)" }
-        let rc = withCStrings(argv) { av in
-            withCStrings(envList) { ev in omp_shim_spawn_session(&pid, argv[0], av, ev, null, null, -1) }
-        }
-        guard rc == 0 else { return "\(argv[0]): \(String(cString: strerror(rc)))" }
+        guard let pid = spawn(argv, env: env) else { return "\(argv[0]): cannot start it" }
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         var status: Int32 = 0
         while true {

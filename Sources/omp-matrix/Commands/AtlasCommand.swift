@@ -52,7 +52,7 @@ struct AtlasCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Rewrite this README's generated atlas section from the atlas (nothing else is printed unless --output is given).", valueName: "file"))
     var readme: String?
 
-    @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS).") var jobs: Int?
+    @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS; windows-x86_64: two per core).") var jobs: Int?
 
     @Option(help: "Seconds a probe's steps may take before the outcome is 'hang'.") var timeout: Double = 20
 
@@ -142,8 +142,10 @@ struct AtlasCommand: AsyncParsableCommand {
         } catch { throw ToolExit.badInput("\(error)") }
         // No wineserver outlives the run: stopped at the end, on an error and after an interrupt.
         defer { session?.stop() }
-        if let jobs { await ProbeLimiter.shared.setLimit(jobs) }
-        let parallel = jobs ?? ProbeLimiter.defaultLimit
+        // Under Wine a probe mostly waits (Wine's server, the 500 ms an Error #15 abort takes): two per core.
+        let twoPerCore = platform == .windows && ProcessInfo.processInfo.environment["OMP_CONFORMANCE_JOBS"] == nil
+        let parallel = jobs ?? (twoPerCore ? 2 * ProbeLimiter.defaultLimit : ProbeLimiter.defaultLimit)
+        if jobs != nil || platform == .windows { await ProbeLimiter.shared.setLimit(parallel) }
         let host = HostInfo.current(runtimes: catalog.runtimes)
         let atlasPlatform: AtlasPlatform? = platform == .windows ? .windows : nil
         let env = HostEnvironment.shared.probeEnvironment.record

@@ -65,8 +65,8 @@ struct WindowsPlatformTests {
         let l = WineLaunch(loader: "/usr/lib/wine/wine64", probe: "/r/wine-probe/omp-probe-windows.exe", prefix: "/r/wine-prefix")
         let intel = RuntimeBinding(name: "a", path: "/r/win-intel-2024/libiomp5md.dll")
         let vcomp = RuntimeBinding(name: "b", path: "/r/win-vcomp140/VCOMP140.DLL")
-        #expect(l.environment(for: [intel]) == ["WINEPREFIX": "/r/wine-prefix"])
-        #expect(l.environment(for: [intel, vcomp])["WINEDLLOVERRIDES"] == "vcomp140=n")
+        #expect(l.environment(for: [intel]) == ["WINEPREFIX": "/r/wine-prefix", "WINEDLLOVERRIDES": "winemenubuilder.exe=d"])
+        #expect(l.environment(for: [intel, vcomp])["WINEDLLOVERRIDES"] == "vcomp140=n;winemenubuilder.exe=d")
         var off = l
         off.numaRemedy = false
         #expect(off.environment(for: [intel])["OMP_CONFORMANCE_NUMA_REMEDY"] == "off")

@@ -169,9 +169,8 @@ struct WineTests {
             try #require(!served.isEmpty, "a wineserver was seen while the atlas ran")
             kill(p.processIdentifier, sig)
             p.waitUntilExit()
-            // Interrupted: stopped before exit. Killed: the server leaves by itself WineSession.linger
-            // seconds after the last probe (which ends within its plan's time).
-            let gone = ContinuousClock.now + .seconds(sig == SIGKILL ? 30 : 1)
+            // Interrupted: stopped before exit. Killed: the session's watchdog stops it within a second.
+            let gone = ContinuousClock.now + .seconds(sig == SIGKILL ? 10 : 1)
             while ContinuousClock.now < gone && !WineSession.serverPIDs(prefix: setup.launch.prefix).isEmpty { usleep(100_000) }
             #expect(WineSession.serverPIDs(prefix: setup.launch.prefix).isEmpty, "a wineserver outlived the run (signal \(sig))")
             if sig == SIGINT { #expect(p.terminationStatus == 4, "an interrupted atlas exits 4 (incomplete)") }
