@@ -573,6 +573,13 @@ static int load_runtime(int no, const char *name) {
                              "and __kmpc_fork_call or _vcomp_fork", path);
     rt->family = rt->kmpc_fork ? FAMILY_KMP : FAMILY_VCOMP;
     runtime_count++;
+    /* Wine may substitute its own built-in DLL for the file asked for (it does for vcomp140.dll
+     * unless WINEDLLOVERRIDES=vcomp140=n) while reporting the file's path: its images carry
+     * "Wine builtin DLL" after the DOS header. Such a probe would not test the file. */
+    int builtin = memcmp((const char *)h + 0x40, "Wine builtin DLL", 16) == 0;
+    check("loaded-file", !builtin, builtin
+          ? "Wine loaded its built-in DLL instead of %s (set WINEDLLOVERRIDES=<name>=n)"
+          : "%s is the module in memory, not a Wine built-in", path);
     if (numa_remedy_enabled()) {
         int patched = patch_numa_import(h);
         if (patched > 0)

@@ -121,6 +121,8 @@ struct AtlasCommand: AsyncParsableCommand {
         }
         let names: [String]? = runtimes == "all" ? nil
             : runtimes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        // Trapped before a wineserver starts, so an interrupt at any point still stops it.
+        let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
         let plan: AtlasPlan
         var session: WineSession?
         do {
@@ -163,7 +165,6 @@ struct AtlasCommand: AsyncParsableCommand {
         let empty = AtlasRunner.cells(of: plan)
         do { try AtlasCodec.write(file(empty, partial: true), to: url) } catch { throw ToolExit.internal("\(error)") }
 
-        let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
         let runnable = plan.pairs.filter { $0.notRun == nil }.count
         FileHandle.standardError.write(Data("omp-matrix: \(platform == .windows ? "Windows atlas (\(WineTools.platformLabel))" : "atlas") of \(plan.runtimes.count) runtimes, \(runnable) of \(plan.pairs.count) pairs runnable, \(runnable * AtlasVariant.allCases.count) probes before repeats, on \(host.key)\n".utf8))
         let tty = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil

@@ -120,8 +120,22 @@ struct WineTests {
                                                  [("a", first), ("b", second)])
             #expect(r.outcome == .pass, "\(r.message.text)\n\(r.stderr.text)")
             let vcomp = try WineFixtures.dll("win-vcomp140")
-            #expect(r.runtimesMapped.contains { $0.family == "vcomp" && $0.path == vcomp },
-                    "the mapped vcomp140.dll is the provisioned one, not Wine's built-in: \(r.runtimesMapped.map(\.path))")
+            #expect(r.runtimesMapped.contains { $0.family == "vcomp" && $0.path == vcomp })
+            #expect(r.checks.filter { $0.name == "loaded-file" }.count == 2 && r.checks.allSatisfy { $0.name != "loaded-file" || $0.passed },
+                    "both modules in memory are the files, not Wine built-ins: \(r.checks.filter { $0.name == "loaded-file" })")
+        }
+
+        @Test("Without vcomp140=n Wine substitutes its built-in vcomp140.dll, and the probe says so")
+        func builtinVcompIsCaught() async throws {
+            let launch = try WineFixtures.setup.get().launch
+            let session = try WineSession.start(launch)
+            defer { session.stop() }
+            let c = Probe.Configuration(command: .external([launch.loader, launch.probe, "--runtime", "a=\(try WineFixtures.dll("win-vcomp140"))",
+                                                            "--steps", "load a; init a; parallel a"]),
+                                        environment: ["WINEPREFIX": launch.prefix], timeout: .seconds(30))
+            let r = await Probe.run(c)
+            #expect(r.stdout.text.contains("@omp check 1 loaded-file fail Wine loaded its built-in DLL"), "\(r.stdout.text)")
+            #expect(r.ending.code == 1, "a failed check exits 1")
         }
 
         @Test("A step the Windows probe does not implement stops it before any step runs, saying which")
