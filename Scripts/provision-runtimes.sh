@@ -55,8 +55,12 @@ elif command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
             log "skipping ${wine_missing[*]}: installing them needs root; the Windows platform will be skipped"
         else
             log "apt-get install ${wine_missing[*]} (the Windows platform: real DLLs under Wine)"
-            DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-                "${wine_missing[@]}" >&2 \
+            wine_install() {
+                DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+                    "${wine_missing[@]}" >&2
+            }
+            # apt-get update only when the install fails (the lists may be stale on a fresh machine).
+            wine_install || { apt-get update -qq >&2 && wine_install; } \
                 || log "apt-get install ${wine_missing[*]} failed; the Windows platform will be skipped"
         fi
     fi
