@@ -12,6 +12,10 @@
 #    Runtimes of other Debian suites (LLVM 9 and 11 from bullseye) come through a private apt
 #    source list and state folder in that cache (.apt/<suite>/); /etc/apt is never written.
 #    An unreachable suite leaves its runtimes "not provisioned: suite unavailable" (exit 4).
+# 3. For the Windows platform (windows-x86_64): Debian's wine64 and gcc-mingw-w64-x86-64 (about
+#    206 MB), installed as root when missing; the provisioner then builds the Windows probe and
+#    a private Wine prefix. Where they cannot be installed (no apt, not root, apt fails) this is
+#    skipped with the reason and the Windows items are recorded as not provisioned.
 #
 # On macOS part 1 is skipped (no dpkg); the provisioner itself runs `brew install libomp`
 # when Homebrew's libomp is missing.
@@ -40,6 +44,31 @@ if command -v dpkg-query >/dev/null; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
             || die "apt-get install ${missing[*]} failed"
     fi
+fi
+
+# Wine and mingw for the Windows platform: optional, so a failure is said and the rest goes on.
+WINE_PACKAGES=(wine64 gcc-mingw-w64-x86-64)
+if [[ ${OMP_CONFORMANCE_SKIP_WINE:-} == 1 ]]; then
+    log "skipping wine64 and mingw-w64: OMP_CONFORMANCE_SKIP_WINE=1 (the Windows platform will say so)"
+elif command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
+    wine_missing=()
+    for p in "${WINE_PACKAGES[@]}"; do installed "$p" || wine_missing+=("$p"); done
+    if ((${#wine_missing[@]})); then
+        if [[ $(id -u) != 0 ]]; then
+            log "skipping ${wine_missing[*]}: installing them needs root; the Windows platform will be skipped"
+        else
+            log "apt-get install ${wine_missing[*]} (the Windows platform: real DLLs under Wine)"
+            wine_install() {
+                DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+                    "${wine_missing[@]}" >&2
+            }
+            # apt-get update only when the install fails (the lists may be stale on a fresh machine).
+            wine_install || { apt-get update -qq >&2 && wine_install; } \
+                || log "apt-get install ${wine_missing[*]} failed; the Windows platform will be skipped"
+        fi
+    fi
+else
+    log "skipping wine64 and mingw-w64: no apt on this host; the Windows platform will be skipped"
 fi
 
 # The provisioner is part of omp-matrix; the debug build is the one the tests share.

@@ -7,6 +7,7 @@ package enum AtlasHTMLReport {
         let grid = AtlasGrid(atlas)
         var out = HTMLPage.head(title: "OpenMP runtime atlas: \(h(atlas.host.key))", css: css)
             + "<h1>OpenMP runtime atlas: \(h(atlas.host.key)) <small>\(h(atlas.startedAt))</small></h1>\n"
+            + (atlas.platform.map { "<p><strong>Platform:</strong> <code>\(h($0.id))</code>, \(h($0.label)).</p>\n" } ?? "")
         if atlas.partial { out += "<p class=\"warn\"><strong>Partial:</strong> interrupted before every cell ran.</p>\n" }
         out += "<p>Rows: the runtime started first. Columns: the runtime started second. Each cell: without the variable / with "
             + "<code>KMP_DUPLICATE_LIB_OK=TRUE</code> exported before start.</p>\n"

@@ -30,6 +30,7 @@ package struct AtlasIdentity: Codable, Sendable, Hashable, CustomStringConvertib
         case "llvm": "LLVM \(release)"
         case "intel": "Intel \(release)"
         case "gnu": "GNU \(release.split(separator: ".").first.map(String.init) ?? release)"
+        case "microsoft": "Microsoft vcomp \(release)"
         default: "\(family.uppercased()) \(release)"
         }
     }
@@ -40,6 +41,7 @@ package struct AtlasIdentity: Codable, Sendable, Hashable, CustomStringConvertib
         case "llvm": "LLVM"
         case "intel": "Intel"
         case "gnu": "GNU"
+        case "microsoft": "Microsoft vcomp"
         default: "unknown-vendor \(family.uppercased())"
         }
     }

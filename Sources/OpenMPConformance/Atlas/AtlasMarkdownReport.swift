@@ -5,6 +5,7 @@ package enum AtlasMarkdownReport {
     package static func render(_ atlas: AtlasResults, repros: Bool = true) -> String {
         let t = { MarkdownText.text($0, limit: 400) }
         var out = "## OpenMP runtime atlas: \(MarkdownText.code(atlas.host.key))\n\n"
+        if let p = atlas.platform { out += "**Platform:** \(MarkdownText.code(p.id)), \(t(p.label)).\n\n" }
         if atlas.partial { out += "**Partial:** interrupted before every cell ran.\n\n" }
         out += grid(atlas)
         return out + (repros ? reproSection(atlas, t) : "")

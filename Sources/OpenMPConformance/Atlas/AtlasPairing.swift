@@ -18,7 +18,7 @@ package struct AtlasPairing: Codable, Sendable, Hashable {
 
     /// Every pairing present among the complete, non-control cells, in vendor order.
     package static func all(in atlas: AtlasResults) -> [AtlasPairing] {
-        let order = ["llvm", "intel", "gnu"]
+        let order = ["llvm", "intel", "gnu", "microsoft"]
         func rank(_ v: String) -> Int { order.firstIndex(of: v) ?? order.count }
         // Keyed by [first vendor, second vendor].
         var groups: [[String]: [AtlasCell]] = [:]

@@ -16,10 +16,13 @@ package struct AtlasPlan: Sendable {
         package var diagonal: AtlasCell.Diagonal?
         package var notRun: String?
 
-        package func configuration(_ v: AtlasVariant, timeout: Duration, executable: String? = nil) -> Probe.Configuration? {
+        package func configuration(_ v: AtlasVariant, timeout: Duration, executable: String? = nil,
+                                   wine: WineLaunch? = nil) -> Probe.Configuration? {
             guard notRun == nil, let a, let b else { return nil }
-            return Probe.Configuration(runtimes: [a, b], plan: v.plan, environment: v.environment,
-                                       timeout: timeout, executable: executable)
+            var c = Probe.Configuration(runtimes: [a, b], plan: v.plan, environment: v.environment,
+                                        timeout: timeout, executable: executable)
+            c.wine = wine
+            return c
         }
     }
 
@@ -28,6 +31,8 @@ package struct AtlasPlan: Sendable {
     /// Catalog copies that could not be provisioned (their runtime's diagonal runs as a control).
     package var missingCopies: [String: String]
     package var standIns: [AtlasStandIn]
+    /// Set for the Windows atlas: its probes run the Windows probe under Wine.
+    package var wine: WineLaunch?
 
     /// The same plan with only the pairs whose ids (`first>second`) are in `cellIDs`; the
     /// axes stay, so the cells keep their identities (a sampled subset).
@@ -114,6 +119,13 @@ package struct AtlasPlan: Sendable {
             }
         }
 
+        let standIns = AtlasStandIn.map(wheels: catalog.manifest.wheels, runtimes: runtimes)
+        return AtlasPlan(runtimes: runtimes, pairs: pairs(over: runtimes), missingCopies: missingCopies, standIns: standIns)
+    }
+
+    /// Every ordered pair over `runtimes`: a runtime with itself pairs with its copy when it has
+    /// one (else the same file twice, a control); a pair with a runtime not provisioned is not run.
+    package static func pairs(over runtimes: [AtlasRuntime]) -> [Pair] {
         var pairs: [Pair] = []
         for f in runtimes {
             for s in runtimes {
@@ -136,8 +148,7 @@ package struct AtlasPlan: Sendable {
                 pairs.append(pair)
             }
         }
-        let standIns = AtlasStandIn.map(wheels: catalog.manifest.wheels, runtimes: runtimes)
-        return AtlasPlan(runtimes: runtimes, pairs: pairs, missingCopies: missingCopies, standIns: standIns)
+        return pairs
     }
 }
 

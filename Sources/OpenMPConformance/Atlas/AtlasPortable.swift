@@ -26,6 +26,7 @@ extension AtlasResults {
             var r = r
             r.path = path(r.path)
             r.copy = r.copy.map { AtlasFile(name: $0.name, path: path($0.path)) }
+            r.notProvisioned = r.notProvisioned.map(line)
             return r
         }
         a.host.runtimes = host.runtimes.map { r in
@@ -36,9 +37,11 @@ extension AtlasResults {
         a.cells = cells.map { c in
             var c = c
             c.secondFile = c.secondFile.map { AtlasFile(name: $0.name, path: path($0.path)) }
+            c.notRun = c.notRun.map(line)
             c.observations = c.observations.map { o in
                 var o = o
                 o.repro = line(o.repro)
+                o.message = line(o.message)
                 return o
             }
             return c

@@ -26,13 +26,17 @@ public struct AtlasResults: Codable, Sendable, Hashable {
     public var cells: [AtlasCell]
     /// How the run went: probes, wall time, peak memory.
     package var timing: AtlasTiming?
+    /// Where the cells were measured, when not on this Linux host itself: `windows-x86_64` for
+    /// the Windows DLLs under Wine (``AtlasPlatform``). Nil: `linux-x86_64`, run here.
+    package var platform: AtlasPlatform?
 
     package init(schemaVersion: Int = AtlasResults.currentSchemaVersion, tool: ResultsFile.Tool = .init(),
                 partial: Bool, startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,
-                runtimes: [AtlasRuntime], standIns: [AtlasStandIn], cells: [AtlasCell], timing: AtlasTiming? = nil) {
+                runtimes: [AtlasRuntime], standIns: [AtlasStandIn], cells: [AtlasCell], timing: AtlasTiming? = nil,
+                platform: AtlasPlatform? = nil) {
         self.schemaVersion = schemaVersion; self.tool = tool; self.partial = partial; self.startedAt = startedAt
         self.finishedAt = finishedAt; self.host = host; self.environment = environment; self.runtimes = runtimes
-        self.standIns = standIns; self.cells = cells; self.timing = timing
+        self.standIns = standIns; self.cells = cells; self.timing = timing; self.platform = platform
     }
 
     /// The runtime on an axis called `name`.

@@ -66,7 +66,7 @@ package struct AtlasRunner: Sendable {
         var jobList: [ProbeBatch.Job] = []
         for (i, p) in plan.pairs.enumerated() {
             for v in AtlasVariant.allCases {
-                guard let config = p.configuration(v, timeout: timeout, executable: executable) else { continue }
+                guard let config = p.configuration(v, timeout: timeout, executable: executable, wine: plan.wine) else { continue }
                 let key = "\(i)|\(v.rawValue)"
                 // Two distinct files with the variable set may cost an exit grace: start those first.
                 let cost = (v == .withoutVariable || p.diagonal == .control) ? 6 : 106

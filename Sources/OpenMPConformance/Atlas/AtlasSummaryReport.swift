@@ -21,7 +21,8 @@ package enum AtlasSummaryReport {
     package static func render(_ atlas: AtlasResults) -> String {
         let grid = AtlasGrid(atlas)
         var out: [String] = []
-        out.append("Atlas on \(atlas.host.key)\(atlas.partial ? " (PARTIAL: interrupted)" : ""): \(atlas.runtimes.count) runtimes, "
+        out.append("Atlas on \(atlas.host.key)\(atlas.platform.map { " for \($0.id) (\($0.label))" } ?? "")"
+                   + "\(atlas.partial ? " (PARTIAL: interrupted)" : ""): \(atlas.runtimes.count) runtimes, "
                    + "\(atlas.cells.filter { $0.notRun == nil }.count) of \(atlas.cells.count) pairs run")
         out.append("rows: started first; columns: started second; each cell: without the variable / with it")
         let width = 9

@@ -71,6 +71,9 @@ extension Probe {
         /// `exit <pid>` to. When the command's own pid appears there, exit has begun, and a command
         /// that then does not end within the exit grace is `hang-at-exit` rather than `hang`.
         package var exitSignalLog: String?
+        /// For Windows DLLs: run the Windows probe under Wine instead of omp-probe (same plan,
+        /// same records). Nil runs omp-probe.
+        package var wine: WineLaunch?
 
         public init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
                     launcher: Launcher = .direct, timeout: Duration = .seconds(20),

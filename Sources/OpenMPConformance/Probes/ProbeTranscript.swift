@@ -22,7 +22,7 @@ struct ProbeTranscript {
     /// records, `done` included, come on stdout (``stdoutLine(_:)``), never here.
     mutating func stderrLine(_ line: ArraySlice<UInt8>) {
         // Only OMP lines matter for the verdict; they are kept whatever the volume.
-        guard line.count >= 5, ompLines.count < 256 else { return }
+        guard line.count >= 5, ompLines.count < 256, !WineLaunch.isWineDebugLine(line) else { return }
         let hit = line.withUnsafeBytes { b in omp_shim_contains(b.baseAddress, b.count, "OMP: ") != 0 }
         if hit { ompLines.append(String(decoding: line, as: UTF8.self)) }
     }

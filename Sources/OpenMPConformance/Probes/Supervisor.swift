@@ -35,33 +35,41 @@ enum Supervisor {
         var stepsTotal = 1
         var argv: [String]
         var speaks = true
+        // The cell's variables, and for a probe under Wine its prefix and DLL overrides.
+        var extra = c.environment
         var preflightFailure: String?
 
         switch c.command {
         case .plan(let plan, let runtimes):
             stepsTotal = plan.steps.count
-            let exe: String
-            do { exe = try c.executable ?? ProbeExecutable.locate() } catch {
-                return notStarted(c, "\(error)", stepsTotal: stepsTotal, started: started, argv: [], env: env)
+            if let wine = c.wine {
+                argv = [wine.loader, wine.probe]
+            } else {
+                let exe: String
+                do { exe = try c.executable ?? ProbeExecutable.locate() } catch {
+                    return notStarted(c, "\(error)", stepsTotal: stepsTotal, started: started, argv: [], env: env)
+                }
+                argv = [exe]
             }
-            argv = [exe]
             for r in runtimes { argv += ["--runtime", "\(r.name)=\(r.path)"] }
             argv += ["--steps", plan.text]
             // Check what the loader would refuse before launching, where the file says so.
             for r in runtimes where plan.loadedRuntimes.contains(r.name) {
-                if let why = LaunchPreflight.check(path: r.path) { preflightFailure = "runtime '\(r.name)' (\(r.path)): \(why)"; break }
+                let why = c.wine == nil ? LaunchPreflight.check(path: r.path) : WineLaunch.preflight(path: r.path)
+                if let why { preflightFailure = "runtime '\(r.name)' (\(r.path)): \(why)"; break }
             }
+            if let wine = c.wine { for (k, v) in wine.environment(for: runtimes) { extra[k] = v } }
         case .external(let args):
             argv = args
             speaks = false
         }
 
         var childEnv = env.base
-        for (k, v) in c.environment { childEnv[k] = v }
+        for (k, v) in extra { childEnv[k] = v }
         // Not in the repro line: bookkeeping of this supervisor, not part of the cell.
         let marker = ProcessTree.newMarker()
         childEnv[ProcessTree.markerName] = marker
-        let significant = env.significant(extra: c.environment)
+        let significant = env.significant(extra: extra)
         var launchArgv = argv
         if let script = wrapperScript(c.launcher, pinned: env.significant(extra: [:])) {
             launchArgv = ["/bin/sh", "-c", script, "parent"] + argv

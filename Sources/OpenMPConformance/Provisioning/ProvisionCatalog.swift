@@ -108,7 +108,7 @@ package enum ProvisionCatalog {
                                              file: "faiss_cpu-1.15.1-cp310-abi3-macosx_14_0_arm64.whl",
                                              sha256: "ea9e12d540ca8ac0347b831d034c0f6d7ff5eed20523a247db44b3543ad2aad4",
                                              size: 4_987_669, platforms: ["macosx_14_0_arm64"], pythonVersion: "3.12")),
-    ])
+    ]) + windowsItems
 
     private static func wheel(_ name: String, _ pin: Wheel) -> ProvisionItem {
         ProvisionItem(name: name, kind: .wheel(pin), path: "wheels/\(pin.file)", linuxX86Only: false)

@@ -17,6 +17,11 @@
 /// - ``Kind/homebrew(formula:member:)``: a file of a Homebrew formula (macOS), installed with
 ///   `brew install` when missing. Homebrew installs its current bottle, so the file is
 ///   recorded with its version and SHA-256, never pinned.
+/// - ``Kind/windowsDLL(_:member:dll:)``: an OpenMP DLL taken out of a pinned `win_amd64` wheel,
+///   probed under Wine (the manifest's `windows` list, never the Linux runtimes).
+/// - ``Kind/windowsCopy(of:)``: a second file with the same bytes as a Windows DLL.
+/// - ``Kind/wineProbe``: the Windows probe built with mingw-w64 and the private Wine prefix
+///   (see `Provisioner+Windows.swift`).
 package struct ProvisionItem: Sendable, Hashable {
     package enum Kind: Sendable, Hashable {
         case system(path: String, package: String, fallback: DebianPin?)
@@ -25,6 +30,9 @@ package struct ProvisionItem: Sendable, Hashable {
         case wheel(WheelPin)
         case copy(of: String)
         case homebrew(formula: String, member: String)
+        case windowsDLL(WheelPin, member: String, dll: WindowsDLL)
+        case windowsCopy(of: String)
+        case wineProbe
     }
 
     /// The catalog name, e.g. `llvm16`, `intel-2021`, `torch-macos-arm64`.
@@ -62,7 +70,33 @@ package struct ProvisionItem: Sendable, Hashable {
     /// The runtime this item copies, if it is a copy.
     package var copyOf: String? {
         if case .copy(let original) = kind { return original }
+        if case .windowsCopy(let original) = kind { return original }
         return nil
+    }
+
+    /// True for the Windows items (DLLs, their copies, the Windows probe and Wine prefix).
+    package var isWindows: Bool {
+        switch kind {
+        case .windowsDLL, .windowsCopy, .wineProbe: return true
+        default: return false
+        }
+    }
+
+    /// What the catalog pins of a Windows DLL beyond its bytes: the family its exports must
+    /// show, who built it and the release it stands for (the wheel's, or the build the
+    /// wheel's project vendors).
+    package struct WindowsDLL: Sendable, Hashable {
+        /// `kmp` (exports `__kmpc_fork_call`) or `vcomp` (exports `_vcomp_fork`).
+        package var family: String
+        /// `intel` or `microsoft`.
+        package var vendor: String
+        /// The release, e.g. `2025.2.1`, or `20250910 (ctranslate2 4.8.5)`.
+        package var release: String
+        /// The file's version resource (FileVersion), as pinned.
+        package var version: String
+        package init(family: String, vendor: String, release: String, version: String) {
+            self.family = family; self.vendor = vendor; self.release = release; self.version = version
+        }
     }
 
     /// What a finished provisioning of this item was made from; stored in its stamp file, so
@@ -75,6 +109,9 @@ package struct ProvisionItem: Sendable, Hashable {
         case .wheel(let w): return "wheel \(w.file) \(w.sha256)"
         case .copy(let original): return "copy \(original) \(path)"
         case .homebrew(let formula, let member): return "brew \(formula) \(member)"
+        case .windowsDLL(let w, let member, let dll): return "windll \(w.file) \(w.sha256) \(member) \(dll.family)"
+        case .windowsCopy(let original): return "wincopy \(original) \(path)"
+        case .wineProbe: return "wineprobe \(WineTools.probeSourceSHA256 ?? "no-source")"
         }
     }
 
@@ -82,8 +119,8 @@ package struct ProvisionItem: Sendable, Hashable {
     package var downloadSize: Int {
         switch kind {
         case .debian(let d): return d.size
-        case .wheelLibrary(let w, _), .wheel(let w): return w.size
-        case .system, .copy, .homebrew: return 0
+        case .wheelLibrary(let w, _), .wheel(let w), .windowsDLL(let w, _, _): return w.size
+        case .system, .copy, .homebrew, .windowsCopy, .wineProbe: return 0
         }
     }
 

@@ -20,6 +20,9 @@ extension Provisioner {
             return "not available on this platform: a Linux x86_64 runtime, and this host is "
                 + "\(host.platform.rawValue) \(host.arch) (the probes could not load it)"
         }
+        if case .wineProbe = item.kind, let why = WineTools.unavailable ?? WineTools.compilerMissing {
+            return "the Windows platform cannot run here: \(why)"
+        }
         return nil
     }
 

@@ -132,6 +132,10 @@ public struct Provisioner: Sendable {
     enum Outcome {
         case runtime(RuntimeRecord)
         case wheel(RuntimeManifest.WheelRecord)
+        /// A Windows DLL (the manifest's `windows` list).
+        case windows(RuntimeRecord)
+        /// A tool put in place (the Windows probe and Wine prefix): nothing in the manifest.
+        case tool(summary: String)
         case failure(reason: String)
 
         var summary: String {
@@ -142,6 +146,10 @@ public struct Provisioner: Sendable {
             case .wheel(let w):
                 let v = w.vendors.map { v in "\(Provisioner.vendorWord(v.vendor)) \(v.release ?? v.version)" }
                 return "\(w.source) kept whole; vendors " + (v.isEmpty ? "no OpenMP runtime" : v.joined(separator: ", "))
+            case .windows(let r):
+                let who = "\(Provisioner.vendorWord(r.vendor ?? r.family)) \(r.release ?? r.version) (\(r.family), Windows)"
+                return r.copyOf.map { "\(who) (a copy of \($0))" } ?? who
+            case .tool(let summary): return summary
             case .failure(let r): return r
             }
         }
@@ -151,6 +159,8 @@ public struct Provisioner: Sendable {
         var old: RuntimeManifest
         var runtimes: [String: RuntimeRecord] = [:]
         var wheels: [String: RuntimeManifest.WheelRecord] = [:]
+        var windows: [String: RuntimeRecord] = [:]
+        var tools: Set<String> = []
         var failures: [String: String] = [:]
         var verify: Bool
         var work: String
@@ -164,10 +174,12 @@ public struct Provisioner: Sendable {
         }
 
         mutating func record(_ item: ProvisionItem, _ outcome: Outcome) {
-            runtimes[item.name] = nil; wheels[item.name] = nil; failures[item.name] = nil
+            runtimes[item.name] = nil; wheels[item.name] = nil; windows[item.name] = nil; failures[item.name] = nil
             switch outcome {
             case .runtime(let r): runtimes[item.name] = r
             case .wheel(let w): wheels[item.name] = w
+            case .windows(let r): windows[item.name] = r
+            case .tool: tools.insert(item.name)
             case .failure(let reason): failures[item.name] = reason
             }
         }
@@ -181,17 +193,19 @@ public struct Provisioner: Sendable {
         /// The old manifest with this run's items replaced, catalog items in catalog order,
         /// entries the catalog does not know kept after them.
         func manifest(order: [String]) -> RuntimeManifest {
-            let touched = Set(runtimes.keys).union(wheels.keys).union(failures.keys)
+            let touched = Set(runtimes.keys).union(wheels.keys).union(windows.keys).union(failures.keys).union(tools)
             var rs = old.runtimes.filter { !touched.contains($0.name) }
             var ws = old.wheels.filter { !touched.contains($0.name) }
+            var wins = old.windows.filter { !touched.contains($0.name) }
             var np = old.notProvisioned.filter { !touched.contains($0.name) }
-            rs += runtimes.values; ws += wheels.values
+            rs += runtimes.values; ws += wheels.values; wins += windows.values
             np += failures.map { RuntimeManifest.NotProvisioned(name: $0.key, reason: $0.value) }
             func rank(_ name: String) -> (Int, String) { (order.firstIndex(of: name) ?? order.count, name) }
             rs.sort { rank($0.name) < rank($1.name) }
             ws.sort { rank($0.name) < rank($1.name) }
+            wins.sort { rank($0.name) < rank($1.name) }
             np.sort { rank($0.name) < rank($1.name) }
-            return RuntimeManifest(runtimes: rs, wheels: ws, notProvisioned: np)
+            return RuntimeManifest(runtimes: rs, wheels: ws, windows: wins, notProvisioned: np)
         }
     }
 
@@ -292,22 +306,7 @@ public struct Provisioner: Sendable {
             }
             let file = directory.appendingPathComponent(item.path).path
             let originalFile = original.path.hasPrefix("/") ? original.path : directory.appendingPathComponent(original.path).path
-            var changed = false
-            if !(isPresent(item, file: file) && sha256(of: file) == original.sha256) {
-                log("\(item.name): copying \(originalFile)")
-                let out = try scratch(item, "copy", s.work)
-                let name = String(item.path.split(separator: "/").last ?? "")
-                // The bytes, not a symlink: copyItem would copy a link as a link.
-                let source = URL(fileURLWithPath: originalFile).resolvingSymlinksInPath().path
-                do { try FileManager.default.copyItem(atPath: source, toPath: out + "/" + name) } catch {
-                    throw .io(path: originalFile, reason: "cannot copy it (\(error.localizedDescription))")
-                }
-                try install(item, from: out, checking: nil)
-                changed = true
-            }
-            guard let a = RuntimeCatalog.fileKey(file), let b = RuntimeCatalog.fileKey(originalFile), a != b else {
-                throw .notTheExpectedRuntime(item: item.name, path: file, reason: "is the same file as \(originalFile), not a copy")
-            }
+            let changed = try copyBytes(item, file: file, of: originalFile, sha256: original.sha256, s)
             var r = try record(item, file: file, manifestPath: item.path, source: "copy:\(original.path) (\(original.source))")
             guard r.sha256 == original.sha256 else {
                 throw .hashMismatch(item: item.name, file: file, expected: original.sha256, actual: r.sha256)
@@ -319,10 +318,36 @@ public struct Provisioner: Sendable {
 
         case .homebrew(let formula, let member):
             return try provisionHomebrew(item, formula: formula, member: member)
+
+        case .windowsDLL, .windowsCopy, .wineProbe:
+            return try provisionWindows(item, &s)
         }
     }
 
     // MARK: steps
+
+    /// Puts a second file with the bytes of `originalFile` at the item's path unless it is there
+    /// already, and checks that it is a file of its own; returns whether it copied.
+    func copyBytes(_ item: ProvisionItem, file: String, of originalFile: String, sha256 expected: String,
+                   _ s: RunState) throws(ProvisionError) -> Bool {
+        var changed = false
+        if !(isPresent(item, file: file) && sha256(of: file) == expected) {
+            log("\(item.name): copying \(originalFile)")
+            let out = try scratch(item, "copy", s.work)
+            let name = String(item.path.split(separator: "/").last ?? "")
+            // The bytes, not a symlink: copyItem would copy a link as a link.
+            let source = URL(fileURLWithPath: originalFile).resolvingSymlinksInPath().path
+            do { try FileManager.default.copyItem(atPath: source, toPath: out + "/" + name) } catch {
+                throw .io(path: originalFile, reason: "cannot copy it (\(error.localizedDescription))")
+            }
+            try install(item, from: out, checking: nil)
+            changed = true
+        }
+        guard let a = RuntimeCatalog.fileKey(file), let b = RuntimeCatalog.fileKey(originalFile), a != b else {
+            throw .notTheExpectedRuntime(item: item.name, path: file, reason: "is the same file as \(originalFile), not a copy")
+        }
+        return changed
+    }
 
     /// The stamp says this pin was provisioned and the file is there.
     func isPresent(_ item: ProvisionItem, file: String) -> Bool {
@@ -435,6 +460,7 @@ public struct Provisioner: Sendable {
         case "llvm": return "LLVM"
         case "intel": return "Intel"
         case "gnu": return "GNU"
+        case "microsoft": return "Microsoft"
         default: return vendor
         }
     }

@@ -25,6 +25,9 @@ package struct RuntimeManifest: Codable, Sendable, Hashable {
     /// Catalog items the provisioner could not put in place, each with its reason (optional:
     /// older manifests lack it).
     package var notProvisioned: [NotProvisioned]
+    /// The Windows DLLs probed under Wine (`windows-x86_64`), kept apart from the runtimes this
+    /// host loads (optional: older manifests lack it).
+    package var windows: [RuntimeRecord]
 
     /// A catalog item that is not in this directory, and why.
     package struct NotProvisioned: Codable, Sendable, Hashable {
@@ -63,9 +66,9 @@ package struct RuntimeManifest: Codable, Sendable, Hashable {
     }
 
     package init(schemaVersion: Int = RuntimeManifest.currentSchemaVersion, runtimes: [RuntimeRecord],
-                wheels: [WheelRecord] = [], notProvisioned: [NotProvisioned] = []) {
+                wheels: [WheelRecord] = [], windows: [RuntimeRecord] = [], notProvisioned: [NotProvisioned] = []) {
         self.schemaVersion = schemaVersion; self.runtimes = runtimes; self.wheels = wheels
-        self.notProvisioned = notProvisioned
+        self.notProvisioned = notProvisioned; self.windows = windows
     }
 
     package init(from decoder: any Decoder) throws {
@@ -74,6 +77,7 @@ package struct RuntimeManifest: Codable, Sendable, Hashable {
         runtimes = try c.decode([RuntimeRecord].self, forKey: .runtimes)
         wheels = try c.decodeIfPresent([WheelRecord].self, forKey: .wheels) ?? []
         notProvisioned = try c.decodeIfPresent([NotProvisioned].self, forKey: .notProvisioned) ?? []
+        windows = try c.decodeIfPresent([RuntimeRecord].self, forKey: .windows) ?? []
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -82,9 +86,10 @@ package struct RuntimeManifest: Codable, Sendable, Hashable {
         try c.encode(runtimes, forKey: .runtimes)
         try c.encode(wheels, forKey: .wheels)
         if !notProvisioned.isEmpty { try c.encode(notProvisioned, forKey: .notProvisioned) }
+        if !windows.isEmpty { try c.encode(windows, forKey: .windows) }
     }
 
-    private enum CodingKeys: String, CodingKey { case schemaVersion, runtimes, wheels, notProvisioned }
+    private enum CodingKeys: String, CodingKey { case schemaVersion, runtimes, wheels, notProvisioned, windows }
 
     /// The reason a catalog item is not provisioned here, or nil.
     package func notProvisionedReason(_ name: String) -> String? {

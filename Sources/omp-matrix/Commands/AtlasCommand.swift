@@ -20,6 +20,15 @@ struct AtlasCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case summary, md, json, html }
 
+    /// Where the pairs run: this Linux host, or the Windows DLLs under Wine.
+    enum Platform: String, ExpressibleByArgument, CaseIterable {
+        case linux = "linux-x86_64"
+        case windows = "windows-x86_64"
+    }
+
+    @Option(help: ArgumentHelp("linux-x86_64 (the runtimes this host loads) or windows-x86_64 (the Windows DLLs wheels ship, probed under Wine 8.0, not Windows).", valueName: "id"))
+    var platform: Platform = .linux
+
     @Option(help: ArgumentHelp("Runtimes for the axes, comma-separated catalog names, or 'all'.", valueName: "names"))
     var runtimes: String = "all"
 
@@ -37,13 +46,13 @@ struct AtlasCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where the atlas file goes while measuring.", valueName: "file"))
     var results: String?
 
-    @Flag(help: "Also write the snapshot Matrices/atlas/<host key>.json (a complete atlas only).")
+    @Flag(help: "Also write the snapshot Matrices/atlas/<host key>.json (windows-x86_64: Matrices/atlas/windows-x86_64/<host key>.json; a complete atlas only).")
     var writeSnapshot = false
 
     @Option(help: ArgumentHelp("Rewrite this README's generated atlas section from the atlas (nothing else is printed unless --output is given).", valueName: "file"))
     var readme: String?
 
-    @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS).") var jobs: Int?
+    @Option(help: "Probes in flight at once (default: one per core, or OMP_CONFORMANCE_JOBS; windows-x86_64: two per core).") var jobs: Int?
 
     @Option(help: "Seconds a probe's steps may take before the outcome is 'hang'.") var timeout: Double = 20
 
@@ -112,29 +121,52 @@ struct AtlasCommand: AsyncParsableCommand {
         }
         let names: [String]? = runtimes == "all" ? nil
             : runtimes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        // Trapped before a wineserver starts, so an interrupt at any point still stops it.
+        let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
         let plan: AtlasPlan
-        do { plan = try AtlasPlan.make(catalog: catalog, names: names) } catch let e as AtlasError {
+        var session: WineSession?
+        do {
+            switch platform {
+            case .linux: plan = try AtlasPlan.make(catalog: catalog, names: names)
+            case .windows:
+                let dir = catalog.manifestURL.deletingLastPathComponent()
+                var wine = WineLaunch.provisioned(in: dir)
+                if case .success(let launch) = wine {
+                    do { session = try WineSession.start(launch) } catch { wine = .failure(error) }
+                }
+                plan = try WindowsAtlas.plan(directory: dir, manifest: catalog.manifest, names: names, wine: wine)
+                if case .failure(let why) = wine {
+                    FileHandle.standardError.write(Data("omp-matrix: the Windows atlas is skipped: \(why)\n".utf8))
+                }
+            }
+        } catch let e as AtlasError {
             throw ToolExit.badInput("--runtimes: \(e)")
         } catch { throw ToolExit.badInput("\(error)") }
-        if let jobs { await ProbeLimiter.shared.setLimit(jobs) }
-        let parallel = jobs ?? ProbeLimiter.defaultLimit
+        // No wineserver outlives the run: stopped at the end, on an error and after an interrupt.
+        defer { session?.stop() }
+        // Under Wine a probe mostly waits (Wine's server, the 500 ms an Error #15 abort takes): two per core.
+        let twoPerCore = platform == .windows && ProcessInfo.processInfo.environment["OMP_CONFORMANCE_JOBS"] == nil
+        let parallel = jobs ?? (twoPerCore ? 2 * ProbeLimiter.defaultLimit : ProbeLimiter.defaultLimit)
+        if jobs != nil || platform == .windows { await ProbeLimiter.shared.setLimit(parallel) }
         let host = HostInfo.current(runtimes: catalog.runtimes)
+        let atlasPlatform: AtlasPlatform? = platform == .windows ? .windows : nil
         let env = HostEnvironment.shared.probeEnvironment.record
         let started = Timestamp.now()
-        let url = URL(fileURLWithPath: results ?? "results/atlas-\(host.key)-\(Timestamp.compact())-\(getpid()).json")
+        let suffix = platform == .windows ? "-\(platform.rawValue)" : ""
+        let url = URL(fileURLWithPath: results ?? "results/atlas-\(host.key)\(suffix)-\(Timestamp.compact())-\(getpid()).json")
         do { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
             throw ToolExit.internal("cannot create \(url.deletingLastPathComponent().path): \(error)")
         }
         func file(_ cells: [AtlasCell], partial: Bool, timing: AtlasTiming? = nil) -> AtlasResults {
             AtlasResults(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
-                         environment: env, runtimes: plan.runtimes, standIns: plan.standIns, cells: cells, timing: timing)
+                         environment: env, runtimes: plan.runtimes, standIns: plan.standIns, cells: cells, timing: timing,
+                         platform: atlasPlatform)
         }
         let empty = AtlasRunner.cells(of: plan)
         do { try AtlasCodec.write(file(empty, partial: true), to: url) } catch { throw ToolExit.internal("\(error)") }
 
-        let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
         let runnable = plan.pairs.filter { $0.notRun == nil }.count
-        FileHandle.standardError.write(Data("omp-matrix: atlas of \(plan.runtimes.count) runtimes, \(runnable) of \(plan.pairs.count) pairs runnable, \(runnable * AtlasVariant.allCases.count) probes before repeats, on \(host.key)\n".utf8))
+        FileHandle.standardError.write(Data("omp-matrix: \(platform == .windows ? "Windows atlas (\(WineTools.platformLabel))" : "atlas") of \(plan.runtimes.count) runtimes, \(runnable) of \(plan.pairs.count) pairs runnable, \(runnable * AtlasVariant.allCases.count) probes before repeats, on \(host.key)\n".utf8))
         let tty = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -166,14 +198,19 @@ struct AtlasCommand: AsyncParsableCommand {
             guard final.isComplete else {
                 throw ToolExit(code: .incomplete, message: "omp-matrix: not writing the snapshot: the atlas is incomplete (\(final.partial ? "interrupted" : "not provisioned: " + final.notProvisioned.map(\.name).joined(separator: ", ")))")
             }
-            guard let snap = Atlas.snapshotURL(hostKey: host.key, packageRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) else {
+            let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let snapURL = platform == .windows ? WindowsAtlas.snapshotURL(hostKey: host.key, packageRoot: root)
+                : Atlas.snapshotURL(hostKey: host.key, packageRoot: root)
+            guard let snap = snapURL else {
                 throw ToolExit.internal("no package root")
             }
+            // Checked in: no path of this machine (runtime files relative to the cache, repro lines
+            // with $OMP_CONFORMANCE_RUNTIMES and $OMP_PROBE), for either platform.
+            let cache = catalog.directory.path
+            let snapshot = final.portable(runtimesDirectories: [cache, catalog.directory.resolvingSymlinksInPath().path])
             do {
                 try FileManager.default.createDirectory(at: snap.deletingLastPathComponent(), withIntermediateDirectories: true)
-                // Checked in: no path of this machine (the runtime cache is written relative).
-                let cache = catalog.directory.path
-                try AtlasCodec.write(final.portable(runtimesDirectories: [cache, catalog.directory.resolvingSymlinksInPath().path]), to: snap)
+                try AtlasCodec.write(snapshot, to: snap)
             } catch { throw ToolExit.internal("\(error)") }
             FileHandle.standardError.write(Data("omp-matrix: wrote the snapshot \(snap.path)\n".utf8))
         }

@@ -72,6 +72,10 @@ struct ProvisionCommand: AsyncParsableCommand {
             case .copy(let original): what = "a copy of \(original) at \(item.path)"
             case .homebrew(let formula, let member):
                 what = "Homebrew \(formula)'s \(member), its current bottle (recorded with version and sha256, not pinned)"
+            case .windowsDLL(let w, let member, let dll):
+                what = "pypi \(w.file) sha256 \(w.sha256), keeps \(member) (\(dll.family), Windows, probed under Wine)"
+            case .windowsCopy(let original): what = "a copy of \(original) at \(item.path) (Windows)"
+            case .wineProbe: what = "the Windows probe, built with mingw-w64, and the Wine prefix"
             }
             let size = item.downloadSize > 0 ? String(format: "%8.1f MB  ", Double(item.downloadSize) / 1e6) : "            "
             print("\(item.name.padding(toLength: 22, withPad: " ", startingAt: 0))\(size)\(what)")

@@ -78,6 +78,15 @@ struct ProvisioningTests {
                 #expect(index < names.firstIndex(of: item.name)!, "an original comes before its copy")
             case .system(_, _, let fallback):
                 if let fallback { #expect(isHash(fallback.sha256), "\(item.name)") }
+            case .windowsDLL(let w, let member, let dll):
+                #expect(isHash(w.sha256) && w.size > 0 && w.platforms == ["win_amd64"] && member.hasSuffix(".dll"), "\(item.name)")
+                #expect(["kmp", "vcomp"].contains(dll.family) && item.name.hasPrefix("win-"), "\(item.name)")
+                #expect(isHash(item.fileSHA256 ?? ""), "\(item.name): the kept DLL is pinned too")
+            case .windowsCopy(let original):
+                let index = try #require(names.firstIndex(of: original), "\(item.name) copies \(original)")
+                #expect(index < names.firstIndex(of: item.name)!, "an original comes before its copy")
+            case .wineProbe:
+                #expect(item.path == WineTools.probePath)
             case .homebrew(let formula, _):
                 #expect(formula == "libomp" && item.macOSArch != nil && item.fileSHA256 == nil,
                         "\(item.name): Homebrew's bottle is recorded, never pinned")
