@@ -23,8 +23,10 @@ enum PairProber {
 
     static let variable = ["KMP_DUPLICATE_LIB_OK": "TRUE"]
 
+    /// The pair, or, when a probe of it could not launch, the reason (its observations are then
+    /// no evidence, and the caller gives no verdict from them).
     static func diagnose(_ a: DoctorRuntime, _ b: DoctorRuntime, options: Options, workspace: DoctorWorkspace?,
-                         atlas: [String]) async -> DoctorReport.Pair {
+                         atlas: [String]) async -> (DoctorReport.Pair, launchFailure: String?) {
         let bothKMP = a.family == .kmp && b.family == .kmp
         // Without and with the variable, both orders (GNU + KMP: without only; libgomp ignores the variable).
         var specs: [(String, Bool, [String: String])] = [("a first, variable unset", true, [:]), ("b first, variable unset", false, [:])]
@@ -33,6 +35,11 @@ enum PairProber {
         }
         let results = await runAll(specs.map { s in { await probe(a: a.loadPath, b: b.loadPath, firstIsA: s.1, environment: s.2, timeout: options.timeout) } })
         var observations = zip(specs, results).map { DoctorReport.Observation(label: $0.0.0, $0.1) }
+        let notLaunched = results.first { $0.ending.kind == .notStarted }.map { "the probe could not launch: \($0.message.text)" }
+        if let notLaunched {
+            return (DoctorReport.Pair(first: a, second: b, bothKMP: bothKMP, conflict: false, needsVariable: false, variableSafety: "not probed",
+                                      observations: observations, fixes: [], atlas: atlas), notLaunched)
+        }
         let unset = Array(results.prefix(2)), set = Array(results.dropFirst(2))
         let aborts = unset.contains { $0.outcome == .duplicateRuntimeAbort }
         let conflict = bothKMP || aborts || unset.contains { $0.outcome == .hangAtExit }
@@ -60,8 +67,8 @@ enum PairProber {
                                command: "export KMP_DUPLICATE_LIB_OK=TRUE",
                                evidence: zip(specs.dropFirst(2), set).map { "\($0.0.0): \($0.1.outcome.rawValue); repro: \($0.1.repro)" }.joined(separator: "; ")))
         }
-        return DoctorReport.Pair(first: a, second: b, bothKMP: bothKMP, conflict: conflict, needsVariable: aborts,
-                                 variableSafety: safety, observations: observations, fixes: fixes, atlas: atlas)
+        return (DoctorReport.Pair(first: a, second: b, bothKMP: bothKMP, conflict: conflict, needsVariable: aborts,
+                                  variableSafety: safety, observations: observations, fixes: fixes, atlas: atlas), notLaunched)
     }
 
     static func variableSafety(_ set: [ProbeResult], a: DoctorRuntime, b: DoctorRuntime) -> String {

@@ -71,6 +71,13 @@ extension Probe {
         /// `exit <pid>` to. When the command's own pid appears there, exit has begun, and a command
         /// that then does not end within the exit grace is `hang-at-exit` rather than `hang`.
         package var exitSignalLog: String?
+        /// For a user's own command (`doctor -- COMMAND`): the child starts from this process's whole
+        /// environment, the user's loader variables and `OMP_NUM_THREADS` included (nothing scrubbed,
+        /// nothing pinned), plus ``environment`` and minus ``removedVariables``; the repro line then
+        /// shows only those changes. False (the kit's own probes): scrubbed and pinned.
+        package var inheritsEnvironment = false
+        /// Variables taken out of an inherited environment (shown as `env -u NAME`).
+        package var removedVariables: [String] = []
 
         public init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
                     launcher: Launcher = .direct, timeout: Duration = .seconds(20),

@@ -56,17 +56,26 @@ enum Supervisor {
             speaks = false
         }
 
-        var childEnv = env.base
+        var childEnv = c.inheritsEnvironment ? ProcessInfo.processInfo.environment : env.base
         for (k, v) in c.environment { childEnv[k] = v }
-        // Not in the repro line: bookkeeping of this supervisor, not part of the cell.
-        let marker = ProcessTree.newMarker()
-        childEnv[ProcessTree.markerName] = marker
-        let significant = env.significant(extra: c.environment)
         var launchArgv = argv
         if let script = wrapperScript(c.launcher, pinned: env.significant(extra: [:])) {
             launchArgv = ["/bin/sh", "-c", script, "parent"] + argv
         }
-        let repro = ShellQuote.repro(env: significant, argv: launchArgv)
+        let repro: String
+        if c.inheritsEnvironment {
+            // The user's environment is theirs: the repro line names only what the kit changed.
+            let removed = c.removedVariables.filter { childEnv[$0] != nil }.sorted()
+            for k in removed { childEnv[k] = nil }
+            let parent = ProcessInfo.processInfo.environment
+            let added = c.environment.filter { parent[$0.key] != $0.value }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            repro = ShellQuote.repro(setting: added, unsetting: removed, argv: launchArgv)
+        } else {
+            repro = ShellQuote.repro(env: env.significant(extra: c.environment), argv: launchArgv)
+        }
+        // Not in the repro line: bookkeeping of this supervisor, not part of the cell.
+        let marker = ProcessTree.newMarker()
+        childEnv[ProcessTree.markerName] = marker
         if let preflightFailure {
             return notStarted(c, preflightFailure, stepsTotal: stepsTotal, started: started, argv: launchArgv, env: env, repro: repro)
         }
