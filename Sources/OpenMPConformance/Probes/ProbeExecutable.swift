@@ -52,12 +52,11 @@ package enum ProbeExecutable {
             """)
     }
 
-    /// The file of the running executable, from the kernel (`/proc/self/exe` on Linux, the
-    /// loader's record elsewhere), never from `argv[0]`: started through `PATH`, `argv[0]` is a
-    /// bare name that would resolve against the working directory.
+    /// The file of the running executable, from the kernel or the loader
+    /// (``platformExecutablePath()``), never from `argv[0]`: started through `PATH`, `argv[0]` is
+    /// a bare name that would resolve against the working directory.
     package static var runningExecutable: String {
-        if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), p.hasPrefix("/") { return p }
-        return Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
+        platformExecutablePath() ?? Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
     }
 
     /// The build products directory holding `executable`: its directory, or, inside a test
