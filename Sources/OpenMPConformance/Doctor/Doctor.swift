@@ -28,6 +28,8 @@ public enum Doctor {
         package var progress: (@Sendable (String) -> Void)?
         /// The atlas lookup; nil uses ``DoctorAtlas/standard``.
         package var atlas: DoctorAtlas?
+        /// How `doctor PATH` reads the trees (size limits, as for `scan`).
+        package var scan = RuntimeScanner.Options()
 
         /// The defaults check every fix, allow 20 s per pair probe and 10 minutes per run of a command, and probe at most 15 pairs.
         public init(fixCheck: Bool = true, observeOnly: Bool = false, probeTimeout: Duration = .seconds(20),
@@ -51,7 +53,7 @@ public enum Doctor {
     public static func diagnose(paths: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
         guard !paths.isEmpty else { throw .badInput("doctor needs a path, --pid PID, or -- COMMAND") }
         let scan: ScanReport
-        do { scan = try RuntimeScanner().scan(paths: paths) } catch { throw .badInput(error.description) }
+        do { scan = try RuntimeScanner(options: options.scan).scan(paths: paths) } catch { throw .badInput(error.description) }
         let dist = DistributionIndex()
         var notes = scan.notes
         var runtimes: [DoctorRuntime] = []

@@ -35,6 +35,8 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(help: "Seconds each run of the command may take (default 600); for paths, each probe (default 20).")
     var timeout: Double?
     @Option(help: "How to print the answer.") var format: DoctorFormat = .text
+    @Option(help: "Paths: skip plain files larger than this many bytes (default 1 GiB), as scan does.")
+    var maxFileSize: Int = RuntimeScanner.Options().maxFileSize
     @Flag(help: "Do not try the fixes.") var noFixCheck = false
     @Flag(help: "Command form: run the command once, observe, verify nothing.") var observeOnly = false
     @Flag(help: "Command form: exit 1 also when the command failed for a reason other than OpenMP.") var strict = false
@@ -56,8 +58,10 @@ struct DoctorCommand: AsyncParsableCommand {
                                                : "give one of PATH..., --pid PID, or -- COMMAND, not several")
         }
         if let t = timeout, !(t > 0 && t <= 86_400) { throw ToolExit.badInput("--timeout must be between 0 and 86400 seconds, got \(t)") }
+        guard maxFileSize > 0 else { throw ToolExit.badInput("--max-file-size must be positive, got \(maxFileSize)") }
         if let p = pid, p <= 0 { throw ToolExit.badInput("--pid must be a positive process id, got \(p)") }
         var options = Doctor.Options(fixCheck: !noFixCheck, observeOnly: observeOnly)
+        options.scan.maxFileSize = maxFileSize
         if let t = timeout {
             let d = Duration.timeoutOption(seconds: t)
             if command.isEmpty { options.probeTimeout = d } else { options.commandTimeout = d }

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import OpenMPConformance
+
+// Issue 20's smaller defects, each with a regression test on real processes and files.
+
+@Suite("Plan sizes: bounds that protect the machine")
+struct PlanSizeBoundTests {
+    @Test("serve threads= is capped at 1024; other sizes keep their range")
+    func serveThreadsCap() throws {
+        #expect { try Plan.parse("load a; init a; serve a a threads=16777216") } throws: { "\($0)".contains("from 1 to 1024") }
+        #expect(throws: PlanError.self) { try Plan.parse("load a; init a; serve a a threads=1025") }
+        _ = try Plan.parse("load a; init a; serve a a threads=1024")
+        _ = try Plan.parse("load a; init a; serve a a requests=16777216")
+    }
+}
+
+#if os(Linux)
+extension DoctorTests {
+    @Suite("doctor: smaller defects")
+    struct SmallDefectTests {
+        @Test("a runtime that hangs while loading: the first probes show it, nothing more is started",
+              .enabled(if: DoctorFixtures.clang != nil, "needs a C compiler"),
+              .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
+        func runtimeHangingAtLoad() async throws {
+            let dir = try DoctorFixtures.temporaryDirectory("hang-load")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            // A KMP-family runtime by its exports, whose constructor never returns.
+            try "#include <unistd.h>\nvoid __kmpc_fork_call(void) {}\nint omp_get_max_threads(void) { return 1; }\n__attribute__((constructor)) static void hang(void) { for (;;) pause(); }\n"
+                .write(toFile: dir + "/h.c", atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(atPath: dir + "/tree", withIntermediateDirectories: true)
+            try DoctorFixtures.run([DoctorFixtures.clang!, "-shared", "-fPIC", "-o", dir + "/tree/libomp.so.5", dir + "/h.c"])
+            try DoctorFixtures.copy(try DoctorFixtures.runtimePath("intel"), to: dir + "/tree/libiomp5.so")
+            let report = try await Doctor.diagnose(paths: [dir + "/tree"], options: .init(probeTimeout: .seconds(2)))
+            let pair = try #require(report.pairs.first)
+            #expect(pair.observations.count == 2, "only the first probes ran: \(pair.observations.map(\.label))")
+            #expect(pair.observations.allSatisfy { $0.outcome == .hang })
+            #expect(pair.variableSafety.contains("libomp.so.5 hangs while loading"), "\(pair.variableSafety)")
+            #expect(pair.fixes.allSatisfy { $0.status == .notVerified })
+        }
+
+        @Test("doctor --pid 1 as root, refused by the kernel: not called another user's process",
+              .enabled(if: geteuid() == 0 && FileManager.default.contents(atPath: "/proc/1/maps") == nil,
+                       "needs root and a pid 1 whose map the kernel refuses to this process"))
+        func pidOneAsRoot() async throws {
+            await #expect { try await Doctor.diagnose(pid: 1) } throws: { e in
+                let text = "\(e)"
+                return !text.contains("another user") && text.contains("root")
+            }
+        }
+
+        @Test("the doctor accepts the --max-file-size its skipped-file message names",
+              .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
+        func maxFileSizeOption() throws {
+            let dir = try DoctorFixtures.temporaryDirectory("maxsize")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try Data(repeating: 0x7f, count: 4096).write(to: URL(fileURLWithPath: dir + "/libbig.so"))
+            let p = try TestProcess.run([TestProducts.ompMatrix!, "doctor", dir, "--max-file-size", "1000"])
+            #expect(p.terminationStatus == 0, "\(p.output)\(p.errors)")
+            #expect(p.output.contains("raise it with --max-file-size"), "\(p.output)")
+        }
+    }
+
+    @Suite("Input files that are not regular files")
+    struct SpecialInputTests {
+        @Test("a results file piped through /dev/stdin is read, even as root",
+              .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
+        func stdinInput() throws {
+            let dir = try DoctorFixtures.temporaryDirectory("stdin")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try ResultsCodec.encode(ReportFixtures.results()).write(to: URL(fileURLWithPath: dir + "/r.json"))
+            // Through a pipe: /dev/stdin is then a FIFO, not the file.
+            let p = try TestProcess.run(["/bin/sh", "-c", "cat \"$1\" | \"$2\" report /dev/stdin --format summary", "sh",
+                                         dir + "/r.json", TestProducts.ompMatrix!])
+            #expect(p.terminationStatus == 0, "\(p.errors)")
+            #expect(!p.errors.contains("permission"), "\(p.errors)")
+        }
+    }
+}
+#endif
