@@ -78,3 +78,24 @@ extension DoctorTests {
     }
 }
 #endif
+
+#if os(Linux)
+@Suite("clean-shm reports what it did")
+struct CleanShmReportTests {
+    @Test("the count in the last line is the number of files it says it removed",
+          .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
+    func countMatchesLines() throws {
+        let pid = try TestProcess.reapedPid()
+        let file = "/dev/shm/__KMP_REGISTERED_LIB_\(pid)_\(getuid())"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("0x1-cafe-libomp.so.5".utf8)))
+        defer { unlink(file) }
+        let p = try TestProcess.run([TestProducts.ompMatrix!, "clean-shm"])
+        #expect(p.terminationStatus == 0, "\(p.errors)")
+        let lines = p.output.split(separator: "\n")
+        let removed = lines.filter { $0.hasPrefix("removed: ") }.count
+        #expect(lines.contains { $0 == "removed: \(file)" }, "\(p.output)")
+        let last = try #require(lines.last)
+        #expect(last.hasPrefix("\(removed) stale file"), "the summary says \(last) after \(removed) 'removed:' lines")
+    }
+}
+#endif
