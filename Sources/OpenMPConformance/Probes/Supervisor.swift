@@ -102,10 +102,15 @@ enum Supervisor {
         defer { if life[1] >= 0 { close(life[1]) } }
         let envList = childEnv.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
-        let rc = withCStrings(launchArgv) { av in
-            withCStrings(envList) { ev in
-                omp_shim_spawn_session(&pid, exePath, av, ev, outFDs[1], errFDs[1], made ? life[0] : -1)
+        // Spawned and registered as watched in one step: the orphan reaper never takes a leader's status.
+        let rc = ProcessTree.watched.withLock { leaders -> Int32 in
+            let rc = withCStrings(launchArgv) { av in
+                withCStrings(envList) { ev in
+                    omp_shim_spawn_session(&pid, exePath, av, ev, outFDs[1], errFDs[1], made ? life[0] : -1)
+                }
             }
+            if rc == 0 { leaders.insert(pid) }
+            return rc
         }
         close(outFDs[1]); close(errFDs[1])
         if life[0] >= 0 { close(life[0]) }

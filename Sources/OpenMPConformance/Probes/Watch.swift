@@ -125,6 +125,8 @@ final class Watch {
         var all = pids
         if let cp = transcript.childPid { all.insert(cp) }
         ShmRegistry.remove(pids: all)
+        _ = ProcessTree.watched.withLock { $0.remove(pid) }
+        ProcessTree.reapOrphans()
 
         let signaled = exited && (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
         let code: Int32? = exited && !signaled ? (status >> 8) & 0xff : nil

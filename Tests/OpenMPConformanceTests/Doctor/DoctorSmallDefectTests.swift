@@ -99,3 +99,57 @@ struct CleanShmReportTests {
     }
 }
 #endif
+
+#if os(Linux)
+@Suite("Probes: a runtime that daemonizes at load")
+struct DaemonizingRuntimeTests {
+    static func zombies(named name: String) throws -> Int {
+        let me = getpid()
+        return try ProcessTree.snapshot().filter { e in
+            e.ppid == me && e.state == "Z"
+                && (try? String(contentsOfFile: "/proc/\(e.pid)/comm", encoding: .utf8))?.hasPrefix(name) == true
+        }.count
+    }
+
+    @Test("its background process, reparented to the supervisor, does not stay <defunct> after each probe",
+          .enabled(if: DoctorFixtures.clang != nil, "needs a C compiler"))
+    func noDefunctPerRun() async throws {
+        let dir = try DoctorFixtures.temporaryDirectory("daemon-rt")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let name = "ompbg\(getpid() % 10000)"
+        // At load: fork; the child leaves the session, forks again and exits; the grandchild execs
+        // sleep 0.2 (by a link under its own name) with an empty environment, without the kit's marker.
+        let source = """
+            #define _GNU_SOURCE
+            #include <stdlib.h>
+            #include <unistd.h>
+            void __kmpc_fork_call(void) {}
+            int omp_get_max_threads(void) { return 1; }
+            int omp_get_thread_num(void) { return 0; }
+            int omp_get_num_threads(void) { return 1; }
+            void GOMP_parallel(void (*fn)(void *), void *data, unsigned n, unsigned flags) { (void)n; (void)flags; fn(data); }
+            __attribute__((constructor)) static void daemonize(void) {
+                if (fork() == 0) {
+                    setsid();
+                    if (fork() == 0) {
+                        char *argv[] = { "\(name)", "0.2", 0 }, *envp[] = { 0 };
+                        execve("\(dir)/\(name)", argv, envp);
+                        _exit(127);
+                    }
+                    _exit(0);
+                }
+            }
+            """
+        try source.write(toFile: dir + "/d.c", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/" + name, withDestinationPath: "/bin/sleep")
+        try DoctorFixtures.run([DoctorFixtures.clang!, "-shared", "-fPIC", "-o", dir + "/libomp.so.5", dir + "/d.c"])
+        for _ in 0..<3 {
+            let r = await Probe.run(.init(runtimes: [.init(name: "a", path: dir + "/libomp.so.5")], plan: try Plan.parse("load a"), timeout: .seconds(20)))
+            #expect(r.outcome == .pass, "\(r.message.text)")
+            try await Task.sleep(for: .milliseconds(600))
+        }
+        // The last one may still wait for the next probe's end; one per run would be 3.
+        #expect(try Self.zombies(named: name) <= 1)
+    }
+}
+#endif
