@@ -64,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
         let env = HostEnvironment.shared.probeEnvironment.record
         let started = Timestamp.now()
         let out = try ResultsOutput(option: output, defaultPath: "results/\(host.key)-\(Timestamp.compact())-\(getpid()).json")
+        defer { out.releaseWriterLock() }
         // With --output -, standard output carries only the results; everything else goes to standard error.
         let toStderr = out.toStandardOutput
         let say: @Sendable (String) -> Void = { line in

@@ -153,3 +153,32 @@ struct DaemonizingRuntimeTests {
     }
 }
 #endif
+
+@Suite("omp-matrix run: one writer per --output", .serialized,
+       .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"),
+       .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
+struct SharedOutputTests {
+    @Test("a second run naming the same --output stops before its first probe (exit 2); the first run's results are whole")
+    func secondWriterRefused() throws {
+        let dir = try makeTemporaryDirectory("omp-one-output")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("r.json")
+        let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1", "--output", out.path]
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: TestProducts.ompMatrix!)
+        first.arguments = args
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: out.path) { usleep(20_000) }
+        let second = try TestProcess.run([TestProducts.ompMatrix!] + args)
+        first.waitUntilExit()
+        #expect(second.terminationStatus == 2, "\(second.errors)")
+        #expect(second.errors.contains("is being written by another omp-matrix run"), "\(second.errors)")
+        #expect(first.terminationStatus == 0)
+        let r = try ResultsCodec.read(out)
+        #expect(!r.partial && r.results.count == 32)
+        #expect(!FileManager.default.fileExists(atPath: out.path + ".lock"), "the lock file is removed")
+    }
+}
