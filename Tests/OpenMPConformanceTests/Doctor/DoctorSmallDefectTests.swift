@@ -182,3 +182,23 @@ struct SharedOutputTests {
         #expect(!FileManager.default.fileExists(atPath: out.path + ".lock"), "the lock file is removed")
     }
 }
+
+#if os(Linux)
+@Suite("omp-matrix under tight resource limits", .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
+struct ResourceLimitTests {
+    @Test("too few file descriptors or too little address space: exit 3 naming the limit, never a trap or a crash",
+          arguments: ["ulimit -n 8", "ulimit -v 400000"])
+    func belowTheFloor(_ limit: String) throws {
+        let p = try TestProcess.run(["/bin/sh", "-c", "\(limit) && exec \"$1\" probe --runtime a=/nonexistent/libomp.so.5 --steps 'load a' --format text",
+                                     "sh", TestProducts.ompMatrix!])
+        #expect(p.terminationStatus == 3, "\(limit): exit \(p.terminationStatus) \(p.errors)")
+        #expect(p.errors.contains("(\(limit.split(separator: " ").prefix(2).joined(separator: " ")))"), "\(p.errors)")
+    }
+
+    @Test("a soft limit under the floor that the hard limit allows is raised, and the command runs")
+    func softLimitRaised() throws {
+        let p = try TestProcess.run(["/bin/sh", "-c", "ulimit -S -n 20 && exec \"$1\" --help", "sh", TestProducts.ompMatrix!])
+        #expect(p.terminationStatus == 0, "\(p.errors)")
+    }
+}
+#endif
