@@ -183,6 +183,40 @@ extension DoctorTests {
             #expect(elapsed < 180, "the doctor took \(elapsed) s")
         }
 
+        /// Ways a program reaches its two runtimes (python source; argv[1], argv[2] are the runtime files).
+        static let reaches: [(String, String)] = [
+            ("through symlinks", "import ctypes, os, sys, tempfile\nd = tempfile.mkdtemp()\n"
+                + "for i, p in enumerate(sys.argv[1:3]): os.symlink(p, d + '/rt%d.so' % i)\n"
+                + "for i in range(2): ctypes.CDLL(d + '/rt%d.so' % i).omp_get_max_threads()\n"),
+            ("dlopen from another thread", "import ctypes, sys, threading\nctypes.CDLL(sys.argv[1]).omp_get_max_threads()\n"
+                + "t = threading.Thread(target=lambda: ctypes.CDLL(sys.argv[2]).omp_get_max_threads()); t.start(); t.join()\n"),
+            ("in a grandchild", "import subprocess, sys\nsubprocess.run(['/bin/sh', '-c', 'exec \"$0\" -c \"$1\" \"$2\" \"$3\"', sys.executable, "
+                + "'import ctypes, sys\\nfor p in sys.argv[1:]: ctypes.CDLL(p).omp_get_max_threads()\\n', sys.argv[1], sys.argv[2]])\n"),
+            ("LD_PRELOAD set by the program for its child", "import os, subprocess, sys\nenv = dict(os.environ, LD_PRELOAD=sys.argv[1])\n"
+                + "subprocess.run([sys.executable, '-c', 'import ctypes, sys; ctypes.CDLL(sys.argv[1])', sys.argv[2]], env=env)\n"),
+        ]
+
+        @Test("every runtime the command loads is seen, however it reaches it", arguments: reaches.map(\.0))
+        func everyRuntimeSeen(_ reach: String) async throws {
+            let script = try #require(Self.reaches.first { $0.0 == reach }?.1)
+            let intel = try DoctorFixtures.runtimePath("intel"), llvm = try DoctorFixtures.runtimePath("llvm14")
+            let report = try await Doctor.diagnose(command: [DoctorFixtures.python!, "-c", script, intel, llvm],
+                                                   options: .init(observeOnly: true, commandTimeout: .seconds(60)))
+            let seen = Set(report.runtimes.map { TestRuntimes.realpath($0.path) })
+            #expect(seen.isSuperset(of: [TestRuntimes.realpath(intel), TestRuntimes.realpath(llvm)]), "\(reach): \(report.runtimes.map(\.path))")
+            #expect(report.conflict, "\(reach): \(report.answer)")
+        }
+
+        @Test("the observer libraries come from the runtime cache, never from a package checkout")
+        func observerFromCache() throws {
+            let o = try DoctorObserver.locate()
+            let cache = try RuntimeCatalog.directory().path
+            if ProcessInfo.processInfo.environment["OMP_DOCTOR_LIBS"] == nil {
+                #expect(o.auditLibrary.hasPrefix(cache + "/doctor-observer/") && o.exitHook.hasPrefix(cache + "/doctor-observer/"), "\(o)")
+            }
+            #expect(!o.auditLibrary.contains("/.build-probe/") && !o.auditLibrary.contains("/.build/checkouts/"))
+        }
+
         @Test("a descendant that aborted leaves no registration file")
         func descendantRegistrationRemoved() async throws {
             let child = try Self.twoRuntimes(progress: false)
