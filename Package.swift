@@ -35,13 +35,6 @@ let package = Package(
         ),
         // The few things Swift cannot call directly (variadic prctl, posix_spawn flags).
         .target(name: "_OpenMPShims"),
-        // The doctor's observers for `omp-matrix doctor -- COMMAND` (Linux), in C because they run inside the
-        // loader and libc of the user's process: an LD_AUDIT library that records every object the loader maps,
-        // and a preloaded exit-begun signal. `swift build` compile-checks them on every platform; the doctor
-        // links each into a shared library of its own with the C compiler (DoctorObserver), because a SwiftPM
-        // dynamic-library product always links the Swift runtime, which must not be loaded into a user's program.
-        .target(name: "OMPDoctorAudit"),
-        .target(name: "OMPDoctorExitHook"),
         // The probe plan language, shared by the supervisor and the child. No Foundation.
         .target(name: "OMPPlan"),
         // The child's engine: runtime adapter, workloads, checks, protocol. No Foundation.
@@ -58,7 +51,11 @@ let package = Package(
         .target(
             name: "OpenMPConformance",
             dependencies: ["OMPPlan", "_OpenMPShims", "CZlib", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/results.schema.json")],
+            // Observers/: the C sources of the doctor's observers for `omp-matrix doctor -- COMMAND` (Linux), in C
+            // because they run inside the loader and libc of the user's process (an LD_AUDIT library and a preloaded
+            // exit-begun signal); `omp-matrix provision` compiles them into the runtime cache (DoctorObserver), since a
+            // SwiftPM dynamic-library product would load the Swift runtime into the user's program.
+            resources: [.copy("Resources/results.schema.json"), .copy("Resources/Observers")],
             // A copy of the top-level Matrices/ (rows, claims, profiles, baselines) travels with the
             // library as a resource, so the matrix is found without the source tree.
             plugins: ["EmbedMatrices"]

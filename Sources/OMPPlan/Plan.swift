@@ -56,8 +56,9 @@ public struct Plan: Sendable, Hashable {
                 guard allowed.contains(kv[0]) else {
                     throw fail("'\(verb)' takes no size '\(kv[0])' (allowed: \(allowed.joined(separator: ", ")))")
                 }
-                guard let v = Int(kv[1]), v > 0, v <= 1 << 24 else {
-                    throw fail("size '\(kv[0])' must be a whole number from 1 to 16777216, got '\(kv[1])'")
+                let most = Sizes.maximum(of: kv[0])
+                guard let v = Int(kv[1]), v > 0, v <= most else {
+                    throw fail("size '\(kv[0])' must be a whole number from 1 to \(most), got '\(kv[1])'")
                 }
                 s.values.append((kv[0], v))
             }

@@ -117,6 +117,10 @@ package struct Sizes: Sendable, Hashable {
         package static let threads = 4
     }
 
+    /// The largest value of a size: 1,024 server threads (each a real thread with its own stack;
+    /// more is a fork bomb, not a test), 16,777,216 for the others.
+    package static func maximum(of key: String) -> Int { key == "threads" ? 1024 : 1 << 24 }
+
     /// Keys each verb accepts.
     package static func allowedKeys(for verb: String) -> [String] {
         switch verb {

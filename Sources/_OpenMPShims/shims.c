@@ -110,6 +110,25 @@ int omp_shim_contains(const void *hay, size_t n, const char *needle) {
     return memmem(hay, n, needle, strlen(needle)) != NULL;
 }
 
+size_t omp_shim_line_end(const void *buf, size_t n) {
+    const unsigned char *p = buf;
+    for (size_t i = 0; i < n; i++) if (p[i] == '\n' || p[i] == '\r') return i;
+    return n;
+}
+
+long omp_shim_last_index(const void *hay, size_t n, const char *needle) {
+    size_t k = strlen(needle);
+    long last = -1;
+    const char *p = hay, *end = (const char *)hay + n;
+    while (p < end) {
+        const char *hit = memmem(p, (size_t)(end - p), needle, k);
+        if (!hit) break;
+        last = (long)(hit - (const char *)hay);
+        p = hit + 1;
+    }
+    return last;
+}
+
 const char *omp_shim_libc_version(void) {
 #ifdef __GLIBC__
     return gnu_get_libc_version();

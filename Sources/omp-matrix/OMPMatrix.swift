@@ -21,6 +21,9 @@ struct OMPMatrix: AsyncParsableCommand {
     )
 
     static func main() async {
+        #if os(Linux)
+        if let why = ResourceFloor.shortfall() { exit(with: ToolExit.internal(why)) }
+        #endif
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {

@@ -6,32 +6,65 @@ extension Doctor {
     /// Runs the user's command supervised and observed: once as given, then (when two KMP-family
     /// runtimes met) with `KMP_DUPLICATE_LIB_OK=TRUE`, with one runtime by a link on a copy of the
     /// tree, and with one runtime preloaded: up to four runs, announced before the first.
+    ///
+    /// The command keeps the user's environment (their loader variables and `OMP_NUM_THREADS`
+    /// included); the kit adds its observers, takes `KMP_DUPLICATE_LIB_OK` out for the runs
+    /// "variable unset", and each repro line shows exactly those changes.
+    ///
+    /// Bounded by what it learned: an as-given run that ended by itself bounds every later run
+    /// to the larger of 3 times its time and 30 s (never more than the timeout); a later run past
+    /// that bound is stopped with its whole tree and reported as what was observed. An interrupt
+    /// (``Cancellation``) ends the running run; the report then holds the runs that finished,
+    /// marked incomplete.
     /// - Throws: ``DoctorError/badInput(_:)`` when the command cannot be started;
     ///   ``DoctorError/environment(_:)`` when the observer is unavailable on this platform.
     public static func diagnose(command: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
         try CommandObservation.checkStartable(command)
         let observer = try DoctorObserver.locate()
         let say = options.progress ?? { _ in }
-        let seconds = Int(options.commandTimeout.components.seconds)
+        let seconds = ReportText.seconds(options.commandTimeout.seconds)
         if options.observeOnly {
             say("doctor: running the command once (--observe-only), observed, timeout \(seconds) s; nothing is verified.")
         } else {
-            say("doctor: running the command up to 4 times, each supervised with a timeout of \(seconds) s: as given; "
-                + "with KMP_DUPLICATE_LIB_OK=TRUE; and, if two KMP-family runtimes meet, once per fix (one runtime by a link "
-                + "on a copy, one runtime preloaded)\(options.fixCheck ? "" : " (skipped: --no-fix-check)").")
+            say("doctor: running the command up to 4 times: as given (timeout \(seconds) s); then, each bounded by the first run's "
+                + "time (3 times it, at least 30 s, at most \(seconds) s): with KMP_DUPLICATE_LIB_OK=TRUE; and, if two KMP-family "
+                + "runtimes meet, once per fix (one runtime by a link on a copy, one runtime preloaded)"
+                + "\(options.fixCheck ? "" : " (skipped: --no-fix-check)").")
         }
         var runs: [DoctorReport.Observation] = []
         var notes: [String] = []
-        func observe(_ label: String, _ argv: [String], env: [String: String] = [:], preload: [String] = []) async throws(DoctorError) -> CommandObservation {
-            let o = try await CommandObservation.run(command: argv, environment: env, preload: preload,
-                                                     timeout: options.commandTimeout, observer: observer)
+        var bound = options.commandTimeout
+        var boundMessage: String?
+        let unset = [PairProber.variable.keys.first!]
+        /// One run; nil when an interrupt ended it (not finished, so no evidence) or came before it.
+        func observe(_ label: String, _ argv: [String], env: [String: String] = [:], preload: [String] = []) async throws(DoctorError) -> CommandObservation? {
+            if Cancellation.isRequested { return nil }
+            var o = try await CommandObservation.run(command: argv, environment: env, preload: preload,
+                                                     timeout: runs.isEmpty ? options.commandTimeout : bound, observer: observer,
+                                                     inheriting: true, removing: env.isEmpty ? unset : [])
+            if Cancellation.isRequested || o.result.ending.killedBy == Classifier.KillReason.cancelled.rawValue { return nil }
+            if !runs.isEmpty, let boundMessage, o.result.ending.killedBy == Classifier.KillReason.timeout.rawValue {
+                o.result.message = .init(text: boundMessage)
+            }
             runs.append(.init(label: label, o.result))
             say("doctor: run \(runs.count) (\(label)) ended: \(o.result.outcome.rawValue) after "
                 + ReportText.seconds(o.result.durationSeconds) + " s")
             return o
         }
 
-        let first = try await observe("as given, variable unset", command)
+        guard let first = try await observe("as given, variable unset", command) else {
+            return report(form: "command", subject: command, runtimes: [], pairs: [], runs: [], unreadable: [], notes: notes,
+                          commandFailed: false, extraAnswer: [], incomplete: "interrupted before the command's first run ended")
+        }
+        if first.result.ending.killedBy == nil {
+            let t = first.result.durationSeconds
+            let learned = Duration.milliseconds(Int64((max(3 * t, 30) * 1000).rounded(.up)))
+            bound = min(learned, options.commandTimeout)
+            let n = ReportText.seconds(bound.seconds)
+            boundMessage = first.result.outcome == .duplicateRuntimeAbort
+                ? "no abort within \(n) s, past the point where the as-given run aborted (after \(ReportText.seconds(t)) s); stopped with its whole process tree"
+                : "did not end within \(n) s (3 times the as-given run's \(ReportText.seconds(t)) s, at least 30 s); stopped with its whole process tree"
+        }
         if !first.leaderObserved {
             notes.append("The kit's observer saw nothing from the command's own process (statically linked, or it clears "
                          + "LD_AUDIT/LD_PRELOAD): its runtimes are not known, and an exit hang cannot be told from a hang.")
@@ -54,34 +87,44 @@ extension Doctor {
             var safety = "not observed (--observe-only)"
             if !options.observeOnly {
                 let withVar = try await observe("KMP_DUPLICATE_LIB_OK=TRUE", command, env: PairProber.variable)
-                observations.append(runs.last!)
-                safety = withVar.result.outcome == .pass
-                    ? "the command ran clean here with it (both runtimes active side by side, each with its own threads)"
-                    : "not safe here: with it, the command ended \(withVar.result.outcome.rawValue) (\(ReportText.oneLine(withVar.result.message.text)))"
-                if options.fixCheck {
-                    let (link, linkRun) = try await linkFix(command, keep: keep, replace: replace, observe: observe)
+                if let withVar {
+                    observations.append(runs.last!)
+                    safety = withVar.result.outcome == .pass
+                        ? "the command ran clean here with it (both runtimes active side by side, each with its own threads)"
+                        : "not safe here: with it, the command ended \(withVar.result.outcome.rawValue) (\(ReportText.oneLine(withVar.result.message.text)))"
+                } else {
+                    safety = "not observed (interrupted)"
+                }
+                if options.fixCheck, withVar != nil {
+                    let (link, linkRun) = try await linkFix(command, keep: keep, replace: replace, observe: { l, a, e, p throws(DoctorError) in
+                        try await observe(l, a, env: e, preload: p)
+                    })
                     fixes.append(link)
                     if let linkRun { observations.append(linkRun) }
-                    let pre = try await observe("preload fix (LD_PRELOAD=\(keep.path))", command, preload: [keep.path])
-                    observations.append(runs.last!)
-                    fixes.append(preloadVerdict(pre, keep: keep, replace: replace))
-                } else {
+                    if let pre = try await observe("preload fix (LD_PRELOAD=\(keep.path))", command, preload: [keep.path]) {
+                        observations.append(runs.last!)
+                        fixes.append(preloadVerdict(pre, keep: keep, replace: replace))
+                    }
+                } else if !options.fixCheck {
                     fixes.append(.init(kind: .link, status: .notVerified, instruction: "Keep one runtime: replace \(replace.path) by a link to \(keep.path).",
                                        command: PairProber.linkCommand(replace: replace.path, keep: keep.path), evidence: "not checked (--no-fix-check)"))
                 }
-                fixes.append(.init(kind: .variable, status: withVar.result.outcome == .pass ? .verified : .failed,
-                                   instruction: withVar.result.outcome == .pass
-                                    ? "Last resort: KMP_DUPLICATE_LIB_OK=TRUE let the command run clean here, but both runtimes then run side by side."
-                                    : "Do not rely on KMP_DUPLICATE_LIB_OK=TRUE for this command (measured, \(safety)).",
-                                   command: "KMP_DUPLICATE_LIB_OK=TRUE " + command.map(ShellQuote.quote).joined(separator: " "),
-                                   evidence: "\(withVar.result.outcome.rawValue); repro: \(withVar.result.repro)"))
+                if let withVar {
+                    fixes.append(.init(kind: .variable, status: withVar.result.outcome == .pass ? .verified : .failed,
+                                       instruction: withVar.result.outcome == .pass
+                                        ? "Last resort: KMP_DUPLICATE_LIB_OK=TRUE let the command run clean here, but both runtimes then run side by side."
+                                        : "Do not rely on KMP_DUPLICATE_LIB_OK=TRUE for this command (measured, \(safety)).",
+                                       command: "KMP_DUPLICATE_LIB_OK=TRUE " + command.map(ShellQuote.quote).joined(separator: " "),
+                                       evidence: "\(withVar.result.outcome.rawValue); repro: \(withVar.result.repro)"))
+                }
             }
             pairs.append(.init(first: keep, second: replace, bothKMP: true, conflict: true,
                                needsVariable: first.result.outcome == .duplicateRuntimeAbort, variableSafety: safety,
                                observations: observations, fixes: fixes, atlas: (options.atlas ?? DoctorAtlas.standard).cite(keep, replace)))
         }
-        let openMPEnding: Set<Outcome> = [.duplicateRuntimeAbort, .hangAtExit]
-        let conflict = !first.kmpClashes.isEmpty || openMPEnding.contains(first.result.outcome)
+        // An exit hang is OpenMP's only where two KMP-family runtimes met; a program's own atexit
+        // handler that never returns is the command's failure, not an OpenMP conflict.
+        let conflict = !first.kmpClashes.isEmpty || first.result.outcome == .duplicateRuntimeAbort
         let failedOtherwise = !conflict && first.result.outcome != .pass
         var extra: [String] = []
         extra.append("Your command ended \(first.result.outcome.rawValue) (\(ReportText.oneLine(first.result.message.text))); "
@@ -95,7 +138,8 @@ extension Doctor {
                          + "(a process the observer cannot see, e.g. one that cleared LD_AUDIT).")
         }
         return report(form: "command", subject: command, runtimes: first.runtimes, pairs: pairs, runs: runs,
-                      unreadable: [], notes: notes, commandFailed: failedOtherwise, extraAnswer: extra, forceConflict: conflict)
+                      unreadable: [], notes: notes, commandFailed: failedOtherwise, extraAnswer: extra, forceConflict: conflict,
+                      incomplete: Cancellation.isRequested ? "interrupted after \(runs.count) finished run\(runs.count == 1 ? "" : "s")" : nil)
     }
 
     static let systemPrefixes = ["/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/"]
@@ -106,7 +150,7 @@ extension Doctor {
     /// the runtime is replaced there by a link to the one kept, and the command runs against the
     /// copy (its path arguments rewritten to the copy).
     static func linkFix(_ command: [String], keep: DoctorRuntime, replace: DoctorRuntime,
-                        observe: (String, [String], [String: String], [String]) async throws(DoctorError) -> CommandObservation)
+                        observe: (String, [String], [String: String], [String]) async throws(DoctorError) -> CommandObservation?)
         async throws(DoctorError) -> (DoctorReport.Fix, DoctorReport.Observation?) {
         let instruction = "Keep one runtime: replace \(replace.path) by a link to \(keep.path); the loader then maps one file, so there is one runtime."
         let cmd = PairProber.linkCommand(replace: replace.path, keep: keep.path)
@@ -143,7 +187,9 @@ extension Doctor {
             guard let p = absolute(a), p == root || p.hasPrefix(root + "/") else { return a }
             return inCopy(p)
         }
-        let o = try await observe("link fix on a copy (\(replace.path) -> \(keep.path))", argv, [:], [])
+        guard let o = try await observe("link fix on a copy (\(replace.path) -> \(keep.path))", argv, [:], []) else {
+            return notVerified("interrupted before the run with the link ended")
+        }
         let obs = DoctorReport.Observation(label: "link fix on a copy (\(replace.path) -> \(keep.path))", o.result)
         let oneRuntime = o.kmpClashes.isEmpty
         if o.result.outcome == .pass && oneRuntime {

@@ -4,9 +4,9 @@ import Foundation
 /// outcome vocabulary, and which OpenMP runtimes it and its children loaded.
 ///
 /// The run goes through the existing supervisor (own session, timeout, whole-tree kill,
-/// bounded capture, scrubbed environment). The only loader variables set are the kit's own
-/// (`LD_AUDIT`, `LD_PRELOAD` with the exit hook first, then any runtime a fix preloads), and
-/// the repro line shows them.
+/// bounded capture). The loader variables the kit sets are its own (`LD_AUDIT`, `LD_PRELOAD`
+/// with the exit hook first, then any runtime a fix preloads, then the user's own), and the
+/// repro line shows them.
 package struct CommandObservation: Sendable {
     /// How the command ended; ``ProbeResult/runtimesMapped`` lists the runtimes the command and
     /// its children loaded (``ProbeResult/MappedRuntime/afterStep`` is 0: a command has no steps).
@@ -26,9 +26,14 @@ package struct CommandObservation: Sendable {
     /// - Throws: ``DoctorError/environment(_:)`` when the observer libraries are unavailable
     ///   (another platform, or they cannot be built); ``DoctorError/badInput(_:)`` when the
     ///   command cannot be started.
+    /// - Parameters:
+    ///   - inheriting: the user's environment is kept (the doctor's command form); `removing`
+    ///     names variables the kit takes out of it. False: the kit's scrubbed, pinned environment
+    ///     (``Conformance/check(command:expected:timeout:)``).
     package static func run(command: [String], environment: [String: String] = [:], preload: [String] = [],
                            launcher: Probe.Configuration.Launcher = .direct, timeout: Duration = .seconds(600),
-                           observer: DoctorObserver? = nil) async throws(DoctorError) -> CommandObservation {
+                           observer: DoctorObserver? = nil, inheriting: Bool = false,
+                           removing: [String] = []) async throws(DoctorError) -> CommandObservation {
         let obs: DoctorObserver
         if let observer { obs = observer } else { obs = try DoctorObserver.locate() }
         try checkStartable(command)
@@ -36,13 +41,18 @@ package struct CommandObservation: Sendable {
         defer { ws.remove() }
         let log = ws.path + "/observed.log"
         var env = environment
-        for (k, v) in obs.environment(log: log, preload: preload) { env[k] = v }
+        for (k, v) in obs.environment(log: log, preload: preload, inherited: inheriting ? ProcessInfo.processInfo.environment : [:]) { env[k] = v }
         var config = Probe.Configuration(command: .external(command), environment: env, launcher: launcher, timeout: timeout,
                                          exitGrace: .seconds(1), exitGraceMax: .seconds(3))
         config.exitSignalLog = log
+        config.inheritsEnvironment = inheriting
+        config.removedVariables = removing
         var result = await Probe.run(config)
         if result.ending.kind == .notStarted { throw .badInput("cannot start \(command[0]): \(result.message.text)") }
         let records = DoctorObserver.Log.read(path: log)
+        // Every process the observer saw is a descendant of this run, now ended: a runtime in one
+        // that aborted (a worker, a grandchild reaped by its own parent) left its registration file.
+        _ = ShmRegistry.remove(pids: Set(records.pids))
         return analyse(result: &result, log: records, kit: [obs.auditLibrary, obs.exitHook])
     }
 

@@ -28,6 +28,8 @@ public enum Doctor {
         package var progress: (@Sendable (String) -> Void)?
         /// The atlas lookup; nil uses ``DoctorAtlas/standard``.
         package var atlas: DoctorAtlas?
+        /// How `doctor PATH` reads the trees (size limits, as for `scan`).
+        package var scan = RuntimeScanner.Options()
 
         /// The defaults check every fix, allow 20 s per pair probe and 10 minutes per run of a command, and probe at most 15 pairs.
         public init(fixCheck: Bool = true, observeOnly: Bool = false, probeTimeout: Duration = .seconds(20),
@@ -51,7 +53,7 @@ public enum Doctor {
     public static func diagnose(paths: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
         guard !paths.isEmpty else { throw .badInput("doctor needs a path, --pid PID, or -- COMMAND") }
         let scan: ScanReport
-        do { scan = try RuntimeScanner().scan(paths: paths) } catch { throw .badInput(error.description) }
+        do { scan = try RuntimeScanner(options: options.scan).scan(paths: paths) } catch { throw .badInput(error.description) }
         let dist = DistributionIndex()
         var notes = scan.notes
         var runtimes: [DoctorRuntime] = []
@@ -87,9 +89,11 @@ public enum Doctor {
             }
             runtimes.append(runtime)
         }
-        let pairs = await probePairs(runtimes, options: options, notes: &notes)
+        var incomplete: String?
+        let pairs = await probePairs(runtimes, options: options, notes: &notes, incomplete: &incomplete)
         return report(form: "paths", subject: paths, runtimes: runtimes + windows, pairs: pairs, runs: [], unreadable: unreadable,
-                      notes: notes, commandFailed: false, extraAnswer: windowsAnswer, forceConflict: !windowsAnswer.isEmpty)
+                      notes: notes, commandFailed: false, extraAnswer: windowsAnswer, forceConflict: !windowsAnswer.isEmpty,
+                      incomplete: incomplete)
     }
 
     // MARK: doctor --pid
@@ -111,7 +115,8 @@ public enum Doctor {
         if let r = inspection.registeredKMPRuntime { notes.append("pid \(pid) registered an initialized KMP runtime: \(r)") }
         let probeable = runtimes.filter { LaunchPreflight.check(path: $0.path) == nil }
         if probeable.count < runtimes.count { notes.append("Mapped runtimes whose file is gone or changed are named but not probed.") }
-        let pairs = await probePairs(probeable, options: options, notes: &notes)
+        var incomplete: String?
+        let pairs = await probePairs(probeable, options: options, notes: &notes, incomplete: &incomplete)
         let mappedKMP = runtimes.filter { $0.family == .kmp }
         var extra: [String] = []
         if mappedKMP.count >= 2 {
@@ -119,14 +124,18 @@ public enum Doctor {
                          + mappedKMP.map { "\($0.path) (\($0.release))" }.joined(separator: " and ") + ".")
         }
         return report(form: "pid", subject: [String(pid)], runtimes: runtimes, pairs: pairs, runs: [], unreadable: [],
-                      notes: notes, commandFailed: false, extraAnswer: extra, forceConflict: mappedKMP.count >= 2)
+                      notes: notes, commandFailed: false, extraAnswer: extra, forceConflict: mappedKMP.count >= 2,
+                      incomplete: incomplete)
     }
 
     // MARK: shared
 
     /// Every pair of distinct runtime files that could meet in one process and involves a KMP
     /// runtime (two libgomp copies take no part in the duplicate check).
-    static func probePairs(_ runtimes: [DoctorRuntime], options: Options, notes: inout [String]) async -> [DoctorReport.Pair] {
+    /// A pair whose probes could not launch, or that an interrupt cut short, is left out and
+    /// `incomplete` says why ("not probed: …", "interrupted"): no verdict comes from a probe that did not run.
+    static func probePairs(_ runtimes: [DoctorRuntime], options: Options, notes: inout [String],
+                           incomplete: inout String?) async -> [DoctorReport.Pair] {
         var candidates: [(DoctorRuntime, DoctorRuntime)] = []
         for i in runtimes.indices {
             for j in runtimes.indices where j > i {
@@ -144,6 +153,10 @@ public enum Doctor {
             candidates = Array(candidates.prefix(options.maxPairs))
         }
         guard !candidates.isEmpty else { return [] }
+        do { _ = try ProbeExecutable.locate() } catch {
+            incomplete = "not probed: \(error)"
+            return []
+        }
         var workspace: DoctorWorkspace?
         if options.fixCheck {
             do { workspace = try DoctorWorkspace() } catch { notes.append("Fixes not checked: \(error)") }
@@ -154,8 +167,16 @@ public enum Doctor {
         for (n, (a, b)) in candidates.enumerated() {
             options.progress?("probing pair \(n + 1) of \(candidates.count): \(a.path) + \(b.path)")
             let cites = atlas.cite(a, b)
-            pairs.append(await PairProber.diagnose(a, b, options: .init(fixCheck: options.fixCheck, timeout: options.probeTimeout),
-                                                   workspace: workspace, atlas: cites))
+            if Cancellation.isRequested { incomplete = "interrupted: \(candidates.count - n) of \(candidates.count) pairs not probed"; break }
+            let (pair, launchFailure) = await PairProber.diagnose(a, b, options: .init(fixCheck: options.fixCheck, timeout: options.probeTimeout),
+                                                 workspace: workspace, atlas: cites)
+            if let failed = launchFailure {
+                incomplete = "not probed: \(failed)"
+                notes.append("Not probed: \(a.path) + \(b.path): \(failed)")
+                continue
+            }
+            if Cancellation.isRequested { incomplete = "interrupted: \(candidates.count - n) of \(candidates.count) pairs not probed"; break }
+            pairs.append(pair)
         }
         if let note = atlas.note { notes.append(note) }
         return pairs
@@ -163,11 +184,12 @@ public enum Doctor {
 
     static func report(form: String, subject: [String], runtimes: [DoctorRuntime], pairs: [DoctorReport.Pair],
                        runs: [DoctorReport.Observation], unreadable: [ScanReport.Skipped], notes: [String],
-                       commandFailed: Bool, extraAnswer: [String], forceConflict: Bool = false) -> DoctorReport {
+                       commandFailed: Bool, extraAnswer: [String], forceConflict: Bool = false,
+                       incomplete: String? = nil) -> DoctorReport {
         let conflict = forceConflict || pairs.contains { $0.conflict }
         var answer = extraAnswer
-        answer += DoctorAnswer.lines(runtimes: runtimes, pairs: pairs, conflict: conflict, unreadable: unreadable)
+        answer += DoctorAnswer.lines(runtimes: runtimes, pairs: pairs, conflict: conflict, unreadable: unreadable, incomplete: incomplete)
         return DoctorReport(form: form, subject: subject, answer: answer, conflict: conflict, runtimes: runtimes, pairs: pairs,
-                            runs: runs, unreadable: unreadable, notes: notes, commandFailed: commandFailed)
+                            runs: runs, unreadable: unreadable, notes: notes, commandFailed: commandFailed, incomplete: incomplete)
     }
 }

@@ -3,9 +3,13 @@
 /// "verified here" or not.
 enum DoctorAnswer {
     static func lines(runtimes: [DoctorRuntime], pairs: [DoctorReport.Pair], conflict: Bool,
-                      unreadable: [ScanReport.Skipped]) -> [String] {
+                      unreadable: [ScanReport.Skipped], incomplete: String? = nil) -> [String] {
         var out: [String] = []
-        if runtimes.isEmpty {
+        if let why = incomplete, !conflict {
+            // No verdict from what did not run: neither "no conflict" nor "nothing to do".
+            out.append("Incomplete, \(why): no verdict on whether KMP_DUPLICATE_LIB_OK is needed or safe, and no fix checked"
+                       + (runtimes.isEmpty ? "." : " for " + runtimes.map { "\($0.path) (\($0.release))" }.joined(separator: ", ") + "."))
+        } else if runtimes.isEmpty {
             out.append("No OpenMP runtime found: no conflict, nothing to do.")
         } else if !conflict {
             let kmp = runtimes.filter { $0.family == .kmp }, gnu = runtimes.filter { $0.family == .gnu }

@@ -9,11 +9,12 @@ import Foundation
 /// after loading its second runtime, or a short-lived data-loader worker, is still seen;
 /// sampling would miss both and would cost a poll loop over every descendant.
 ///
-/// Both libraries are this package's C targets `OMPDoctorAudit` and `OMPDoctorExitHook`, linked
-/// by the doctor with the C compiler (`$CC`, `cc`, or the Swift toolchain's clang) into
-/// `<package root>/.build-probe/doctor-observer/<source hash>/`, once; a SwiftPM dynamic-library
-/// product would link the Swift runtime into every observed process. `$OMP_DOCTOR_LIBS` names a
-/// folder holding both instead. Other platforms: ``DoctorError/environment(_:)``.
+/// Both libraries are compiled from this library's resources (`Resources/Observers/audit.c`,
+/// `exit_hook.c`) by provisioning (`omp-matrix provision`, ``build(into:log:)``) into
+/// `<runtime cache>/doctor-observer/<source hash>/`, and found there: nothing is compiled at run
+/// time, and nothing is written into a package checkout. A SwiftPM dynamic-library product
+/// would link the Swift runtime into every observed process. `$OMP_DOCTOR_LIBS` names a folder
+/// holding both instead. Other platforms: ``DoctorError/environment(_:)``.
 package struct DoctorObserver: Sendable, Hashable {
     /// The variable that names the record file; the libraries read it.
     package static let logVariable = "OMPCONF_DOCTOR_LOG"
@@ -27,9 +28,8 @@ package struct DoctorObserver: Sendable, Hashable {
 
     private static let cache = LockedCache<String>()
 
-    /// Finds (or builds) both libraries.
-    /// - Throws: ``DoctorError/environment(_:)`` when they are missing and cannot be built, or on
-    ///   another platform.
+    /// Finds both libraries (provisioned, or `$OMP_DOCTOR_LIBS`).
+    /// - Throws: ``DoctorError/environment(_:)`` when they are not provisioned, or on another platform.
     package static func locate() throws(DoctorError) -> DoctorObserver {
         #if os(Linux)
         let dir: String
@@ -41,45 +41,77 @@ package struct DoctorObserver: Sendable, Hashable {
         #endif
     }
 
-    static func findDirectory() throws(DoctorError) -> String {
+    static func has(_ d: String) -> Bool {
         let fm = FileManager.default
-        func has(_ d: String) -> Bool { fm.fileExists(atPath: d + "/" + auditName) && fm.fileExists(atPath: d + "/" + exitName) }
+        return fm.fileExists(atPath: d + "/" + auditName) && fm.fileExists(atPath: d + "/" + exitName)
+    }
+
+    static func findDirectory() throws(DoctorError) -> String {
         if let env = ProcessInfo.processInfo.environment["OMP_DOCTOR_LIBS"], !env.isEmpty {
             guard has(env) else { throw .environment("OMP_DOCTOR_LIBS=\(env) does not hold \(auditName) and \(exitName)") }
             return env
         }
-        let root = RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
-        let sources = [(root + "/Sources/OMPDoctorAudit/audit.c", auditName), (root + "/Sources/OMPDoctorExitHook/exit_hook.c", exitName)]
+        let dir = try provisionedDirectory()
+        guard has(dir) else {
+            throw .environment("the doctor's observer libraries are not provisioned (no \(auditName) and \(exitName) in \(dir)): "
+                               + "run `omp-matrix provision` (or `bash Scripts/provision-runtimes.sh`), or set OMP_DOCTOR_LIBS")
+        }
+        return dir
+    }
+
+    /// The C sources, from this library's resources, with the library each becomes.
+    static func sources() throws(DoctorError) -> [(source: URL, library: String)] {
+        guard let folder = Bundle.module.url(forResource: "Observers", withExtension: nil) else {
+            throw .environment("the observer sources (resource Observers/) are missing from the OpenMPConformance bundle")
+        }
+        return [(folder.appendingPathComponent("audit.c"), auditName), (folder.appendingPathComponent("exit_hook.c"), exitName)]
+    }
+
+    /// `<runtime cache>/doctor-observer/<hash of the sources>`: a changed source is a new folder.
+    static func provisionedDirectory(in runtimes: URL? = nil) throws(DoctorError) -> String {
+        let root: URL
+        if let runtimes { root = runtimes } else {
+            do { root = try RuntimeCatalog.directory() } catch { throw .environment("\(error)") }
+        }
         var digest: [UInt8] = []
-        for (src, _) in sources {
-            guard let data = fm.contents(atPath: src) else {
-                throw .environment("the observer's source \(src) is missing (set OMP_DOCTOR_LIBS to a folder holding \(auditName) and \(exitName))")
+        for (src, _) in try sources() {
+            guard let data = FileManager.default.contents(atPath: src.path) else {
+                throw .environment("the observer source \(src.path) cannot be read")
             }
             digest += Array(data)
         }
-        let dir = root + "/.build-probe/doctor-observer/" + String(SHA256.hex(of: digest).prefix(16))
-        if has(dir) { return dir }
+        return root.path + "/doctor-observer/" + String(SHA256.hex(of: digest).prefix(16))
+    }
+
+    /// Compiles both libraries into the runtime cache unless they are there: the provisioning step
+    /// (`omp-matrix provision`). Returns the folder and whether it built anything.
+    /// - Throws: ``DoctorError/environment(_:)`` when no C compiler runs or a build fails.
+    package static func build(in runtimes: URL? = nil, log: (String) -> Void = { _ in }) throws(DoctorError) -> (directory: String, built: Bool) {
+        let fm = FileManager.default
+        let dir = try provisionedDirectory(in: runtimes)
+        if has(dir) { return (dir, false) }
         do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw .environment("cannot create \(dir): \(error.localizedDescription)")
         }
         let cc = compiler()
-        for (src, name) in sources {
-            // Built under a unique name, then renamed: concurrent doctors never see half a library.
+        for (src, name) in try sources() {
+            log("doctor-observer: \(cc) -shared -fPIC -O2 -o \(dir)/\(name) \(src.lastPathComponent)")
+            // Built under a unique name, then renamed: concurrent provisioners never see half a library.
             let tmp = dir + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [cc, "-shared", "-fPIC", "-O2", "-o", tmp, src, "-ldl"]
-            let log = Pipe()
-            p.standardOutput = log; p.standardError = log
+            p.arguments = [cc, "-shared", "-fPIC", "-O2", "-o", tmp, src.path, "-ldl"]
+            let out = Pipe()
+            p.standardOutput = out; p.standardError = out
             do { try p.run() } catch { throw .environment("cannot run the C compiler \(cc): \(error.localizedDescription)") }
-            let out = log.fileHandleForReading.readDataToEndOfFile()
+            let text = out.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
             guard p.terminationStatus == 0, rename(tmp, dir + "/" + name) == 0 else {
                 unlink(tmp)
-                throw .environment("building \(name) with \(cc) failed: \(String(decoding: out.suffix(2000), as: UTF8.self))")
+                throw .environment("building \(name) with \(cc) failed: \(String(decoding: text.suffix(2000), as: UTF8.self))")
             }
         }
-        return dir
+        return (dir, true)
     }
 
     /// `$CC`, else `cc` or `clang` on PATH, else the clang beside the Swift toolchain's `swift`.
@@ -95,11 +127,16 @@ package struct DoctorObserver: Sendable, Hashable {
     }
 
     /// The variables the kit sets for one observed run: the audit library, the exit hook
-    /// (before any runtime preloaded for a fix), and the record file.
-    package func environment(log: String, preload: [String] = []) -> [String: String] {
-        [
-            "LD_AUDIT": auditLibrary,
-            "LD_PRELOAD": ([exitHook] + preload).joined(separator: ":"),
+    /// (before any runtime preloaded for a fix), and the record file. The user's own `LD_AUDIT`
+    /// and `LD_PRELOAD` (from `inherited`) are kept, after the kit's.
+    package func environment(log: String, preload: [String] = [],
+                             inherited: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        func joined(_ kit: [String], _ name: String) -> String {
+            (kit + [inherited[name] ?? ""].filter { !$0.isEmpty }).joined(separator: ":")
+        }
+        return [
+            "LD_AUDIT": joined([auditLibrary], "LD_AUDIT"),
+            "LD_PRELOAD": joined([exitHook] + preload, "LD_PRELOAD"),
             Self.logVariable: log,
         ]
     }
@@ -122,12 +159,16 @@ package struct DoctorObserver: Sendable, Hashable {
         /// a crafted program could write into it). Missing file: an empty log.
         package static func read(path: String, limit: Int = 16 << 20) -> Log {
             var log = Log(opened: [], exits: [])
-            guard let data = FileManager.default.contents(atPath: path) else { return log }
-            for line in String(decoding: data.prefix(limit), as: UTF8.self).split(separator: "\n") {
+            var reader = RecordFileReader(path: path)
+            reader.read(budget: limit) { raw in
+                let line = String(decoding: raw, as: UTF8.self)
                 let f = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-                guard f.count >= 2, let pid = Int32(f[1]) else { continue }
-                if f[0] == "open", f.count == 3, f[2].hasPrefix("/") { log.opened.append((pid, String(f[2]))) }
+                guard f.count >= 2, let pid = Int32(f[1]) else { return true }
+                if f[0] == "open", f.count == 3, f[2].hasPrefix("/") {
+                    if log.opened.count < 100_000 { log.opened.append((pid, String(f[2]))) }
+                }
                 else if f[0] == "exit", f.count == 2 { log.exits.insert(pid) }
+                return true
             }
             return log
         }

@@ -6,7 +6,11 @@ extension DoctorReport {
         let clean = TerminalText.field
         lines.append("omp-matrix doctor \(form == "paths" ? "" : form + " ")\(clean(subject.joined(separator: " ")))")
         lines.append("")
-        lines.append(conflict ? "Answer: OpenMP conflict." : "Answer: no conflict.")
+        if let why = incomplete {
+            lines.append("Answer (incomplete, \(clean(why))): " + (conflict ? "OpenMP conflict." : "no verdict beyond the runs that finished."))
+        } else {
+            lines.append(conflict ? "Answer: OpenMP conflict." : "Answer: no conflict.")
+        }
         for a in answer { lines.append("  " + clean(a)) }
         lines.append("")
         lines.append("Details")
@@ -49,7 +53,8 @@ extension DoctorReport {
     package var markdown: String {
         var md: [String] = []
         let cell = { (s: String) in ReportText.oneLine(s).replacingOccurrences(of: "|", with: "\\|") }
-        md.append("# omp-matrix doctor: \(conflict ? "OpenMP conflict" : "no conflict")")
+        md.append("# omp-matrix doctor: \(conflict ? "OpenMP conflict" : incomplete == nil ? "no conflict" : "no verdict")"
+                  + (incomplete.map { " (incomplete, \(cell($0)))" } ?? ""))
         md.append("")
         md.append("`\(cell(subject.joined(separator: " ")))` (\(form))")
         md.append("")

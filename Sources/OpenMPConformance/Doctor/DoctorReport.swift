@@ -85,16 +85,22 @@ public struct DoctorReport: Sendable, Hashable, Codable {
     package var notes: [String]
     /// For the command form: the command failed for a reason other than OpenMP.
     package var commandFailed: Bool
+    /// Why the answer is not whole (interrupted; a probe that could not launch: "not probed: …"),
+    /// or nil. An incomplete answer gives only what the finished runs showed, and exit 4.
+    package var incomplete: String?
 
     package init(form: String, subject: [String], answer: [String], conflict: Bool, runtimes: [DoctorRuntime],
-                pairs: [Pair], runs: [Observation], unreadable: [ScanReport.Skipped], notes: [String], commandFailed: Bool) {
+                pairs: [Pair], runs: [Observation], unreadable: [ScanReport.Skipped], notes: [String], commandFailed: Bool,
+                incomplete: String? = nil) {
         self.form = form; self.subject = subject; self.answer = answer; self.conflict = conflict
         self.runtimes = runtimes; self.pairs = pairs; self.runs = runs; self.unreadable = unreadable
-        self.notes = notes; self.commandFailed = commandFailed
+        self.notes = notes; self.commandFailed = commandFailed; self.incomplete = incomplete
     }
 
-    /// The exit status: 1 on a conflict (or, with `strict`, a command that failed otherwise), else 0.
+    /// The exit status: 4 when the answer is incomplete; 1 on a conflict (or, with `strict`, a
+    /// command that failed otherwise); else 0.
     public func exitStatus(strict: Bool) -> Int32 {
+        if incomplete != nil { return 4 }
         if conflict { return 1 }
         if strict && commandFailed { return 1 }
         return 0

@@ -23,16 +23,40 @@ enum PairProber {
 
     static let variable = ["KMP_DUPLICATE_LIB_OK": "TRUE"]
 
+    /// The pair, or, when a probe of it could not launch, the reason (its observations are then
+    /// no evidence, and the caller gives no verdict from them).
     static func diagnose(_ a: DoctorRuntime, _ b: DoctorRuntime, options: Options, workspace: DoctorWorkspace?,
-                         atlas: [String]) async -> DoctorReport.Pair {
+                         atlas: [String]) async -> (DoctorReport.Pair, launchFailure: String?) {
         let bothKMP = a.family == .kmp && b.family == .kmp
         // Without and with the variable, both orders (GNU + KMP: without only; libgomp ignores the variable).
         var specs: [(String, Bool, [String: String])] = [("a first, variable unset", true, [:]), ("b first, variable unset", false, [:])]
         if bothKMP {
             specs += [("a first, KMP_DUPLICATE_LIB_OK=TRUE", true, variable), ("b first, KMP_DUPLICATE_LIB_OK=TRUE", false, variable)]
         }
-        let results = await runAll(specs.map { s in { await probe(a: a.loadPath, b: b.loadPath, firstIsA: s.1, environment: s.2, timeout: options.timeout) } })
+        let jobs: [@Sendable () async -> ProbeResult] = specs.map { s in { await probe(a: a.loadPath, b: b.loadPath, firstIsA: s.1, environment: s.2, timeout: options.timeout) } }
+        // Without the variable first: a runtime that hangs while loading shows there, and the rest is not started.
+        var results = await runAll(Array(jobs.prefix(2)))
+        if hungWhileLoading(specs.map(\.1), results, a: a, b: b) == nil { results += await runAll(Array(jobs.dropFirst(2))) }
+        specs = Array(specs.prefix(results.count))
         var observations = zip(specs, results).map { DoctorReport.Observation(label: $0.0.0, $0.1) }
+        let notLaunched = results.first { $0.ending.kind == .notStarted }.map { "the probe could not launch: \($0.message.text)" }
+        if let notLaunched {
+            return (DoctorReport.Pair(first: a, second: b, bothKMP: bothKMP, conflict: false, needsVariable: false, variableSafety: "not probed",
+                                      observations: observations, fixes: [], atlas: atlas), notLaunched)
+        }
+        // A runtime that hangs while loading shows in the first probes: every further probe would
+        // wait out its timeout too, so none is started (the fixes are not tried).
+        if let hung = hungWhileLoading(specs.map(\.1), results, a: a, b: b) {
+            let why = "not tried: \(hung.path) hangs while loading (the probes stopped at its `load` step, before any OpenMP call), "
+                + "so every probe with it would only wait out the timeout"
+            return (DoctorReport.Pair(first: a, second: b, bothKMP: bothKMP, conflict: bothKMP, needsVariable: false,
+                                      variableSafety: why,
+                                      observations: observations,
+                                      fixes: [.init(kind: .link, status: .notVerified,
+                                                    instruction: "Keep one runtime: replace \(b.path) by a link to \(a.path).",
+                                                    command: linkCommand(replace: b.path, keep: a.path), evidence: why)],
+                                      atlas: atlas), nil)
+        }
         let unset = Array(results.prefix(2)), set = Array(results.dropFirst(2))
         let aborts = unset.contains { $0.outcome == .duplicateRuntimeAbort }
         let conflict = bothKMP || aborts || unset.contains { $0.outcome == .hangAtExit }
@@ -60,8 +84,17 @@ enum PairProber {
                                command: "export KMP_DUPLICATE_LIB_OK=TRUE",
                                evidence: zip(specs.dropFirst(2), set).map { "\($0.0.0): \($0.1.outcome.rawValue); repro: \($0.1.repro)" }.joined(separator: "; ")))
         }
-        return DoctorReport.Pair(first: a, second: b, bothKMP: bothKMP, conflict: conflict, needsVariable: aborts,
-                                 variableSafety: safety, observations: observations, fixes: fixes, atlas: atlas)
+        return (DoctorReport.Pair(first: a, second: b, bothKMP: bothKMP, conflict: conflict, needsVariable: aborts,
+                                  variableSafety: safety, observations: observations, fixes: fixes, atlas: atlas), notLaunched)
+    }
+
+    /// The runtime whose `load` step a probe hung in (the step after the last one completed), if any.
+    static func hungWhileLoading(_ aFirst: [Bool], _ results: [ProbeResult], a: DoctorRuntime, b: DoctorRuntime) -> DoctorRuntime? {
+        for (first, r) in zip(aFirst, results) where r.outcome == .hang {
+            let steps = (first ? plan(first: "a", second: "b") : plan(first: "b", second: "a")).steps
+            if r.stepsCompleted < steps.count, case .load(let name) = steps[r.stepsCompleted] { return name == "a" ? a : b }
+        }
+        return nil
     }
 
     static func variableSafety(_ set: [ProbeResult], a: DoctorRuntime, b: DoctorRuntime) -> String {

@@ -50,7 +50,7 @@ package enum Classifier {
             return (.launchFailed, .init(text: why))
         }
         if errors.contains(15) {
-            let line = o.ompLines.first { $0.contains("OMP: Error #15") } ?? "OMP: Error #15"
+            let line = message(o.ompLines.first { $0.contains("OMP: Error #15") } ?? "OMP: Error #15")
             let (ini, found) = parseError15(line)
             return (.duplicateRuntimeAbort, .init(text: line.trimmed, initializing: ini, found: found))
         }
@@ -68,7 +68,7 @@ package enum Classifier {
             return (.hang, .init(text: "only \(o.stepsCompleted) of \(o.stepsTotal) steps completed before the timeout; killed"))
         }
         if let e = errors.first {
-            let line = o.ompLines.first { $0.contains("OMP: Error #\(e)") } ?? "OMP: Error #\(e)"
+            let line = message(o.ompLines.first { $0.contains("OMP: Error #\(e)") } ?? "OMP: Error #\(e)")
             return (.runtimeError, .init(text: line.trimmed))
         }
         if !o.failedChecks.isEmpty {
@@ -84,6 +84,13 @@ package enum Classifier {
             return (.exitNonzero, .init(text: "exited with status 0 before completing step \(o.stepsCompleted + 1) of \(o.stepsTotal)"))
         }
         return (.pass, .init(text: o.speaksProtocol ? "all \(o.stepsTotal) steps completed and checked; exit 0" : "exit 0"))
+    }
+
+    /// The runtime's message from its `OMP: Error` on: what a program printed before it on the
+    /// same line (a progress bar without a line end) is not part of it.
+    static func message(_ line: String) -> String {
+        guard let r = line.range(of: "OMP: Error") else { return line }
+        return String(line[r.lowerBound...])
     }
 
     /// OMP error numbers in order of first appearance.

@@ -74,6 +74,13 @@ extension Probe {
         /// For Windows DLLs: run the Windows probe under Wine instead of omp-probe (same plan,
         /// same records). Nil runs omp-probe.
         package var wine: WineLaunch?
+        /// For a user's own command (`doctor -- COMMAND`): the child starts from this process's whole
+        /// environment, the user's loader variables and `OMP_NUM_THREADS` included (nothing scrubbed,
+        /// nothing pinned), plus ``environment`` and minus ``removedVariables``; the repro line then
+        /// shows only those changes. False (the kit's own probes): scrubbed and pinned.
+        package var inheritsEnvironment = false
+        /// Variables taken out of an inherited environment (shown as `env -u NAME`).
+        package var removedVariables: [String] = []
 
         public init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
                     launcher: Launcher = .direct, timeout: Duration = .seconds(20),

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// In order:
 /// 1. `OMP_PROBE`, when set: it must name an executable file.
-/// 2. `omp-probe` in the build products directory of the running executable: beside
+/// 2. `omp-probe` in the build products directory of the running executable (its real file,
+///    however it was started: through `PATH`, a link in a bin folder): beside
 ///    `omp-matrix`, or beside the test bundle (`.build/debug/…PackageTests.xctest`). SwiftPM puts
 ///    it there when the package builds it: in this repository `swift build` does; in your
 ///    package, make the test target depend on the kit's `omp-probe` product.
@@ -29,9 +30,9 @@ package enum ProbeExecutable {
     /// Looks the probe up; nothing is cached, built or launched.
     /// - Parameters:
     ///   - environment: where `OMP_PROBE` is read.
-    ///   - executable: the running executable (`CommandLine.arguments[0]`).
+    ///   - executable: the running executable (``runningExecutable``).
     package static func find(environment: [String: String] = ProcessInfo.processInfo.environment,
-                            executable: String = CommandLine.arguments.first ?? "") throws(NotFound) -> String {
+                            executable: String = runningExecutable) throws(NotFound) -> String {
         let fm = FileManager.default
         if let env = environment[variable], !env.isEmpty {
             guard fm.isExecutableFile(atPath: env) else {
@@ -49,6 +50,13 @@ package enum ProbeExecutable {
             or, in your own package, add .product(name: "omp-probe", package: "openmp-conformance") to the \
             test target's dependencies so that `swift test` builds it
             """)
+    }
+
+    /// The file of the running executable, from the kernel or the loader
+    /// (``platformExecutablePath()``), never from `argv[0]`: started through `PATH`, `argv[0]` is
+    /// a bare name that would resolve against the working directory.
+    package static var runningExecutable: String {
+        platformExecutablePath() ?? Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
     }
 
     /// The build products directory holding `executable`: its directory, or, inside a test

@@ -20,12 +20,22 @@ struct ProbeTranscript {
 
     /// Keeps the line when it is a runtime message (`OMP: ...`), up to 256 of them. Protocol
     /// records, `done` included, come on stdout (``stdoutLine(_:)``), never here.
+    /// Past the first 256, only the first `OMP: Error #15` line is still kept: a program that
+    /// prints many runtime messages cannot push the abort out.
     mutating func stderrLine(_ line: ArraySlice<UInt8>) {
         // Only OMP lines matter for the verdict; they are kept whatever the volume.
-        guard line.count >= 5, ompLines.count < 256, !WineLaunch.isWineDebugLine(line) else { return }
+        guard line.count >= 5, !WineLaunch.isWineDebugLine(line) else { return }
         let hit = line.withUnsafeBytes { b in omp_shim_contains(b.baseAddress, b.count, "OMP: ") != 0 }
-        if hit { ompLines.append(String(decoding: line, as: UTF8.self)) }
+        guard hit else { return }
+        if ompLines.count >= 256 {
+            let abort = line.withUnsafeBytes { b in omp_shim_contains(b.baseAddress, b.count, "OMP: Error #15") != 0 }
+            guard abort, !sawAbort else { return }
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        if text.contains("OMP: Error #15") { sawAbort = true }
+        ompLines.append(text)
     }
+    private var sawAbort = false
 
     @discardableResult
     mutating func stdoutLine(_ line: ArraySlice<UInt8>) -> Bool {

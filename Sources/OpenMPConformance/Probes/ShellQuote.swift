@@ -13,6 +13,17 @@ package enum ShellQuote {
         (["env", "-i"] + env.map { quote("\($0.0)=\($0.1)") } + argv.map(quote)).joined(separator: " ")
     }
 
+    /// The changes to the caller's own environment, then the command: `K=V ... argv...`, or
+    /// `env -u NAME ... K=V ... argv...` when something was removed; run in the caller's shell,
+    /// it reproduces the run. Never `env -i`: the rest of the environment is the caller's.
+    package static func repro(setting: [(String, String)], unsetting: [String], argv: [String]) -> String {
+        // NAME='value': the name unquoted, so that the shell takes the word as an assignment.
+        let set = setting.map { "\($0.0)=" + quote($0.1) }
+        let words = unsetting.isEmpty ? set + argv.map(quote)
+            : ["env"] + unsetting.flatMap { ["-u", quote($0)] } + set + argv.map(quote)
+        return words.joined(separator: " ")
+    }
+
     static func which(_ name: String, path: String?) -> String? {
         for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
             let p = "\(dir)/\(name)"

@@ -1,7 +1,8 @@
 import Foundation
+import _OpenMPShims
 
-/// Keeps the first and last `limit` bytes of a stream and hands every complete line
-/// (up to `maxLine` bytes) to a callback, so verdict-relevant lines are never lost
+/// Keeps the first and last `limit` bytes of a stream and hands every line (ended by `\n` or
+/// `\r`, at most `maxLine` bytes, a longer one cut to its runtime message) to a callback, so verdict-relevant lines are never lost
 /// however much the child writes, and memory stays bounded. Works chunk by chunk with
 /// `memchr`/`memcpy`, so a child flooding hundreds of megabytes is drained at pipe speed.
 struct StreamCapture {
@@ -12,7 +13,6 @@ struct StreamCapture {
     private var ringStart = 0
     private(set) var total = 0
     private var line: [UInt8] = []
-    private var lineOverflow = false
 
     init(limit: Int, maxLine: Int = 16 * 1024) {
         self.limit = max(0, limit)
@@ -31,28 +31,39 @@ struct StreamCapture {
             rest = UnsafeBufferPointer(start: base + take, count: n - take)
         }
         if limit > 0 && rest.count > 0 { pushTail(rest) }
-        // Lines.
+        // Lines: a line ends at `\n` or `\r` (a progress bar redraws its line with `\r`).
         var p = base
         var left = n
         while left > 0 {
-            guard let nl = memchr(p, 10, left) else {
-                addToLine(p, left)
-                break
-            }
-            let len = UnsafeRawPointer(nl) - UnsafeRawPointer(p)
+            let len = omp_shim_line_end(p, left)
             addToLine(p, len)
-            if !lineOverflow { onLine(line[...]) }
+            guard len < left else { break }
+            onLine(line[...])
             line.removeAll(keepingCapacity: true)
-            lineOverflow = false
             p += len + 1
             left -= len + 1
         }
     }
 
+    /// The runtime's message begins with this; a line too long to keep keeps it.
+    private static let messageStart = "OMP: "
+
+    /// Appends to the current line. A line that grows past `maxLine` (a progress bar without line
+    /// ends, binary output) keeps only its part from the last `OMP: ` on, when that part is at most
+    /// half of `maxLine`, else its last few bytes (the start of a message split between reads): a
+    /// runtime's message printed after 100 KiB without a line end is still a line of its own.
+    /// Each cut leaves at most half of `maxLine`, so every byte is scanned a bounded number of
+    /// times: linear in the stream, bounded in memory.
     private mutating func addToLine(_ p: UnsafePointer<UInt8>, _ len: Int) {
-        guard len > 0, !lineOverflow else { return }
-        if line.count + len > maxLine { lineOverflow = true; return }
+        guard len > 0 else { return }
         line.append(contentsOf: UnsafeBufferPointer(start: p, count: len))
+        guard line.count > maxLine else { return }
+        let keepFrom: Int = line.withUnsafeBytes { b in
+            let at = omp_shim_last_index(b.baseAddress, b.count, Self.messageStart)
+            if at >= 0, b.count - at <= maxLine / 2 { return at }
+            return b.count - (Self.messageStart.utf8.count - 1)
+        }
+        line.removeSubrange(..<keepFrom)
     }
 
     private mutating func pushTail(_ b: UnsafeBufferPointer<UInt8>) {
@@ -84,7 +95,7 @@ struct StreamCapture {
 
     /// Hands over a final unterminated line.
     mutating func finish(onLine: (ArraySlice<UInt8>) -> Void) {
-        if !line.isEmpty && !lineOverflow { onLine(line[...]) }
+        if !line.isEmpty { onLine(line[...]) }
         line.removeAll()
     }
 

@@ -64,17 +64,26 @@ enum Supervisor {
             speaks = false
         }
 
-        var childEnv = env.base
+        var childEnv = c.inheritsEnvironment ? ProcessInfo.processInfo.environment : env.base
         for (k, v) in extra { childEnv[k] = v }
-        // Not in the repro line: bookkeeping of this supervisor, not part of the cell.
-        let marker = ProcessTree.newMarker()
-        childEnv[ProcessTree.markerName] = marker
-        let significant = env.significant(extra: extra)
         var launchArgv = argv
         if let script = wrapperScript(c.launcher, pinned: env.significant(extra: [:])) {
             launchArgv = ["/bin/sh", "-c", script, "parent"] + argv
         }
-        let repro = ShellQuote.repro(env: significant, argv: launchArgv)
+        let repro: String
+        if c.inheritsEnvironment {
+            // The user's environment is theirs: the repro line names only what the kit changed.
+            let removed = c.removedVariables.filter { childEnv[$0] != nil }.sorted()
+            for k in removed { childEnv[k] = nil }
+            let parent = ProcessInfo.processInfo.environment
+            let added = extra.filter { parent[$0.key] != $0.value }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            repro = ShellQuote.repro(setting: added, unsetting: removed, argv: launchArgv)
+        } else {
+            repro = ShellQuote.repro(env: env.significant(extra: extra), argv: launchArgv)
+        }
+        // Not in the repro line: bookkeeping of this supervisor, not part of the cell.
+        let marker = ProcessTree.newMarker()
+        childEnv[ProcessTree.markerName] = marker
         if let preflightFailure {
             return notStarted(c, preflightFailure, stepsTotal: stepsTotal, started: started, argv: launchArgv, env: env, repro: repro)
         }
@@ -101,10 +110,15 @@ enum Supervisor {
         defer { if life[1] >= 0 { close(life[1]) } }
         let envList = childEnv.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
-        let rc = withCStrings(launchArgv) { av in
-            withCStrings(envList) { ev in
-                omp_shim_spawn_session(&pid, exePath, av, ev, outFDs[1], errFDs[1], made ? life[0] : -1)
+        // Spawned and registered as watched in one step: the orphan reaper never takes a leader's status.
+        let rc = ProcessTree.watched.withLock { leaders -> Int32 in
+            let rc = withCStrings(launchArgv) { av in
+                withCStrings(envList) { ev in
+                    omp_shim_spawn_session(&pid, exePath, av, ev, outFDs[1], errFDs[1], made ? life[0] : -1)
+                }
             }
+            if rc == 0 { leaders.insert(pid) }
+            return rc
         }
         close(outFDs[1]); close(errFDs[1])
         if life[0] >= 0 { close(life[0]) }

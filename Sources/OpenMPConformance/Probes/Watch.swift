@@ -125,6 +125,8 @@ final class Watch {
         var all = pids
         if let cp = transcript.childPid { all.insert(cp) }
         ShmRegistry.remove(pids: all)
+        _ = ProcessTree.watched.withLock { $0.remove(pid) }
+        ProcessTree.reapOrphans()
 
         let signaled = exited && (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
         let code: Int32? = exited && !signaled ? (status >> 8) & 0xff : nil
@@ -145,32 +147,20 @@ final class Watch {
                            exitWaitMilliseconds: exitWait)
     }
 
-    /// Reads the exit hook's records as they are appended, from where the last read stopped.
+    /// Reads the exit hook's records as they are appended, from where the last read stopped
+    /// (bounded per call, linear: see ``RecordFileReader``).
     struct ExitLogReader {
-        let path: String?
+        var reader: RecordFileReader?
         let marker: [UInt8]
-        var offset: off_t = 0
-        var pending: [UInt8] = []
-        init(path: String?, pid: pid_t) { self.path = path; marker = Array("exit \(pid)".utf8) }
+        init(path: String?, pid: pid_t) { reader = path.map { RecordFileReader(path: $0) }; marker = Array("exit \(pid)".utf8) }
 
         mutating func exitBegun() -> Bool {
-            guard let path else { return false }
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return false }
-            defer { close(fd) }
-            var buf = [UInt8](repeating: 0, count: 16384)
-            while true {
-                let n = pread(fd, &buf, buf.count, offset)
-                guard n > 0 else { break }
-                offset += off_t(n)
-                pending += buf[0..<n]
-                while let nl = pending.firstIndex(of: 10) {
-                    let line = pending[..<nl]
-                    pending.removeSubrange(...nl)
-                    if line.elementsEqual(marker) { return true }
-                }
+            var found = false
+            reader?.read { line in
+                found = line.elementsEqual(marker)
+                return !found
             }
-            return false
+            return found
         }
     }
 

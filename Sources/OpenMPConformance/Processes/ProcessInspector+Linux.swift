@@ -13,7 +13,14 @@ extension ProcessInspector {
             if stat("/proc/\(pid)", &st) != 0 { throw .noSuchProcess(pid: pid) }
             switch error {
             case .notFound: throw .noSuchProcess(pid: pid)
-            case .permissionDenied: throw .permissionDenied(pid: pid)
+            case .permissionDenied:
+                // Root, or the process's own user, refused all the same: the kernel's ptrace access
+                // check (no CAP_SYS_PTRACE, a container's PID 1, Yama), not another user's process.
+                let me = geteuid()
+                guard me == 0 || me == st.st_uid else { throw .permissionDenied(pid: pid) }
+                throw .unreadable(pid: pid, reason: "the kernel refused it to this process although it runs as "
+                                  + (me == 0 ? "root" : "the same user")
+                                  + " (its ptrace access check: this process lacks CAP_SYS_PTRACE over pid \(pid), e.g. a container's init, or Yama's ptrace_scope)")
             case .unreadable(_, let reason) where reason.contains("No such process"): throw .noSuchProcess(pid: pid)
             default: throw .unreadable(pid: pid, reason: error.description)
             }

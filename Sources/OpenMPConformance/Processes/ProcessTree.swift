@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import _OpenMPShims
 
 /// Finds and ends every process of a probe's session, and reaps what becomes ours.
@@ -95,6 +96,27 @@ extension ProcessTree {
     /// A new marker value for one probe.
     static func newMarker() -> String {
         "\(getpid())-\(counter.next())-\(UInt64.random(in: 0...UInt64.max))"
+    }
+
+    /// The leaders of the probes being watched now: each one's own supervision loop reaps it.
+    static let watched = Mutex<Set<Int32>>([])
+
+    /// Reaps the zombies this process inherited as a subreaper that nobody else waits for: a
+    /// runtime that daemonizes at load (fork, setsid, its environment cleared) escapes the
+    /// probe's session and marker, and its process, reparented here, would stay `<defunct>`
+    /// after it exits. Called at the end of every probe; leaders being watched are left to
+    /// their own loop (``watched``, held while a leader is spawned and registered), and so are
+    /// children in this process's own session (Foundation's `Process` children, which it reaps
+    /// itself): an orphan that daemonized is in a session of its own.
+    static func reapOrphans() {
+        guard let all = try? snapshot() else { return } // no process list (macOS without libproc access): nothing to reap by name
+        let me = getpid(), mySession = getsid(0)
+        watched.withLock { leaders in
+            for e in all where e.ppid == me && e.state == "Z" && e.sid != mySession && !leaders.contains(e.pid) {
+                var st: Int32 = 0
+                _ = waitpid(e.pid, &st, WNOHANG)
+            }
+        }
     }
 
     /// Kills and reaps every process carrying this probe's marker.

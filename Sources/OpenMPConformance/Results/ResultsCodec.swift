@@ -87,10 +87,12 @@ public enum ResultsCodec {
         if isDirectory.boolValue {
             throw InputError(file: path, message: "cannot read the file: it is a directory")
         }
+        // Read to the end with read(2): a FIFO, /dev/stdin or a pipe is read like a file (piped JSON),
+        // and an error is the system's own (not Foundation's "permission" for anything it cannot map).
         do {
-            return try Data(contentsOf: url)
+            return Data(try FileBytes.readAll(path: path))
         } catch {
-            throw InputError(file: path, message: "cannot read the file: \(error.localizedDescription)")
+            throw InputError(file: path, message: "cannot read the file: \(error.reason)")
         }
     }
 

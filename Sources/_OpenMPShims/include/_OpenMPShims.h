@@ -28,6 +28,10 @@ uintptr_t omp_shim_object_base(const void *addr);
 
 /// memmem(3): whether `needle` occurs in the first `n` bytes of `hay`.
 int omp_shim_contains(const void *hay, size_t n, const char *needle);
+/// Index of the first line end (`\n` or `\r`) in `buf`, or `n` when there is none.
+size_t omp_shim_line_end(const void *buf, size_t n);
+/// Index of the last occurrence of `needle` in `hay`, or -1.
+long omp_shim_last_index(const void *hay, size_t n, const char *needle);
 
 /// The C library's version (glibc: gnu_get_libc_version), or "unknown".
 const char *omp_shim_libc_version(void);

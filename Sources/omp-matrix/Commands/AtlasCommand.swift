@@ -171,7 +171,7 @@ struct AtlasCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         var lastCheckpoint = t0
-        let runner = AtlasRunner(plan: plan, timeout: .milliseconds(Int(timeout * 1000)), jobs: parallel)
+        let runner = AtlasRunner(plan: plan, timeout: .timeoutOption(seconds: timeout), jobs: parallel)
         let run = await runner.run { p in
             if tty {
                 FileHandle.standardError.write(Data("\r[\(p.done)/\(p.total)] \(p.cell) \(p.variant.rawValue): \(p.outcome.rawValue)\u{1B}[K".utf8))

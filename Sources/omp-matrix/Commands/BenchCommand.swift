@@ -28,11 +28,10 @@ struct BenchCommand: AsyncParsableCommand {
     var python: String?
 
     @Option(help: "Output format: text or json.")
-    var format: String = "text"
+    var format: TextOrJSON = .text
 
     func validate() throws {
         guard repeats >= 1, repeats <= 1000 else { throw ValidationError("--repeats must be between 1 and 1000, got \(repeats)") }
-        guard ["json", "text"].contains(format) else { throw ValidationError("--format must be json or text, got '\(format)'") }
         if let python, !FileManager.default.isExecutableFile(atPath: python) {
             throw ValidationError("--python '\(python)' is not an executable file")
         }
@@ -92,7 +91,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
 
-        if format == "json" {
+        if format == .json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try enc.encode(report), as: UTF8.self))

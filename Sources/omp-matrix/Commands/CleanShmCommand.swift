@@ -14,8 +14,11 @@ struct CleanShmCommand: AsyncParsableCommand {
             print(note)
             return
         }
+        // Every file removed is counted once, whichever pass removed it.
+        var removedEarlier = 0
         if !dryRun {
             let swept = ShmRegistry.cleanUpAfterDeadRunners()
+            removedEarlier = swept.removed.count
             for pid in swept.killed { print("killed pid \(pid): a probe (or its descendant) whose runner is gone") }
             if let note = swept.note { print("note: \(note)") }
             for p in swept.removed { print("removed: \(p)") }
@@ -30,6 +33,7 @@ struct CleanShmCommand: AsyncParsableCommand {
         }
         let removed = ShmRegistry.removeStale()
         for p in removed { print("removed: \(p)") }
-        print("\(removed.count) stale file\(removed.count == 1 ? "" : "s") removed, \(entries.filter(\.alive).count) kept")
+        let total = removedEarlier + removed.count
+        print("\(total) stale file\(total == 1 ? "" : "s") removed, \(entries.filter(\.alive).count) kept")
     }
 }

@@ -31,15 +31,19 @@ struct DoctorCommand: AsyncParsableCommand {
         Your files are never changed. The answer comes first; --format json carries the same content.
         Exit status: 0 no OpenMP conflict seen or predicted (a command that failed otherwise: 0, or 1 with \
         --strict); 1 a conflict (an abort, an exit hang, or two KMP-family runtimes that both start); 2 bad \
-        input (a missing path, a gone or unreadable pid, a command that cannot start); 3 internal failure.
+        input (a missing path, a gone or unreadable pid, a command that cannot start); 3 internal failure; 4 an \
+        incomplete answer (interrupted by SIGINT or SIGTERM, or not probed: the answer from what finished, no verdict \
+        from a probe that did not run).
         """)
 
-    @Argument(parsing: .captureForPassthrough, help: "Paths to diagnose; or, after --, the command to run.")
-    var rest: [String] = []
+    @Argument(help: "Paths to diagnose (options may come before or after them); or, after --, the command to run.")
+    var words: [String] = []
     @Option(help: "Diagnose a live process.") var pid: Int32?
     @Option(help: "Seconds each run of the command may take (default 600); for paths, each probe (default 20).")
     var timeout: Double?
-    @Option(help: "text, json or md.") var format: String = "text"
+    @Option(help: "How to print the answer.") var format: DoctorFormat = .text
+    @Option(help: "Paths: skip plain files larger than this many bytes (default 1 GiB), as scan does.")
+    var maxFileSize: Int = RuntimeScanner.Options().maxFileSize
     @Flag(help: "Do not try the fixes.") var noFixCheck = false
     @Flag(help: "Command form: run the command once, observe, verify nothing.") var observeOnly = false
     @Flag(help: "Command form: exit 1 also when the command failed for a reason other than OpenMP.") var strict = false
@@ -47,32 +51,40 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(help: "A requirements file to answer for before installing.") var requirements: String?
     @Option(help: "With --packages or --requirements: linux-x86_64, macos-arm64 or windows-x86_64 (default this host's).") var platform: String?
 
+    /// The paths and the command: ArgumentParser gives every word after `--` as a positional
+    /// value too (options stay parseable anywhere before it), so the command is the last words,
+    /// as many as follow the first `--` of the command line.
+    static func split(_ words: [String], arguments: [String] = CommandLine.arguments) -> (paths: [String], command: [String]) {
+        guard let i = arguments.firstIndex(of: "--") else { return (words, []) }
+        let k = min(words.count, arguments.count - i - 1)
+        return (Array(words.dropLast(k)), Array(words.suffix(k)))
+    }
+
     func run() async throws {
-        guard ["text", "json", "md"].contains(format) else { throw ToolExit.badInput("--format must be text, json or md, got '\(format)'") }
+        let (paths, command) = Self.split(words)
         if !packages.isEmpty || requirements != nil {
-            guard rest.isEmpty, pid == nil else { throw ToolExit.badInput("--packages and --requirements take no PATH, --pid or -- COMMAND") }
-            return try PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, format: format)
+            guard paths.isEmpty, command.isEmpty, pid == nil else {
+                throw ToolExit.badInput("--packages and --requirements take no PATH, --pid or -- COMMAND")
+            }
+            return try PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, format: format.rawValue)
         }
-        var paths: [String] = [], command: [String] = []
-        if let i = rest.firstIndex(of: "--") {
-            paths = Array(rest[..<i]); command = Array(rest[(i + 1)...])
-        } else {
-            paths = rest
-        }
-        if let bad = paths.first(where: { $0.hasPrefix("-") }) { throw ToolExit.badInput("unknown option '\(bad)'") }
         let forms = (paths.isEmpty ? 0 : 1) + (pid == nil ? 0 : 1) + (command.isEmpty ? 0 : 1)
         guard forms == 1 else {
             throw ToolExit.badInput(forms == 0 ? "doctor needs PATH..., --pid PID, or -- COMMAND ARGS..."
                                                : "give one of PATH..., --pid PID, or -- COMMAND, not several")
         }
         if let t = timeout, !(t > 0 && t <= 86_400) { throw ToolExit.badInput("--timeout must be between 0 and 86400 seconds, got \(t)") }
+        guard maxFileSize > 0 else { throw ToolExit.badInput("--max-file-size must be positive, got \(maxFileSize)") }
         if let p = pid, p <= 0 { throw ToolExit.badInput("--pid must be a positive process id, got \(p)") }
         var options = Doctor.Options(fixCheck: !noFixCheck, observeOnly: observeOnly)
+        options.scan.maxFileSize = maxFileSize
         if let t = timeout {
-            if command.isEmpty { options.probeTimeout = .milliseconds(Int64(t * 1000)) } else { options.commandTimeout = .milliseconds(Int64(t * 1000)) }
+            let d = Duration.timeoutOption(seconds: t)
+            if command.isEmpty { options.probeTimeout = d } else { options.commandTimeout = d }
         }
         options.progress = { line in FileHandle.standardError.write(Data((TerminalText.block(line) + "\n").utf8)) }
-        // Ctrl-C or SIGTERM ends the running probe or command (whole tree), then the answer so far is not printed.
+        // Ctrl-C or SIGTERM ends the running probe or command (whole tree); the answer from what finished
+        // is printed, marked incomplete (exit 4).
         let signals = SignalTrap([SIGINT, SIGTERM]) { Cancellation.request() }
         defer { _ = signals }
         let report: DoctorReport
@@ -86,12 +98,15 @@ struct DoctorCommand: AsyncParsableCommand {
             case .environment(let m): throw ToolExit.internal(m)
             }
         }
-        if Cancellation.isRequested { throw ToolExit(code: .incomplete, message: "omp-matrix: doctor interrupted; no answer") }
         switch format {
-        case "json": print(String(decoding: try ResultsCodec.encode(report), as: UTF8.self))
-        case "md": print(report.markdown, terminator: "")
-        default: print(TerminalText.block(report.text))
+        case .json: print(String(decoding: try ResultsCodec.encode(report), as: UTF8.self))
+        case .md: print(report.markdown, terminator: "")
+        case .text: print(TerminalText.block(report.text))
         }
-        if report.exitStatus(strict: strict) != 0 { throw ToolExit.unexpected }
+        switch report.exitStatus(strict: strict) {
+        case 0: break
+        case 4: throw ToolExit(code: .incomplete, message: "omp-matrix: doctor: the answer is incomplete (\(TerminalText.field(report.incomplete ?? "")))")
+        default: throw ToolExit.unexpected
+        }
     }
 }

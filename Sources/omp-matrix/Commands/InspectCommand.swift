@@ -9,17 +9,16 @@ struct InspectCommand: AsyncParsableCommand {
         discussion: "Exit status: 1 when two distinct KMP-family runtimes are mapped (a conflict seen), 0 when not; 2 for a pid that is gone or may not be read.")
 
     @Argument(help: "The process id.") var pid: Int32
-    @Option(help: "text or json.") var format: String = "text"
+    @Option(help: "How to print the inspection.") var format: TextOrJSON = .text
 
     func validate() throws {
         guard pid > 0 else { throw ValidationError("PID must be a positive process id, got \(pid)") }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
     }
 
     func run() async throws {
         let report: ProcessInspection
         do { report = try ProcessInspector.report(pid: pid) } catch { throw ToolExit.badInput("\(error)") }
-        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : TerminalText.block(Self.text(report)))
+        print(format == .json ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : TerminalText.block(Self.text(report)))
         if !report.warnings.isEmpty { throw ToolExit.unexpected }
     }
 

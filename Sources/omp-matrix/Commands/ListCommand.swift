@@ -7,15 +7,11 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List cells with plans and predictions (a dry run).")
 
     @OptionGroup var selection: SelectionOptions
-    @Option(help: "text or json.") var format: String = "text"
-
-    func validate() throws {
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
-    }
+    @Option(help: "How to print the cells.") var format: TextOrJSON = .text
 
     func run() async throws {
         let loaded = try selection.load()
-        if format == "json" {
+        if format == .json {
             struct Row: Encodable { var id, plan, launcher, testability: String; var allowed: [String]; var environment: [String: String]; var claims: [String] }
             let rows = loaded.cells.map { c in
                 Row(id: c.id, plan: c.plan.text, launcher: c.launcher.rawValue,

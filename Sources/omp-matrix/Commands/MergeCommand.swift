@@ -8,11 +8,10 @@ struct MergeCommand: AsyncParsableCommand {
 
     @Argument(help: "Results files, one or more per host.") var files: [String]
     @Option(help: ArgumentHelp("Write the merged matrix (JSON) here.", valueName: "file")) var output: String?
-    @Option(help: "md or json, for standard output.") var format: String = "md"
+    @Option(help: "What to print on standard output.") var format: MergeFormat = .md
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("merge needs at least one results file") }
-        guard ["md", "json"].contains(format) else { throw ValidationError("--format must be md or json, got '\(format)'") }
     }
 
     func run() async throws {
@@ -25,6 +24,6 @@ struct MergeCommand: AsyncParsableCommand {
         if let output {
             do { try ResultsCodec.write(merged, to: URL(fileURLWithPath: output)) } catch { throw ToolExit.writeFailed(output, error) }
         }
-        print(format == "json" ? String(decoding: try ResultsCodec.encode(merged), as: UTF8.self) : MergedMarkdownReport.render(merged))
+        print(format == .json ? String(decoding: try ResultsCodec.encode(merged), as: UTF8.self) : MergedMarkdownReport.render(merged))
     }
 }

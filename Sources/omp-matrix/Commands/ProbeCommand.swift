@@ -34,10 +34,9 @@ struct ProbeCommand: AsyncParsableCommand {
     var probeExecutable: String?
 
     @Option(help: "Output format: json or text.")
-    var format: String = "json"
+    var format: TextOrJSON = .json
 
     func validate() throws {
-        guard ["json", "text"].contains(format) else { throw ValidationError("--format must be json or text, got '\(format)'") }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds, got \(timeout)") }
         guard Probe.Configuration.Launcher(rawValue: launcher) != nil else {
             throw ValidationError("--launcher must be one of \(Probe.Configuration.Launcher.allCases.map(\.rawValue).joined(separator: ", ")), got '\(launcher)'")
@@ -67,10 +66,10 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         guard !plan.steps.isEmpty else { throw ValidationError("--steps: the plan has no steps") }
         let config = Probe.Configuration(runtimes: bindings, plan: plan, environment: env,
-                                         launcher: .init(rawValue: launcher)!, timeout: .milliseconds(Int(timeout * 1000)),
+                                         launcher: .init(rawValue: launcher)!, timeout: .timeoutOption(seconds: timeout),
                                          executable: probeExecutable)
         let result = await Probe.run(config)
-        if format == "json" {
+        if format == .json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try enc.encode(result), as: UTF8.self))

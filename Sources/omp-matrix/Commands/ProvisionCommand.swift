@@ -14,7 +14,8 @@ struct ProvisionCommand: AsyncParsableCommand {
         ${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes. Debian packages come from `apt-get download` \
         (unpacked with `dpkg -x`, never installed), wheels from `python3 -m pip download`. A rerun downloads \
         nothing. An item that cannot be provisioned is recorded in the manifest with its reason, the others go \
-        on, and the exit status is 4.
+        on, and the exit status is 4. On Linux (without --only) the doctor's observer libraries are compiled from the \
+        kit's C sources into <directory>/doctor-observer/<source hash>/ with $CC or cc.
         """)
 
     @Option(name: .long, parsing: .upToNextOption,
@@ -54,6 +55,24 @@ struct ProvisionCommand: AsyncParsableCommand {
             throw ToolExit.internal("\(error)")
         }
         print(report.text)
+        // The doctor's observer libraries (Linux), compiled here so that nothing is compiled at run time.
+        var observerFailure: String?
+        #if os(Linux)
+        if names.isEmpty {
+            do {
+                let (folder, built) = try DoctorObserver.build(in: directory) { line in
+                    FileHandle.standardError.write(Data(("provision: " + line + "\n").utf8))
+                }
+                print("doctor-observer: \(built ? "built" : "present") in \(folder)")
+            } catch {
+                observerFailure = "\(error)"
+                print("doctor-observer: not provisioned: \(error)")
+            }
+        }
+        #endif
+        if let observerFailure {
+            throw ToolExit(code: .incomplete, message: "omp-matrix: provisioning incomplete: doctor-observer not provisioned (\(observerFailure))")
+        }
         if !report.isComplete {
             throw ToolExit(code: .incomplete, message: "omp-matrix: provisioning incomplete: "
                            + report.failures.map(\.name).joined(separator: ", ") + " not provisioned (reasons above)")

@@ -7,16 +7,10 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Render a results file (default: the newest in results/).")
 
     @Argument(help: "The results file.") var file: String?
-    @Option(help: "md, json, junit, html or summary.") var format: String = "md"
+    @Option(help: "The rendering.") var format: ReportFormat = .md
     @Option(help: ArgumentHelp("Write here instead of standard output (atomically).", valueName: "file")) var output: String?
     @Option(help: "Where to look for the newest results file.") var resultsDir: String = "results"
     @Flag(help: "Print the path of the newest results file and exit.") var printLatest = false
-
-    func validate() throws {
-        guard ["md", "json", "junit", "html", "summary"].contains(format) else {
-            throw ValidationError("--format must be md, json, junit, html or summary, got '\(format)'")
-        }
-    }
 
     func run() async throws {
         let path = try file ?? Self.newest(in: resultsDir)
@@ -26,15 +20,15 @@ struct ReportCommand: AsyncParsableCommand {
         let atlas = AtlasInput.load(hostKey: results.host.key)
         let text: String
         switch format {
-        case "md": text = MarkdownReport.render(results, atlas: atlas)
-        case "json":
+        case .md: text = MarkdownReport.render(results, atlas: atlas)
+        case .json:
             // The JSON report is the results file with the answer as structured fields.
             var full = results.annotated(atlas: atlas)
             full.schemaVersion = ResultsFile.currentSchemaVersion
             text = String(decoding: try ResultsCodec.encode(full), as: UTF8.self)
-        case "junit": text = JUnitReport.render(results)
-        case "html": text = HTMLReport.render(results, atlas: atlas)
-        default: text = TerminalSummary.render(results, color: (output == nil || output == "-") && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
+        case .junit: text = JUnitReport.render(results)
+        case .html: text = HTMLReport.render(results, atlas: atlas)
+        case .summary: text = TerminalSummary.render(results, color: (output == nil || output == "-") && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
         if let output, output != "-" {
             do { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {

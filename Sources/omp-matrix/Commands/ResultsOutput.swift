@@ -53,7 +53,13 @@ final class ResultsOutput: @unchecked Sendable {
         return nil
     }
 
-    /// The first write, before any probe runs. Throws exit 3 when it fails.
+    /// One writer per results file: `PATH.lock`, held (flock) from the first write to the end of the
+    /// process, so a second run naming the same `--output` stops before its first probe instead of
+    /// both reporting success while one run's results are lost.
+    private var writerLock: Int32 = -1
+
+    /// The first write, before any probe runs. Throws exit 2 when another run writes the same
+    /// file, exit 3 when it fails.
     func start(_ file: ResultsFile) throws {
         guard let url else { return }
         do {
@@ -61,6 +67,16 @@ final class ResultsOutput: @unchecked Sendable {
         } catch {
             throw ToolExit(code: .internalFailure, message: "omp-matrix: cannot create \(url.deletingLastPathComponent().path): \(error)")
         }
+        let lockPath = url.path + ".lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else {
+            throw ToolExit(code: .internalFailure, message: "omp-matrix: cannot create \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw ToolExit.badInput("--output \(url.path) is being written by another omp-matrix run (it holds \(lockPath)); name another file")
+        }
+        writerLock = fd
         if let reason = write(file, to: url) {
             throw ToolExit(code: .internalFailure, message: "omp-matrix: cannot write the results file: \(reason)")
         }
@@ -77,6 +93,16 @@ final class ResultsOutput: @unchecked Sendable {
         } else {
             lock.withLock { goodCount = file.results.count }
         }
+    }
+
+    deinit { releaseWriterLock() }
+
+    /// Removes `PATH.lock` and lets it go (at the end of the run, however it ends).
+    func releaseWriterLock() {
+        guard writerLock >= 0, let url else { return }
+        unlink(url.path + ".lock")
+        close(writerLock)
+        writerLock = -1
     }
 
     /// The final write. Returns where the results are; throws exit 3 when the run was stopped by

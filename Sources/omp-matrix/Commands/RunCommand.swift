@@ -64,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
         let env = HostEnvironment.shared.probeEnvironment.record
         let started = Timestamp.now()
         let out = try ResultsOutput(option: output, defaultPath: "results/\(host.key)-\(Timestamp.compact())-\(getpid()).json")
+        defer { out.releaseWriterLock() }
         // With --output -, standard output carries only the results; everything else goes to standard error.
         let toStderr = out.toStandardOutput
         let say: @Sendable (String) -> Void = { line in
@@ -84,7 +85,7 @@ struct RunCommand: AsyncParsableCommand {
         let signals = SignalTrap([SIGINT, SIGTERM, SIGHUP]) { Cancellation.request() }
         let tty = isatty(1) == 1 && !plain && !out.toStandardOutput && ProcessInfo.processInfo.environment["CI"] == nil
         let sink = ProgressSink(tty: tty, say: say, checkpoint: { out.checkpoint(file($0, partial: true)) })
-        let runner = MatrixRunner(cells: cells, timeout: .milliseconds(Int(timeout * 1000)), jobs: jobs)
+        let runner = MatrixRunner(cells: cells, timeout: .timeoutOption(seconds: timeout), jobs: jobs)
         say("omp-matrix: \(cells.count) cells (\(cells.filter { $0.testability.isTestable }.count) testable here) on \(host.key), BLAS \(host.blas.corename) (\(host.blas.source))")
         let results = await runner.run { sink.update($0) }
         sink.finish()

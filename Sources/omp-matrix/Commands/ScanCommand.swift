@@ -9,7 +9,7 @@ struct ScanCommand: AsyncParsableCommand {
         discussion: "Exit status: 1 when two distinct KMP-family runtimes are found (a predicted conflict), 0 when none is; 2 for a path that does not exist.")
 
     @Argument(help: "Files or directories to scan.") var paths: [String]
-    @Option(help: "text or json.") var format: String = "text"
+    @Option(help: "How to print the scan.") var format: TextOrJSON = .text
     @Option(help: "Skip plain files larger than this many bytes (default 1 GiB).")
     var maxFileSize: Int = RuntimeScanner.Options().maxFileSize
     @Option(help: "Skip wheel members larger than this many bytes uncompressed (default 64 MiB).")
@@ -19,7 +19,6 @@ struct ScanCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("scan needs at least one path") }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
         guard maxFileSize > 0, maxMemberSize > 0, maxArchiveSize > 0 else { throw ValidationError("size limits must be positive") }
     }
 
@@ -27,7 +26,7 @@ struct ScanCommand: AsyncParsableCommand {
         let report: ScanReport
         do { report = try RuntimeScanner(options: .init(maxArchiveMemberSize: maxMemberSize, maxFileSize: maxFileSize,
                                                            maxArchiveTotalSize: maxArchiveSize)).scan(paths: paths) } catch { throw ToolExit.badInput("\(error)") }
-        print(format == "json" ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : TerminalText.block(report.text))
+        print(format == .json ? String(decoding: try ResultsCodec.encode(report), as: UTF8.self) : TerminalText.block(report.text))
         if !report.conflicts.isEmpty { throw ToolExit.unexpected }
     }
 }

@@ -2,7 +2,11 @@
 // process and (the variable being inherited) in every child that execs a dynamically linked
 // program. Each call appends one line to the file named by OMPCONF_DOCTOR_LOG:
 //     open <pid> <path>
-// A single write(2) of a line with O_APPEND keeps lines of concurrent processes whole.
+// A single write(2) of a line with O_APPEND keeps lines of concurrent processes whole; each
+// record starts with a newline of its own, so bytes without a newline that something else wrote
+// into the file cannot glue onto it. A path given relative to the working directory
+// (dlopen("lib/libomp.so.5"), ctypes.CDLL of a relative path) is recorded absolute: the loader
+// opened it relative to the working directory of this moment, which is read here.
 // Runs inside the loader's audit namespace: only async-signal-safe libc calls, no malloc.
 #if defined(__linux__)
 #define _GNU_SOURCE
@@ -22,14 +26,19 @@ static void put_number(char *buf, size_t *n, size_t cap, long v) {
     while (k > 0 && *n < cap) buf[(*n)++] = digits[--k];
 }
 
-static void record(const char *kind, const char *path) {
+static void record(const char *kind, const char *dir, const char *path) {
     if (log_fd < 0) return;
-    char line[4096];
+    char line[8192];
     size_t n = 0, cap = sizeof line - 1;
+    line[n++] = '\n';
     for (const char *p = kind; *p && n < cap; p++) line[n++] = *p;
     if (n < cap) line[n++] = ' ';
     put_number(line, &n, cap, (long)getpid());
     if (n < cap) line[n++] = ' ';
+    if (dir) {
+        for (const char *p = dir; *p && n < cap; p++) line[n++] = (*p == '\n') ? '?' : *p;
+        if (n < cap) line[n++] = '/';
+    }
     for (const char *p = path; *p && n < cap; p++) line[n++] = (*p == '\n') ? '?' : *p;
     line[n++] = '\n';
     ssize_t w = write(log_fd, line, n);
@@ -45,7 +54,13 @@ unsigned int la_version(unsigned int version) {
 
 unsigned int la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
     (void)lmid; (void)cookie;
-    if (map && map->l_name && map->l_name[0] == '/') record("open", map->l_name);
+    if (!map || !map->l_name || !map->l_name[0]) return 0; // the main program, the vDSO
+    if (map->l_name[0] == '/') {
+        record("open", 0, map->l_name);
+    } else if (strchr(map->l_name, '/')) {
+        char cwd[4096];
+        if (getcwd(cwd, sizeof cwd)) record("open", cwd, map->l_name);
+    }
     return 0; // no symbol binding callbacks: observing costs nothing after load
 }
 #endif

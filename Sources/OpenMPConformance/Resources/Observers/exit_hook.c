@@ -37,8 +37,9 @@ static void record_exit(void) {
     if (atomic_exchange(&recorded, 1)) return;
     open_log();
     if (log_fd < 0) return;
-    char line[40] = "exit ";
-    size_t n = 5;
+    // A newline first: the record starts a line of its own whatever precedes it in the file.
+    char line[40] = "\nexit ";
+    size_t n = 6;
     char digits[24];
     int k = 0;
     long v = (long)getpid();

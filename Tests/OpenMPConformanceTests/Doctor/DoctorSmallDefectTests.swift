@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+@testable import OpenMPConformance
+
+// Issue 20's smaller defects, each with a regression test on real processes and files.
+
+@Suite("Plan sizes: bounds that protect the machine")
+struct PlanSizeBoundTests {
+    @Test("serve threads= is capped at 1024; other sizes keep their range")
+    func serveThreadsCap() throws {
+        #expect { try Plan.parse("load a; init a; serve a a threads=16777216") } throws: { "\($0)".contains("from 1 to 1024") }
+        #expect(throws: PlanError.self) { try Plan.parse("load a; init a; serve a a threads=1025") }
+        _ = try Plan.parse("load a; init a; serve a a threads=1024")
+        _ = try Plan.parse("load a; init a; serve a a requests=16777216")
+    }
+}
+
+#if os(Linux)
+extension DoctorTests {
+    @Suite("doctor: smaller defects")
+    struct SmallDefectTests {
+        @Test("a runtime that hangs while loading: the first probes show it, nothing more is started",
+              .enabled(if: DoctorFixtures.clang != nil, "needs a C compiler"),
+              .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
+        func runtimeHangingAtLoad() async throws {
+            let dir = try DoctorFixtures.temporaryDirectory("hang-load")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            // A KMP-family runtime by its exports, whose constructor never returns.
+            try "#include <unistd.h>\nvoid __kmpc_fork_call(void) {}\nint omp_get_max_threads(void) { return 1; }\n__attribute__((constructor)) static void hang(void) { for (;;) pause(); }\n"
+                .write(toFile: dir + "/h.c", atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(atPath: dir + "/tree", withIntermediateDirectories: true)
+            try DoctorFixtures.run([DoctorFixtures.clang!, "-shared", "-fPIC", "-o", dir + "/tree/libomp.so.5", dir + "/h.c"])
+            try DoctorFixtures.copy(try DoctorFixtures.runtimePath("intel"), to: dir + "/tree/libiomp5.so")
+            let report = try await Doctor.diagnose(paths: [dir + "/tree"], options: .init(probeTimeout: .seconds(2)))
+            let pair = try #require(report.pairs.first)
+            #expect(pair.observations.count == 2, "only the first probes ran: \(pair.observations.map(\.label))")
+            #expect(pair.observations.allSatisfy { $0.outcome == .hang })
+            #expect(pair.variableSafety.contains("libomp.so.5 hangs while loading"), "\(pair.variableSafety)")
+            #expect(pair.fixes.allSatisfy { $0.status == .notVerified })
+        }
+
+        @Test("doctor --pid 1 as root, refused by the kernel: not called another user's process",
+              .enabled(if: geteuid() == 0 && FileManager.default.contents(atPath: "/proc/1/maps") == nil,
+                       "needs root and a pid 1 whose map the kernel refuses to this process"))
+        func pidOneAsRoot() async throws {
+            await #expect { try await Doctor.diagnose(pid: 1) } throws: { e in
+                let text = "\(e)"
+                return !text.contains("another user") && text.contains("root")
+            }
+        }
+
+        @Test("the doctor accepts the --max-file-size its skipped-file message names",
+              .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
+        func maxFileSizeOption() throws {
+            let dir = try DoctorFixtures.temporaryDirectory("maxsize")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try Data(repeating: 0x7f, count: 4096).write(to: URL(fileURLWithPath: dir + "/libbig.so"))
+            let p = try TestProcess.run([TestProducts.ompMatrix!, "doctor", dir, "--max-file-size", "1000"])
+            #expect(p.terminationStatus == 0, "\(p.output)\(p.errors)")
+            #expect(p.output.contains("raise it with --max-file-size"), "\(p.output)")
+        }
+    }
+
+    @Suite("Input files that are not regular files")
+    struct SpecialInputTests {
+        @Test("a results file piped through /dev/stdin is read, even as root",
+              .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
+        func stdinInput() throws {
+            let dir = try DoctorFixtures.temporaryDirectory("stdin")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try ResultsCodec.encode(ReportFixtures.results()).write(to: URL(fileURLWithPath: dir + "/r.json"))
+            // Through a pipe: /dev/stdin is then a FIFO, not the file.
+            let p = try TestProcess.run(["/bin/sh", "-c", "cat \"$1\" | \"$2\" report /dev/stdin --format summary", "sh",
+                                         dir + "/r.json", TestProducts.ompMatrix!])
+            #expect(p.terminationStatus == 0, "\(p.errors)")
+            #expect(!p.errors.contains("permission"), "\(p.errors)")
+        }
+    }
+}
+#endif
+
+#if os(Linux)
+@Suite("clean-shm reports what it did")
+struct CleanShmReportTests {
+    @Test("the count in the last line is the number of files it says it removed",
+          .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
+    func countMatchesLines() throws {
+        let pid = try TestProcess.reapedPid()
+        let file = "/dev/shm/__KMP_REGISTERED_LIB_\(pid)_\(getuid())"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("0x1-cafe-libomp.so.5".utf8)))
+        defer { unlink(file) }
+        let p = try TestProcess.run([TestProducts.ompMatrix!, "clean-shm"])
+        #expect(p.terminationStatus == 0, "\(p.errors)")
+        let lines = p.output.split(separator: "\n")
+        let removed = lines.filter { $0.hasPrefix("removed: ") }.count
+        #expect(lines.contains { $0 == "removed: \(file)" }, "\(p.output)")
+        let last = try #require(lines.last)
+        #expect(last.hasPrefix("\(removed) stale file"), "the summary says \(last) after \(removed) 'removed:' lines")
+    }
+}
+#endif
+
+#if os(Linux)
+@Suite("Probes: a runtime that daemonizes at load")
+struct DaemonizingRuntimeTests {
+    static func zombies(named name: String) throws -> Int {
+        let me = getpid()
+        return try ProcessTree.snapshot().filter { e in
+            e.ppid == me && e.state == "Z"
+                && (try? String(contentsOfFile: "/proc/\(e.pid)/comm", encoding: .utf8))?.hasPrefix(name) == true
+        }.count
+    }
+
+    @Test("its background process, reparented to the supervisor, does not stay <defunct> after each probe",
+          .enabled(if: DoctorFixtures.clang != nil, "needs a C compiler"))
+    func noDefunctPerRun() async throws {
+        let dir = try DoctorFixtures.temporaryDirectory("daemon-rt")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let name = "ompbg\(getpid() % 10000)"
+        // At load: fork; the child leaves the session, forks again and exits; the grandchild execs
+        // sleep 0.2 (by a link under its own name) with an empty environment, without the kit's marker.
+        let source = """
+            #define _GNU_SOURCE
+            #include <stdlib.h>
+            #include <unistd.h>
+            void __kmpc_fork_call(void) {}
+            int omp_get_max_threads(void) { return 1; }
+            int omp_get_thread_num(void) { return 0; }
+            int omp_get_num_threads(void) { return 1; }
+            void GOMP_parallel(void (*fn)(void *), void *data, unsigned n, unsigned flags) { (void)n; (void)flags; fn(data); }
+            __attribute__((constructor)) static void daemonize(void) {
+                if (fork() == 0) {
+                    setsid();
+                    if (fork() == 0) {
+                        char *argv[] = { "\(name)", "0.2", 0 }, *envp[] = { 0 };
+                        execve("\(dir)/\(name)", argv, envp);
+                        _exit(127);
+                    }
+                    _exit(0);
+                }
+            }
+            """
+        try source.write(toFile: dir + "/d.c", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/" + name, withDestinationPath: "/bin/sleep")
+        try DoctorFixtures.run([DoctorFixtures.clang!, "-shared", "-fPIC", "-o", dir + "/libomp.so.5", dir + "/d.c"])
+        for _ in 0..<3 {
+            let r = await Probe.run(.init(runtimes: [.init(name: "a", path: dir + "/libomp.so.5")], plan: try Plan.parse("load a"), timeout: .seconds(20)))
+            #expect(r.outcome == .pass, "\(r.message.text)")
+            try await Task.sleep(for: .milliseconds(600))
+        }
+        // The last one may still wait for the next probe's end; one per run would be 3.
+        #expect(try Self.zombies(named: name) <= 1)
+    }
+}
+#endif
+
+@Suite("omp-matrix run: one writer per --output", .serialized,
+       .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"),
+       .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
+struct SharedOutputTests {
+    @Test("a second run naming the same --output stops before its first probe (exit 2); the first run's results are whole")
+    func secondWriterRefused() throws {
+        let dir = try makeTemporaryDirectory("omp-one-output")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("r.json")
+        let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1", "--output", out.path]
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: TestProducts.ompMatrix!)
+        first.arguments = args
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: out.path) { usleep(20_000) }
+        let second = try TestProcess.run([TestProducts.ompMatrix!] + args)
+        first.waitUntilExit()
+        #expect(second.terminationStatus == 2, "\(second.errors)")
+        #expect(second.errors.contains("is being written by another omp-matrix run"), "\(second.errors)")
+        #expect(first.terminationStatus == 0)
+        let r = try ResultsCodec.read(out)
+        #expect(!r.partial && r.results.count == 32)
+        #expect(!FileManager.default.fileExists(atPath: out.path + ".lock"), "the lock file is removed")
+    }
+}
+
+#if os(Linux)
+@Suite("omp-matrix under tight resource limits", .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
+struct ResourceLimitTests {
+    @Test("too few file descriptors or too little address space: exit 3 naming the limit, never a trap or a crash",
+          arguments: ["ulimit -n 8", "ulimit -v 400000"])
+    func belowTheFloor(_ limit: String) throws {
+        let p = try TestProcess.run(["/bin/sh", "-c", "\(limit) && exec \"$1\" probe --runtime a=/nonexistent/libomp.so.5 --steps 'load a' --format text",
+                                     "sh", TestProducts.ompMatrix!])
+        #expect(p.terminationStatus == 3, "\(limit): exit \(p.terminationStatus) \(p.errors)")
+        #expect(p.errors.contains("(\(limit.split(separator: " ").prefix(2).joined(separator: " ")))"), "\(p.errors)")
+    }
+
+    @Test("a soft limit under the floor that the hard limit allows is raised, and the command runs")
+    func softLimitRaised() throws {
+        let p = try TestProcess.run(["/bin/sh", "-c", "ulimit -S -n 20 && exec \"$1\" --help", "sh", TestProducts.ompMatrix!])
+        #expect(p.terminationStatus == 0, "\(p.errors)")
+    }
+}
+#endif
