@@ -56,48 +56,83 @@ package struct FileKey: Sendable, Hashable, Codable, CustomStringConvertible {
     package var description: String { "dev \(device) ino \(inode)" }
 }
 
-/// Read-only bytes of a whole file, mapped (not loaded: no code runs), or bytes produced
-/// in memory, e.g. an inflated zip member. Immutable after creation.
+/// Read-only bytes of a whole file, read into memory the instance owns (not loaded: no code
+/// runs), or bytes produced in memory, e.g. an inflated zip member. Immutable after creation.
 ///
-/// A mapped file that another process truncates while it is being parsed can fault;
-/// the kit maps each file only for the short time it parses it.
+/// Files are read, never mapped: a mapped file that another process truncates while it is
+/// parsed or hashed faults (SIGBUS) in the reader; a read file that shrinks is reported as
+/// changed while being read. Only regular files are opened: a FIFO, socket or device is refused
+/// before `open` (which could block or have side effects), and checked again after it.
 final class FileBytes: @unchecked Sendable {
     /// The bytes. Valid only while this object lives: keep the object in a variable or a stored
     /// property for as long as `raw` is used (`let b = try FileBytes(…); use(b.raw)`), never take
     /// `raw` of a temporary (`try FileBytes(…).raw`), whose memory is released at once.
     let raw: UnsafeRawBufferPointer
     let key: FileKey?
-    private let mapping: UnsafeMutableRawPointer?
     private let owned: UnsafeMutableRawBufferPointer?
     /// Memory from `malloc` (an inflated zip member), released with `free`.
     private let mallocated: UnsafeMutableRawPointer?
 
     var count: Int { raw.count }
 
-    /// Maps `path` read-only. Follows symlinks.
-    init(mapping path: String) throws(BinaryFileError) {
+    /// A test seam: called with the path after a file is opened and sized, before its bytes
+    /// are read (a test truncates the file there, deterministically, where a race would be).
+    nonisolated(unsafe) package static var afterOpen: (@Sendable (String) -> Void)?
+
+    /// Reads the regular file at `path` (symlinks followed) into memory.
+    /// - Throws: ``BinaryFileError/notRegularFile(path:)`` for a FIFO, socket or device (never
+    ///   opened), and ``BinaryFileError/unreadable(path:reason:)`` when the file shrank while it
+    ///   was read.
+    init(reading path: String) throws(BinaryFileError) {
+        let (fd, st) = try Self.openRegular(path)
+        defer { close(fd) }
+        key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        mallocated = nil
+        let size = Int(st.st_size)
+        Self.afterOpen?(path)
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        var done = 0
+        while done < size {
+            let n = read(fd, buf.baseAddress! + done, size - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                buf.deallocate()
+                throw Self.error(e, path)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        guard done == size else {
+            buf.deallocate()
+            throw .unreadable(path: path, reason: "the file changed while it was read: \(done) of its \(size) bytes were there")
+        }
+        owned = buf
+        raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: size)
+    }
+
+    /// The historical name of ``init(reading:)``; the file is read, not mapped.
+    convenience init(mapping path: String) throws(BinaryFileError) {
+        try self.init(reading: path)
+    }
+
+    /// Opens `path` for reading only when it is a regular file: checked with `stat` before
+    /// `open` (so a FIFO or device is never opened) and with `fstat` after (in case the path was
+    /// swapped in between; `O_NONBLOCK` keeps that open from blocking).
+    static func openRegular(_ path: String) throws(BinaryFileError) -> (Int32, stat) {
         var st = stat()
-        if stat(path, &st) != 0 { throw Self.error(errno, path) }
+        if stat(path, &st) != 0 { throw error(errno, path) }
         let kind = st.st_mode & S_IFMT
         if kind == S_IFDIR { throw .isDirectory(path: path) }
         if kind != S_IFREG { throw .notRegularFile(path: path) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw Self.error(errno, path) }
-        defer { close(fd) }
-        key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
-        let size = Int(st.st_size)
-        owned = nil
-        mallocated = nil
-        if size == 0 {
-            mapping = nil
-            raw = UnsafeRawBufferPointer(start: nil, count: 0)
-            return
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        if fd < 0 { throw error(errno, path) }
+        var after = stat()
+        guard fstat(fd, &after) == 0, after.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .notRegularFile(path: path)
         }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            throw Self.error(errno, path)
-        }
-        mapping = p
-        raw = UnsafeRawBufferPointer(start: p, count: size)
+        return (fd, after)
     }
 
     /// Copies `bytes` into memory the instance owns.
@@ -108,7 +143,6 @@ final class FileBytes: @unchecked Sendable {
         }
         owned = buf
         mallocated = nil
-        mapping = nil
         key = nil
         raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: bytes.count)
     }
@@ -117,21 +151,20 @@ final class FileBytes: @unchecked Sendable {
     init(mallocated pointer: UnsafeMutableRawPointer, count: Int) {
         mallocated = pointer
         owned = nil
-        mapping = nil
         key = nil
         raw = UnsafeRawBufferPointer(start: pointer, count: count)
     }
 
     deinit {
-        if let m = mapping { munmap(m, raw.count) }
         owned?.deallocate()
         free(mallocated)
     }
 
-    /// Reads a whole file with read(2), for files whose size stat cannot tell (`/proc`).
-    static func readAll(path: String) throws(BinaryFileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw error(errno, path) }
+    /// Reads a whole regular file with read(2), for files whose size stat cannot tell (`/proc`).
+    /// A FIFO, socket or device is refused, never opened (see ``openRegular(_:)``); at most
+    /// `limit` bytes are read.
+    static func readAll(path: String, limit: Int = 64 << 20) throws(BinaryFileError) -> [UInt8] {
+        let (fd, _) = try openRegular(path)
         defer { close(fd) }
         var data: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -142,7 +175,8 @@ final class FileBytes: @unchecked Sendable {
                 throw error(errno, path)
             }
             if n == 0 { break }
-            data.append(contentsOf: chunk[0..<n])
+            data.append(contentsOf: chunk[0..<min(n, limit - data.count)])
+            if data.count >= limit { break }
         }
         return data
     }
