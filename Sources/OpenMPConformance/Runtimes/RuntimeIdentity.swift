@@ -91,7 +91,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// - Throws: ``BinaryFileError`` when the file is missing, a directory, unreadable, or an
     ///   ELF or Mach-O file whose tables are damaged (`malformed`).
     package static func identify(path: String) throws(BinaryFileError) -> RuntimeIdentity? {
-        let bytes = try FileBytes(mapping: path)
+        let bytes = try FileBytes(reading: path)
         return try read(bytes, path: path, realPath: resolvedPath(path) ?? path)
     }
 
@@ -103,7 +103,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// The family alone, from exported symbols; cheaper than ``identify(path:)`` (no hashing).
     /// Nil when the file is not an ELF or Mach-O OpenMP runtime.
     package static func family(path: String) throws(BinaryFileError) -> Family? {
-        let bytes = try FileBytes(mapping: path)
+        let bytes = try FileBytes(reading: path)
         if let elf = try? ELFFile(bytes: bytes, path: path) { return family(defines: elf.defines) }
         if let macho = try? MachOFile(bytes: bytes, path: path) { return family(defines: macho.defines) }
         return nil
