@@ -85,17 +85,23 @@ public struct DoctorReport: Sendable, Hashable, Codable {
     package var notes: [String]
     /// For the command form: the command failed for a reason other than OpenMP.
     package var commandFailed: Bool
+    /// True when a file that could be an OpenMP runtime could not be read or probed: the answer
+    /// covers only what was read (exit 4 unless a conflict was seen).
+    package var incomplete: Bool
 
     package init(form: String, subject: [String], answer: [String], conflict: Bool, runtimes: [DoctorRuntime],
-                pairs: [Pair], runs: [Observation], unreadable: [ScanReport.Skipped], notes: [String], commandFailed: Bool) {
+                pairs: [Pair], runs: [Observation], unreadable: [ScanReport.Skipped], notes: [String], commandFailed: Bool,
+                incomplete: Bool = false) {
         self.form = form; self.subject = subject; self.answer = answer; self.conflict = conflict
         self.runtimes = runtimes; self.pairs = pairs; self.runs = runs; self.unreadable = unreadable
-        self.notes = notes; self.commandFailed = commandFailed
+        self.notes = notes; self.commandFailed = commandFailed; self.incomplete = incomplete
     }
 
-    /// The exit status: 1 on a conflict (or, with `strict`, a command that failed otherwise), else 0.
+    /// The exit status: 1 on a conflict (or, with `strict`, a command that failed otherwise), 4 when
+    /// the answer is incomplete (a possibly-OpenMP file could not be read), else 0.
     public func exitStatus(strict: Bool) -> Int32 {
         if conflict { return 1 }
+        if incomplete { return 4 }
         if strict && commandFailed { return 1 }
         return 0
     }

@@ -78,6 +78,10 @@ struct DoctorCommand: AsyncParsableCommand {
         case "md": print(report.markdown, terminator: "")
         default: print(TerminalText.block(report.text))
         }
-        if report.exitStatus(strict: strict) != 0 { throw ToolExit.unexpected }
+        switch report.exitStatus(strict: strict) {
+        case 0: break
+        case 4: throw ToolExit(code: .incomplete, message: "")
+        default: throw ToolExit.unexpected
+        }
     }
 }
