@@ -85,7 +85,7 @@ public enum Doctor {
             RuntimeScanner.oneRuntimeSentence(g.map(\.path), name: g[0].identity.soname ?? "", format: g[0].identity.format)
         }
         notes.removeAll { extra.contains($0) }
-        let pairs = await probePairs(runtimes, options: options, notes: &notes) { a, b in
+        let pairs = await probePairs(runtimes, options: options, notes: &notes, consumers: scan.consumers) { a, b in
             guard let x = loaderNames[a.path] ?? nil else { return false }
             return x == loaderNames[b.path] ?? nil
         }
@@ -143,7 +143,7 @@ public enum Doctor {
     /// runtime (two libgomp copies take no part in the duplicate check).
     /// `oneRuntime` says which pairs the loader maps as one runtime (not probed).
     static func probePairs(_ runtimes: [DoctorRuntime], options: Options, notes: inout [String],
-                           oneRuntime: (DoctorRuntime, DoctorRuntime) -> Bool = { _, _ in false }) async -> [DoctorReport.Pair] {
+                           consumers: [ScanReport.Consumer] = [], oneRuntime: (DoctorRuntime, DoctorRuntime) -> Bool = { _, _ in false }) async -> [DoctorReport.Pair] {
         var candidates: [(DoctorRuntime, DoctorRuntime)] = []
         for i in runtimes.indices {
             for j in runtimes.indices where j > i {
@@ -172,7 +172,7 @@ public enum Doctor {
         for (n, (a, b)) in candidates.enumerated() {
             options.progress?("probing pair \(n + 1) of \(candidates.count): \(a.path) + \(b.path)")
             let cites = atlas.cite(a, b)
-            pairs.append(await PairProber.diagnose(a, b, options: .init(fixCheck: options.fixCheck, timeout: options.probeTimeout),
+            pairs.append(await PairProber.diagnose(a, b, options: .init(fixCheck: options.fixCheck, timeout: options.probeTimeout, consumers: consumers),
                                                    workspace: workspace, atlas: cites))
         }
         if let note = atlas.note { notes.append(note) }

@@ -19,7 +19,20 @@ extension ProcessInspector {
             default: throw .unreadable(pid: pid, reason: error.description)
             }
         }
-        return parseMaps(String(decoding: data, as: UTF8.self))
+        return parseMaps(String(decoding: data, as: UTF8.self)).map(unescapingNewlines)
+    }
+
+    /// The kernel writes a newline in a mapped file's path as `\012`; the path with the newline
+    /// is taken when it names the mapped file (same device and inode), so that such a file is
+    /// found and probed, not called gone.
+    static func unescapingNewlines(_ o: MappedObject) -> MappedObject {
+        guard o.path.contains("\\012") else { return o }
+        let candidate = o.path.replacingOccurrences(of: "\\012", with: "\n")
+        var st = stat()
+        guard stat(candidate, &st) == 0, o.fileKey == nil || o.fileKey == FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) else { return o }
+        var fixed = o
+        fixed.path = candidate
+        return fixed
     }
 
     /// Parses `/proc/<pid>/maps` text: `start-end perms offset major:minor inode path`.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Why a file could not be read as a binary, or what was wrong inside it.
 package enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -77,7 +78,7 @@ final class FileBytes: @unchecked Sendable {
 
     /// A test seam: called with the path after a file is opened and sized, before its bytes
     /// are read (a test truncates the file there, deterministically, where a race would be).
-    nonisolated(unsafe) package static var afterOpen: (@Sendable (String) -> Void)?
+    package static let afterOpen = Mutex<(@Sendable (String) -> Void)?>(nil)
 
     /// Reads the regular file at `path` (symlinks followed) into memory.
     /// - Throws: ``BinaryFileError/notRegularFile(path:)`` for a FIFO, socket or device (never
@@ -89,7 +90,7 @@ final class FileBytes: @unchecked Sendable {
         key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         mallocated = nil
         let size = Int(st.st_size)
-        Self.afterOpen?(path)
+        Self.afterOpen.withLock { $0 }?(path)
         let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         var done = 0
         while done < size {

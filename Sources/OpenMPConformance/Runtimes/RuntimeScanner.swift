@@ -162,6 +162,7 @@ public struct RuntimeScanner: Sendable {
         }
         guard let id = identity else {
             s.byKey[key] = .some(nil)
+            if let c = Self.consumer(bytes, path: real) { s.consumers.append(c) }
             return
         }
         s.found.append(Found(identity: id, key: .file(key), aliases: [path], archive: nil))
@@ -245,6 +246,7 @@ public struct RuntimeScanner: Sendable {
         var byKey: [FileKey: Int?] = [:]
         var found: [Found] = []
         var skipped: [ScanReport.Skipped] = []
+        var consumers: [ScanReport.Consumer] = []
         var examined = 0
 
         func report(roots: [String]) -> ScanReport {
@@ -274,8 +276,17 @@ public struct RuntimeScanner: Sendable {
                 notes.append("Runtimes inside wheels are counted as separate files: installing a wheel unpacks its own copy.")
             }
             return ScanReport(roots: roots, runtimes: runtimes, conflicts: conflicts, skipped: skipped,
-                              filesExamined: examined, notes: notes)
+                              filesExamined: examined, notes: notes, consumers: consumers)
         }
+    }
+
+    /// An ELF library that is not a runtime but imports OpenMP entry points, with what it needs.
+    static func consumer(_ bytes: FileBytes, path: String) -> ScanReport.Consumer? {
+        let head = Array(UnsafeRawBufferPointer(rebasing: bytes.raw.prefix(8)))
+        guard ELFFile.hasMagic(head), let elf = try? ELFFile(bytes: bytes, path: path), !elf.needed.isEmpty else { return nil }
+        let imports = elf.importedSymbols().filter(ScanReport.Consumer.isOpenMPEntryPoint)
+        guard !imports.isEmpty else { return nil }
+        return ScanReport.Consumer(path: path, needed: elf.needed, imports: imports)
     }
 
     // MARK: the loader's rules

@@ -59,6 +59,24 @@ public struct ScanReport: Sendable, Hashable, Codable {
         }
     }
 
+    /// A library that is not a runtime but calls one: the libraries it needs by name
+    /// (`DT_NEEDED`) and the OpenMP entry points it imports. A link fix must keep a runtime that
+    /// exports every entry point its users import.
+    package struct Consumer: Sendable, Hashable, Codable {
+        package var path: String
+        package var needed: [String]
+        package var imports: [String]
+        package init(path: String, needed: [String], imports: [String]) {
+            self.path = path; self.needed = needed; self.imports = imports
+        }
+
+        /// `omp_*`, `ompc_*`, `ompt_*`, `kmp_*`, `kmpc_*` and `__kmpc_*`: what a KMP runtime exports for its users.
+        package static func isOpenMPEntryPoint(_ name: String) -> Bool {
+            name.hasPrefix("omp_") || name.hasPrefix("ompc_") || name.hasPrefix("ompt_") || name.hasPrefix("kmp_")
+                || name.hasPrefix("kmpc_") || name.hasPrefix("__kmpc_")
+        }
+    }
+
     /// The paths the scan started from.
     package var roots: [String]
     /// Every OpenMP runtime found, one entry per distinct file.
@@ -70,11 +88,13 @@ public struct ScanReport: Sendable, Hashable, Codable {
     package var filesExamined: Int
     /// Observations that are not conflicts (e.g. GNU runtimes found alongside KMP ones).
     package var notes: [String]
+    /// Libraries found that import OpenMP entry points (plain files, not archive members).
+    package var consumers: [Consumer]
 
     package init(roots: [String], runtimes: [Runtime], conflicts: [Conflict], skipped: [Skipped],
-                filesExamined: Int, notes: [String]) {
+                filesExamined: Int, notes: [String], consumers: [Consumer] = []) {
         self.roots = roots; self.runtimes = runtimes; self.conflicts = conflicts; self.skipped = skipped
-        self.filesExamined = filesExamined; self.notes = notes
+        self.filesExamined = filesExamined; self.notes = notes; self.consumers = consumers
     }
 
     /// True when a file that could be an OpenMP runtime could not be read: the answer is then
