@@ -6,7 +6,7 @@ extension DoctorReport {
         let clean = TerminalText.field
         lines.append("omp-matrix doctor \(form == "paths" ? "" : form + " ")\(clean(subject.joined(separator: " ")))")
         lines.append("")
-        lines.append(conflict ? "Answer: OpenMP conflict." : "Answer: no conflict.")
+        lines.append(conflict ? "Answer: OpenMP conflict." : incomplete ? "Answer: incomplete; no conflict among the files read." : "Answer: no conflict.")
         for a in answer { lines.append("  " + clean(a)) }
         lines.append("")
         lines.append("Details")
@@ -51,7 +51,7 @@ extension DoctorReport {
         var md: [String] = []
         let cell = { (s: String) in MarkdownText.text(s, limit: 4000) }
         let code = { (s: String) in MarkdownText.code(s, limit: 4000, inTable: true) }
-        md.append("# omp-matrix doctor: \(conflict ? "OpenMP conflict" : "no conflict")")
+        md.append("# omp-matrix doctor: \(conflict ? "OpenMP conflict" : incomplete ? "incomplete, no conflict among the files read" : "no conflict")")
         md.append("")
         md.append("\(code(subject.joined(separator: " "))) (\(form))")
         md.append("")

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import _OpenMPShims
 
 /// Why a file could not be read as a binary, or what was wrong inside it.
 package enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -57,39 +58,58 @@ package struct FileKey: Sendable, Hashable, Codable, CustomStringConvertible {
     package var description: String { "dev \(device) ino \(inode)" }
 }
 
-/// Read-only bytes of a whole file, read into memory the instance owns (not loaded: no code
-/// runs), or bytes produced in memory, e.g. an inflated zip member. Immutable after creation.
+/// Read-only bytes of a whole file (mapped, not loaded: no code runs), or bytes produced in
+/// memory, e.g. an inflated zip member. Immutable after creation.
 ///
-/// Files are read, never mapped: a mapped file that another process truncates while it is
-/// parsed or hashed faults (SIGBUS) in the reader; a read file that shrinks is reported as
-/// changed while being read. Only regular files are opened: a FIFO, socket or device is refused
-/// before `open` (which could block or have side effects), and checked again after it.
+/// A mapped file that another process truncates while it is parsed or hashed would fault
+/// (SIGBUS) in the reader: every mapping is guarded (`omp_shim_guard_mapping`), so the missing
+/// pages read as zeros and ``changedWhileRead`` turns true; readers then report the file as
+/// changed while it was read. Where a mapping cannot be guarded, the file is read into memory
+/// instead. Only regular files are opened: a FIFO, socket or device is refused before `open`
+/// (which could block or have side effects), and checked again after it.
 final class FileBytes: @unchecked Sendable {
     /// The bytes. Valid only while this object lives: keep the object in a variable or a stored
     /// property for as long as `raw` is used (`let b = try FileBytes(…); use(b.raw)`), never take
     /// `raw` of a temporary (`try FileBytes(…).raw`), whose memory is released at once.
     let raw: UnsafeRawBufferPointer
     let key: FileKey?
+    private let mapping: UnsafeMutableRawPointer?
+    private let guardSlot: Int32
     private let owned: UnsafeMutableRawBufferPointer?
     /// Memory from `malloc` (an inflated zip member), released with `free`.
     private let mallocated: UnsafeMutableRawPointer?
 
     var count: Int { raw.count }
 
-    /// A test seam: called with the path after a file is opened and sized, before its bytes
-    /// are read (a test truncates the file there, deterministically, where a race would be).
+    /// True when the file shrank while mapped, so that some of ``raw`` reads as zeros, or when a
+    /// read file came up short. Readers check it after parsing and hashing.
+    var changedWhileRead: Bool { shortRead || (guardSlot >= 0 && omp_shim_guard_faulted(guardSlot) != 0) }
+    private let shortRead: Bool
+
+    /// A test seam: called with the path after a file is opened, sized and mapped, before its bytes
+    /// are used (a test truncates the file there, deterministically, where a race would be).
     package static let afterOpen = Mutex<(@Sendable (String) -> Void)?>(nil)
 
-    /// Reads the regular file at `path` (symlinks followed) into memory.
-    /// - Throws: ``BinaryFileError/notRegularFile(path:)`` for a FIFO, socket or device (never
-    ///   opened), and ``BinaryFileError/unreadable(path:reason:)`` when the file shrank while it
-    ///   was read.
+    /// The regular file at `path` (symlinks followed), mapped read-only under a guard, or read into
+    /// memory when no guard is free.
+    /// - Throws: ``BinaryFileError/notRegularFile(path:)`` for a FIFO, socket or device (never opened).
     init(reading path: String) throws(BinaryFileError) {
         let (fd, st) = try Self.openRegular(path)
         defer { close(fd) }
         key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         mallocated = nil
         let size = Int(st.st_size)
+        if size > 0, let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
+            let slot = omp_shim_guard_mapping(p, size)
+            if slot >= 0 {
+                mapping = p; guardSlot = slot; owned = nil; shortRead = false
+                raw = UnsafeRawBufferPointer(start: p, count: size)
+                Self.afterOpen.withLock { $0 }?(path)
+                return
+            }
+            munmap(p, size)
+        }
+        mapping = nil; guardSlot = -1
         Self.afterOpen.withLock { $0 }?(path)
         let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         var done = 0
@@ -104,12 +124,9 @@ final class FileBytes: @unchecked Sendable {
             if n == 0 { break }
             done += n
         }
-        guard done == size else {
-            buf.deallocate()
-            throw .unreadable(path: path, reason: "the file changed while it was read: \(done) of its \(size) bytes were there")
-        }
         owned = buf
-        raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: size)
+        shortRead = done < size
+        raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: done)
     }
 
     /// The historical name of ``init(reading:)``; the file is read, not mapped.
@@ -144,6 +161,7 @@ final class FileBytes: @unchecked Sendable {
         }
         owned = buf
         mallocated = nil
+        mapping = nil; guardSlot = -1; shortRead = false
         key = nil
         raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: bytes.count)
     }
@@ -152,11 +170,16 @@ final class FileBytes: @unchecked Sendable {
     init(mallocated pointer: UnsafeMutableRawPointer, count: Int) {
         mallocated = pointer
         owned = nil
+        mapping = nil; guardSlot = -1; shortRead = false
         key = nil
         raw = UnsafeRawBufferPointer(start: pointer, count: count)
     }
 
     deinit {
+        if let m = mapping {
+            omp_shim_unguard_mapping(guardSlot)
+            munmap(m, raw.count)
+        }
         owned?.deallocate()
         free(mallocated)
     }

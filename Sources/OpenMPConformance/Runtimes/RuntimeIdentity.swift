@@ -125,6 +125,17 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// tables are damaged throws ``BinaryFileError/malformed(path:reason:)`` instead of
     /// counting as "not a runtime".
     static func read(_ bytes: FileBytes, path: String, realPath: String) throws(BinaryFileError) -> RuntimeIdentity? {
+        // A file that shrank while it was read parses as garbage: say what happened instead.
+        let changed = BinaryFileError.unreadable(path: path, reason: "the file changed while it was read (it shrank)")
+        let identity: RuntimeIdentity?
+        do { identity = try readUnchecked(bytes, path: path, realPath: realPath) } catch {
+            throw bytes.changedWhileRead ? changed : error
+        }
+        if bytes.changedWhileRead { throw changed }
+        return identity
+    }
+
+    private static func readUnchecked(_ bytes: FileBytes, path: String, realPath: String) throws(BinaryFileError) -> RuntimeIdentity? {
         let format: Format, family: Family, soname: String?, architecture: String
         var versionNodes: [String] = []
         let head = Array(UnsafeRawBufferPointer(rebasing: bytes.raw.prefix(8)))
