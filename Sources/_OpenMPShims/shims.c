@@ -328,3 +328,75 @@ int omp_shim_cpu_brand(char *buf, size_t size) {
     return -1;
 #endif
 }
+
+// MARK: reading mapped files that shrink
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define OMP_GUARD_SLOTS 256
+static struct {
+    _Atomic(uintptr_t) start;
+    _Atomic(size_t) length;
+    atomic_int faulted;
+} omp_guard_slots[OMP_GUARD_SLOTS];
+static struct sigaction omp_guard_previous;
+static pthread_once_t omp_guard_once = PTHREAD_ONCE_INIT;
+static int omp_guard_installed;
+
+static void omp_guard_handler(int sig, siginfo_t *info, void *context) {
+    uintptr_t a = (uintptr_t)info->si_addr;
+    for (int i = 0; i < OMP_GUARD_SLOTS; i++) {
+        uintptr_t s = atomic_load(&omp_guard_slots[i].start);
+        size_t n = atomic_load(&omp_guard_slots[i].length);
+        if (s != 0 && a >= s && a < s + n) {
+            long page = sysconf(_SC_PAGESIZE);
+            void *p = (void *)(a & ~((uintptr_t)page - 1));
+            // The file shrank under the mapping: the missing page reads as zeros from now on.
+            if (mmap(p, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+                atomic_store(&omp_guard_slots[i].faulted, 1);
+                return;
+            }
+        }
+    }
+    // Not a guarded mapping: the previous disposition handles the fault when it recurs.
+    sigaction(SIGBUS, &omp_guard_previous, NULL);
+    (void)sig; (void)context;
+}
+
+static void omp_guard_install(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = omp_guard_handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    omp_guard_installed = sigaction(SIGBUS, &sa, &omp_guard_previous) == 0;
+}
+
+int omp_shim_guard_mapping(const void *start, size_t length) {
+    pthread_once(&omp_guard_once, omp_guard_install);
+    if (!omp_guard_installed) return -1;
+    for (int i = 0; i < OMP_GUARD_SLOTS; i++) {
+        uintptr_t expected = 0;
+        if (atomic_compare_exchange_strong(&omp_guard_slots[i].start, &expected, (uintptr_t)1)) {
+            atomic_store(&omp_guard_slots[i].faulted, 0);
+            atomic_store(&omp_guard_slots[i].length, length);
+            atomic_store(&omp_guard_slots[i].start, (uintptr_t)start);
+            return i;
+        }
+    }
+    return -1;
+}
+
+int omp_shim_guard_faulted(int slot) {
+    return slot >= 0 && slot < OMP_GUARD_SLOTS ? atomic_load(&omp_guard_slots[slot].faulted) : 0;
+}
+
+void omp_shim_unguard_mapping(int slot) {
+    if (slot < 0 || slot >= OMP_GUARD_SLOTS) return;
+    atomic_store(&omp_guard_slots[slot].length, 0);
+    atomic_store(&omp_guard_slots[slot].start, (uintptr_t)0);
+}

@@ -47,7 +47,9 @@ struct OMPMatrix: AsyncParsableCommand {
             Foundation.exit(0)
         }
         let message = fullMessage(for: error)
-        if !message.isEmpty { FileHandle.standardError.write(Data(("omp-matrix: " + TerminalText.block(message) + "\n").utf8)) }
+        // An error about an input file quotes its values raw: one line, every control escaped.
+        let shown = error is InputError || error is MatrixError ? TerminalText.field(message) : TerminalText.block(message)
+        if !message.isEmpty { FileHandle.standardError.write(Data(("omp-matrix: " + shown + "\n").utf8)) }
         if code == .validationFailure || error is ValidationError || code.rawValue == 64 {
             Foundation.exit(ToolExit.Code.badInput.rawValue)
         }
@@ -72,7 +74,8 @@ struct ToolExit: Error {
     var code: Code
     var message: String
 
-    static func badInput(_ m: String) -> ToolExit { ToolExit(code: .badInput, message: "omp-matrix: " + m) }
+    /// Bad input, on one line: the message names the input and may quote it, so it is escaped as a field.
+    static func badInput(_ m: String) -> ToolExit { ToolExit(code: .badInput, message: "omp-matrix: " + TerminalText.field(m)) }
     static func `internal`(_ m: String) -> ToolExit { ToolExit(code: .internalFailure, message: "omp-matrix: internal failure: " + m) }
     static let unexpected = ToolExit(code: .unexpected, message: "")
     /// A failed write: exit 3 (environment), or 2 when the path names something the kit refuses

@@ -20,17 +20,20 @@ package enum AtlasSummaryReport {
 
     package static func render(_ atlas: AtlasResults) -> String {
         let grid = AtlasGrid(atlas)
+        // Every string from the atlas file (host key, labels, releases, names, notes) is escaped for
+        // the terminal here, where it is rendered.
+        let f = TerminalText.field
         var out: [String] = []
-        out.append("Atlas on \(atlas.host.key)\(atlas.platform.map { " for \($0.id) (\($0.label))" } ?? "")"
+        out.append("Atlas on \(f(atlas.host.key))\(atlas.platform.map { " for \($0.id) (\($0.label))" } ?? "")"
                    + "\(atlas.partial ? " (PARTIAL: interrupted)" : ""): \(atlas.runtimes.count) runtimes, "
                    + "\(atlas.cells.filter { $0.notRun == nil }.count) of \(atlas.cells.count) pairs run")
         out.append("rows: started first; columns: started second; each cell: without the variable / with it")
         let width = 9
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count) }
-        let rowLabel = max(16, (atlas.runtimes.map { $0.label.count }.max() ?? 0) + 7)
+        let rowLabel = max(16, (atlas.runtimes.map { f($0.label).count }.max() ?? 0) + 7)
         out.append(pad("", rowLabel) + atlas.runtimes.enumerated().map { pad("[\($0.offset + 1)]", width) }.joined())
         for (i, r) in atlas.runtimes.enumerated() {
-            var line = pad("[\(i + 1)] \(r.label)", rowLabel)
+            var line = pad("[\(i + 1)] \(f(r.label))", rowLabel)
             for (j, s) in atlas.runtimes.enumerated() {
                 let e = grid.rows[i][j]
                 guard let c = atlas.cell(first: r.name, second: s.name), c.notRun == nil else { line += pad("n/p", width); continue }
@@ -43,16 +46,16 @@ package enum AtlasSummaryReport {
         }
         out.append("codes: R runs (R1 one runtime ran, R2 two runtimes, Ru two KMP runtimes undetected: no Error #15 without the variable), A aborts (Error #15), X hangs at exit, H hangs, E another OMP error, W wrong result, "
                    + "C crash, N non-zero exit, L cannot load, ~ varies across repeats, c control (the same file twice), n/p not provisioned")
-        for (i, f) in grid.footnotes.enumerated() { out.append("^\(i + 1) \(f)") }
+        for (i, note) in grid.footnotes.enumerated() { out.append("^\(i + 1) \(f(note))") }
         out.append("")
-        for p in atlas.pairings { out.append("- " + p.sentence) }
+        for p in atlas.pairings { out.append("- " + f(p.sentence)) }
         for s in atlas.standIns {
-            out.append("macOS \(s.wheelName) \(s.member) (\(s.runtimeLabel)) -> \(s.standIn ?? "none"): \(s.note)")
+            out.append("macOS \(f(s.wheelName)) \(f(s.member)) (\(f(s.runtimeLabel))) -> \(f(s.standIn ?? "none")): \(f(s.note))")
         }
-        for s in AtlasStandIn.sentences(atlas) { out.append("- " + s) }
-        for r in atlas.notProvisioned { out.append("not provisioned: \(r.name): \(r.notProvisioned ?? "")") }
+        for s in AtlasStandIn.sentences(atlas) { out.append("- " + f(s)) }
+        for r in atlas.notProvisioned { out.append("not provisioned: \(f(r.name)): \(f(r.notProvisioned ?? ""))") }
         let varying = atlas.cells.flatMap { c in c.observations.filter(\.varies).map { (c, $0) } }
-        for (c, o) in varying { out.append("varies: \(c.id) \(o.variant.rawValue): runs \(o.runs.map(\.rawValue).joined(separator: ", "))") }
+        for (c, o) in varying { out.append("varies: \(f(c.id)) \(o.variant.rawValue): runs \(o.runs.map(\.rawValue).joined(separator: ", "))") }
         if let t = atlas.timing { out.append(AtlasTimingText.render(t, atlas: atlas)) }
         return out.joined(separator: "\n")
     }

@@ -74,10 +74,10 @@ public enum Doctor {
         for r in scan.runtimes where r.identity.format != .pe {
             var runtime = DoctorRuntime(identity: r.identity, path: r.path, foundBy: r.archive == nil ? "scan" : "scan (inside a wheel)",
                                         installedBy: r.archive == nil ? dist.distribution(of: r.path) : nil)
-            if let archive = r.archive {
+            if let archive = r.archive, let entry = r.archiveEntry {
                 do {
                     if workspace == nil { workspace = try DoctorWorkspace() }
-                    runtime.loadPath = try workspace!.extract(member: String(r.path.dropFirst(archive.count + 1)), of: archive)
+                    runtime.loadPath = try workspace!.extract(member: String(r.path.dropFirst(archive.count + 1)), entry: entry, of: archive)
                 } catch {
                     unreadable.append(.init(path: r.path, reason: "not extracted, so not probed: \(error)"))
                     continue
@@ -89,10 +89,22 @@ public enum Doctor {
             }
             runtimes.append(runtime)
         }
+        // The loader's rule first: files with one SONAME (install name) are one runtime to the loader;
+        // their pair is said so, and not probed (the probe opens each by path, which no library does).
+        let loaderNames = Dictionary(scan.runtimes.map { ($0.path, RuntimeScanner.loaderName($0.identity)) }, uniquingKeysWith: { a, _ in a })
+        let oneRuntime = RuntimeScanner.oneRuntimeGroups(scan.runtimes.filter { $0.family == .kmp && $0.identity.format != .pe },
+                                                         identity: \.identity)
+        let extra = oneRuntime.map { g in
+            RuntimeScanner.oneRuntimeSentence(g.map(\.path), name: g[0].identity.soname ?? "", format: g[0].identity.format)
+        }
+        notes.removeAll { extra.contains($0) }
         var incomplete: String?
-        let pairs = await probePairs(runtimes, options: options, notes: &notes, incomplete: &incomplete)
+        let pairs = await probePairs(runtimes, options: options, notes: &notes, incomplete: &incomplete, consumers: scan.consumers) { a, b in
+            guard let x = loaderNames[a.path] ?? nil else { return false }
+            return x == loaderNames[b.path] ?? nil
+        }
         return report(form: "paths", subject: paths, runtimes: runtimes + windows, pairs: pairs, runs: [], unreadable: unreadable,
-                      notes: notes, commandFailed: false, extraAnswer: windowsAnswer, forceConflict: !windowsAnswer.isEmpty,
+                      notes: notes, commandFailed: false, extraAnswer: extra + windowsAnswer, forceConflict: !windowsAnswer.isEmpty,
                       incomplete: incomplete)
     }
 
@@ -113,15 +125,28 @@ public enum Doctor {
         }
         var notes: [String] = []
         if let r = inspection.registeredKMPRuntime { notes.append("pid \(pid) registered an initialized KMP runtime: \(r)") }
-        let probeable = runtimes.filter { LaunchPreflight.check(path: $0.path) == nil }
-        if probeable.count < runtimes.count { notes.append("Mapped runtimes whose file is gone or changed are named but not probed.") }
+        // Mapped is not started: a KMP runtime read to be unstarted takes no part in a conflict.
+        let notStarted = inspection.runtimes.filter { $0.identity?.family == .kmp && $0.started == false }
+        let unstartedPaths = Set(notStarted.map(\.path))
+        var extra: [String] = []
+        for o in notStarted {
+            let release = o.identity.map(DoctorRuntime.release) ?? "unknown release"
+            extra.append("\(o.path) (\(release)) is mapped in pid \(pid) but not started (\(o.startEvidence ?? "")); "
+                         + "a runtime that never starts conflicts with nothing.")
+        }
+        let probeable = runtimes.filter { LaunchPreflight.check(path: $0.path) == nil && !unstartedPaths.contains($0.path) }
+        if probeable.count + unstartedPaths.count < runtimes.count { notes.append("Mapped runtimes whose file is gone or changed are named but not probed.") }
         var incomplete: String?
         let pairs = await probePairs(probeable, options: options, notes: &notes, incomplete: &incomplete)
-        let mappedKMP = runtimes.filter { $0.family == .kmp }
-        var extra: [String] = []
+        let mappedKMP = runtimes.filter { $0.family == .kmp && !unstartedPaths.contains($0.path) }
         if mappedKMP.count >= 2 {
+            let started = inspection.runtimes.filter { $0.identity?.family == .kmp && $0.started == true }
             extra.append("pid \(pid) has \(mappedKMP.count) distinct KMP-family runtimes mapped: "
-                         + mappedKMP.map { "\($0.path) (\($0.release))" }.joined(separator: " and ") + ".")
+                         + mappedKMP.map { "\($0.path) (\($0.release))" }.joined(separator: " and ")
+                         + (started.count >= 2 ? "; both started (the duplicate check was skipped)." : "; "
+                            + "whether each started could not be read for every one of them: "
+                            + inspection.runtimes.filter { $0.identity?.family == .kmp }.map { "\($0.path): \(MappedObject.startWords($0))" }
+                                .joined(separator: "; ") + "."))
         }
         return report(form: "pid", subject: [String(pid)], runtimes: runtimes, pairs: pairs, runs: [], unreadable: [],
                       notes: notes, commandFailed: false, extraAnswer: extra, forceConflict: mappedKMP.count >= 2,
@@ -134,14 +159,17 @@ public enum Doctor {
     /// runtime (two libgomp copies take no part in the duplicate check).
     /// A pair whose probes could not launch, or that an interrupt cut short, is left out and
     /// `incomplete` says why ("not probed: …", "interrupted"): no verdict comes from a probe that did not run.
-    static func probePairs(_ runtimes: [DoctorRuntime], options: Options, notes: inout [String],
-                           incomplete: inout String?) async -> [DoctorReport.Pair] {
+    /// `oneRuntime` says which pairs the loader maps as one runtime (not probed).
+    static func probePairs(_ runtimes: [DoctorRuntime], options: Options, notes: inout [String], incomplete: inout String?,
+                           consumers: [ScanReport.Consumer] = [],
+                           oneRuntime: (DoctorRuntime, DoctorRuntime) -> Bool = { _, _ in false }) async -> [DoctorReport.Pair] {
         var candidates: [(DoctorRuntime, DoctorRuntime)] = []
         for i in runtimes.indices {
             for j in runtimes.indices where j > i {
                 let a = runtimes[i], b = runtimes[j]
                 guard a.family == .kmp || b.family == .kmp else { continue }
                 if let ka = a.fileKey, let kb = b.fileKey, ka == kb { continue }
+                if oneRuntime(a, b) { continue }
                 // KMP first in the pair when one is GNU; otherwise as found.
                 candidates.append(a.family == .kmp ? (a, b) : (b, a))
             }
@@ -168,8 +196,9 @@ public enum Doctor {
             options.progress?("probing pair \(n + 1) of \(candidates.count): \(a.path) + \(b.path)")
             let cites = atlas.cite(a, b)
             if Cancellation.isRequested { incomplete = "interrupted: \(candidates.count - n) of \(candidates.count) pairs not probed"; break }
-            let (pair, launchFailure) = await PairProber.diagnose(a, b, options: .init(fixCheck: options.fixCheck, timeout: options.probeTimeout),
-                                                 workspace: workspace, atlas: cites)
+            let (pair, launchFailure) = await PairProber.diagnose(
+                a, b, options: .init(fixCheck: options.fixCheck, timeout: options.probeTimeout, consumers: consumers),
+                workspace: workspace, atlas: cites)
             if let failed = launchFailure {
                 incomplete = "not probed: \(failed)"
                 notes.append("Not probed: \(a.path) + \(b.path): \(failed)")
@@ -186,10 +215,20 @@ public enum Doctor {
                        runs: [DoctorReport.Observation], unreadable: [ScanReport.Skipped], notes: [String],
                        commandFailed: Bool, extraAnswer: [String], forceConflict: Bool = false,
                        incomplete: String? = nil) -> DoctorReport {
-        let conflict = forceConflict || pairs.contains { $0.conflict }
+        // "OpenMP conflict" only with OpenMP evidence: a KMP-family runtime seen, or the runtime's own
+        // duplicate-runtime abort observed. A program without OpenMP that hangs at exit has its own problem.
+        let evidence = runtimes.contains { $0.family == .kmp } || runs.contains { $0.outcome == .duplicateRuntimeAbort }
+        let conflict = (forceConflict || pairs.contains { $0.conflict }) && evidence
         var answer = extraAnswer
         answer += DoctorAnswer.lines(runtimes: runtimes, pairs: pairs, conflict: conflict, unreadable: unreadable, incomplete: incomplete)
         return DoctorReport(form: form, subject: subject, answer: answer, conflict: conflict, runtimes: runtimes, pairs: pairs,
-                            runs: runs, unreadable: unreadable, notes: notes, commandFailed: commandFailed, incomplete: incomplete)
+        // Incomplete also when a file that could be an OpenMP runtime could not be read, unless a
+        // conflict was seen anyway.
+        let unread = unreadable.filter(\.possiblyRuntime).count
+        let whole = incomplete ?? (conflict || unread == 0 ? nil
+            : "\(unread) librar\(unread == 1 ? "y" : "ies") that could be an OpenMP runtime could not be read")
+        return DoctorReport(form: form, subject: subject, answer: answer, conflict: conflict, runtimes: runtimes, pairs: pairs,
+                            runs: runs, unreadable: unreadable, notes: notes,
+                            commandFailed: commandFailed || (forceConflict && !evidence), incomplete: whole)
     }
 }

@@ -1,16 +1,23 @@
 /// The answer, in plain words, before any detail: the pair by path and release, whether the
 /// variable is needed, whether it is safe for this pair, and what to do, each fix marked
-/// "verified here" or not.
+/// "verified here" or not. The sentences hold paths and names as they are (escaped only when
+/// rendered); commands quote them for the shell (``ShellQuote``).
 enum DoctorAnswer {
     static func lines(runtimes: [DoctorRuntime], pairs: [DoctorReport.Pair], conflict: Bool,
                       unreadable: [ScanReport.Skipped], incomplete: String? = nil) -> [String] {
         var out: [String] = []
+        let unread = unreadable.filter(\.possiblyRuntime)
+        if !unread.isEmpty {
+            out.append("Incomplete: \(unread.count) librar\(unread.count == 1 ? "y" : "ies") that could be an OpenMP runtime could "
+                       + "not be read or probed (listed below); what follows covers only the files read.")
+        }
         if let why = incomplete, !conflict {
             // No verdict from what did not run: neither "no conflict" nor "nothing to do".
             out.append("Incomplete, \(why): no verdict on whether KMP_DUPLICATE_LIB_OK is needed or safe, and no fix checked"
                        + (runtimes.isEmpty ? "." : " for " + runtimes.map { "\($0.path) (\($0.release))" }.joined(separator: ", ") + "."))
         } else if runtimes.isEmpty {
-            out.append("No OpenMP runtime found: no conflict, nothing to do.")
+            out.append(unread.isEmpty ? "No OpenMP runtime found: no conflict, nothing to do."
+                                      : "No OpenMP runtime found among the files read; the files not read may hold one.")
         } else if !conflict {
             let kmp = runtimes.filter { $0.family == .kmp }, gnu = runtimes.filter { $0.family == .gnu }
             var s = "No conflict: "
@@ -18,7 +25,7 @@ enum DoctorAnswer {
                 s += kmp.isEmpty ? "no KMP-family runtime (LLVM libomp or Intel libiomp5)" : "one KMP-family runtime, \(kmp[0].path) (\(kmp[0].release))"
                 if !gnu.isEmpty { s += "; GNU libgomp (\(gnu.map(\.path).joined(separator: ", "))) takes no part in the duplicate-runtime check" }
             } else {
-                s += "the KMP-family runtimes found are one file"
+                s += "no two of the KMP-family runtimes found both start (one file, files the loader maps as one, or runtimes mapped but not started, as said above)"
             }
             let measured = pairs.filter { !$0.bothKMP }
             if !measured.isEmpty {
@@ -26,7 +33,8 @@ enum DoctorAnswer {
                     "\(p.first.shortName) with \(p.second.shortName): " + p.observations.map(\.outcome.rawValue).joined(separator: ", ")
                 }.joined(separator: "; ")
             }
-            out.append(s + ". You do not need KMP_DUPLICATE_LIB_OK; nothing to do.")
+            out.append(s + (unread.isEmpty ? ". You do not need KMP_DUPLICATE_LIB_OK; nothing to do."
+                                           : ". Among the files read, you do not need KMP_DUPLICATE_LIB_OK."))
         }
         for p in pairs where p.conflict {
             out.append("Conflict: \(p.first.path) (\(p.first.release)) and \(p.second.path) (\(p.second.release))"
@@ -59,7 +67,9 @@ enum DoctorAnswer {
         if !unreadable.isEmpty {
             out.append("Unreadable, never loaded: " + unreadable.map { "\($0.path) (\($0.reason))" }.joined(separator: "; ") + ".")
         }
-        return out.map(ReportText.stripControls)
+        // Raw: paths keep every byte, so the commands name the real files; each renderer escapes
+        // the lines for its medium (DoctorReport+Text.swift), JSON carries them as they are.
+        return out
     }
 
     static func rank(_ f: DoctorReport.Fix) -> Int {

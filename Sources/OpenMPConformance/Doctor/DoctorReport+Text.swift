@@ -49,14 +49,16 @@ extension DoctorReport {
                 "\(indent)    repro: \(clean(o.repro))"]
     }
 
-    /// Markdown: the same content, answer first.
+    /// Markdown: the same content, answer first. Every string goes through ``MarkdownText``
+    /// (text, or a code span), as in the matrix reports.
     package var markdown: String {
         var md: [String] = []
-        let cell = { (s: String) in ReportText.oneLine(s).replacingOccurrences(of: "|", with: "\\|") }
+        let cell = { (s: String) in MarkdownText.text(s, limit: 4000) }
+        let code = { (s: String) in MarkdownText.code(s, limit: 4000, inTable: true) }
         md.append("# omp-matrix doctor: \(conflict ? "OpenMP conflict" : incomplete == nil ? "no conflict" : "no verdict")"
                   + (incomplete.map { " (incomplete, \(cell($0)))" } ?? ""))
         md.append("")
-        md.append("`\(cell(subject.joined(separator: " ")))` (\(form))")
+        md.append("\(code(subject.joined(separator: " "))) (\(form))")
         md.append("")
         md.append("## Answer")
         md.append("")
@@ -66,7 +68,7 @@ extension DoctorReport {
         md.append("")
         md.append("| family | release | path | found by |")
         md.append("|---|---|---|---|")
-        for r in runtimes { md.append("| \(r.family.rawValue) | \(cell(r.release)) | `\(cell(r.path))` | \(cell(r.foundBy)) |") }
+        for r in runtimes { md.append("| \(r.family.rawValue) | \(cell(r.release)) | \(code(r.path)) | \(cell(r.foundBy)) |") }
         let all = runs + pairs.flatMap { form == "command" ? [] : $0.observations }
         if !all.isEmpty {
             md.append("")
@@ -74,7 +76,7 @@ extension DoctorReport {
             md.append("")
             md.append("| run | outcome | message | repro |")
             md.append("|---|---|---|---|")
-            for o in all { md.append("| \(cell(o.label)) | `\(o.outcome.rawValue)` | \(cell(o.message)) | `\(cell(o.repro))` |") }
+            for o in all { md.append("| \(cell(o.label)) | `\(o.outcome.rawValue)` | \(cell(o.message)) | \(code(o.repro)) |") }
         }
         let fixes = pairs.flatMap(\.fixes)
         if !fixes.isEmpty {
@@ -84,14 +86,14 @@ extension DoctorReport {
             md.append("| fix | status | what to do | evidence |")
             md.append("|---|---|---|---|")
             for f in fixes {
-                md.append("| \(f.kind.rawValue) | **\(f.status.rawValue)** | \(cell(f.instruction))\(f.command.map { " `\(cell($0))`" } ?? "") | \(cell(f.evidence)) |")
+                md.append("| \(f.kind.rawValue) | **\(f.status.rawValue)** | \(cell(f.instruction))\(f.command.map { " " + code($0) } ?? "") | \(cell(f.evidence)) |")
             }
         }
         if !unreadable.isEmpty || !notes.isEmpty {
             md.append("")
             md.append("## Notes")
             md.append("")
-            for u in unreadable { md.append("- unreadable, never loaded: `\(cell(u.path))`: \(cell(u.reason))") }
+            for u in unreadable { md.append("- unreadable, never loaded: \(code(u.path)): \(cell(u.reason))") }
             for n in notes { md.append("- " + cell(n)) }
         }
         return md.joined(separator: "\n") + "\n"

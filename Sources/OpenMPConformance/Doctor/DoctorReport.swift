@@ -85,8 +85,9 @@ public struct DoctorReport: Sendable, Hashable, Codable {
     package var notes: [String]
     /// For the command form: the command failed for a reason other than OpenMP.
     package var commandFailed: Bool
-    /// Why the answer is not whole (interrupted; a probe that could not launch: "not probed: …"),
-    /// or nil. An incomplete answer gives only what the finished runs showed, and exit 4.
+    /// Why the answer is not whole (interrupted; a probe that could not launch: "not probed: …"; a
+    /// file that could be an OpenMP runtime could not be read), or nil. An incomplete answer gives
+    /// only what the finished runs and the files read showed, and exit 4.
     package var incomplete: String?
 
     package init(form: String, subject: [String], answer: [String], conflict: Bool, runtimes: [DoctorRuntime],

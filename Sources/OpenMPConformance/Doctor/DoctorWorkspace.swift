@@ -96,13 +96,17 @@ package final class DoctorWorkspace: @unchecked Sendable {
     }
 
     /// Writes one member of a zip archive (a wheel) into the workspace; returns its path there.
-    func extract(member: String, of archive: String) throws(DoctorError) -> String {
+    /// The member is the one whose local header is at `entry` (its directory entry: two members
+    /// may share a name); `member` names it in messages and in the copy's path.
+    func extract(member: String, entry: Int, of archive: String) throws(DoctorError) -> String {
         let zip: ZipArchive
         do { zip = try ZipArchive(path: archive) } catch { throw .badInput("\(archive): \(error)") }
-        guard let m = zip.members.first(where: { $0.name == member }) else { throw .badInput("\(archive) has no member \(member)") }
+        guard let m = zip.members.first(where: { $0.localHeaderOffset == entry }) else {
+            throw .badInput("\(archive) has no member \(member) at offset \(entry)")
+        }
         let bytes: FileBytes
         do { bytes = try zip.contents(of: m) } catch { throw .badInput(error.description) }
-        let name = (archive.split(separator: "/").last.map(String.init) ?? "wheel") + "/" + member
+        let name = (archive.split(separator: "/").last.map(String.init) ?? "wheel") + "/entry-\(entry)/" + m.name
         let dest = path + "/wheels/" + name.replacingOccurrences(of: "..", with: "_")
         let fm = FileManager.default
         do {

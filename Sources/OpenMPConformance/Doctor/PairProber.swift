@@ -8,6 +8,8 @@ enum PairProber {
     struct Options {
         var fixCheck = true
         var timeout: Duration = .seconds(20)
+        /// Libraries found beside the runtimes that import OpenMP entry points (see ``LinkChoice``).
+        var consumers: [ScanReport.Consumer] = []
     }
 
     /// `load x; init x; load y; init y; train x; index y`: `x` starts first.
@@ -72,9 +74,14 @@ enum PairProber {
                 fixes.append(pre); observations += preObs
             } else {
                 let why = options.fixCheck ? "no temporary folder" : "--no-fix-check"
-                fixes.append(.init(kind: .link, status: .notVerified,
-                                   instruction: "Keep one runtime: replace \(b.path) by a link to \(a.path).",
-                                   command: linkCommand(replace: b.path, keep: a.path), evidence: "not checked (\(why))"))
+                switch LinkChoice.decide(a, b, consumers: options.consumers) {
+                case .keep(let keep, let replace, let choice):
+                    fixes.append(.init(kind: .link, status: .notVerified,
+                                       instruction: "Keep one runtime: replace \(replace.path) by a link to \(keep.path) (\(choice)).",
+                                       command: linkCommand(replace: replace.path, keep: keep.path), evidence: "not checked (\(why))"))
+                case .doesNotApply(let reason):
+                    fixes.append(linkDoesNotApply(reason))
+                }
             }
             let allPass = set.count == 2 && set.allSatisfy { $0.outcome == .pass }
             fixes.append(.init(kind: .variable, status: allPass ? .verified : .failed,
@@ -113,15 +120,27 @@ enum PairProber {
         return "mv \(ShellQuote.quote(replace)) \(ShellQuote.quote(replace + ".orig")) && ln -s \(ShellQuote.quote(keep)) \(ShellQuote.quote(replace))"
     }
 
-    /// One runtime by a link, in both directions: the runtime files are copied into the workspace
-    /// with their layout, one copy is replaced by a link to the other, and the pair is probed again
-    /// (both orders, variable unset). Verified when both orders pass, parallel work checked.
+    static func linkDoesNotApply(_ reason: String) -> DoctorReport.Fix {
+        .init(kind: .link, status: .notApplicable,
+              instruction: "Keep one runtime by a link: does not apply to this pair.", command: nil,
+              evidence: reason + ". Rebuild the libraries against one runtime, or keep them in separate processes.")
+    }
+
+    /// One runtime by a link, keeping the runtime ``LinkChoice`` chooses (the one whose exports
+    /// cover what the other side's libraries import; of two that do, the newer): the runtime files
+    /// are copied into the workspace with their layout, the other copy is replaced by a link to it,
+    /// and the pair is probed again (both orders, variable unset). Verified when both orders pass.
     static func linkFixes(_ a: DoctorRuntime, _ b: DoctorRuntime, options: Options,
                           workspace: DoctorWorkspace) async -> ([DoctorReport.Fix], [DoctorReport.Observation]) {
         var fixes: [DoctorReport.Fix] = [], obs: [DoctorReport.Observation] = []
         let base = DoctorWorkspace.commonAncestor([a.loadPath, b.loadPath].map(\.doctorParent))
-        for (keep, replace, tag) in [(a, b, "keep-a"), (b, a, "keep-b")] {
-            let instruction = "Keep one runtime: replace \(replace.path) by a link to \(keep.path); the loader then maps one file, so there is one runtime."
+        let choice: (DoctorRuntime, DoctorRuntime, String)
+        switch LinkChoice.decide(a, b, consumers: options.consumers) {
+        case .keep(let k, let r, let why): choice = (k, r, why)
+        case .doesNotApply(let reason): return ([linkDoesNotApply(reason)], [])
+        }
+        for (keep, replace, tag) in [(choice.0, choice.1, choice.0 == a ? "keep-a" : "keep-b")] {
+            let instruction = "Keep one runtime: replace \(replace.path) by a link to \(keep.path) (\(choice.2)); the loader then maps one file, so there is one runtime."
             let command = linkCommand(replace: replace.path, keep: keep.path)
             do {
                 let root = try workspace.folder("link-\(tag)-\(UInt32.random(in: 0...UInt32.max))")

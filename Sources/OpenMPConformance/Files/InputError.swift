@@ -16,8 +16,9 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible, Lo
     public var message: String
 
     package init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
-        // Messages quote values from the file: escaped so that they stay one line and inert.
-        self.file = file; self.line = line; self.column = column; self.message = TerminalText.field(message)
+        // Messages quote values from the file as they are: whoever shows the error escapes it for its
+        // medium (the CLI prints it through TerminalText.field, one line, inert).
+        self.file = file; self.line = line; self.column = column; self.message = message
     }
 
     /// `file:line:column: message`, or `file:line: message` / `file: message` when the location

@@ -51,5 +51,12 @@ extension ProcessInspector {
     /// macOS runtimes register in an environment variable of their own process
     /// (`__KMP_REGISTERED_LIB_<pid>`), which another process cannot read: always nil.
     static func registeredKMPRuntime(pid: Int32) -> String? { nil }
+
+    /// Another process's memory is not read on macOS: whether a runtime started stays unknown.
+    static func markStarted(_ objects: inout [MappedObject], pid: Int32) {
+        for i in objects.indices where objects[i].identity?.family == .kmp {
+            objects[i].startEvidence = "macOS: another process's runtime state is not read"
+        }
+    }
 }
 #endif

@@ -38,10 +38,27 @@ public struct MappedObject: Sendable, Hashable, Codable {
     package var vendor: String?
     /// The release the file states, e.g. `LLVM 16.0 (from its build compiler)`, for a runtime.
     package var release: String?
+    /// For a KMP-family runtime: true when it has started (initialized) in the process, false
+    /// when it is mapped but has not, nil when the kit could not tell. Read from the runtime's
+    /// own state in the process (see `ProcessInspector/markStarted(_:pid:)`), never from the
+    /// mapping alone.
+    package var started: Bool?
+    /// What ``started`` was read from, or why it could not be.
+    package var startEvidence: String?
 
     /// True when some mapping of the file is executable: the file was loaded as code (by the
     /// dynamic loader), not merely mapped as data (e.g. by a program reading it with mmap).
     package var hasExecutableMapping: Bool { regions.contains { $0.permissions.contains("x") } }
+
+    /// `started (…)`, `mapped, not started (…)` or `start not known (…)`.
+    package static func startWords(_ o: MappedObject) -> String {
+        let why = o.startEvidence.map { " (\($0))" } ?? ""
+        switch o.started {
+        case true?: return "started" + why
+        case false?: return "mapped, not started" + why
+        case nil: return "start not known" + why
+        }
+    }
 
     package init(path: String, fileKey: FileKey?, deleted: Bool, regions: [Region],
                 identity: RuntimeIdentity?, note: String?) {
@@ -71,6 +88,7 @@ public struct ProcessInspection: Sendable, Hashable, Codable {
             lines.append("  \(id.family.rawValue)  \(id.vendor.rawValue) \(id.version)  \(o.path)\(o.deleted ? " (deleted)" : "")")
             lines.append("      sha256 \(id.sha256)")
             if let note = o.note { lines.append("      \(note)") }
+            if id.family == .kmp { lines.append("      " + MappedObject.startWords(o)) }
         }
         if let r = registeredKMPRuntime { lines.append("Initialized KMP runtime (registration record): \(r)") }
         if warnings.isEmpty {
@@ -118,17 +136,19 @@ public enum ProcessInspector {
         return objects
     }
 
-    /// `inspect(pid:)` plus warnings and the KMP registration record.
+    /// `inspect(pid:)` plus whether each KMP runtime started, warnings and the KMP registration record.
     public static func report(pid: Int32) throws(ProcessInspectionError) -> ProcessInspection {
-        let objects = try inspect(pid: pid)
+        var objects = try inspect(pid: pid)
+        markStarted(&objects, pid: pid)
         return ProcessInspection(pid: pid, objects: objects, registeredKMPRuntime: registeredKMPRuntime(pid: pid),
                                  warnings: warnings(for: objects))
     }
 
     /// Warnings for a set of mapped objects: one per pair of distinct KMP-family runtimes
-    /// loaded as code (a file mapped only as data is not loaded).
+    /// loaded as code (a file mapped only as data is not loaded) of which neither is known not
+    /// to have started: mapped is not started, and a runtime that never starts conflicts with nothing.
     package static func warnings(for objects: [MappedObject]) -> [String] {
-        let kmp = objects.filter { $0.identity?.family == .kmp && $0.hasExecutableMapping }
+        let kmp = objects.filter { $0.identity?.family == .kmp && $0.hasExecutableMapping && $0.started != false }
         var out: [String] = []
         for i in kmp.indices {
             for j in kmp.indices where j > i {
@@ -136,8 +156,10 @@ public enum ProcessInspector {
                 if let ka = a.fileKey, let kb = b.fileKey, ka == kb { continue }
                 let va = a.identity.map { "\($0.vendor.rawValue) \($0.version)" } ?? "?"
                 let vb = b.identity.map { "\($0.vendor.rawValue) \($0.version)" } ?? "?"
-                out.append("two distinct KMP-family runtimes are mapped: \(a.path) (\(va)) and \(b.path) (\(vb)); "
-                           + "if both initialize, the second aborts with OMP: Error #15")
+                let both = a.started == true && b.started == true
+                out.append("two distinct KMP-family runtimes are mapped\(both ? " and started" : ""): \(a.path) (\(va)) and \(b.path) (\(vb)); "
+                           + (both ? "both run side by side (the duplicate check was skipped)"
+                                   : "if both initialize, the second aborts with OMP: Error #15"))
             }
         }
         return out

@@ -265,7 +265,7 @@ public enum HTMLReport {
                         let mark = cell.verdict == .refuted ? "<b class=\"nd\">≠doc</b>" : ""
                         let title = "\(cell.words ?? words.describe(cell)) (\(cell.id)): \(cell.outcome?.rawValue ?? cell.status.rawValue), \(cell.verdict.rawValue)"
                             + (cell.message.isEmpty ? "" : "; \(ReportText.oneLine(cell.message))")
-                        out += "<a class=\"c o-\(outcomeClass) v-\(cell.verdict.rawValue)\" href=\"#\(anchors[cell.id] ?? "")\" title=\"\(a(title))\">\(shortLabel(cell.status == .skipped ? nil : cell.outcome))<small>\(shapeCode(cell))</small>\(mark)</a>"
+                        out += "<a class=\"c o-\(outcomeClass) v-\(cell.verdict.rawValue)\" href=\"#\(anchors[cell.id] ?? "")\" title=\"\(a(title))\">\(shortLabel(cell.status == .skipped ? nil : cell.outcome))<small>\(h(shapeCode(cell)))</small>\(mark)</a>"
                     }
                     out += "</td>"
                 }

@@ -8,7 +8,7 @@ enum MarkdownText {
     /// Plain text: controls stripped, one line, cut to `limit` characters, Markdown punctuation
     /// backslash-escaped, and a leading list/heading/quote marker neutralised. Safe in table cells.
     static func text(_ raw: String, limit: Int = 300) -> String {
-        let clean = ReportText.truncate(ReportText.oneLine(raw), limit)
+        let clean = ReportText.truncate(ReportText.oneLine(ReportText.cap(raw)), limit)
         var out = ""
         out.reserveCapacity(clean.count + 8)
         for ch in clean {
@@ -29,7 +29,7 @@ enum MarkdownText {
     /// the longest run inside. In a table (`inTable`), `|` is escaped, which GFM honours inside
     /// code spans too. An empty string becomes an escaped `(empty)`.
     static func code(_ raw: String, limit: Int = 300, inTable: Bool = false) -> String {
-        var clean = ReportText.truncate(ReportText.oneLine(raw), limit)
+        var clean = ReportText.truncate(ReportText.oneLine(ReportText.cap(raw)), limit)
         if clean.isEmpty { return "\\(empty\\)" }
         var longest = 0, run = 0
         for ch in clean {

@@ -68,12 +68,29 @@ enum ReportText {
         return i
     }
 
-    /// Clean text on one line: controls stripped, line breaks and tabs turned into single spaces,
+    /// Most UTF-8 bytes of one field that any renderer shows (64 KiB). Strings in results and
+    /// atlas files have no length limit; rendering a longer one in full would cost time and
+    /// memory in proportion (a 100 MB message took 30 s and more), so every escaping function
+    /// cuts its input here first, and says so.
+    static let fieldLimit = 64 << 10
+
+    /// `s` when it fits in `maxBytes` UTF-8 bytes; else its first `maxBytes` bytes (whole
+    /// characters) and ` … [cut: N bytes in all]`. Costs O(maxBytes), whatever the length of `s`.
+    static func cap(_ s: String, maxBytes: Int = fieldLimit) -> String {
+        let utf8 = s.utf8
+        guard utf8.count > maxBytes else { return s }
+        var end = utf8.index(utf8.startIndex, offsetBy: maxBytes)
+        // Back to the start of a scalar: never inside a UTF-8 sequence (continuation bytes are 10xxxxxx).
+        while end > utf8.startIndex, utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
+        return String(String.UnicodeScalarView(s.unicodeScalars[..<end])) + " … [cut: \(utf8.count) bytes in all]"
+    }
+
+    /// Clean text on one line (cut at ``fieldLimit`` first): controls stripped, line breaks and tabs turned into single spaces,
     /// ends trimmed.
     static func oneLine(_ s: String) -> String {
         var out = ""
         var lastWasSpace = false
-        for ch in stripControls(s) {
+        for ch in stripControls(cap(s)) {
             if ch == "\n" || ch == "\t" || ch == " " {
                 if !lastWasSpace && !out.isEmpty { out.append(" ") }
                 lastWasSpace = true

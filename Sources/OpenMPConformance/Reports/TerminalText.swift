@@ -11,7 +11,7 @@ package enum TerminalText {
     /// One field (a path, a name, a message): every control character is escaped, newlines
     /// and tabs included, so the field stays on its line.
     package static func field(_ s: String) -> String {
-        escape(s, keepLayout: false)
+        escape(ReportText.cap(s), keepLayout: false)
     }
 
     /// A whole block of the kit's own lines: newlines and tabs are kept, everything else above

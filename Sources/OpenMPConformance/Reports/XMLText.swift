@@ -3,13 +3,13 @@
 enum XMLText {
     /// Character data: `&`, `<`, `>`, `"` and `'` escaped; line breaks kept.
     static func text(_ raw: String) -> String {
-        escape(ReportText.stripControls(raw), newlines: false)
+        escape(ReportText.stripControls(ReportText.cap(raw)), newlines: false)
     }
 
     /// An attribute value: as ``text(_:)``, and line breaks and tabs as character references so
     /// that parsers do not fold them into spaces.
     static func attribute(_ raw: String, limit: Int = 2000) -> String {
-        escape(ReportText.truncate(ReportText.stripControls(raw), limit), newlines: true)
+        escape(ReportText.truncate(ReportText.stripControls(ReportText.cap(raw)), limit), newlines: true)
     }
 
     private static func escape(_ s: String, newlines: Bool) -> String {

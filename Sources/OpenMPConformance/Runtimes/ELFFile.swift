@@ -79,7 +79,7 @@ package struct ELFFile: Sendable {
 
     /// Reads the file at `path` (symlinks followed). No code from it runs.
     package init(path: String) throws(BinaryFileError) {
-        try self.init(bytes: FileBytes(mapping: path), path: path)
+        try self.init(bytes: FileBytes(reading: path), path: path)
     }
 
     /// Parses ELF bytes held in memory; `name` is used in messages.
@@ -345,6 +345,59 @@ package struct ELFFile: Sendable {
             }
             return false
         }
+    }
+
+    /// Names of the undefined dynamic symbols (`st_shndx == SHN_UNDEF`, global or weak): what
+    /// the file imports and needs another object to define, in table order.
+    package func importedSymbols() -> [String] {
+        guard let t = table else { return [] }
+        let r = Reader(b: bytes, big: endianness == .big, is64: elfClass == .elf64, path: path)
+        var out: [String] = []
+        for i in 0..<t.count {
+            guard let s = symbol(r, t, i), s.shndx == 0, s.name != 0, s.info >> 4 == 1 || s.info >> 4 == 2,
+                  Int(s.name) < t.strSize,
+                  let name = bytes.cString(at: t.strOffset + Int(s.name), limit: t.strOffset + t.strSize,
+                                           maxLength: Self.maxNameLength) else { continue }
+            out.append(name)
+        }
+        return out
+    }
+
+    /// The value (link-time address) of a defined symbol named `name` in the full symbol table
+    /// (`.symtab`, local symbols included; present unless the file was stripped), else in the
+    /// dynamic one. Nil when neither defines it.
+    package func symbolValue(_ name: String) -> UInt64? {
+        let r = Reader(b: bytes, big: endianness == .big, is64: elfClass == .elf64, path: path)
+        guard let shoff = try? r.word(r.is64 ? 40 : 32), let shentsize = try? r.u16(r.is64 ? 58 : 46),
+              let shnum = try? r.u16(r.is64 ? 60 : 48), shentsize > 0,
+              let table = bytes.span(shoff, UInt64(shnum) * UInt64(shentsize)) else { return nil }
+        var sections: [Section] = []
+        for i in 0..<Int(shnum) {
+            guard let sec = try? r.section(at: table.offset + i * Int(shentsize)) else { return nil }
+            sections.append(sec)
+        }
+        let target = Array(name.utf8)
+        for wanted in [UInt32(2), 11] { // SHT_SYMTAB, then SHT_DYNSYM
+            for sec in sections where sec.type == wanted && Int(sec.link) < sections.count {
+                let str = sections[Int(sec.link)]
+                let ent = Int(sec.entsize > 0 ? sec.entsize : (r.is64 ? 24 : 16))
+                guard ent >= (r.is64 ? 24 : 16), let syms = bytes.span(sec.offset, sec.size),
+                      let strings = bytes.span(str.offset, str.size) else { continue }
+                let found: UInt64? = target.withUnsafeBufferPointer { n in
+                    for i in 0..<(syms.count / ent) {
+                        let o = syms.offset + i * ent
+                        guard let nameOffset = try? r.u32(o), Int(nameOffset) < strings.count else { continue }
+                        let shndx = r.is64 ? (try? r.u16(o + 6)) : (try? r.u16(o + 14))
+                        guard shndx != 0, bytes.cStringEquals(at: strings.offset + Int(nameOffset), n,
+                                                               limit: strings.offset + strings.count) else { continue }
+                        return r.is64 ? (try? r.word(o + 8)) : (try? r.word(o + 4))
+                    }
+                    return nil
+                }
+                if let found { return found }
+            }
+        }
+        return nil
     }
 
     /// Looks `name` up through the GNU hash table. Returns nil when the table is unusable

@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
+import _OpenMPShims
 
 /// Why a file could not be read as a binary, or what was wrong inside it.
 package enum BinaryFileError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -56,11 +58,15 @@ package struct FileKey: Sendable, Hashable, Codable, CustomStringConvertible {
     package var description: String { "dev \(device) ino \(inode)" }
 }
 
-/// Read-only bytes of a whole file, mapped (not loaded: no code runs), or bytes produced
-/// in memory, e.g. an inflated zip member. Immutable after creation.
+/// Read-only bytes of a whole file (mapped, not loaded: no code runs), or bytes produced in
+/// memory, e.g. an inflated zip member. Immutable after creation.
 ///
-/// A mapped file that another process truncates while it is being parsed can fault;
-/// the kit maps each file only for the short time it parses it.
+/// A mapped file that another process truncates while it is parsed or hashed would fault
+/// (SIGBUS) in the reader: every mapping is guarded (`omp_shim_guard_mapping`), so the missing
+/// pages read as zeros and ``changedWhileRead`` turns true; readers then report the file as
+/// changed while it was read. Where a mapping cannot be guarded, the file is read into memory
+/// instead. Only regular files are opened: a FIFO, socket or device is refused before `open`
+/// (which could block or have side effects), and checked again after it.
 final class FileBytes: @unchecked Sendable {
     /// The bytes. Valid only while this object lives: keep the object in a variable or a stored
     /// property for as long as `raw` is used (`let b = try FileBytes(…); use(b.raw)`), never take
@@ -68,36 +74,83 @@ final class FileBytes: @unchecked Sendable {
     let raw: UnsafeRawBufferPointer
     let key: FileKey?
     private let mapping: UnsafeMutableRawPointer?
+    private let guardSlot: Int32
     private let owned: UnsafeMutableRawBufferPointer?
     /// Memory from `malloc` (an inflated zip member), released with `free`.
     private let mallocated: UnsafeMutableRawPointer?
 
     var count: Int { raw.count }
 
-    /// Maps `path` read-only. Follows symlinks.
-    init(mapping path: String) throws(BinaryFileError) {
+    /// True when the file shrank while mapped, so that some of ``raw`` reads as zeros, or when a
+    /// read file came up short. Readers check it after parsing and hashing.
+    var changedWhileRead: Bool { shortRead || (guardSlot >= 0 && omp_shim_guard_faulted(guardSlot) != 0) }
+    private let shortRead: Bool
+
+    /// A test seam: called with the path after a file is opened, sized and mapped, before its bytes
+    /// are used (a test truncates the file there, deterministically, where a race would be).
+    package static let afterOpen = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+    /// The regular file at `path` (symlinks followed), mapped read-only under a guard, or read into
+    /// memory when no guard is free.
+    /// - Throws: ``BinaryFileError/notRegularFile(path:)`` for a FIFO, socket or device (never opened).
+    init(reading path: String) throws(BinaryFileError) {
+        let (fd, st) = try Self.openRegular(path)
+        defer { close(fd) }
+        key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        mallocated = nil
+        let size = Int(st.st_size)
+        if size > 0, let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
+            let slot = omp_shim_guard_mapping(p, size)
+            if slot >= 0 {
+                mapping = p; guardSlot = slot; owned = nil; shortRead = false
+                raw = UnsafeRawBufferPointer(start: p, count: size)
+                Self.afterOpen.withLock { $0 }?(path)
+                return
+            }
+            munmap(p, size)
+        }
+        mapping = nil; guardSlot = -1
+        Self.afterOpen.withLock { $0 }?(path)
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        var done = 0
+        while done < size {
+            let n = read(fd, buf.baseAddress! + done, size - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                buf.deallocate()
+                throw Self.error(e, path)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        owned = buf
+        shortRead = done < size
+        raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: done)
+    }
+
+    /// The historical name of ``init(reading:)``; the file is read, not mapped.
+    convenience init(mapping path: String) throws(BinaryFileError) {
+        try self.init(reading: path)
+    }
+
+    /// Opens `path` for reading only when it is a regular file: checked with `stat` before
+    /// `open` (so a FIFO or device is never opened) and with `fstat` after (in case the path was
+    /// swapped in between; `O_NONBLOCK` keeps that open from blocking).
+    static func openRegular(_ path: String) throws(BinaryFileError) -> (Int32, stat) {
         var st = stat()
-        if stat(path, &st) != 0 { throw Self.error(errno, path) }
+        if stat(path, &st) != 0 { throw error(errno, path) }
         let kind = st.st_mode & S_IFMT
         if kind == S_IFDIR { throw .isDirectory(path: path) }
         if kind != S_IFREG { throw .notRegularFile(path: path) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw Self.error(errno, path) }
-        defer { close(fd) }
-        key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
-        let size = Int(st.st_size)
-        owned = nil
-        mallocated = nil
-        if size == 0 {
-            mapping = nil
-            raw = UnsafeRawBufferPointer(start: nil, count: 0)
-            return
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        if fd < 0 { throw error(errno, path) }
+        var after = stat()
+        guard fstat(fd, &after) == 0, after.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .notRegularFile(path: path)
         }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            throw Self.error(errno, path)
-        }
-        mapping = p
-        raw = UnsafeRawBufferPointer(start: p, count: size)
+        return (fd, after)
     }
 
     /// Copies `bytes` into memory the instance owns.
@@ -108,7 +161,7 @@ final class FileBytes: @unchecked Sendable {
         }
         owned = buf
         mallocated = nil
-        mapping = nil
+        mapping = nil; guardSlot = -1; shortRead = false
         key = nil
         raw = UnsafeRawBufferPointer(start: buf.baseAddress, count: bytes.count)
     }
@@ -117,21 +170,25 @@ final class FileBytes: @unchecked Sendable {
     init(mallocated pointer: UnsafeMutableRawPointer, count: Int) {
         mallocated = pointer
         owned = nil
-        mapping = nil
+        mapping = nil; guardSlot = -1; shortRead = false
         key = nil
         raw = UnsafeRawBufferPointer(start: pointer, count: count)
     }
 
     deinit {
-        if let m = mapping { munmap(m, raw.count) }
+        if let m = mapping {
+            omp_shim_unguard_mapping(guardSlot)
+            munmap(m, raw.count)
+        }
         owned?.deallocate()
         free(mallocated)
     }
 
-    /// Reads a whole file with read(2), for files whose size stat cannot tell (`/proc`).
-    static func readAll(path: String) throws(BinaryFileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw error(errno, path) }
+    /// Reads a whole regular file with read(2), for files whose size stat cannot tell (`/proc`).
+    /// A FIFO, socket or device is refused, never opened (see ``openRegular(_:)``); at most
+    /// `limit` bytes are read.
+    static func readAll(path: String, limit: Int = 64 << 20) throws(BinaryFileError) -> [UInt8] {
+        let (fd, _) = try openRegular(path)
         defer { close(fd) }
         var data: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -142,7 +199,8 @@ final class FileBytes: @unchecked Sendable {
                 throw error(errno, path)
             }
             if n == 0 { break }
-            data.append(contentsOf: chunk[0..<n])
+            data.append(contentsOf: chunk[0..<min(n, limit - data.count)])
+            if data.count >= limit { break }
         }
         return data
     }

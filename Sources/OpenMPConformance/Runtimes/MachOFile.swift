@@ -41,7 +41,7 @@ package struct MachOFile: Sendable {
 
     /// Reads the file at `path` (symlinks followed). No code from it runs.
     package init(path: String) throws(BinaryFileError) {
-        try self.init(bytes: FileBytes(mapping: path), path: path)
+        try self.init(bytes: FileBytes(reading: path), path: path)
     }
 
     /// Parses Mach-O bytes held in memory; `name` is used in messages.

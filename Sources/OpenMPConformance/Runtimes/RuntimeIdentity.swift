@@ -107,7 +107,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// - Throws: ``BinaryFileError`` when the file is missing, a directory, unreadable, or an
     ///   ELF or Mach-O file whose tables are damaged (`malformed`).
     package static func identify(path: String) throws(BinaryFileError) -> RuntimeIdentity? {
-        let bytes = try FileBytes(mapping: path)
+        let bytes = try FileBytes(reading: path)
         return try read(bytes, path: path, realPath: resolvedPath(path) ?? path)
     }
 
@@ -119,7 +119,7 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// The family alone, from exported symbols; cheaper than ``identify(path:)`` (no hashing).
     /// Nil when the file is not an ELF or Mach-O OpenMP runtime.
     package static func family(path: String) throws(BinaryFileError) -> Family? {
-        let bytes = try FileBytes(mapping: path)
+        let bytes = try FileBytes(reading: path)
         if let elf = try? ELFFile(bytes: bytes, path: path) { return family(defines: elf.defines) }
         if let macho = try? MachOFile(bytes: bytes, path: path) { return family(defines: macho.defines) }
         if let pe = try? PEFile(bytes: bytes, path: path) { return family(defines: pe.defines) }
@@ -144,6 +144,17 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// tables are damaged throws ``BinaryFileError/malformed(path:reason:)`` instead of
     /// counting as "not a runtime".
     static func read(_ bytes: FileBytes, path: String, realPath: String) throws(BinaryFileError) -> RuntimeIdentity? {
+        // A file that shrank while it was read parses as garbage: say what happened instead.
+        let changed = BinaryFileError.unreadable(path: path, reason: "the file changed while it was read (it shrank)")
+        let identity: RuntimeIdentity?
+        do { identity = try readUnchecked(bytes, path: path, realPath: realPath) } catch {
+            throw bytes.changedWhileRead ? changed : error
+        }
+        if bytes.changedWhileRead { throw changed }
+        return identity
+    }
+
+    private static func readUnchecked(_ bytes: FileBytes, path: String, realPath: String) throws(BinaryFileError) -> RuntimeIdentity? {
         let format: Format, family: Family, soname: String?, architecture: String
         var versionNodes: [String] = []
         var pe: PEFile?

@@ -147,9 +147,9 @@ public struct RuntimeScanner: Sendable {
         }
         let bytes: FileBytes
         do {
-            bytes = try FileBytes(mapping: path)
+            bytes = try FileBytes(reading: path)
         } catch {
-            s.skipped.append(.init(path: path, reason: error.description))
+            s.skipped.append(.init(path: path, reason: "unreadable: \(error.reason)"))
             return
         }
         s.examined += 1
@@ -164,6 +164,7 @@ public struct RuntimeScanner: Sendable {
         }
         guard let id = identity else {
             s.byKey[key] = .some(nil)
+            if let c = Self.consumer(bytes, path: real) { s.consumers.append(c) }
             return
         }
         s.found.append(Found(identity: id, key: .file(key), aliases: [path], archive: nil))
@@ -180,10 +181,15 @@ public struct RuntimeScanner: Sendable {
         }
         var inflated = 0
         var readAt: [Int: String] = [:] // local header offset → the member read from it
+        // Members are addressed by their directory entry, never by name alone: an archive may hold
+        // two entries of one name with different data, and the second is `name#2`.
+        var seenNames: [String: Int] = [:]
         for m in zip.members {
             let name = m.name.split(separator: "/").last.map(String.init) ?? m.name
             guard Self.looksLikeSharedLibrary(name) else { continue }
-            let memberPath = path + "!" + m.name
+            let ordinal = (seenNames[m.name] ?? 0) + 1
+            seenNames[m.name] = ordinal
+            let memberPath = path + "!" + m.name + (ordinal > 1 ? "#\(ordinal)" : "")
             guard m.uncompressedSize <= options.maxArchiveMemberSize else {
                 s.skipped.append(.init(path: memberPath, reason: "archive member of \(m.uncompressedSize) bytes is over the "
                                        + "\(options.maxArchiveMemberSize)-byte limit for reading archive members "
@@ -192,7 +198,7 @@ public struct RuntimeScanner: Sendable {
             }
             if let first = readAt[m.localHeaderOffset] {
                 s.skipped.append(.init(path: memberPath, reason: "shares its data with \(first) (an entry repeated in the "
-                                       + "central directory), read once"))
+                                       + "central directory), read once", possiblyRuntime: false))
                 continue
             }
             guard m.uncompressedSize <= options.maxArchiveTotalSize - inflated else {
@@ -202,7 +208,7 @@ public struct RuntimeScanner: Sendable {
                 continue
             }
             inflated += m.uncompressedSize
-            readAt[m.localHeaderOffset] = m.name
+            readAt[m.localHeaderOffset] = memberPath
             let bytes: FileBytes
             do {
                 bytes = try zip.contents(of: m)
@@ -219,7 +225,8 @@ public struct RuntimeScanner: Sendable {
                 continue
             }
             guard let id = identity else { continue }
-            s.found.append(Found(identity: id, key: .member(memberPath), aliases: [], archive: path))
+            s.found.append(Found(identity: id, key: .member(memberPath), aliases: [], archive: path,
+                                 archiveEntry: m.localHeaderOffset))
         }
     }
 
@@ -232,6 +239,7 @@ public struct RuntimeScanner: Sendable {
         var key: Key
         var aliases: Set<String>
         var archive: String?
+        var archiveEntry: Int? = nil
     }
 
     private struct State {
@@ -240,22 +248,28 @@ public struct RuntimeScanner: Sendable {
         var byKey: [FileKey: Int?] = [:]
         var found: [Found] = []
         var skipped: [ScanReport.Skipped] = []
+        var consumers: [ScanReport.Consumer] = []
         var examined = 0
 
         func report(roots: [String]) -> ScanReport {
             let runtimes = found.map { f in
                 ScanReport.Runtime(path: f.identity.path, identity: f.identity,
-                                   alsoKnownAs: f.aliases.filter { $0 != f.identity.path }.sorted(), archive: f.archive)
+                                   alsoKnownAs: f.aliases.filter { $0 != f.identity.path }.sorted(), archive: f.archive,
+                                   archiveEntry: f.archiveEntry)
             }
             let kmp = runtimes.filter { $0.family == .kmp }
             var conflicts: [ScanReport.Conflict] = []
             for i in kmp.indices {
                 // A Windows DLL and a Linux or macOS library never meet in one process.
                 for j in kmp.indices where j > i && (kmp[i].identity.format == .pe) == (kmp[j].identity.format == .pe) {
+                    // The same loader name: one runtime (the note below says so), not a conflict.
+                    if let n = RuntimeScanner.loaderName(kmp[i].identity), n == RuntimeScanner.loaderName(kmp[j].identity) { continue }
                     conflicts.append(RuntimeScanner.conflict(kmp[i], kmp[j]))
                 }
             }
-            var notes: [String] = []
+            var notes: [String] = RuntimeScanner.oneRuntimeGroups(kmp).map { g in
+                RuntimeScanner.oneRuntimeSentence(g.map(\.path), name: g[0].identity.soname ?? "", format: g[0].identity.format)
+            }
             let gnu = runtimes.filter { $0.family == .gnu }
             if !gnu.isEmpty {
                 notes.append("GNU libgomp (\(gnu.map(\.path).joined(separator: ", "))) takes no part in the KMP "
@@ -271,7 +285,67 @@ public struct RuntimeScanner: Sendable {
                 notes.append("Runtimes inside wheels are counted as separate files: installing a wheel unpacks its own copy.")
             }
             return ScanReport(roots: roots, runtimes: runtimes, conflicts: conflicts, skipped: skipped,
-                              filesExamined: examined, notes: notes)
+                              filesExamined: examined, notes: notes, consumers: consumers)
+        }
+    }
+
+    /// An ELF library that is not a runtime but imports OpenMP entry points, with what it needs.
+    static func consumer(_ bytes: FileBytes, path: String) -> ScanReport.Consumer? {
+        let head = Array(UnsafeRawBufferPointer(rebasing: bytes.raw.prefix(8)))
+        guard ELFFile.hasMagic(head), let elf = try? ELFFile(bytes: bytes, path: path), !elf.needed.isEmpty else { return nil }
+        let imports = elf.importedSymbols().filter(ScanReport.Consumer.isOpenMPEntryPoint)
+        guard !imports.isEmpty else { return nil }
+        return ScanReport.Consumer(path: path, needed: elf.needed, imports: imports)
+    }
+
+    // MARK: the loader's rules
+
+    /// The name under which the loader shares one object between every library that needs it:
+    /// the ELF `DT_SONAME`, or the Mach-O install name (`LC_ID_DYLIB`, a path). Two files with
+    /// the same name are one runtime to the loader whenever they are reached by that name (a
+    /// `DT_NEEDED` entry, `LC_LOAD_DYLIB`, `dlopen` of the bare name): the first one loaded
+    /// serves both. Nil when the file has none (it can only be loaded by its path).
+    package static func loaderName(_ id: RuntimeIdentity) -> String? {
+        guard let n = id.soname, !n.isEmpty else { return nil }
+        return id.format.rawValue + ":" + n
+    }
+
+    /// Groups of two or more runtime files that share a loader name, in the order found.
+    package static func oneRuntimeGroups<T>(_ items: [T], identity: (T) -> RuntimeIdentity) -> [[T]] {
+        var order: [String] = [], groups: [String: [T]] = [:]
+        for item in items {
+            guard let name = loaderName(identity(item)) else { continue }
+            if groups[name] == nil { order.append(name) }
+            groups[name, default: []].append(item)
+        }
+        return order.compactMap { groups[$0] }.filter { $0.count > 1 }
+    }
+
+    static func oneRuntimeGroups(_ runtimes: [ScanReport.Runtime]) -> [[ScanReport.Runtime]] {
+        oneRuntimeGroups(runtimes, identity: \.identity)
+    }
+
+    /// The sentence for files that the loader maps as one.
+    package static func oneRuntimeSentence(_ paths: [String], name: String, format: RuntimeIdentity.Format) -> String {
+        let what = format == .machO ? "install name" : "SONAME"
+        return "One runtime: \(paths.joined(separator: " and ")) have the same \(what) \(name), so the loader maps only the "
+            + "first of them loaded and every library that needs \(name) by name binds to it; not a conflict. Only a program "
+            + "that opens each file by its path (dlopen of a path, ctypes.CDLL on the file) loads both, and then the second "
+            + "to start aborts with OMP: Error #15."
+    }
+
+    /// Under which loading two KMP-family files both load: by name when their loader names
+    /// differ, otherwise only when each is opened by its path.
+    package static func loading(_ a: RuntimeIdentity, _ b: RuntimeIdentity) -> String {
+        switch (loaderName(a), loaderName(b)) {
+        case let (x?, y?) where x != y:
+            return "they have different \(a.format == .machO ? "install names" : "SONAMEs") (\(a.soname ?? ""), \(b.soname ?? "")), "
+                + "so libraries that need each by name load both"
+        case (nil, _), (_, nil):
+            return "a file without a \(a.format == .machO ? "install name" : "SONAME") is loaded by its path, "
+                + "so both load if each is opened by path, as a vendored renamed copy is"
+        default:
+            return "they have the same name to the loader, so both load only if each is opened by its path"
         }
     }
 
@@ -285,8 +359,8 @@ public struct RuntimeScanner: Sendable {
     static func conflict(_ a: ScanReport.Runtime, _ b: ScanReport.Runtime) -> ScanReport.Conflict {
         let same = a.sha256 == b.sha256
         var prediction = "Two distinct KMP-family runtimes (\(a.vendor.rawValue) \(a.version), \(b.vendor.rawValue) "
-            + "\(b.version)): if both initialize in one process, the second aborts with "
-            + "\"OMP: Error #15: Initializing …, but found … already initialized.\""
+            + "\(b.version)) that can both load in one process (\(loading(a.identity, b.identity))): if both initialize, "
+            + "the second aborts with \"OMP: Error #15: Initializing …, but found … already initialized.\""
         if a.identity.format == .pe {
             let nameA = a.path.split(whereSeparator: { $0 == "/" || $0 == "!" }).last.map { $0.lowercased() } ?? ""
             let nameB = b.path.split(whereSeparator: { $0 == "/" || $0 == "!" }).last.map { $0.lowercased() } ?? ""

@@ -22,7 +22,7 @@ struct ZipArchive: Sendable {
     private let bytes: FileBytes
 
     init(path: String) throws(BinaryFileError) {
-        try self.init(bytes: FileBytes(mapping: path), path: path)
+        try self.init(bytes: FileBytes(reading: path), path: path)
     }
 
     /// Reads the central directory of zip bytes; `path` is used in messages.

@@ -105,6 +105,16 @@ int omp_shim_signal_abbrev(int sig, char *buf, size_t size);
 /// The CPU's marketing name (Apple: sysctl machdep.cpu.brand_string). 0 or -1.
 int omp_shim_cpu_brand(char *buf, size_t size);
 
+
+/// Guards a read-only file mapping: a read past the end of a file that shrank while mapped
+/// (SIGBUS) is answered with a page of zeros instead of killing the process, and the slot
+/// records that it happened. Returns a slot for the two calls below, or -1 (then unguarded).
+int omp_shim_guard_mapping(const void *start, size_t length);
+/// 1 when a guarded mapping faulted (its file shrank), else 0.
+int omp_shim_guard_faulted(int slot);
+/// Ends the guard; call before unmapping.
+void omp_shim_unguard_mapping(int slot);
+
 #ifdef __cplusplus
 }
 #endif

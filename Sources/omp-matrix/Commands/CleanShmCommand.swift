@@ -21,18 +21,18 @@ struct CleanShmCommand: AsyncParsableCommand {
             removedEarlier = swept.removed.count
             for pid in swept.killed { print("killed pid \(pid): a probe (or its descendant) whose runner is gone") }
             if let note = swept.note { print("note: \(note)") }
-            for p in swept.removed { print("removed: \(p)") }
+            for p in swept.removed { print("removed: \(TerminalText.field(p))") }
         }
         let entries = ShmRegistry.entries()
         for e in entries where e.alive {
-            print("kept (\(e.keptBecause ?? "pid \(e.pid) is alive")): \(e.path)")
+            print("kept (\(e.keptBecause ?? "pid \(e.pid) is alive")): \(TerminalText.field(e.path))")
         }
         if dryRun {
-            for e in entries where !e.alive { print("would remove (pid \(e.pid) is dead): \(e.path)") }
+            for e in entries where !e.alive { print("would remove (pid \(e.pid) is dead): \(TerminalText.field(e.path))") }
             return
         }
         let removed = ShmRegistry.removeStale()
-        for p in removed { print("removed: \(p)") }
+        for p in removed { print("removed: \(TerminalText.field(p))") }
         let total = removedEarlier + removed.count
         print("\(total) stale file\(total == 1 ? "" : "s") removed, \(entries.filter(\.alive).count) kept")
     }

@@ -28,6 +28,7 @@ struct InspectCommand: AsyncParsableCommand {
         for o in r.runtimes {
             let id = o.identity
             lines.append("  \(id?.family.rawValue ?? "?")  \(id?.vendor.rawValue ?? "?") \(f(id?.version ?? ""))  \(f(o.path))\(o.deleted ? " (deleted)" : "")")
+            if id?.family == .kmp { lines.append("      \(f(MappedObject.startWords(o)))") }
         }
         if let reg = r.registeredKMPRuntime { lines.append("registered KMP runtime: \(f(reg))") }
         for w in r.warnings { lines.append("warning: \(f(w))") }

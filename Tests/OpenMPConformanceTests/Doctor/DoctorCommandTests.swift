@@ -127,18 +127,20 @@ extension DoctorTests {
     /// `doctor --pid` on live processes.
     @Suite("doctor --pid", .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
     struct PidTests {
-        @Test("a python sleeping with two KMP runtimes mapped: both named, conflict (exit 1); inspect JSON names each runtime")
+        @Test("a python sleeping with two KMP runtimes mapped and started (the variable set): both named, conflict (exit 1); inspect JSON names each runtime")
         func livePid() async throws {
             let python = try #require(DoctorFixtures.python)
             let intel = try DoctorFixtures.runtimePath("intel"), llvm = try DoctorFixtures.runtimePath("llvm16")
             let child = Process()
             child.executableURL = URL(fileURLWithPath: python)
-            child.arguments = ["-c", "import ctypes, os, sys, time\nfor p in sys.argv[1:]: ctypes.CDLL(p, mode=os.RTLD_LOCAL)\nprint('ready', flush=True)\ntime.sleep(900)\n", intel, llvm]
+            // Mapped is not started: each runtime is started through its own handle, which the variable lets both do.
+            child.arguments = ["-c", "import ctypes, os, sys, time\nfor p in sys.argv[1:]: ctypes.CDLL(p, mode=os.RTLD_LOCAL).omp_get_max_threads()\nprint('ready', flush=True)\ntime.sleep(900)\n", intel, llvm]
+            child.environment = ProcessInfo.processInfo.environment.merging(["KMP_DUPLICATE_LIB_OK": "TRUE"]) { _, b in b }
             let out = Pipe()
             child.standardOutput = out
             try child.run()
             let pid = child.processIdentifier
-            defer { kill(pid, SIGKILL); child.waitUntilExit() }
+            defer { kill(pid, SIGKILL); child.waitUntilExit(); ShmRegistry.remove(pids: [pid]) }
             var seen = Data()
             while !String(decoding: seen, as: UTF8.self).contains("ready") {
                 let chunk = out.fileHandleForReading.availableData

@@ -30,7 +30,7 @@ extension RuntimesTests {
             #expect(report.warnings.isEmpty)
         }
 
-        @Test("a child with two KMP runtimes mapped (dlopen, not initialized) draws a warning")
+        @Test("a child with two KMP runtimes mapped (dlopen, not initialized): no warning, mapped is not started")
         func childWithTwoRuntimes() throws {
             guard let l14 = RuntimeFixtures.runtime("llvm14"), let intel = RuntimeFixtures.runtime("intel"),
                   let gnu = RuntimeFixtures.runtime("gnu") else { return }
@@ -72,8 +72,10 @@ extension RuntimesTests {
             #expect(runtimes.first { $0.path == realIntel }?.identity?.vendor == .intel)
             #expect(runtimes.first { $0.path == realL14 }?.identity?.vendor == .llvm)
             #expect(runtimes.first { $0.path == realGnu }?.identity?.family == .gnu)
-            #expect(report.warnings.count == 1, "one KMP pair; libgomp adds no warning: \(report.warnings)")
-            #expect(report.warnings.first?.contains("Error #15") == true)
+            // Intel's symbol table gives its own state: not started. A runtime known not to start conflicts with nothing.
+            #expect(runtimes.first { $0.path == realIntel }?.started == false, "\(runtimes.map { $0.startEvidence ?? "" })")
+            #expect(runtimes.first { $0.path == realL14 }?.started != true)
+            #expect(report.warnings.isEmpty, "\(report.warnings)")
             #expect(report.registeredKMPRuntime == nil, "mapping alone does not register (initialize) a KMP runtime")
         }
         #endif
