@@ -221,7 +221,6 @@ public enum Doctor {
         let conflict = (forceConflict || pairs.contains { $0.conflict }) && evidence
         var answer = extraAnswer
         answer += DoctorAnswer.lines(runtimes: runtimes, pairs: pairs, conflict: conflict, unreadable: unreadable, incomplete: incomplete)
-        return DoctorReport(form: form, subject: subject, answer: answer, conflict: conflict, runtimes: runtimes, pairs: pairs,
         // Incomplete also when a file that could be an OpenMP runtime could not be read, unless a
         // conflict was seen anyway.
         let unread = unreadable.filter(\.possiblyRuntime).count

@@ -81,7 +81,7 @@ enum LinkChoice {
         case .llvm:
             guard let major = r.version.split(separator: ".").first.flatMap({ Int($0) }) else { return nil }
             return llvmReleases[major]
-        case .gnu:
+        case .gnu, .microsoft:
             return nil
         }
     }
