@@ -26,9 +26,19 @@ import Testing
 ///   fails in every mode.
 /// - **The doc's prediction**: a refuted prediction is recorded as a known issue, in one line
 ///   with its evidence, so `swift test` stays green and the refutation stays visible.
+///
+/// With the ``ConformanceSummaryTrait`` trait (`.conformanceSummary`) on the test, untestable
+/// cells, refuted predictions and skipped comparisons are not reported one per cell: the test
+/// prints one summary at its end (counts per reason and per claim), and a skipped baseline
+/// comparison is one warning for all the cells it concerns. Known issues and warnings then
+/// mean something unexpected.
 public enum Conformance {
     /// Set by the ``StrictBaselineTrait`` trait for the tests it scopes.
     @TaskLocal package static var strictOverride: Bool?
+
+    /// Set by the ``ConformanceSummaryTrait`` trait for the test it scopes: what its cases
+    /// skipped or found refuted, reported once at the end.
+    @TaskLocal package static var summary: Summary?
 
     /// Strict mode: the ``StrictBaselineTrait`` trait, else `OMP_CONFORMANCE_STRICT=1`.
     public static var isStrict: Bool { strictOverride ?? BaselineStore.strictFromEnvironment() }
@@ -38,6 +48,10 @@ public enum Conformance {
     public static func check(_ cell: Cell, baseline: BaselineStore.Lookup = BaselineStore.forThisHost,
                              sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
         if let why = cell.testability.reason {
+            if let summary {
+                summary.add(untestable: why)
+                try Test.cancel(Comment(rawValue: "untestable here: \(why)"), sourceLocation: sourceLocation)
+            }
             try skip("untestable here: \(why)", sourceLocation: sourceLocation)
         }
         guard let config = cell.configuration() else {
@@ -45,7 +59,11 @@ public enum Conformance {
                          sourceLocation: sourceLocation)
             return
         }
-        let probe = await Probe.run(config)
+        // Under a summary, cells that share a probe (same plan, runtimes, environment, launcher) share one run,
+        // as in `omp-matrix run`.
+        let probe = if let summary { await summary.probe(cell.probeKey) { await Probe.run(config) } } else { await Probe.run(config) }
+        // A cancelled test (its probe was ended, see Probe.run) has nothing to judge.
+        try Task.checkCancellation()
         let result = Verdicts.judge(cell, probe: probe)
         try judge(result, baseline: baseline, sourceLocation: sourceLocation)
     }
@@ -69,7 +87,9 @@ public enum Conformance {
             return
         }
         // The doc's prediction: visible, not failing.
-        if result.verdict == .refuted {
+        if result.verdict == .refuted, let summary {
+            summary.add(refuted: result)
+        } else if result.verdict == .refuted {
             // Thrown, so that Swift Testing prints it on one line.
             withKnownIssue(sourceLocation: sourceLocation) {
                 throw PredictionRefuted(description: "the doc's prediction is refuted here: predicted "
@@ -80,7 +100,12 @@ public enum Conformance {
         switch baselineDecision(result, outcome: outcome, baseline: baseline, strict: strict ?? isStrict) {
         case .matches: break
         case .fails(let why): Issue.record(Comment(rawValue: why), sourceLocation: sourceLocation)
-        case .skipped(let why): try skip(why, sourceLocation: sourceLocation)
+        case .skipped(let why):
+            if let summary {
+                summary.add(skippedComparison: why, cell: result.id)
+                try Test.cancel(Comment(rawValue: why), sourceLocation: sourceLocation)
+            }
+            try skip(why, sourceLocation: sourceLocation)
         }
     }
 
