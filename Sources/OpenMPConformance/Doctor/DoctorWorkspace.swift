@@ -2,7 +2,7 @@ import Foundation
 
 /// A temporary folder for fix checks, removed by ``remove()``. Every copy the doctor makes of a
 /// user's files lives here; the user's own files are only ever read.
-package final class DoctorWorkspace: @unchecked Sendable {
+package final class DoctorWorkspace: Sendable {
     package let path: String
 
     /// Where workspaces are made: `$TMPDIR`, else `/tmp`.

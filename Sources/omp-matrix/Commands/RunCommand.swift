@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import OpenMPConformance
+import Synchronization
 
 /// `omp-matrix run`: the bundled matrix on this host, written to one results file.
 struct RunCommand: AsyncParsableCommand {
@@ -71,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let atlas = AtlasInput.load(hostKey: host.key)
         let wheels = loaded.scanWheels()
-        func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
+        @Sendable func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
             var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
                                 environment: env, selection: selection.summaryList, results: results,
                                 claims: loaded.claimVerdicts(results, wheels: wheels))
@@ -105,22 +106,26 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// Progress: a rewriting line on a terminal, plain lines elsewhere (CI); checkpoints the results file.
-final class ProgressSink: @unchecked Sendable {
+final class ProgressSink: Sendable {
     let tty: Bool
-    let say: (String) -> Void
-    let checkpoint: ([CellResult]) -> Void
-    private let lock = NSLock()
-    private var results: [CellResult] = []
-    private var lastCheckpoint = ContinuousClock.now
+    let say: @Sendable (String) -> Void
+    let checkpoint: @Sendable ([CellResult]) -> Void
+    private struct State {
+        var results: [CellResult] = []
+        var lastCheckpoint = ContinuousClock.now
+    }
+    private let state = Mutex(State())
 
-    init(tty: Bool, say: @escaping (String) -> Void, checkpoint: @escaping ([CellResult]) -> Void) {
+    init(tty: Bool, say: @escaping @Sendable (String) -> Void, checkpoint: @escaping @Sendable ([CellResult]) -> Void) {
         self.tty = tty; self.say = say; self.checkpoint = checkpoint
     }
 
     func update(_ p: MatrixRunner.Progress) {
-        lock.lock()
-        defer { lock.unlock() }
-        results.append(p.last)
+        state.withLock { update(p, &$0) }
+    }
+
+    private func update(_ p: MatrixRunner.Progress, _ state: inout State) {
+        state.results.append(p.last)
         let eta = p.eta.map { String(format: " eta %.0fs", $0.secondsValue) } ?? ""
         if tty {
             let line = String(format: "\r[%d/%d] %d refuted%@  %@", p.done, p.total, p.unexpected, eta, String(p.last.id.prefix(70)))
@@ -129,9 +134,9 @@ final class ProgressSink: @unchecked Sendable {
             let o = p.last.outcome?.rawValue ?? "skipped"
             say("[\(p.done)/\(p.total)] \(p.last.verdict.rawValue) \(o) \(TerminalText.field(p.last.id))\(eta)")
         }
-        if ContinuousClock.now - lastCheckpoint > .seconds(2) {
-            lastCheckpoint = .now
-            checkpoint(results)
+        if ContinuousClock.now - state.lastCheckpoint > .seconds(2) {
+            state.lastCheckpoint = .now
+            checkpoint(state.results)
         }
     }
 
