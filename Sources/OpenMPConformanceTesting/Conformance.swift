@@ -69,7 +69,7 @@ public enum Conformance {
     }
 
     /// Checks an already-judged result (used by ``check(_:baseline:sourceLocation:)`` and by
-    /// downstream code that ran cells itself, e.g. with `MatrixRunner`).
+    /// downstream code that ran a cell's probe itself and judged it with `Verdicts.judge(_:probe:)`).
     ///
     /// - Throws: the cancellation of the current test case when the baseline comparison is
     ///   skipped (no baseline, or the cell is not in it, outside strict mode).

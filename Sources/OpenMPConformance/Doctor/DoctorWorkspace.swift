@@ -128,12 +128,12 @@ package final class DoctorWorkspace: Sendable {
 }
 
 /// Why the doctor could not answer.
-public enum DoctorError: Error, Sendable, CustomStringConvertible {
+package enum DoctorError: Error, Sendable, CustomStringConvertible {
     /// Bad input named on the command line (exit 2).
     case badInput(String)
     /// The machine would not let the doctor work (exit 3).
     case environment(String)
-    public var description: String {
+    package var description: String {
         switch self {
         case .badInput(let s), .environment(let s): return s
         }

@@ -14,16 +14,16 @@
 ///   OS, libc and runtimes, so comparing against another host's expectations proves nothing. Pass
 ///   `Options/allowHostMismatch` to downgrade it to a listed warning.
 /// - A partial (interrupted) run fails: the cells it never reached went unchecked.
-public enum Gate {
+package enum Gate {
     /// How strict the comparison is.
-    public struct Options: Sendable, Hashable, Codable {
+    package struct Options: Sendable, Hashable, Codable {
         /// New cells (ran, not in the baseline) fail the gate.
         package var strict: Bool
         /// A host-key mismatch is listed but does not fail the gate.
         package var allowHostMismatch: Bool
 
         /// `strict`: a baseline that lacks a cell fails. `allowHostMismatch`: a baseline for another host key is a warning, not a failure.
-        public init(strict: Bool = false, allowHostMismatch: Bool = false) {
+        package init(strict: Bool = false, allowHostMismatch: Bool = false) {
             self.strict = strict; self.allowHostMismatch = allowHostMismatch
         }
     }
@@ -34,7 +34,7 @@ public enum Gate {
     }
 
     /// Compares a run with a baseline; see the rules above.
-    public static func compare(results: ResultsFile, baseline: Baseline, options: Options = Options()) -> GateReport {
+    package static func compare(results: ResultsFile, baseline: Baseline, options: Options = Options()) -> GateReport {
         var byKind: [GateReport.Finding.Kind: [GateReport.Finding]] = [:]
         func add(_ f: GateReport.Finding) { byKind[f.kind, default: []].append(f) }
 
@@ -123,7 +123,7 @@ public enum Gate {
     }
 
     /// The baseline rewritten from a run; see `updateDetailed(baseline:results:)`.
-    public static func update(baseline: Baseline?, results: ResultsFile) -> Baseline {
+    package static func update(baseline: Baseline?, results: ResultsFile) -> Baseline {
         updateDetailed(baseline: baseline, results: results).baseline
     }
 

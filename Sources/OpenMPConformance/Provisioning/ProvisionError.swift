@@ -1,6 +1,6 @@
 /// Why provisioning an item, or provisioning at all, failed. Every case names the file or
 /// command it is about.
-public enum ProvisionError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ProvisionError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A download's bytes are not the pinned ones.
     case hashMismatch(item: String, file: String, expected: String, actual: String)
     /// A command exited non-zero; `output` is the end of what it printed.
@@ -22,7 +22,7 @@ public enum ProvisionError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `--only` named an item the catalog does not have.
     case unknownItem(name: String, known: [String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .hashMismatch(let item, let file, let expected, let actual):
             return "\(item): \(file) has SHA-256 \(actual), but the pinned SHA-256 is \(expected); refusing to use it"

@@ -3,7 +3,7 @@ import Foundation
 /// Runs matrix cells on this host: each distinct probe once (cells that share a probe
 /// are judged from the same run against their own predictions), longest first, under
 /// the process-wide `ProbeLimiter`, reporting progress as it goes.
-public struct MatrixRunner: Sendable {
+package struct MatrixRunner: Sendable {
     package var cells: [Cell]
     /// Per-probe deadline for the steps.
     package var timeout: Duration
@@ -11,20 +11,20 @@ public struct MatrixRunner: Sendable {
     package var jobs: Int
 
     /// Runs `cells`, each probe bounded by `timeout`, at most `jobs` at once (nil: `OMP_CONFORMANCE_JOBS`, else the CPU count).
-    public init(cells: [Cell], timeout: Duration = .seconds(20), jobs: Int? = nil) {
+    package init(cells: [Cell], timeout: Duration = .seconds(20), jobs: Int? = nil) {
         self.cells = cells; self.timeout = timeout; self.jobs = max(1, jobs ?? ProbeLimiter.defaultLimit)
     }
 
     /// Progress after each finished cell.
-    public struct Progress: Sendable {
+    package struct Progress: Sendable {
         /// Cells finished so far.
-        public var done: Int
+        package var done: Int
         /// Cells in the run.
-        public var total: Int
+        package var total: Int
         package var unexpected: Int
         package var elapsed: Duration
         /// The cell that just finished.
-        public var last: CellResult
+        package var last: CellResult
         /// Estimated time left, from the pace so far.
         package var eta: Duration? {
             guard done > 0, done < total else { return nil }
@@ -34,7 +34,7 @@ public struct MatrixRunner: Sendable {
 
     /// Runs every cell (untestable ones become skipped results at once). Stops launching
     /// when `Cancellation` is requested; the results returned then are the finished ones.
-    public func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> [CellResult] {
+    package func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> [CellResult] {
         let clock = ContinuousClock()
         let start = clock.now
         var results: [CellResult] = []
