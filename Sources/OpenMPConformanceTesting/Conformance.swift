@@ -43,6 +43,12 @@ public enum Conformance {
     /// Strict mode: the ``StrictBaselineTrait`` trait, else `OMP_CONFORMANCE_STRICT=1`.
     public static var isStrict: Bool { strictOverride ?? BaselineStore.strictFromEnvironment() }
 
+    /// What turned strict mode on, as a strict failure names it; nil when it is off.
+    package static var strictCause: String? {
+        if let strictOverride { return strictOverride ? "the .strictBaseline trait" : nil }
+        return BaselineStore.strictSetting()
+    }
+
     /// Runs one cell with a real probe and records the verdicts as described above.
     /// An untestable cell is skipped (a warning with its reason, then cancelled) — never a pass.
     public static func check(_ cell: Cell, baseline: BaselineStore.Lookup = BaselineStore.forThisHost,
@@ -97,8 +103,10 @@ public enum Conformance {
             }
         }
         // The baseline: the hard expectation.
-        switch baselineDecision(result, outcome: outcome, baseline: baseline, strict: strict ?? isStrict) {
-        case .matches: break
+        let cause = strict.map { $0 ? "strict: true, passed to Conformance.judge" : nil } ?? strictCause
+        switch baselineDecision(result, outcome: outcome, baseline: baseline, strictBecause: cause) {
+        case .matches:
+            if case .found(_, let file) = baseline { summary?.add(matched: file) }
         case .fails(let why): Issue.record(Comment(rawValue: why), sourceLocation: sourceLocation)
         case .skipped(let why):
             if let summary {
@@ -135,8 +143,9 @@ public enum Conformance {
     }
 
     /// The baseline layer of ``judge(_:baseline:strict:sourceLocation:)``, without recording anything.
+    /// `strictBecause` is what turned strict mode on (nil: not strict); a strict failure names it.
     package static func baselineDecision(_ result: CellResult, outcome: Outcome, baseline: BaselineStore.Lookup,
-                                        strict: Bool) -> BaselineDecision {
+                                        strictBecause: String?) -> BaselineDecision {
         let missing: String
         switch baseline {
         case .found(let b, let file):
@@ -153,7 +162,7 @@ public enum Conformance {
             return .fails("baseline \(file) \(reason)")
         }
         let record = "record one with: \(BaselineStore.recordCommand(hostKey: BaselineStore.hostKey)), then commit it"
-        if strict { return .fails("strict mode (\(BaselineStore.strictVariable)=1): \(missing); \(record)") }
+        if let strictBecause { return .fails("strict mode (\(strictBecause)): \(missing); \(record)") }
         return .skipped("baseline comparison skipped: \(missing); \(record)")
     }
 

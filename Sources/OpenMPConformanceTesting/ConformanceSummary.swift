@@ -16,7 +16,8 @@ import Testing
 /// analogue and the Linux row) are judged from one run of it, as `omp-matrix run` does. What it
 /// no longer reports cell by cell: untestable cells and refuted predictions of the doc, printed
 /// once at the end of the test as counts per reason and per claim; and skipped baseline
-/// comparisons, one warning per reason for all the cells it concerns.
+/// comparisons, one warning per reason for all the cells it concerns. The summary also names the
+/// baseline the cells were compared with.
 public struct ConformanceSummaryTrait: TestTrait, TestScoping {
     /// Scopes the whole test (every case), not each case.
     public func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? { testCase == nil ? self : nil }
@@ -47,6 +48,7 @@ extension Conformance {
             var refutedCells = 0
             var refutedByClaim: [String: Int] = [:]
             var skipped: [String: Int] = [:]
+            var matched: [String: Int] = [:]
         }
         private let state = Mutex(State())
         private let probes = Mutex<[String: Task<ProbeResult, Never>]>([:])
@@ -78,6 +80,11 @@ extension Conformance {
             }
         }
 
+        /// A cell whose outcome the baseline in `file` allows.
+        package func add(matched file: String) {
+            state.withLock { $0.matched[file, default: 0] += 1 }
+        }
+
         /// `why` names the cell when the cell is missing from the baseline; it is counted as "a cell".
         package func add(skippedComparison why: String, cell: String) {
             let general = why.replacingOccurrences(of: cell, with: "a cell")
@@ -100,6 +107,9 @@ extension Conformance {
                 lines.append("\(test): the doc's prediction is refuted in \(s.refutedCells) cell\(s.refutedCells == 1 ? "" : "s"), "
                              + "by claim: " + Self.ranked(s.refutedByClaim).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
                              + " (each cell with its evidence: omp-matrix run, then omp-matrix report)")
+            }
+            for (file, n) in Self.ranked(s.matched) {
+                lines.append("\(test): compared with baseline \(file): \(n) cell\(n == 1 ? "" : "s") as recorded there")
             }
             return lines.joined(separator: "\n")
         }

@@ -67,8 +67,9 @@ struct RunCommand: AsyncParsableCommand {
         let out = try ResultsOutput(option: output, defaultPath: "results/\(host.key)-\(Timestamp.compact())-\(getpid()).json")
         // With --output -, standard output carries only the results; everything else goes to standard error.
         let toStderr = out.toStandardOutput
+        // Written at once (not through print's buffer, which holds everything back when standard output is a pipe).
         let say: @Sendable (String) -> Void = { line in
-            if toStderr { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+            (toStderr ? FileHandle.standardError : FileHandle.standardOutput).write(Data((line + "\n").utf8))
         }
         let atlas = AtlasInput.load(hostKey: host.key)
         let wheels = loaded.scanWheels()
@@ -84,10 +85,12 @@ struct RunCommand: AsyncParsableCommand {
 
         let signals = SignalTrap([SIGINT, SIGTERM, SIGHUP]) { Cancellation.request() }
         let tty = isatty(1) == 1 && !plain && !out.toStandardOutput && ProcessInfo.processInfo.environment["CI"] == nil
-        let sink = ProgressSink(tty: tty, say: say, checkpoint: { out.checkpoint(file($0, partial: true)) })
+        let sink = ProgressSink(tty: tty, total: cells.count, say: say, checkpoint: { out.checkpoint(file($0, partial: true)) })
         let runner = MatrixRunner(cells: cells, timeout: .milliseconds(Int(timeout * 1000)), jobs: jobs)
         say("omp-matrix: \(cells.count) cells (\(cells.filter { $0.testability.isTestable }.count) testable here) on \(host.key), BLAS \(host.blas.corename) (\(host.blas.source))")
+        let heartbeat = sink.heartbeat()
         let results = await runner.run { sink.update($0) }
+        heartbeat.cancel()
         sink.finish()
         let interrupted = Cancellation.isRequested
         let partial = interrupted || results.count < cells.count
@@ -105,19 +108,41 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Progress: a rewriting line on a terminal, plain lines elsewhere (CI); checkpoints the results file.
+/// Progress: a rewriting line on a terminal, plain lines elsewhere (CI), at least one every
+/// 10 seconds there (``heartbeat(every:)``); checkpoints the results file.
 final class ProgressSink: Sendable {
     let tty: Bool
+    let total: Int
     let say: @Sendable (String) -> Void
     let checkpoint: @Sendable ([CellResult]) -> Void
     private struct State {
         var results: [CellResult] = []
         var lastCheckpoint = ContinuousClock.now
+        var lastLine = ContinuousClock.now
     }
     private let state = Mutex(State())
+    private let started = ContinuousClock.now
 
-    init(tty: Bool, say: @escaping @Sendable (String) -> Void, checkpoint: @escaping @Sendable ([CellResult]) -> Void) {
-        self.tty = tty; self.say = say; self.checkpoint = checkpoint
+    init(tty: Bool, total: Int, say: @escaping @Sendable (String) -> Void, checkpoint: @escaping @Sendable ([CellResult]) -> Void) {
+        self.tty = tty; self.total = total; self.say = say; self.checkpoint = checkpoint
+    }
+
+    /// Off a terminal, a line whenever `interval` has passed without one (cells that share a slow
+    /// probe can keep the count still for a while): CI logs and pipes never go quiet.
+    func heartbeat(every interval: Duration = .seconds(10)) -> Task<Void, Never> {
+        Task { [self] in
+            guard !tty else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                let now = ContinuousClock.now
+                let line: String? = state.withLock { s in
+                    guard now - s.lastLine >= interval - .milliseconds(500) else { return nil }
+                    s.lastLine = now
+                    return "[\(s.results.count)/\(total)] running, \(Int((now - started).secondsValue)) s so far"
+                }
+                if let line, !Task.isCancelled { say(line) }
+            }
+        }
     }
 
     func update(_ p: MatrixRunner.Progress) {
@@ -132,6 +157,7 @@ final class ProgressSink: Sendable {
             FileHandle.standardOutput.write(Data((line + "\u{1B}[K").utf8))
         } else if p.done == p.total || p.done % 25 == 0 || p.last.verdict == .refuted {
             let o = p.last.outcome?.rawValue ?? "skipped"
+            state.lastLine = .now
             say("[\(p.done)/\(p.total)] \(p.last.verdict.rawValue) \(o) \(TerminalText.field(p.last.id))\(eta)")
         }
         if ContinuousClock.now - state.lastCheckpoint > .seconds(2) {
