@@ -68,9 +68,12 @@ public enum Conformance {
         // Under a summary, cells that share a probe (same plan, runtimes, environment, launcher) share one run,
         // as in `omp-matrix run`.
         let probe = if let summary { await summary.probe(cell.probeKey) { await Probe.run(config) } } else { await Probe.run(config) }
+        // A hang at exit is rerun before it is believed (HangConfirmation).
+        let runs = await HangConfirmation.confirm(probe) { await Probe.run(config) }
         // A cancelled test (its probe was ended, see Probe.run) has nothing to judge.
         try Task.checkCancellation()
-        let result = Verdicts.judge(cell, probe: probe)
+        var result = Verdicts.judge(cell, probe: probe)
+        HangConfirmation.record(runs, in: &result)
         try judge(result, baseline: baseline, sourceLocation: sourceLocation)
     }
 
@@ -153,8 +156,9 @@ public enum Conformance {
                 missing = "\(result.id) is not in baseline \(file) (host \(b.hostKey))"
                 break
             }
-            if entry.allowed.contains(outcome) { return .matches }
-            return .fails("deviates from baseline \(file) (allowed \(entry.allowed.map(\.rawValue).joined(separator: ", "))): "
+            if HangConfirmation.matches(result, outcome: outcome, allowed: entry.allowed) { return .matches }
+            let varying = result.varying.map { " varying (\($0.sorted().map(\.rawValue).joined(separator: ", ")))," } ?? ""
+            return .fails("deviates from baseline \(file) (allowed \(entry.allowed.map(\.rawValue).joined(separator: ", "))):\(varying) "
                           + evidence(result, outcome))
         case .none(let reason):
             missing = reason

@@ -76,10 +76,11 @@ package enum Gate {
                               detail: "the cell ran but recorded no outcome", repro: cell.repro, isFailure: true))
                     continue
                 }
-                if entry.allowed.contains(outcome) {
+                if HangConfirmation.matches(cell, outcome: outcome, allowed: entry.allowed) {
                     asExpected += 1
                 } else {
-                    let what = outcome == .pass ? "unexpected pass" : "unexpected \(outcome.rawValue)"
+                    let what = cell.varying != nil ? "varying, and the baseline does not record the same outcomes"
+                        : outcome == .pass ? "unexpected pass" : "unexpected \(outcome.rawValue)"
                     let message = cell.message.isEmpty ? what : "\(what): \(cell.message)"
                     add(.init(kind: .unexpected, cellID: cell.id, observed: outcome, allowed: entry.allowed,
                               note: entry.note, detail: message, repro: cell.repro, isFailure: true))
@@ -146,15 +147,17 @@ package enum Gate {
         for cell in results.results {
             let firstTime = present.insert(cell.id).inserted
             guard firstTime, cell.status == .ran, let outcome = cell.outcome else { continue }
+            // A varying cell records the set it showed (HangConfirmation), which it then matches.
+            let observed = cell.varying.map { $0.sorted() } ?? [outcome]
             if let entry = old[cell.id] {
-                if entry.allowed.count > 1 && entry.allowed.contains(outcome) {
+                if entry.allowed.count > 1 && HangConfirmation.matches(cell, outcome: outcome, allowed: entry.allowed) {
                     kept.append(cell.id)
-                } else if entry.allowed != [outcome] {
-                    cells[cell.id] = Baseline.Entry(allowed: [outcome], note: entry.note)
+                } else if entry.allowed != observed {
+                    cells[cell.id] = Baseline.Entry(allowed: observed, note: entry.note)
                     replaced.append(cell.id)
                 }
             } else {
-                cells[cell.id] = Baseline.Entry(allowed: [outcome])
+                cells[cell.id] = Baseline.Entry(allowed: observed)
                 added.append(cell.id)
             }
         }

@@ -40,6 +40,15 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
     /// The cell in words, e.g. "LLVM 14 starts first, then LLVM 16; variable exported before start;
     /// both loaded first" (``CellWords``); absent in schema 1 files.
     package var words: String?
+    /// Every run's outcome, in order, when a hang at exit was rerun to confirm it (``HangConfirmation``);
+    /// absent otherwise. More than one distinct outcome: the cell is varying, reported "n of m".
+    package var runs: [Outcome]?
+
+    /// The distinct outcomes of ``runs`` when there are more than one: a varying cell.
+    package var varying: Set<Outcome>? {
+        guard let runs, Set(runs).count > 1 else { return nil }
+        return Set(runs)
+    }
 
     /// How the profile's two roles relate, from the cell's tags: `control` (one runtime file),
     /// `mixed` (one side is GNU libgomp) or `contending` (two KMP-family files); nil if not tagged.

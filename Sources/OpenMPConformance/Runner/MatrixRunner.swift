@@ -61,8 +61,25 @@ package struct MatrixRunner: Sendable {
             guard let config = first.configuration(timeout: timeout) else { return nil }
             return ProbeBatch.Job(key: key, configuration: config, cost: Self.expectedCost(first))
         }
-        await ProbeBatch.run(jobs, parallel: self.jobs) { key, probe in
-            for c in groups[key]! { finished(Verdicts.judge(c, probe: probe)) }
+        // A hang at exit is rerun before it is reported (HangConfirmation): its follow-ups carry the
+        // key with a suffix, and the cells are judged when every run is in.
+        let configs = Dictionary(uniqueKeysWithValues: jobs.map { ($0.key, $0.configuration) })
+        var runs: [String: [ProbeResult]] = [:]
+        await ProbeBatch.run(jobs, parallel: self.jobs) { jobKey, probe in
+            let key = jobKey.split(separator: "\u{1}", maxSplits: 1).first.map(String.init) ?? jobKey
+            runs[key, default: []].append(probe)
+            let soFar = runs[key]!
+            if soFar.count == 1, probe.outcome == .hangAtExit, let config = configs[key] {
+                return (1...HangConfirmation.reruns).map {
+                    ProbeBatch.Job(key: "\(key)\u{1}rerun\($0)", configuration: config)
+                }
+            }
+            guard soFar.count == 1 || soFar.count == HangConfirmation.reruns + 1 else { return [] }
+            for c in groups[key]! {
+                var r = Verdicts.judge(c, probe: soFar[0])
+                HangConfirmation.record(soFar, in: &r)
+                finished(r)
+            }
             return []
         }
         let rank = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.id, $0) })
