@@ -39,7 +39,6 @@ if [ -s reports/atlas.json ]; then
   # Rendering an incomplete atlas exits 4 like measuring it did; any other failure stops the job.
   "$bin/omp-matrix" atlas --from reports/atlas.json --format html --output reports/atlas.html || [ $? -eq 4 ]
   "$bin/omp-matrix" atlas --from reports/atlas.json --format summary || [ $? -eq 4 ]
-  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat reports/atlas.md >> "$GITHUB_STEP_SUMMARY"; fi
 fi
 if [ "$atlas_status" -ne 0 ]; then echo "== atlas exit status $atlas_status"; fi
 # The Windows atlas: the OpenMP DLLs Windows wheels ship, every ordered pair probed under Wine 8.0

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What one step verified, reported to the supervisor as `@omp check` records.
 package struct Check: Sendable {
     package var name: String
@@ -5,22 +7,32 @@ package struct Check: Sendable {
     package var detail: String
 }
 
-/// Collects checks and the smallest team each runtime ran a region with.
-package final class StepLedger: @unchecked Sendable {
-    package var checks: [Check] = []
-    package var minTeam: [(runtime: String, threads: Int)] = []
+/// Collects checks and the smallest team each runtime ran a region with. The web-server workload
+/// hands each worker thread's ledger to the main thread, so the state is behind a lock.
+package final class StepLedger: Sendable {
+    private struct State {
+        var checks: [Check] = []
+        var minTeam: [(runtime: String, threads: Int)] = []
+    }
+    private let state = Mutex(State())
 
     package init() {}
 
+    package var checks: [Check] { state.withLock { $0.checks } }
+    package var minTeam: [(runtime: String, threads: Int)] { state.withLock { $0.minTeam } }
+
     func check(_ name: String, _ passed: Bool, _ detail: String) {
-        checks.append(Check(name: name, passed: passed, detail: detail))
+        state.withLock { $0.checks.append(Check(name: name, passed: passed, detail: detail)) }
     }
 
     package func team(_ runtime: any ParallelRuntime, _ threads: Int) {
-        if let i = minTeam.firstIndex(where: { $0.runtime == runtime.name }) {
-            minTeam[i].threads = min(minTeam[i].threads, threads)
-        } else {
-            minTeam.append((runtime.name, threads))
+        let name = runtime.name
+        state.withLock { s in
+            if let i = s.minTeam.firstIndex(where: { $0.runtime == name }) {
+                s.minTeam[i].threads = min(s.minTeam[i].threads, threads)
+            } else {
+                s.minTeam.append((name, threads))
+            }
         }
     }
 

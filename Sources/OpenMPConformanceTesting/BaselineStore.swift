@@ -48,8 +48,13 @@ public enum BaselineStore {
 
     /// True when the environment asks for strict mode.
     package static func strictFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        guard let v = env[strictVariable]?.lowercased() else { return false }
-        return ["1", "true", "yes", "on"].contains(v)
+        strictSetting(env) != nil
+    }
+
+    /// `OMP_CONFORMANCE_STRICT=<value>` as set, when it asks for strict mode; nil otherwise.
+    package static func strictSetting(_ env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let v = env[strictVariable], ["1", "true", "yes", "on"].contains(v.lowercased()) else { return nil }
+        return "\(strictVariable)=\(v)"
     }
 
     /// The commands that record a baseline for `hostKey` in the current package, to commit.
@@ -70,6 +75,10 @@ public enum BaselineStore {
         }
         let dirs: [URL]
         if let d = environment[directoryVariable], !d.isEmpty {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: d, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return .none(reason: "no baseline for host key \(hostKey): the baselines folder \(d) named by \(directoryVariable) does not exist")
+            }
             dirs = [URL(fileURLWithPath: d, isDirectory: true)]
         } else {
             dirs = directories ?? defaultDirectories()

@@ -26,18 +26,38 @@ import Testing
 ///   fails in every mode.
 /// - **The doc's prediction**: a refuted prediction is recorded as a known issue, in one line
 ///   with its evidence, so `swift test` stays green and the refutation stays visible.
+///
+/// With the ``ConformanceSummaryTrait`` trait (`.conformanceSummary`) on the test, untestable
+/// cells, refuted predictions and skipped comparisons are not reported one per cell: the test
+/// prints one summary at its end (counts per reason and per claim), and a skipped baseline
+/// comparison is one warning for all the cells it concerns. Known issues and warnings then
+/// mean something unexpected.
 public enum Conformance {
     /// Set by the ``StrictBaselineTrait`` trait for the tests it scopes.
     @TaskLocal package static var strictOverride: Bool?
 
+    /// Set by the ``ConformanceSummaryTrait`` trait for the test it scopes: what its cases
+    /// skipped or found refuted, reported once at the end.
+    @TaskLocal package static var summary: Summary?
+
     /// Strict mode: the ``StrictBaselineTrait`` trait, else `OMP_CONFORMANCE_STRICT=1`.
     public static var isStrict: Bool { strictOverride ?? BaselineStore.strictFromEnvironment() }
+
+    /// What turned strict mode on, as a strict failure names it; nil when it is off.
+    package static var strictCause: String? {
+        if let strictOverride { return strictOverride ? "the .strictBaseline trait" : nil }
+        return BaselineStore.strictSetting()
+    }
 
     /// Runs one cell with a real probe and records the verdicts as described above.
     /// An untestable cell is skipped (a warning with its reason, then cancelled) — never a pass.
     public static func check(_ cell: Cell, baseline: BaselineStore.Lookup = BaselineStore.forThisHost,
                              sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
         if let why = cell.testability.reason {
+            if let summary {
+                summary.add(untestable: why)
+                try Test.cancel(Comment(rawValue: "untestable here: \(why)"), sourceLocation: sourceLocation)
+            }
             try skip("untestable here: \(why)", sourceLocation: sourceLocation)
         }
         guard let config = cell.configuration() else {
@@ -45,13 +65,20 @@ public enum Conformance {
                          sourceLocation: sourceLocation)
             return
         }
-        let probe = await Probe.run(config)
-        let result = Verdicts.judge(cell, probe: probe)
+        // Under a summary, cells that share a probe (same plan, runtimes, environment, launcher) share one run,
+        // as in `omp-matrix run`.
+        let probe = if let summary { await summary.probe(cell.probeKey) { await Probe.run(config) } } else { await Probe.run(config) }
+        // A hang at exit is rerun before it is believed (HangConfirmation).
+        let runs = await HangConfirmation.confirm(probe) { await Probe.run(config) }
+        // A cancelled test (its probe was ended, see Probe.run) has nothing to judge.
+        try Task.checkCancellation()
+        var result = Verdicts.judge(cell, probe: probe)
+        HangConfirmation.record(runs, in: &result)
         try judge(result, baseline: baseline, sourceLocation: sourceLocation)
     }
 
     /// Checks an already-judged result (used by ``check(_:baseline:sourceLocation:)`` and by
-    /// downstream code that ran cells itself, e.g. with `MatrixRunner`).
+    /// downstream code that ran a cell's probe itself and judged it with `Verdicts.judge(_:probe:)`).
     ///
     /// - Throws: the cancellation of the current test case when the baseline comparison is
     ///   skipped (no baseline, or the cell is not in it, outside strict mode).
@@ -69,7 +96,9 @@ public enum Conformance {
             return
         }
         // The doc's prediction: visible, not failing.
-        if result.verdict == .refuted {
+        if result.verdict == .refuted, let summary {
+            summary.add(refuted: result)
+        } else if result.verdict == .refuted {
             // Thrown, so that Swift Testing prints it on one line.
             withKnownIssue(sourceLocation: sourceLocation) {
                 throw PredictionRefuted(description: "the doc's prediction is refuted here: predicted "
@@ -77,10 +106,17 @@ public enum Conformance {
             }
         }
         // The baseline: the hard expectation.
-        switch baselineDecision(result, outcome: outcome, baseline: baseline, strict: strict ?? isStrict) {
-        case .matches: break
+        let cause = strict.map { $0 ? "strict: true, passed to Conformance.judge" : nil } ?? strictCause
+        switch baselineDecision(result, outcome: outcome, baseline: baseline, strictBecause: cause) {
+        case .matches:
+            if case .found(_, let file) = baseline { summary?.add(matched: file) }
         case .fails(let why): Issue.record(Comment(rawValue: why), sourceLocation: sourceLocation)
-        case .skipped(let why): try skip(why, sourceLocation: sourceLocation)
+        case .skipped(let why):
+            if let summary {
+                summary.add(skippedComparison: why, cell: result.id)
+                try Test.cancel(Comment(rawValue: why), sourceLocation: sourceLocation)
+            }
+            try skip(why, sourceLocation: sourceLocation)
         }
     }
 
@@ -110,8 +146,9 @@ public enum Conformance {
     }
 
     /// The baseline layer of ``judge(_:baseline:strict:sourceLocation:)``, without recording anything.
+    /// `strictBecause` is what turned strict mode on (nil: not strict); a strict failure names it.
     package static func baselineDecision(_ result: CellResult, outcome: Outcome, baseline: BaselineStore.Lookup,
-                                        strict: Bool) -> BaselineDecision {
+                                        strictBecause: String?) -> BaselineDecision {
         let missing: String
         switch baseline {
         case .found(let b, let file):
@@ -119,8 +156,9 @@ public enum Conformance {
                 missing = "\(result.id) is not in baseline \(file) (host \(b.hostKey))"
                 break
             }
-            if entry.allowed.contains(outcome) { return .matches }
-            return .fails("deviates from baseline \(file) (allowed \(entry.allowed.map(\.rawValue).joined(separator: ", "))): "
+            if HangConfirmation.matches(result, outcome: outcome, allowed: entry.allowed) { return .matches }
+            let varying = result.varying.map { " varying (\($0.sorted().map(\.rawValue).joined(separator: ", ")))," } ?? ""
+            return .fails("deviates from baseline \(file) (allowed \(entry.allowed.map(\.rawValue).joined(separator: ", "))):\(varying) "
                           + evidence(result, outcome))
         case .none(let reason):
             missing = reason
@@ -128,7 +166,7 @@ public enum Conformance {
             return .fails("baseline \(file) \(reason)")
         }
         let record = "record one with: \(BaselineStore.recordCommand(hostKey: BaselineStore.hostKey)), then commit it"
-        if strict { return .fails("strict mode (\(BaselineStore.strictVariable)=1): \(missing); \(record)") }
+        if let strictBecause { return .fails("strict mode (\(strictBecause)): \(missing); \(record)") }
         return .skipped("baseline comparison skipped: \(missing); \(record)")
     }
 

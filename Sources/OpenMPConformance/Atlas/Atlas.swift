@@ -9,7 +9,7 @@ import Foundation
 ///     print(hit.cell.observation(.withVariable)?.outcomes ?? [])
 /// }
 /// ```
-public enum Atlas {
+package enum Atlas {
     /// `Matrices/atlas/<host key>.json` under the package root.
     package static func snapshotURL(hostKey: String, packageRoot: URL? = nil) -> URL? {
         guard let root = packageRoot ?? RuntimeCatalog.packageRoot() else { return nil }
@@ -18,19 +18,19 @@ public enum Atlas {
 
     /// The checked-in atlas of a host, or nil when there is none.
     /// - Throws: ``InputError`` when the file exists but is not a valid atlas.
-    public static func snapshot(hostKey: String, packageRoot: URL? = nil) throws -> AtlasResults? {
+    package static func snapshot(hostKey: String, packageRoot: URL? = nil) throws -> AtlasResults? {
         guard let url = snapshotURL(hostKey: hostKey, packageRoot: packageRoot),
               FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try AtlasCodec.read(url)
     }
 
     /// What a lookup found.
-    public struct Match: Sendable, Hashable {
+    package struct Match: Sendable, Hashable {
         /// The atlas cell for the pair, in the order asked.
-        public var cell: AtlasCell
+        package var cell: AtlasCell
         /// True when both files are the measured ones (same SHA-256); false when only the
         /// family, vendor and release match (another build or copy of the same release).
-        public var exact: Bool
+        package var exact: Bool
     }
 
     /// The cell with `first` started first and `second` second: by SHA-256 when both files
@@ -51,7 +51,7 @@ public enum Atlas {
     }
 
     /// The same from files read from disk (e.g. the runtimes `doctor` found in a process).
-    public static func lookup(first: RuntimeIdentity, second: RuntimeIdentity, in atlas: AtlasResults) -> Match? {
+    package static func lookup(first: RuntimeIdentity, second: RuntimeIdentity, in atlas: AtlasResults) -> Match? {
         lookup(first: AtlasIdentity(first, release: nil), second: AtlasIdentity(second, release: nil), in: atlas)
     }
 }

@@ -4,7 +4,7 @@
 ///
 /// Written as JSON by `AtlasCodec` (schema `currentSchemaVersion`), checked in as
 /// `Matrices/atlas/<host key>.json`.
-public struct AtlasResults: Codable, Sendable, Hashable {
+package struct AtlasResults: Codable, Sendable, Hashable {
     /// 2: observations record how many runtimes ran (`runtimesRan`); paths in a snapshot are
     /// relative to the runtime cache. Schema 1 files still read (nothing observed there).
     package static let currentSchemaVersion = 2
@@ -23,7 +23,7 @@ public struct AtlasResults: Codable, Sendable, Hashable {
     /// macOS wheel runtimes and the Linux runtime standing in for each.
     package var standIns: [AtlasStandIn]
     /// One per ordered pair (first started, second started), rows in axis order.
-    public var cells: [AtlasCell]
+    package var cells: [AtlasCell]
     /// How the run went: probes, wall time, peak memory.
     package var timing: AtlasTiming?
     /// Where the cells were measured, when not on this Linux host itself: `windows-x86_64` for
@@ -43,7 +43,7 @@ public struct AtlasResults: Codable, Sendable, Hashable {
     package func runtime(named name: String) -> AtlasRuntime? { runtimes.first { $0.name == name } }
 
     /// The cell with `first` started first and `second` started second (axis names).
-    public func cell(first: String, second: String) -> AtlasCell? {
+    package func cell(first: String, second: String) -> AtlasCell? {
         cells.first { $0.first == first && $0.second == second }
     }
 
@@ -60,13 +60,13 @@ public struct AtlasResults: Codable, Sendable, Hashable {
 }
 
 /// One ordered pair: the runtime started first (row) and the one started second (column).
-public struct AtlasCell: Codable, Sendable, Hashable, Identifiable {
+package struct AtlasCell: Codable, Sendable, Hashable, Identifiable {
     /// `<first>><second>`, e.g. `llvm16>intel`.
-    public var id: String { "\(first)>\(second)" }
+    package var id: String { "\(first)>\(second)" }
     /// Axis name of the runtime started first.
-    public var first: String
+    package var first: String
     /// Axis name of the runtime started second.
-    public var second: String
+    package var second: String
     package var firstIdentity: AtlasIdentity?
     package var secondIdentity: AtlasIdentity?
     /// What the second role loads: the second runtime's file, or on the diagonal its copy.
@@ -93,7 +93,7 @@ public struct AtlasCell: Codable, Sendable, Hashable, Identifiable {
     }
 
     /// The observation of one variant.
-    public func observation(_ v: AtlasVariant) -> AtlasObservation? { observations.first { $0.variant == v } }
+    package func observation(_ v: AtlasVariant) -> AtlasObservation? { observations.first { $0.variant == v } }
 
     package var isComplete: Bool {
         notRun == nil && AtlasVariant.allCases.allSatisfy { observation($0) != nil }
@@ -116,7 +116,7 @@ package struct AtlasFile: Codable, Sendable, Hashable {
 }
 
 /// What one probe variant of one cell did, over every run of it.
-public struct AtlasObservation: Codable, Sendable, Hashable {
+package struct AtlasObservation: Codable, Sendable, Hashable {
     package var variant: AtlasVariant
     /// The plan, in the plan language (roles `a` = first started, `b` = second).
     package var plan: String
@@ -125,7 +125,7 @@ public struct AtlasObservation: Codable, Sendable, Hashable {
     /// Every run's outcome, in the order they finished (1 or 3 runs).
     package var runs: [Outcome]
     /// A shell line that reproduces the probe.
-    public var repro: String
+    package var repro: String
     /// The first run's message (for an abort, the runtime's words).
     package var message: String
     /// Seconds, summed over the runs.
@@ -147,7 +147,7 @@ public struct AtlasObservation: Codable, Sendable, Hashable {
     /// True when repeated runs did not agree.
     package var varies: Bool { outcomes.count > 1 }
     /// The outcome when all runs agreed.
-    public var outcome: Outcome? { outcomes.count == 1 ? outcomes[0] : nil }
+    package var outcome: Outcome? { outcomes.count == 1 ? outcomes[0] : nil }
 }
 
 /// Figures of the run, for the benchmark and the terminal summary.

@@ -4,7 +4,7 @@ import OMPPlan
 /// one started second; "start" is the runtime's first OpenMP call (`init`). The workload is
 /// the same in all three: a checked training loop in `a`, a checked index build and search in
 /// `b`, each region on 2 threads.
-public enum AtlasVariant: String, Codable, Sendable, Hashable, CaseIterable {
+package enum AtlasVariant: String, Codable, Sendable, Hashable, CaseIterable {
     /// `load a; init a; load b; init b; …`, the variable not set.
     case withoutVariable = "without"
     /// The same order, `KMP_DUPLICATE_LIB_OK=TRUE` exported before the probe starts.

@@ -18,7 +18,7 @@ extension Doctor {
     /// marked incomplete.
     /// - Throws: ``DoctorError/badInput(_:)`` when the command cannot be started;
     ///   ``DoctorError/environment(_:)`` when the observer is unavailable on this platform.
-    public static func diagnose(command: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
+    package static func diagnose(command: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
         try CommandObservation.checkStartable(command)
         let observer = try DoctorObserver.locate()
         let say = options.progress ?? { _ in }

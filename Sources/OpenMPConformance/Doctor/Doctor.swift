@@ -11,9 +11,9 @@ import Foundation
 ///
 /// The user's files are only read: every fix is checked on copies in a `DoctorWorkspace`
 /// that is removed before the call returns.
-public enum Doctor {
+package enum Doctor {
     /// What the doctor does, and its deadlines.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// Try the fixes (link, preload) and check them.
         package var fixCheck: Bool
         /// Command form: run the command once, observe, verify nothing.
@@ -32,7 +32,7 @@ public enum Doctor {
         package var scan = RuntimeScanner.Options()
 
         /// The defaults check every fix, allow 20 s per pair probe and 10 minutes per run of a command, and probe at most 15 pairs.
-        public init(fixCheck: Bool = true, observeOnly: Bool = false, probeTimeout: Duration = .seconds(20),
+        package init(fixCheck: Bool = true, observeOnly: Bool = false, probeTimeout: Duration = .seconds(20),
                     commandTimeout: Duration = .seconds(600), maxPairs: Int = 15,
                     progress: (@Sendable (String) -> Void)? = nil) {
             self.fixCheck = fixCheck; self.observeOnly = observeOnly; self.probeTimeout = probeTimeout
@@ -50,7 +50,7 @@ public enum Doctor {
 
     /// Finds the runtimes under `paths` by content and probes each pair that could meet.
     /// - Throws: ``DoctorError/badInput(_:)`` for a path that does not exist.
-    public static func diagnose(paths: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
+    package static func diagnose(paths: [String], options: Options = Options()) async throws(DoctorError) -> DoctorReport {
         guard !paths.isEmpty else { throw .badInput("doctor needs a path, --pid PID, or -- COMMAND") }
         let scan: ScanReport
         do { scan = try RuntimeScanner(options: options.scan).scan(paths: paths) } catch { throw .badInput(error.description) }
@@ -112,7 +112,7 @@ public enum Doctor {
 
     /// Names the runtimes mapped in a live process and probes their pairs as files.
     /// - Throws: ``DoctorError/badInput(_:)`` for a pid that is gone or may not be read.
-    public static func diagnose(pid: Int32, options: Options = Options()) async throws(DoctorError) -> DoctorReport {
+    package static func diagnose(pid: Int32, options: Options = Options()) async throws(DoctorError) -> DoctorReport {
         let inspection: ProcessInspection
         do { inspection = try ProcessInspector.report(pid: pid) } catch { throw .badInput(error.description) }
         let dist = DistributionIndex()

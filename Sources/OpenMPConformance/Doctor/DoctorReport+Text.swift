@@ -1,7 +1,7 @@
 extension DoctorReport {
     /// For a terminal: the answer first, then the details. Untrusted strings (paths, messages,
     /// command lines) have their control characters stripped.
-    public var text: String {
+    package var text: String {
         var lines: [String] = []
         let clean = TerminalText.field
         lines.append("omp-matrix doctor \(form == "paths" ? "" : form + " ")\(clean(subject.joined(separator: " ")))")

@@ -1,5 +1,5 @@
 /// What `omp-matrix doctor` found, answer first. The same content goes to text, Markdown and JSON.
-public struct DoctorReport: Sendable, Hashable, Codable {
+package struct DoctorReport: Sendable, Hashable, Codable {
     /// A fix, and whether it was verified on this machine.
     package struct Fix: Sendable, Hashable, Codable {
         package enum Kind: String, Sendable, Hashable, Codable { case link, preload, variable }
@@ -73,7 +73,7 @@ public struct DoctorReport: Sendable, Hashable, Codable {
     /// The paths, the pid, or the command line.
     package var subject: [String]
     /// The plain-words answer, one sentence a line.
-    public var answer: [String]
+    package var answer: [String]
     /// True when an OpenMP conflict was seen or predicted (exit 1).
     package var conflict: Bool
     package var runtimes: [DoctorRuntime]
@@ -100,7 +100,7 @@ public struct DoctorReport: Sendable, Hashable, Codable {
 
     /// The exit status: 4 when the answer is incomplete; 1 on a conflict (or, with `strict`, a
     /// command that failed otherwise); else 0.
-    public func exitStatus(strict: Bool) -> Int32 {
+    package func exitStatus(strict: Bool) -> Int32 {
         if incomplete != nil { return 4 }
         if conflict { return 1 }
         if strict && commandFailed { return 1 }

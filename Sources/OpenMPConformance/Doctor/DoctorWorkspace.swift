@@ -2,7 +2,7 @@ import Foundation
 
 /// A temporary folder for fix checks, removed by ``remove()``. Every copy the doctor makes of a
 /// user's files lives here; the user's own files are only ever read.
-package final class DoctorWorkspace: @unchecked Sendable {
+package final class DoctorWorkspace: Sendable {
     package let path: String
 
     /// Where workspaces are made: `$TMPDIR`, else `/tmp`.
@@ -132,12 +132,12 @@ package final class DoctorWorkspace: @unchecked Sendable {
 }
 
 /// Why the doctor could not answer.
-public enum DoctorError: Error, Sendable, CustomStringConvertible {
+package enum DoctorError: Error, Sendable, CustomStringConvertible {
     /// Bad input named on the command line (exit 2).
     case badInput(String)
     /// The machine would not let the doctor work (exit 3).
     case environment(String)
-    public var description: String {
+    package var description: String {
         switch self {
         case .badInput(let s), .environment(let s): return s
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A file the kit meant to write was not written. Any earlier file at `path` is left as it was.
-public struct FileWriteError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
+package struct FileWriteError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
     /// The file that was to be written.
     package var path: String
     /// What was being done when it failed, e.g. `create a temporary file in /x`.
@@ -16,11 +16,11 @@ public struct FileWriteError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// `cannot write <path>: could not <operation>: <reason>; any earlier file there is unchanged`.
-    public var description: String {
+    package var description: String {
         "cannot write \(path): could not \(operation): \(reason); any earlier file there is unchanged"
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     static func system(_ path: String, _ operation: String, _ code: Int32) -> FileWriteError {
         FileWriteError(path: path, operation: operation, reason: String(cString: strerror(code)), errorNumber: code)

@@ -5,15 +5,15 @@ import Foundation
 ///
 /// `line` and `column` are 1-based; `column` counts Unicode scalars, not bytes. Either is `nil`
 /// when the problem has no single place (the file cannot be opened, or is empty).
-public struct InputError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
+package struct InputError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
     /// The path (or label) of the file, as the caller named it.
-    public var file: String
+    package var file: String
     /// 1-based line, when known.
-    public var line: Int?
+    package var line: Int?
     /// 1-based column (Unicode scalars), when known.
     package var column: Int?
     /// What is wrong, in one sentence, without the location prefix.
-    public var message: String
+    package var message: String
 
     package init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
         // Messages quote values from the file as they are: whoever shows the error escapes it for its
@@ -23,7 +23,7 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible, Lo
 
     /// `file:line:column: message`, or `file:line: message` / `file: message` when the location
     /// is partly or wholly unknown.
-    public var description: String {
+    package var description: String {
         var location = file
         if let line {
             location += ":\(line)"
@@ -32,5 +32,5 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible, Lo
         return "\(location): \(message)"
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -15,14 +15,14 @@ import Foundation
 /// }
 /// ```
 ///
-/// More than one allowed outcome marks a cell a person has declared flaky; ``Gate/update(baseline:results:)``
+/// More than one allowed outcome marks a cell a person has declared flaky; `Gate/update(baseline:results:)`
 /// keeps such entries while they still include what was observed, and always keeps notes.
 public struct Baseline: Codable, Sendable, Hashable {
     /// The baseline format this tool reads and writes.
     package static let currentSchemaVersion = 1
 
     package var schemaVersion: Int
-    /// The ``HostInfo/key`` of the host the expectations belong to.
+    /// The `HostInfo/key` of the host the expectations belong to.
     public var hostKey: String
     /// Cell id → expectation.
     package var cells: [String: Entry]
@@ -63,7 +63,7 @@ public struct Baseline: Codable, Sendable, Hashable {
 
     /// Reads and parses a baseline file; see `parse(_:file:)`.
     /// - Throws: ``InputError``.
-    public static func read(_ url: URL) throws -> Baseline {
+    package static func read(_ url: URL) throws -> Baseline {
         try parse(try ResultsCodec.readData(url), file: url.path)
     }
 
@@ -75,7 +75,7 @@ public struct Baseline: Codable, Sendable, Hashable {
 
     /// Writes the baseline atomically (see `AtomicFile/write(_:to:)`).
     /// - Throws: ``FileWriteError``; an earlier file is left intact.
-    public func write(to url: URL) throws {
+    package func write(to url: URL) throws {
         try ResultsCodec.write(normalized(), to: url)
     }
 

@@ -14,16 +14,16 @@
 ///   OS, libc and runtimes, so comparing against another host's expectations proves nothing. Pass
 ///   `Options/allowHostMismatch` to downgrade it to a listed warning.
 /// - A partial (interrupted) run fails: the cells it never reached went unchecked.
-public enum Gate {
+package enum Gate {
     /// How strict the comparison is.
-    public struct Options: Sendable, Hashable, Codable {
+    package struct Options: Sendable, Hashable, Codable {
         /// New cells (ran, not in the baseline) fail the gate.
         package var strict: Bool
         /// A host-key mismatch is listed but does not fail the gate.
         package var allowHostMismatch: Bool
 
         /// `strict`: a baseline that lacks a cell fails. `allowHostMismatch`: a baseline for another host key is a warning, not a failure.
-        public init(strict: Bool = false, allowHostMismatch: Bool = false) {
+        package init(strict: Bool = false, allowHostMismatch: Bool = false) {
             self.strict = strict; self.allowHostMismatch = allowHostMismatch
         }
     }
@@ -34,7 +34,7 @@ public enum Gate {
     }
 
     /// Compares a run with a baseline; see the rules above.
-    public static func compare(results: ResultsFile, baseline: Baseline, options: Options = Options()) -> GateReport {
+    package static func compare(results: ResultsFile, baseline: Baseline, options: Options = Options()) -> GateReport {
         var byKind: [GateReport.Finding.Kind: [GateReport.Finding]] = [:]
         func add(_ f: GateReport.Finding) { byKind[f.kind, default: []].append(f) }
 
@@ -76,10 +76,11 @@ public enum Gate {
                               detail: "the cell ran but recorded no outcome", repro: cell.repro, isFailure: true))
                     continue
                 }
-                if entry.allowed.contains(outcome) {
+                if HangConfirmation.matches(cell, outcome: outcome, allowed: entry.allowed) {
                     asExpected += 1
                 } else {
-                    let what = outcome == .pass ? "unexpected pass" : "unexpected \(outcome.rawValue)"
+                    let what = cell.varying != nil ? "varying, and the baseline does not record the same outcomes"
+                        : outcome == .pass ? "unexpected pass" : "unexpected \(outcome.rawValue)"
                     let message = cell.message.isEmpty ? what : "\(what): \(cell.message)"
                     add(.init(kind: .unexpected, cellID: cell.id, observed: outcome, allowed: entry.allowed,
                               note: entry.note, detail: message, repro: cell.repro, isFailure: true))
@@ -123,7 +124,7 @@ public enum Gate {
     }
 
     /// The baseline rewritten from a run; see `updateDetailed(baseline:results:)`.
-    public static func update(baseline: Baseline?, results: ResultsFile) -> Baseline {
+    package static func update(baseline: Baseline?, results: ResultsFile) -> Baseline {
         updateDetailed(baseline: baseline, results: results).baseline
     }
 
@@ -146,15 +147,17 @@ public enum Gate {
         for cell in results.results {
             let firstTime = present.insert(cell.id).inserted
             guard firstTime, cell.status == .ran, let outcome = cell.outcome else { continue }
+            // A varying cell records the set it showed (HangConfirmation), which it then matches.
+            let observed = cell.varying.map { $0.sorted() } ?? [outcome]
             if let entry = old[cell.id] {
-                if entry.allowed.count > 1 && entry.allowed.contains(outcome) {
+                if entry.allowed.count > 1 && HangConfirmation.matches(cell, outcome: outcome, allowed: entry.allowed) {
                     kept.append(cell.id)
-                } else if entry.allowed != [outcome] {
-                    cells[cell.id] = Baseline.Entry(allowed: [outcome], note: entry.note)
+                } else if entry.allowed != observed {
+                    cells[cell.id] = Baseline.Entry(allowed: observed, note: entry.note)
                     replaced.append(cell.id)
                 }
             } else {
-                cells[cell.id] = Baseline.Entry(allowed: [outcome])
+                cells[cell.id] = Baseline.Entry(allowed: observed)
                 added.append(cell.id)
             }
         }

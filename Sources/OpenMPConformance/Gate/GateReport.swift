@@ -1,6 +1,6 @@
 /// What ``Gate/compare(results:baseline:options:)`` found: every difference between a run and its
 /// baseline, each marked as failing the gate or not, with the repro line when the cell ran.
-public struct GateReport: Sendable, Hashable, Codable {
+package struct GateReport: Sendable, Hashable, Codable {
     /// Host key of the results.
     package var resultsHostKey: String
     /// Host key the baseline was written for.
@@ -65,7 +65,7 @@ public struct GateReport: Sendable, Hashable, Codable {
     }
 
     /// True when no finding fails the gate.
-    public var passed: Bool { !findings.contains { $0.isFailure } }
+    package var passed: Bool { !findings.contains { $0.isFailure } }
 
     /// The findings that fail the gate.
     package var failures: [Finding] { findings.filter(\.isFailure) }
@@ -77,7 +77,7 @@ public struct GateReport: Sendable, Hashable, Codable {
     /// Unexpected outcomes are listed in full (observed and allowed outcomes, message, note, repro
     /// line); the other groups one line per cell, at most `textListLimit` cells each. Strings
     /// from the files are stripped of terminal escapes and control characters.
-    public var text: String {
+    package var text: String {
         let clean = { (s: String) in ReportText.oneLine(s) }
         var out = ""
         let failures = self.failures

@@ -1,9 +1,12 @@
 import Foundation
 
 /// This process's view of the host: the environment probes get and the BLAS kernel choice.
-/// Computed once, on first use.
+/// Computed once, on first use of ``shared``, which may run `omp-probe --blas-info`: in an
+/// ordinary call, never inside a static initializer (whose once-lock a subprocess would hold
+/// for as long as it runs).
 package final class HostEnvironment: Sendable {
-    package static let shared = HostEnvironment()
+    package static var shared: HostEnvironment { cache.get { HostEnvironment() } }
+    private static let cache = LockedCache<HostEnvironment>()
 
     package let probeEnvironment: ProbeEnvironment
     package let blas: HostInfo.BLASInfo

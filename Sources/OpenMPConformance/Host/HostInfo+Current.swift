@@ -73,7 +73,7 @@ package struct HostFacts: Sendable, Hashable {
 extension HostInfo {
     /// Reads this host: the OS (platform files), the CPU, the BLAS kernel the probes use,
     /// and the given runtimes.
-    public static func current(runtimes: [RuntimeRecord] = []) -> HostInfo {
+    package static func current(runtimes: [RuntimeRecord] = []) -> HostInfo {
         HostInfo(facts: .current, runtimes: runtimes)
     }
 

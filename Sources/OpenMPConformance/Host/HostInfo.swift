@@ -1,8 +1,8 @@
 /// The host a results file was measured on. `key` names a baseline, e.g.
 /// `debian12-x86_64-glibc2.36`.
-public struct HostInfo: Codable, Sendable, Hashable {
+package struct HostInfo: Codable, Sendable, Hashable {
     /// The host key baselines and atlas snapshots are filed under, e.g. `debian12-x86_64-glibc2.36`.
-    public var key: String
+    package var key: String
     /// The operating system's name and version, e.g. `Debian GNU/Linux 12 (bookworm)`.
     package var os: String
     package var osID: String

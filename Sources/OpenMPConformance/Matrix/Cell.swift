@@ -14,9 +14,9 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// What the cell comes from.
     package var origin: Origin
     /// The profile id: which runtime each role (framework, index) brings.
-    public var profile: String
+    package var profile: String
     /// How `KMP_DUPLICATE_LIB_OK` is set for the probe.
-    public var envMode: EnvMode
+    package var envMode: EnvMode
     package var ordering: Ordering
     package var importMeaning: ImportMeaning
     /// The platform the doc's prediction is about.
@@ -25,7 +25,7 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// The fix-needed value the prediction is derived from (the row's, or the claim probe's).
     package var fixNeeded: Matrix.FixNeeded
     /// The doc's prediction: the outcomes it allows, in rule order.
-    public var allowed: [Outcome]
+    package var allowed: [Outcome]
     /// Why the prediction is what it is: the env mode's reading of the doc, with its section.
     package var predictionBasis: String
     /// The probe plan over the role names `framework` and `index`.
@@ -39,7 +39,7 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     package var launcher: Probe.Configuration.Launcher
     package var tags: [String]
     /// Claim ids this cell is evidence for.
-    public var claims: [String]
+    package var claims: [String]
     /// Whether the cell can run on this host, and why not.
     public var testability: Testability
     /// For an untestable macOS cell: the id of the Linux cell with the same plan, shown as an analogue.
@@ -70,7 +70,7 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     }
 
     /// How (and whether) `KMP_DUPLICATE_LIB_OK` is set.
-    public enum EnvMode: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    package enum EnvMode: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
         /// Never set (the supervisor scrubs it from the parent's environment).
         case unset
         /// `=TRUE` in the environment the probe starts with.
@@ -90,7 +90,7 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
         /// A parent shell exports it, then runs the wrapper under `env -i`.
         case wrapperEnvI = "wrapper-env-i"
 
-        public static func < (a: EnvMode, b: EnvMode) -> Bool {
+        package static func < (a: EnvMode, b: EnvMode) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
         }
     }

@@ -23,7 +23,7 @@ public struct Matrix: Sendable {
     package var predictions: PredictionTable
     /// Every cell, in a stable order: rows in file order, then claim probes in file order; a macOS
     /// cell is followed by its Linux analogue.
-    public var cells: [Cell]
+    package var cells: [Cell]
     /// The platform the cells were expanded for.
     package var host: Platform
     /// The directory the data came from.
@@ -39,7 +39,7 @@ public struct Matrix: Sendable {
     ///     it makes its cells untestable, with the reason).
     ///   - host: the platform to expand for; macOS-only cells are untestable elsewhere.
     /// - Throws: ``MatrixError`` at the `file:line:column` of the first problem.
-    public static func load(directory: URL, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
+    package static func load(directory: URL, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
         let url = { (name: String) in directory.appendingPathComponent(name) }
         let (decls, profiles) = try MatrixLoader.profiles(MatrixLoader.read(url("profiles.yaml")))
         let profileIDs = profiles.map(\.id)
@@ -98,7 +98,7 @@ public struct Matrix: Sendable {
     ///
     /// - Parameter root: a package root whose `Matrices/` to load; nil loads the library's own
     ///   copy (see `bundledDirectory()`), which needs no source tree.
-    public static func bundled(root: URL? = nil, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
+    package static func bundled(root: URL? = nil, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
         let directory: URL
         if let root {
             directory = root.appendingPathComponent("Matrices", isDirectory: true)
@@ -126,7 +126,7 @@ public struct Matrix: Sendable {
     }
 
     /// The cell with this id, if the matrix has one.
-    public func cell(id: String) -> Cell? { cells.first { $0.id == id } }
+    package func cell(id: String) -> Cell? { cells.first { $0.id == id } }
     package func row(id: String) -> Row? { rows.first { $0.id == id } }
     package func claim(id: String) -> Claim? { claims.first { $0.id == id } }
     package func profile(id: String) -> Profile? { profiles.first { $0.id == id } }

@@ -5,15 +5,15 @@
 /// malformed or truncated YAML, a wrong schema (missing, unknown or mistyped keys),
 /// duplicate ids, unknown outcome or runtime names, and workloads that do not validate.
 /// The CLI maps it to exit status 2.
-public struct MatrixError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct MatrixError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file the problem is in (as given to the loader), or `OMP_CONFORMANCE_SELECT`.
-    public var file: String
+    package var file: String
     /// 1-based line.
-    public var line: Int
+    package var line: Int
     /// 1-based column.
-    public var column: Int
+    package var column: Int
     /// What is wrong, without the location.
-    public var message: String
+    package var message: String
 
     package init(file: String, line: Int, column: Int, message: String) {
         // Messages quote values from the file as they are: whoever shows the error escapes it for its
@@ -26,7 +26,7 @@ public struct MatrixError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `file:line:column: message`, the form compilers use, so editors can jump to it.
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    package var description: String { "\(file):\(line):\(column): \(message)" }
 }
 
 /// Where something was written in the matrix data.

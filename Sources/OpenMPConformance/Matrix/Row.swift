@@ -55,11 +55,11 @@ extension Matrix {
     }
 
     /// The platform a prediction is about.
-    public enum Platform: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum Platform: String, Sendable, Hashable, Codable, CaseIterable {
         case macos, linux, any
 
         /// The platform this process runs on.
-        public static var current: Platform {
+        package static var current: Platform {
             #if os(macOS)
             .macos
             #else

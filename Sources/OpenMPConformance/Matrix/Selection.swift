@@ -13,7 +13,7 @@ extension Matrix {
     ///
     /// Keys: `id`, `row`, `claim`, `profile`, `env`, `ordering`, `import`, `tag`. `id` and `row`
     /// values may use `*` as a wildcard (`row=*@linux`).
-    public struct Selection: Sendable, Hashable {
+    package struct Selection: Sendable, Hashable {
         package var ids: [String] = []
         package var rows: [String] = []
         package var claims: [String] = []
@@ -24,7 +24,7 @@ extension Matrix {
         package var tags: [String] = []
 
         /// The environment variable read by ``Matrix/selectFromEnvironment(_:)``.
-        public static let environmentVariable = "OMP_CONFORMANCE_SELECT"
+        package static let environmentVariable = "OMP_CONFORMANCE_SELECT"
         package static let keys = ["id", "row", "claim", "profile", "env", "ordering", "import", "tag"]
 
         package init(ids: [String] = [], rows: [String] = [], claims: [String] = [], profiles: [String] = [],
@@ -106,7 +106,7 @@ extension Matrix {
     /// instead of selecting nothing.
     ///
     /// - Throws: ``MatrixError`` with `file` = `source`, line 1 and the column of the bad term.
-    public func selection(parsing text: String, source: String = Selection.environmentVariable) throws(MatrixError) -> Selection {
+    package func selection(parsing text: String, source: String = Selection.environmentVariable) throws(MatrixError) -> Selection {
         let (sel, terms) = try Selection.scan(text, source: source)
         let rowNames = Set(cells.map(\.row)), tagNames = Set(cells.flatMap(\.tags))
         for t in terms {
@@ -128,7 +128,7 @@ extension Matrix {
     }
 
     /// The cells a selection picks, in matrix order.
-    public func select(_ selection: Selection) -> [Cell] {
+    package func select(_ selection: Selection) -> [Cell] {
         cells.filter(selection.matches)
     }
 
@@ -145,7 +145,7 @@ extension Matrix {
     }
 
     /// The cells `OMP_CONFORMANCE_SELECT` picks (all cells when it is unset or empty).
-    public func selectFromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(MatrixError) -> [Cell] {
+    package func selectFromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(MatrixError) -> [Cell] {
         select(try selectionFromEnvironment(environment))
     }
 }

@@ -5,17 +5,17 @@
 /// (name and sha256). Otherwise the merge is refused, since one key would then stand for two
 /// different machines. A cell measured in two shards must agree (a ran cell wins over a skipped
 /// one); two different outcomes for one cell on one host are refused too.
-public enum Merge {
+package enum Merge {
     /// Why a merge was refused.
-    public struct MergeError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct MergeError: Error, Sendable, Hashable, CustomStringConvertible {
         package var message: String
         package init(_ message: String) { self.message = message }
-        public var description: String { "cannot merge: \(message)" }
+        package var description: String { "cannot merge: \(message)" }
     }
 
     /// Merges results files; inputs are named `#1`, `#2`, ... in errors.
     /// - Throws: ``MergeError``.
-    public static func merge(_ files: [ResultsFile]) throws -> MergedMatrix {
+    package static func merge(_ files: [ResultsFile]) throws -> MergedMatrix {
         try merge(named: files.enumerated().map { (name: "#\($0.offset + 1)", results: $0.element) })
     }
 

@@ -2,7 +2,7 @@
 /// (cell id → host key → outcome and verdict). Made by ``Merge/merge(_:)``; encodes as JSON with
 /// `ResultsCodec/encode(_:)` and reads back with
 /// `ResultsCodec.decode(MergedMatrix.self, from:file:schemaVersion: MergedMatrix.currentSchemaVersion)`.
-public struct MergedMatrix: Codable, Sendable, Hashable {
+package struct MergedMatrix: Codable, Sendable, Hashable {
     package static let currentSchemaVersion = 1
     /// The value of ``kind``; tells a merged file from a results file.
     package static let kindName = "merged-matrix"
@@ -91,5 +91,5 @@ public struct MergedMatrix: Codable, Sendable, Hashable {
     }
 
     /// Host keys in column order.
-    public var hostKeys: [String] { hosts.map(\.key) }
+    package var hostKeys: [String] { hosts.map(\.key) }
 }

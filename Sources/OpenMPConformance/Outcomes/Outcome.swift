@@ -28,7 +28,7 @@ public enum Outcome: String, Codable, Sendable, CaseIterable, Comparable {
     public static func < (a: Outcome, b: Outcome) -> Bool { a.rule < b.rule }
 
     /// One line on what the word means, for legends.
-    public var meaning: String {
+    package var meaning: String {
         switch self {
         case .launchFailed: "could not start, or could not load a runtime"
         case .duplicateRuntimeAbort: "OMP: Error #15, the duplicate-runtime abort"

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Finds the `omp-probe` binary. It is never built here: a library that starts a package
 /// build inside someone's test run would be a surprise (and a slow one).
@@ -74,15 +75,14 @@ package enum ProbeExecutable {
 
 /// A value computed once per process; concurrent callers wait for the first. A computation
 /// that throws leaves nothing behind, so the next caller tries again.
-final class LockedCache<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value?
+final class LockedCache<Value: Sendable>: Sendable {
+    private let value = Mutex<Value?>(nil)
     func get<E: Error>(_ compute: () throws(E) -> Value) throws(E) -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let value { return value }
-        let v = try compute()
-        value = v
-        return v
+        try value.withLock { (cached: inout Value?) throws(E) -> Value in
+            if let cached { return cached }
+            let v = try compute()
+            cached = v
+            return v
+        }
     }
 }

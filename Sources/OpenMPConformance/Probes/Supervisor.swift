@@ -5,11 +5,18 @@ import _OpenMPShims
 /// Launches a probe, watches it, ends it, and classifies it. One probe per thread:
 /// the work is blocking `poll(2)` on the child's pipes and its pidfd.
 enum Supervisor {
+    /// Cancelling the calling task ends the probe and its whole process tree (the watch loop
+    /// sees the request within its 100 ms poll), and the result says `cancelled`.
     static func run(_ c: Probe.Configuration) async -> ProbeResult {
-        await withCheckedContinuation { cont in
-            let t = Thread { cont.resume(returning: runBlocking(c)) }
-            t.stackSize = 1 << 20
-            t.start()
+        let stop = StopRequest()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { cont in
+                let t = Thread { cont.resume(returning: runBlocking(c, stop: stop)) }
+                t.stackSize = 1 << 20
+                t.start()
+            }
+        } onCancel: {
+            stop.request()
         }
     }
 
@@ -27,7 +34,7 @@ enum Supervisor {
         }
     }
 
-    static func runBlocking(_ c: Probe.Configuration) -> ProbeResult {
+    static func runBlocking(_ c: Probe.Configuration, stop: StopRequest = StopRequest()) -> ProbeResult {
         _ = ProcessTree.becomeSubreaper
         let clock = ContinuousClock()
         let started = clock.now
@@ -129,6 +136,7 @@ enum Supervisor {
         }
         let watch = Watch(pid: pid, stdoutFD: outFDs[0], stderrFD: errFDs[0], config: c, stepsTotal: stepsTotal, speaks: speaks)
         watch.marker = marker
+        watch.stop = stop
         return watch.run(started: started, repro: repro)
     }
 

@@ -11,6 +11,8 @@ final class Watch {
     let speaks: Bool
     /// This probe's ``ProcessTree/markerName`` value; its carriers are swept at the end.
     var marker: String?
+    /// Set when the task that runs this probe is cancelled (see `Supervisor.run`).
+    var stop = StopRequest()
 
     var out: StreamCapture
     var err: StreamCapture
@@ -63,7 +65,7 @@ final class Watch {
         while !exited {
             if doneAt == nil, exitLog.exitBegun() { doneAt = clock.now }
             let now = clock.now
-            if Cancellation.isRequested { killedBy = .cancelled; break }
+            if Cancellation.isRequested || stop.isRequested { killedBy = .cancelled; break }
             // Deadlines.
             var wait: Duration
             if let d = doneAt {

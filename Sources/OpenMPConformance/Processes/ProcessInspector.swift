@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// A file mapped into a process, with what it is when it is an OpenMP runtime.
-public struct MappedObject: Sendable, Hashable, Codable {
+package struct MappedObject: Sendable, Hashable, Codable {
     /// One mapping of the file.
     package struct Region: Sendable, Hashable, Codable {
         package var start: UInt64
@@ -20,14 +20,14 @@ public struct MappedObject: Sendable, Hashable, Codable {
     }
 
     /// The path the kernel reports (without a ` (deleted)` suffix).
-    public var path: String
+    package var path: String
     /// Device and inode the kernel reports for the mapping.
     package var fileKey: FileKey?
     /// True when the file was deleted (or replaced) after it was mapped.
     package var deleted: Bool
     package var regions: [Region]
     /// Set when the mapped file is an OpenMP runtime.
-    public var identity: RuntimeIdentity?
+    package var identity: RuntimeIdentity?
     /// How the identity was read, when not simply from `path`, or why it could not be.
     package var note: String?
     /// Whether the file is an OpenMP runtime loaded as code (set by `ProcessInspector/inspect(pid:)`).
@@ -68,20 +68,20 @@ public struct MappedObject: Sendable, Hashable, Codable {
 }
 
 /// The mapped objects of one process and what they mean for duplicate runtimes.
-public struct ProcessInspection: Sendable, Hashable, Codable {
+package struct ProcessInspection: Sendable, Hashable, Codable {
     package var pid: Int32
     package var objects: [MappedObject]
     /// Mapped objects that are OpenMP runtimes loaded as code (see `MappedObject/hasExecutableMapping`).
-    public var runtimes: [MappedObject] { objects.filter { $0.identity != nil && $0.hasExecutableMapping } }
+    package var runtimes: [MappedObject] { objects.filter { $0.identity != nil && $0.hasExecutableMapping } }
     /// The library name a KMP runtime wrote into `/dev/shm/__KMP_REGISTERED_LIB_<pid>_<uid>`
     /// (Linux), which it does when it initializes. Nil when no such file exists. A file
     /// left by an earlier process with the same pid would also be read here.
     package var registeredKMPRuntime: String?
     /// Human-readable warnings, e.g. two distinct KMP-family runtimes mapped.
-    public var warnings: [String]
+    package var warnings: [String]
 
     /// A plain-text summary for a terminal: the runtimes loaded, then the warnings.
-    public var text: String {
+    package var text: String {
         var lines = ["pid \(pid): \(objects.count) mapped files, \(runtimes.count) OpenMP runtime\(runtimes.count == 1 ? "" : "s") loaded."]
         for o in runtimes {
             guard let id = o.identity else { continue }
@@ -101,11 +101,11 @@ public struct ProcessInspection: Sendable, Hashable, Codable {
 }
 
 /// Why a process could not be inspected.
-public enum ProcessInspectionError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ProcessInspectionError: Error, Sendable, Hashable, CustomStringConvertible {
     case noSuchProcess(pid: Int32)
     case permissionDenied(pid: Int32)
     case unreadable(pid: Int32, reason: String)
-    public var description: String {
+    package var description: String {
         switch self {
         case .noSuchProcess(let p): return "no process with pid \(p)"
         case .permissionDenied(let p):
@@ -121,7 +121,7 @@ public enum ProcessInspectionError: Error, Sendable, Hashable, CustomStringConve
 /// Mapped is not the same as initialized: a runtime opened with `dlopen` but never called
 /// is mapped and harmless. Two distinct KMP-family runtimes mapped together are a warning:
 /// the second one to initialize will abort with `OMP: Error #15`.
-public enum ProcessInspector {
+package enum ProcessInspector {
     /// Every file mapped into `pid`, in address order of first mapping, each identified.
     package static func inspect(pid: Int32) throws(ProcessInspectionError) -> [MappedObject] {
         var objects = try readMappings(pid: pid)
@@ -137,7 +137,7 @@ public enum ProcessInspector {
     }
 
     /// `inspect(pid:)` plus whether each KMP runtime started, warnings and the KMP registration record.
-    public static func report(pid: Int32) throws(ProcessInspectionError) -> ProcessInspection {
+    package static func report(pid: Int32) throws(ProcessInspectionError) -> ProcessInspection {
         var objects = try inspect(pid: pid)
         markStarted(&objects, pid: pid)
         return ProcessInspection(pid: pid, objects: objects, registeredKMPRuntime: registeredKMPRuntime(pid: pid),

@@ -86,16 +86,11 @@ extension ProcessTree {
     /// that also drops its environment (`env -i`) and leaves the session cannot be attributed.
     static let markerName = "__OMP_CONFORMANCE_PROBE"
 
-    private static let counter = Counter()
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var n = 0
-        func next() -> Int { lock.withLock { n += 1; return n } }
-    }
+    private static let counter = Atomic<Int>(0)
 
     /// A new marker value for one probe.
     static func newMarker() -> String {
-        "\(getpid())-\(counter.next())-\(UInt64.random(in: 0...UInt64.max))"
+        "\(getpid())-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)-\(UInt64.random(in: 0...UInt64.max))"
     }
 
     /// The leaders of the probes being watched now: each one's own supervision loop reaps it.

@@ -1,6 +1,6 @@
 /// Why provisioning an item, or provisioning at all, failed. Every case names the file or
 /// command it is about.
-public enum ProvisionError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ProvisionError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A download's bytes are not the pinned ones.
     case hashMismatch(item: String, file: String, expected: String, actual: String)
     /// A command exited non-zero; `output` is the end of what it printed.
@@ -25,7 +25,7 @@ public enum ProvisionError: Error, Sendable, Hashable, CustomStringConvertible {
     /// fetched from the mirror: the mirror dropped it, or it cannot be reached.
     case suiteUnavailable(suite: String, mirror: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .hashMismatch(let item, let file, let expected, let actual):
             return "\(item): \(file) has SHA-256 \(actual), but the pinned SHA-256 is \(expected); refusing to use it"

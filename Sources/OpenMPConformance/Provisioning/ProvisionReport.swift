@@ -1,7 +1,7 @@
 import Foundation
 
 /// What one provisioning run did, item by item.
-public struct ProvisionReport: Sendable, Hashable {
+package struct ProvisionReport: Sendable, Hashable {
     package enum State: Sendable, Hashable {
         /// Already there, with the pinned bytes: nothing downloaded.
         case present
@@ -40,10 +40,10 @@ public struct ProvisionReport: Sendable, Hashable {
         }
     }
     /// True when every item meant for this host is in place.
-    public var isComplete: Bool { failures.isEmpty }
+    package var isComplete: Bool { failures.isEmpty }
 
     /// One line per item and a total, for the terminal.
-    public var text: String {
+    package var text: String {
         var lines: [String] = []
         let width = max(12, entries.map(\.name.count).max() ?? 0)
         for e in entries {

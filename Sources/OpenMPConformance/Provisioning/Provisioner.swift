@@ -23,7 +23,7 @@ import Foundation
 ///   make the run incomplete.
 /// - Family, vendor and banner come from the bytes (``RuntimeIdentity``); the release from the
 ///   Debian package version or the wheel version.
-public struct Provisioner: Sendable {
+package struct Provisioner: Sendable {
     package var directory: URL
     package var items: [ProvisionItem]
     /// Progress lines ("llvm16: apt-get download libomp5-16=…").
@@ -31,7 +31,7 @@ public struct Provisioner: Sendable {
     var downloader = Downloader()
 
     /// A provisioner of the pinned catalog into `directory`; `log` receives one line per step.
-    public init(directory: URL, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    package init(directory: URL, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.init(directory: directory, items: ProvisionCatalog.items, log: log)
     }
 
@@ -63,7 +63,7 @@ public struct Provisioner: Sendable {
     /// - Throws: ``ProvisionError`` only for what stops the whole run (an unknown name, a
     ///   directory that cannot be created, locked or written). Failures of single items are
     ///   in the report and the manifest.
-    public func provision(only: [String]? = nil, verify: Bool = false) throws(ProvisionError) -> ProvisionReport {
+    package func provision(only: [String]? = nil, verify: Bool = false) throws(ProvisionError) -> ProvisionReport {
         let selected = try selection(only: only)
         let dir = directory.path
         do {

@@ -12,9 +12,9 @@
 /// Every interpolated string is HTML-escaped (`&`, `<`, `>`, `"`, `'`) after terminal escapes
 /// and control characters are removed; anchor ids are derived from cell ids with everything but
 /// `[A-Za-z0-9_-]` replaced and a hash appended, and are unique within the page.
-public enum HTMLReport {
+package enum HTMLReport {
     /// Renders the page.
-    public static func render(_ results: ResultsFile, atlas: AtlasEvidence? = nil) -> String {
+    package static func render(_ results: ResultsFile, atlas: AtlasEvidence? = nil) -> String {
         let anchors = Anchors(results.results.map(\.id))
         let summary = ResultsSummary(results)
         let h = XMLText.text

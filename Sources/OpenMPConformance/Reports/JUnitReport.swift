@@ -9,9 +9,9 @@
 ///
 /// Everything is XML-escaped; terminal escapes and characters XML 1.0 forbids (NUL, other C0
 /// controls) are dropped, so the output is always well-formed.
-public enum JUnitReport {
+package enum JUnitReport {
     /// Renders one results file.
-    public static func render(_ results: ResultsFile) -> String {
+    package static func render(_ results: ResultsFile) -> String {
         render([results])
     }
 

@@ -12,9 +12,9 @@
 /// Every string taken from the results is stripped of terminal escapes and control characters,
 /// put on one line, cut at a word boundary, and Markdown-escaped (`|` included), or shown as a
 /// safely fenced code span; `<summary>` text is HTML-escaped.
-public enum MarkdownReport {
+package enum MarkdownReport {
     /// The size the report aims to stay under: 600 KB, well below GitHub's 1 MiB summary limit.
-    public static let defaultByteBudget = 600_000
+    package static let defaultByteBudget = 600_000
     /// Unexpected cells always listed, whatever the budget.
     package static let guaranteedUnexpected = 200
 
@@ -23,7 +23,7 @@ public enum MarkdownReport {
     ///   - results: The results file.
     ///   - byteBudget: Soft upper bound on the UTF-8 size; the full table (and unexpected cells
     ///     beyond the first `guaranteedUnexpected`) are cut to respect it.
-    public static func render(_ results: ResultsFile, byteBudget: Int = defaultByteBudget, atlas: AtlasEvidence? = nil) -> String {
+    package static func render(_ results: ResultsFile, byteBudget: Int = defaultByteBudget, atlas: AtlasEvidence? = nil) -> String {
         let summary = ResultsSummary(results)
         var out = ""
         let date = ReportText.datePart(results.finishedAt ?? results.startedAt)

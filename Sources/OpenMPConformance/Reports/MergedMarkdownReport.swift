@@ -2,9 +2,9 @@
 /// differs between hosts, then every cell with one column per host. Stays under
 /// ``MarkdownReport/defaultByteBudget`` by cutting the full table (with a note). Strings are
 /// escaped as in ``MarkdownReport``.
-public enum MergedMarkdownReport {
+package enum MergedMarkdownReport {
     /// Renders the merged matrix.
-    public static func render(_ merged: MergedMatrix, byteBudget: Int = MarkdownReport.defaultByteBudget) -> String {
+    package static func render(_ merged: MergedMatrix, byteBudget: Int = MarkdownReport.defaultByteBudget) -> String {
         let keys = merged.hostKeys
         var out = "# OpenMP conformance across \(keys.count) host\(keys.count == 1 ? "" : "s")\n\n"
 

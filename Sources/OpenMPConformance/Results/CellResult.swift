@@ -15,7 +15,7 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
     package var importMeaning: String
     package var tags: [String]
     /// `ran` or `skipped`.
-    public var status: Status
+    package var status: Status
     /// The observed outcome (nil when skipped).
     public var outcome: Outcome?
     /// The doc's prediction, as the set of outcomes it allows.
@@ -40,6 +40,15 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
     /// The cell in words, e.g. "LLVM 14 starts first, then LLVM 16; variable exported before start;
     /// both loaded first" (``CellWords``); absent in schema 1 files.
     package var words: String?
+    /// Every run's outcome, in order, when a hang at exit was rerun to confirm it (``HangConfirmation``);
+    /// absent otherwise. More than one distinct outcome: the cell is varying, reported "n of m".
+    package var runs: [Outcome]?
+
+    /// The distinct outcomes of ``runs`` when there are more than one: a varying cell.
+    package var varying: Set<Outcome>? {
+        guard let runs, Set(runs).count > 1 else { return nil }
+        return Set(runs)
+    }
 
     /// How the profile's two roles relate, from the cell's tags: `control` (one runtime file),
     /// `mixed` (one side is GNU libgomp) or `contending` (two KMP-family files); nil if not tagged.
@@ -48,7 +57,7 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
     }
 
     /// Whether the cell ran here.
-    public enum Status: String, Codable, Sendable { case ran, skipped }
+    package enum Status: String, Codable, Sendable { case ran, skipped }
 
     package init(id: String, row: String, claims: [String], profile: String, envMode: String, ordering: String,
                 importMeaning: String, tags: [String], status: Status, outcome: Outcome?, allowed: [Outcome],
@@ -63,7 +72,7 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
 }
 
 /// A claim judged in its own terms (schema 2).
-public enum ClaimState: String, Codable, Sendable, CaseIterable {
+package enum ClaimState: String, Codable, Sendable, CaseIterable {
     case holds
     case doesNotHold = "does-not-hold"
     case holdsOnlyWhen = "holds-only-when"
@@ -140,21 +149,21 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
 }
 
 /// The verdict on one of the doc's claims, over every cell that tests it.
-public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
+package struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
     /// The claim id in `Matrices/claims.yaml`, or the row id for a row's verdict.
-    public var id: String
+    package var id: String
     /// The claim in our words.
-    public var statement: String
+    package var statement: String
     /// The doc's section and the few words that identify the claim.
     package var source: String
     /// Per profile (or `all`), the verdict.
     package var byProfile: [String: Verdict]
     /// The claim's verdict over all its cells here.
-    public var verdict: Verdict
+    package var verdict: Verdict
     /// How the claim is tested here, or why it cannot be.
     package var method: String
     /// When refuted: one counterexample cell of the fewest steps.
-    public var counterexample: String?
+    package var counterexample: String?
     package var counterexampleRepro: String?
     /// How many testable cells agreed and disagreed.
     package var agreeing: Int
@@ -163,9 +172,9 @@ public struct ClaimVerdict: Codable, Sendable, Hashable, Identifiable {
 
     // Schema 2: the claim judged in its own terms (absent in schema 1 files).
     /// holds, does not hold, holds only when …, or untestable here.
-    public var state: ClaimState?
+    package var state: ClaimState?
     /// What the kit found, in one plain sentence written as the truth.
-    public var finding: String?
+    package var finding: String?
     /// The doc's own few words that identify the claim.
     package var quote: String?
     /// For `holds-only-when`: the conditions, in words; for `untestable`: the reason.

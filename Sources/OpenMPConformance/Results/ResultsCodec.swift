@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Nothing here knows what a results file contains beyond its top-level `schemaVersion`; the
 /// ``ResultsFile`` conveniences only fix the type and the version.
-public enum ResultsCodec {
+package enum ResultsCodec {
     /// A value that cannot be written as JSON (for example a NaN duration), with where it sits.
     package struct EncodeError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The coding path of the value, e.g. `results[2].durationSeconds`.
@@ -66,7 +66,7 @@ public enum ResultsCodec {
 
     /// Reads and decodes a results file.
     /// - Throws: ``InputError`` (including when the file cannot be read).
-    public static func read(_ url: URL) throws -> ResultsFile {
+    package static func read(_ url: URL) throws -> ResultsFile {
         try decode(try readData(url), file: url.path)
     }
 
@@ -220,7 +220,7 @@ public enum ResultsCodec {
 
     /// Encodes and writes a value atomically (see `AtomicFile/write(_:to:)`).
     /// - Throws: ``FileWriteError``; the earlier file at `url`, if any, is untouched.
-    public static func write<T: Encodable>(_ value: T, to url: URL) throws {
+    package static func write<T: Encodable>(_ value: T, to url: URL) throws {
         let data: Data
         do {
             data = try encode(value)

@@ -1,6 +1,6 @@
 /// The one file a run writes: host, environment, every cell, every claim.
 /// `Resources/results.schema.json` is its JSON Schema; `report --format json` writes exactly this.
-public struct ResultsFile: Codable, Sendable, Hashable {
+package struct ResultsFile: Codable, Sendable, Hashable {
     /// 2 adds `answer`, `wheels`, each claim's `state`/`finding`/`quote`/…, and each cell's
     /// `roleRuntimes` and `words`; all optional, so schema 1 files still read, report and merge.
     package static let currentSchemaVersion = 2
@@ -10,18 +10,18 @@ public struct ResultsFile: Codable, Sendable, Hashable {
     package var schemaVersion: Int
     package var tool: Tool
     /// True when the run was interrupted or failed before every selected cell ran.
-    public var partial: Bool
+    package var partial: Bool
     package var startedAt: String
     package var finishedAt: String?
     /// The host the cells ran on.
-    public var host: HostInfo
+    package var host: HostInfo
     package var environment: EnvironmentRecord
     /// How cells were selected (`all`, or the filters given).
     package var selection: [String]
     /// One result per selected cell, in matrix order.
-    public var results: [CellResult]
+    package var results: [CellResult]
     /// The verdict of each row and claim that the results bear on.
-    public var claims: [ClaimVerdict]
+    package var claims: [ClaimVerdict]
     /// The wheels read statically for the run (the macOS ones say what the real wheels bundle).
     package var wheels: [WheelScan.Wheel]?
     /// The answer section, as structured fields (schema 2).

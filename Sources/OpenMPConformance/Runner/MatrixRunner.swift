@@ -3,7 +3,7 @@ import Foundation
 /// Runs matrix cells on this host: each distinct probe once (cells that share a probe
 /// are judged from the same run against their own predictions), longest first, under
 /// the process-wide `ProbeLimiter`, reporting progress as it goes.
-public struct MatrixRunner: Sendable {
+package struct MatrixRunner: Sendable {
     package var cells: [Cell]
     /// Per-probe deadline for the steps.
     package var timeout: Duration
@@ -11,20 +11,20 @@ public struct MatrixRunner: Sendable {
     package var jobs: Int
 
     /// Runs `cells`, each probe bounded by `timeout`, at most `jobs` at once (nil: `OMP_CONFORMANCE_JOBS`, else the CPU count).
-    public init(cells: [Cell], timeout: Duration = .seconds(20), jobs: Int? = nil) {
+    package init(cells: [Cell], timeout: Duration = .seconds(20), jobs: Int? = nil) {
         self.cells = cells; self.timeout = timeout; self.jobs = max(1, jobs ?? ProbeLimiter.defaultLimit)
     }
 
     /// Progress after each finished cell.
-    public struct Progress: Sendable {
+    package struct Progress: Sendable {
         /// Cells finished so far.
-        public var done: Int
+        package var done: Int
         /// Cells in the run.
-        public var total: Int
+        package var total: Int
         package var unexpected: Int
         package var elapsed: Duration
         /// The cell that just finished.
-        public var last: CellResult
+        package var last: CellResult
         /// Estimated time left, from the pace so far.
         package var eta: Duration? {
             guard done > 0, done < total else { return nil }
@@ -34,7 +34,7 @@ public struct MatrixRunner: Sendable {
 
     /// Runs every cell (untestable ones become skipped results at once). Stops launching
     /// when `Cancellation` is requested; the results returned then are the finished ones.
-    public func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> [CellResult] {
+    package func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> [CellResult] {
         let clock = ContinuousClock()
         let start = clock.now
         var results: [CellResult] = []
@@ -61,8 +61,25 @@ public struct MatrixRunner: Sendable {
             guard let config = first.configuration(timeout: timeout) else { return nil }
             return ProbeBatch.Job(key: key, configuration: config, cost: Self.expectedCost(first))
         }
-        await ProbeBatch.run(jobs, parallel: self.jobs) { key, probe in
-            for c in groups[key]! { finished(Verdicts.judge(c, probe: probe)) }
+        // A hang at exit is rerun before it is reported (HangConfirmation): its follow-ups carry the
+        // key with a suffix, and the cells are judged when every run is in.
+        let configs = Dictionary(uniqueKeysWithValues: jobs.map { ($0.key, $0.configuration) })
+        var runs: [String: [ProbeResult]] = [:]
+        await ProbeBatch.run(jobs, parallel: self.jobs) { jobKey, probe in
+            let key = jobKey.split(separator: "\u{1}", maxSplits: 1).first.map(String.init) ?? jobKey
+            runs[key, default: []].append(probe)
+            let soFar = runs[key]!
+            if soFar.count == 1, probe.outcome == .hangAtExit, let config = configs[key] {
+                return (1...HangConfirmation.reruns).map {
+                    ProbeBatch.Job(key: "\(key)\u{1}rerun\($0)", configuration: config)
+                }
+            }
+            guard soFar.count == 1 || soFar.count == HangConfirmation.reruns + 1 else { return [] }
+            for c in groups[key]! {
+                var r = Verdicts.judge(c, probe: soFar[0])
+                HangConfirmation.record(soFar, in: &r)
+                finished(r)
+            }
             return []
         }
         let rank = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.id, $0) })

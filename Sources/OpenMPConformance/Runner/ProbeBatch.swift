@@ -1,6 +1,7 @@
 /// The scheduling loop every runner shares: probes in flight under the process-wide
-/// `ProbeLimiter`, most expensive first, no new launch once `Cancellation` is requested,
-/// and probes ended by that cancellation dropped rather than reported as outcomes.
+/// `ProbeLimiter`, most expensive first, no new launch once `Cancellation` is requested or
+/// the calling task is cancelled, and probes ended by a cancellation dropped rather than
+/// reported as outcomes.
 ///
 /// ``MatrixRunner`` runs each distinct probe once through it; the atlas also queues
 /// follow-up probes (repeats of a cell whose outcome was neither a pass nor an abort) from
@@ -25,14 +26,14 @@ package enum ProbeBatch {
         var next = 0
         await withTaskGroup(of: (String, ProbeResult).self) { group in
             func launch() {
-                guard next < queue.count, !Cancellation.isRequested else { return }
+                guard next < queue.count, !Cancellation.isRequested, !Task.isCancelled else { return }
                 let job = queue[next]
                 next += 1
                 group.addTask { (job.key, await Probe.run(job.configuration)) }
             }
             for _ in 0..<min(max(1, parallel) * 2, queue.count) { launch() }
             while let (key, probe) = await group.next() {
-                if !(Cancellation.isRequested && probe.ending.killedBy == Classifier.KillReason.cancelled.rawValue) {
+                if probe.ending.killedBy != Classifier.KillReason.cancelled.rawValue {
                     let more = handle(key, probe)
                     if !more.isEmpty {
                         // Follow-ups go ahead of what is still queued, so a repeated cell finishes soon.

@@ -4,7 +4,7 @@ import Foundation
 /// prefixes listed in `OMP_CONFORMANCE_DISCOVER`.
 ///
 /// The manifest lives in a per-user cache shared by every package that uses the kit (see
-/// ``directory(packageRoot:environment:)``): `$OMP_CONFORMANCE_RUNTIMES` if set, else
+/// `directory(packageRoot:environment:)`): `$OMP_CONFORMANCE_RUNTIMES` if set, else
 /// `$OMP_CONFORMANCE_CACHE/runtimes`, else `${XDG_CACHE_HOME:-$HOME/.cache}/openmp-conformance/runtimes`.
 /// `omp-matrix provision` fills it. Paths in the catalog are absolute (relative manifest paths
 /// are resolved against the manifest's directory).
@@ -42,8 +42,8 @@ public struct RuntimeCatalog: Sendable {
     ///   - packageRoot: a package whose own `runtimes/` folder to use; nil uses the per-user
     ///     cache. Ignored when `OMP_CONFORMANCE_RUNTIMES` is set.
     ///   - environment: where to read `OMP_CONFORMANCE_RUNTIMES` and `OMP_CONFORMANCE_DISCOVER`.
-    /// - Throws: ``RuntimeCatalogError`` (no package root), `RuntimeManifestError` (manifest
-    ///   missing or malformed, naming the file), or ``RuntimeScanError`` (a discovery prefix
+    /// - Throws: `RuntimeCatalogError` (no package root), `RuntimeManifestError` (manifest
+    ///   missing or malformed, naming the file), or `RuntimeScanError` (a discovery prefix
     ///   that does not exist).
     public init(packageRoot: URL? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -71,7 +71,7 @@ public struct RuntimeCatalog: Sendable {
     }
 
     /// The runtime called `name`.
-    /// - Throws: ``RuntimeCatalogError/unknownRuntime(name:known:manifest:)`` listing the known names.
+    /// - Throws: `RuntimeCatalogError/unknownRuntime(name:known:manifest:)` listing the known names.
     package func require(_ name: String) throws(RuntimeCatalogError) -> RuntimeRecord {
         guard let r = runtime(named: name) else {
             throw .unknownRuntime(name: name, known: names, manifest: manifestURL.path)
@@ -121,7 +121,7 @@ public struct RuntimeCatalog: Sendable {
     /// 4. `$XDG_CACHE_HOME/openmp-conformance/runtimes`;
     /// 5. `$HOME/.cache/openmp-conformance/runtimes` (the home directory of the user when
     ///    `HOME` is unset).
-    public static func directory(packageRoot: URL? = nil,
+    package static func directory(packageRoot: URL? = nil,
                                  environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(RuntimeCatalogError) -> URL {
         func set(_ name: String) -> String? {
@@ -169,13 +169,13 @@ public struct RuntimeCatalog: Sendable {
 }
 
 /// Why a runtime could not be found in the catalog.
-public enum RuntimeCatalogError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum RuntimeCatalogError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownRuntime(name: String, known: [String], manifest: String)
     case packageRootNotFound(start: String)
     /// Neither `OMP_CONFORMANCE_RUNTIMES`, `OMP_CONFORMANCE_CACHE`, `XDG_CACHE_HOME` nor a home directory.
     case noCacheDirectory
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownRuntime(let name, let known, let manifest):
             return "no runtime named \"\(name)\" (known: \(known.joined(separator: ", ")); manifest \(manifest))"

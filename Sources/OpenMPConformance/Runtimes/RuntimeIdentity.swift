@@ -17,9 +17,9 @@ import Darwin
 /// id?.vendor   // .llvm
 /// id?.version  // "14.0"
 /// ```
-public struct RuntimeIdentity: Sendable, Hashable, Codable {
+package struct RuntimeIdentity: Sendable, Hashable, Codable {
     /// The two runtime families that matter for duplicate-runtime failures.
-    public enum Family: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum Family: String, Sendable, Hashable, Codable, CaseIterable {
         /// LLVM libomp or Intel libiomp5: defines `__kmpc_fork_call`. Two distinct copies in
         /// one process abort with `OMP: Error #15` when the second initializes.
         case kmp
@@ -52,11 +52,11 @@ public struct RuntimeIdentity: Sendable, Hashable, Codable {
     package var realPath: String
     package var format: Format
     /// `kmp` or `gnu`, from the symbols the file exports, never from its name.
-    public var family: Family
+    package var family: Family
     package var vendor: Vendor
     /// The best version the file states about itself, `unknown` when it states none.
     /// See `versionSource` for where it came from.
-    public var version: String
+    package var version: String
     /// Where ``version`` was read:
     /// - `build-compiler`: LLVM runtimes all report the same library version
     ///   (`5.0.20140926`), so the version is taken from the `build compiler: Clang X.Y`

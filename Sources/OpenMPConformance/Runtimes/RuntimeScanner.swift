@@ -5,10 +5,10 @@ import Darwin
 #endif
 
 /// Why a scan could not start.
-public enum RuntimeScanError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum RuntimeScanError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A root path given to the scan does not exist.
     case rootNotFound(String)
-    public var description: String {
+    package var description: String {
         switch self {
         case .rootNotFound(let p): return "\(p): no such file or directory to scan"
         }
@@ -28,7 +28,7 @@ public enum RuntimeScanError: Error, Sendable, Hashable, CustomStringConvertible
 /// let report = try RuntimeScanner().scan(paths: [".venv"])
 /// for c in report.conflicts { print(c.first, c.second, c.fix) }
 /// ```
-public struct RuntimeScanner: Sendable {
+package struct RuntimeScanner: Sendable {
     package struct Options: Sendable, Hashable {
         /// Open `.whl` files and read their shared-library members.
         package var readArchives: Bool
@@ -65,7 +65,7 @@ public struct RuntimeScanner: Sendable {
     /// - Throws: ``RuntimeScanError/rootNotFound(_:)`` when a root does not exist. Problems
     ///   below a root (unreadable files or directories, damaged archives) are listed in
     ///   `ScanReport/skipped` instead.
-    public func scan(paths: [String]) throws(RuntimeScanError) -> ScanReport {
+    package func scan(paths: [String]) throws(RuntimeScanError) -> ScanReport {
         var state = State()
         for root in paths {
             var st = stat()

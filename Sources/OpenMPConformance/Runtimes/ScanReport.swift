@@ -1,12 +1,12 @@
 /// What ``RuntimeScanner`` found: the OpenMP runtimes in some trees, and which of them would
 /// abort together if both initialized in one process.
-public struct ScanReport: Sendable, Hashable, Codable {
+package struct ScanReport: Sendable, Hashable, Codable {
     /// One runtime file (every path that reaches the same inode is listed once).
-    public struct Runtime: Sendable, Hashable, Codable {
+    package struct Runtime: Sendable, Hashable, Codable {
         /// The resolved path, or `archive.whl!member` for a runtime inside a wheel.
-        public var path: String
+        package var path: String
         /// What the file is: family, release and how the release was found.
-        public var identity: RuntimeIdentity
+        package var identity: RuntimeIdentity
         /// Other paths to the same file (symlinks, hard links), sorted.
         package var alsoKnownAs: [String]
         /// The zip archive it was read from, when it was read from one.
@@ -28,18 +28,18 @@ public struct ScanReport: Sendable, Hashable, Codable {
 
     /// Two distinct KMP-family runtimes: if both initialize in one process, the second
     /// aborts with `OMP: Error #15`.
-    public struct Conflict: Sendable, Hashable, Codable {
+    package struct Conflict: Sendable, Hashable, Codable {
         /// One runtime file of the pair.
-        public var first: String
+        package var first: String
         /// The other runtime file.
-        public var second: String
+        package var second: String
         /// True when the two files have identical bytes (a vendored copy): still two
         /// runtimes to the loader, because they are two files.
         package var sameContent: Bool
         /// What is predicted to happen.
         package var prediction: String
         /// What to do about it.
-        public var fix: String
+        package var fix: String
 
         package init(first: String, second: String, sameContent: Bool, prediction: String, fix: String) {
             self.first = first; self.second = second; self.sameContent = sameContent
@@ -80,9 +80,9 @@ public struct ScanReport: Sendable, Hashable, Codable {
     /// The paths the scan started from.
     package var roots: [String]
     /// Every OpenMP runtime found, one entry per distinct file.
-    public var runtimes: [Runtime]
+    package var runtimes: [Runtime]
     /// Pairs of KMP-family files that would abort if both were started in one process.
-    public var conflicts: [Conflict]
+    package var conflicts: [Conflict]
     package var skipped: [Skipped]
     /// Files (and archive members) whose bytes were examined.
     package var filesExamined: Int
@@ -108,7 +108,7 @@ public struct ScanReport: Sendable, Hashable, Codable {
 
     /// A plain-text summary for a terminal. Paths, names and reasons come from the scanned
     /// files, so each is escaped (`TerminalText/field(_:)`).
-    public var text: String {
+    package var text: String {
         let f = TerminalText.field
         var lines: [String] = []
         lines.append("Scanned \(roots.map(f).joined(separator: ", ")): \(filesExamined) files examined, "

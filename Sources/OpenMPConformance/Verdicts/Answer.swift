@@ -111,7 +111,7 @@ package struct Answer: Codable, Sendable, Hashable {
 /// Observations of runtime pairs from an atlas (a separate, wider sweep of pairs and orders),
 /// in the shape the answer needs. An adapter from the atlas model fills it; the answer works
 /// without it.
-public struct AtlasEvidence: Sendable, Hashable {
+package struct AtlasEvidence: Sendable, Hashable {
     package struct Observation: Sendable, Hashable {
         /// The runtime that starts first and the one that starts second, in words.
         package var first: String
@@ -363,7 +363,7 @@ extension AtlasEvidence {
     /// The atlas snapshot for a host, `Matrices/atlas/<host key>.json` under `root`, read by the
     /// atlas's own reader (``Atlas/snapshot(hostKey:packageRoot:)``). Nil when there is none.
     /// - Throws: ``InputError`` naming the file when it exists but cannot be read.
-    public static func snapshot(hostKey: String, root: URL) throws -> AtlasEvidence? {
+    package static func snapshot(hostKey: String, root: URL) throws -> AtlasEvidence? {
         guard let atlas = try Atlas.snapshot(hostKey: hostKey, packageRoot: root) else { return nil }
         return AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json")
     }

@@ -21,7 +21,11 @@ struct GateCommand: AsyncParsableCommand {
         if update {
             let old: Baseline? = FileManager.default.fileExists(atPath: baseline) ? try GateRun.readBaseline(baseline) : nil
             let new = Gate.update(baseline: old, results: r)
-            do { try ResultsCodec.write(new, to: url) } catch { throw ToolExit.writeFailed(baseline, error) }
+            do {
+                // A fresh package has no Matrices/baselines yet: the first baseline makes it.
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try ResultsCodec.write(new, to: url)
+            } catch { throw ToolExit.writeFailed(baseline, error) }
             print("wrote \(baseline): \(new.cells.count) cells for \(new.hostKey)")
             return
         }

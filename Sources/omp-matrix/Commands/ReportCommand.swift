@@ -40,17 +40,17 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
+    /// The newest results file of `omp-matrix run` in `dir`, told by content: atlas results and other
+    /// JSON files there are passed over.
     static func newest(in dir: String) throws -> String {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: dir) else {
+        let found: String?
+        do { found = try ResultsKind.matrix.newest(in: dir) } catch {
             throw ToolExit.badInput("no results directory '\(dir)': run `omp-matrix run` first, or name a results file")
         }
-        let files = names.filter { $0.hasSuffix(".json") }.map { dir + "/" + $0 }
-        let dated = files.compactMap { p -> (String, Date)? in
-            (try? fm.attributesOfItem(atPath: p)[.modificationDate] as? Date).map { (p, $0) }
+        guard let found else {
+            throw ToolExit.badInput("no results file of `omp-matrix run` in '\(dir)' (atlas results there are read with `omp-matrix atlas --from FILE`)")
         }
-        guard let newest = dated.max(by: { $0.1 < $1.1 }) else { throw ToolExit.badInput("no results file in '\(dir)'") }
-        return newest.0
+        return found
     }
 }
 

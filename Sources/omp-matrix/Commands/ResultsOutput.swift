@@ -1,5 +1,6 @@
 import Foundation
 import OpenMPConformance
+import Synchronization
 
 /// Where `run` writes its results, and what happens when writing fails.
 ///
@@ -13,14 +14,13 @@ import OpenMPConformance
 /// checkpoint stays on disk (writes are atomic). Before exiting with 3 (environment failure)
 /// the kit tries once more to write everything to the same path, then to a fallback file
 /// beside it (`NAME.rescue-PID.json`), and names the file that holds the results.
-final class ResultsOutput: @unchecked Sendable {
+final class ResultsOutput: Sendable {
     let url: URL?
-    private let lock = NSLock()
-    private var firstFailure: String?
-    private var goodCount: Int?
+    private struct State { var firstFailure: String?; var goodCount: Int? }
+    private let state = Mutex(State())
 
     var toStandardOutput: Bool { url == nil }
-    var failure: String? { lock.withLock { firstFailure } }
+    var failure: String? { state.withLock { $0.firstFailure } }
 
     init(option: String?, defaultPath: String) throws {
         if option == "-" { url = nil; return }
@@ -80,7 +80,7 @@ final class ResultsOutput: @unchecked Sendable {
         if let reason = write(file, to: url) {
             throw ToolExit(code: .internalFailure, message: "omp-matrix: cannot write the results file: \(reason)")
         }
-        lock.withLock { goodCount = 0 }
+        state.withLock { $0.goodCount = 0 }
     }
 
     /// A checkpoint while the run goes on. The first failure stops the run.
@@ -88,10 +88,10 @@ final class ResultsOutput: @unchecked Sendable {
         guard let url else { return }
         guard failure == nil else { return }
         if let reason = write(file, to: url) {
-            lock.withLock { if firstFailure == nil { firstFailure = reason } }
+            state.withLock { if $0.firstFailure == nil { $0.firstFailure = reason } }
             Cancellation.request()
         } else {
-            lock.withLock { goodCount = file.results.count }
+            state.withLock { $0.goodCount = file.results.count }
         }
     }
 
@@ -124,7 +124,7 @@ final class ResultsOutput: @unchecked Sendable {
             if let r = write(file, to: fallback) { reasons.append(r) } else { written = fallback.path }
         }
         let cause = earlier.map { "a checkpoint failed (\($0)), so the run stopped early" } ?? "the final write failed"
-        let good = lock.withLock { goodCount }
+        let good = state.withLock { $0.goodCount }
         if let written {
             throw ToolExit(code: .internalFailure, message: "omp-matrix: \(cause); all \(file.results.count) results gathered "
                            + "were then written to \(written)")

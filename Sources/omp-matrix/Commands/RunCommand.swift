@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import OpenMPConformance
+import Synchronization
 
 /// `omp-matrix run`: the bundled matrix on this host, written to one results file.
 struct RunCommand: AsyncParsableCommand {
@@ -67,12 +68,13 @@ struct RunCommand: AsyncParsableCommand {
         defer { out.releaseWriterLock() }
         // With --output -, standard output carries only the results; everything else goes to standard error.
         let toStderr = out.toStandardOutput
+        // Written at once (not through print's buffer, which holds everything back when standard output is a pipe).
         let say: @Sendable (String) -> Void = { line in
-            if toStderr { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+            (toStderr ? FileHandle.standardError : FileHandle.standardOutput).write(Data((line + "\n").utf8))
         }
         let atlas = AtlasInput.load(hostKey: host.key)
         let wheels = loaded.scanWheels()
-        func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
+        @Sendable func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
             var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
                                 environment: env, selection: selection.summaryList, results: results,
                                 claims: loaded.claimVerdicts(results, wheels: wheels))
@@ -84,10 +86,12 @@ struct RunCommand: AsyncParsableCommand {
 
         let signals = SignalTrap([SIGINT, SIGTERM, SIGHUP]) { Cancellation.request() }
         let tty = isatty(1) == 1 && !plain && !out.toStandardOutput && ProcessInfo.processInfo.environment["CI"] == nil
-        let sink = ProgressSink(tty: tty, say: say, checkpoint: { out.checkpoint(file($0, partial: true)) })
+        let sink = ProgressSink(tty: tty, total: cells.count, say: say, checkpoint: { out.checkpoint(file($0, partial: true)) })
         let runner = MatrixRunner(cells: cells, timeout: .timeoutOption(seconds: timeout), jobs: jobs)
         say("omp-matrix: \(cells.count) cells (\(cells.filter { $0.testability.isTestable }.count) testable here) on \(host.key), BLAS \(host.blas.corename) (\(host.blas.source))")
+        let heartbeat = sink.heartbeat()
         let results = await runner.run { sink.update($0) }
+        heartbeat.cancel()
         sink.finish()
         let interrupted = Cancellation.isRequested
         let partial = interrupted || results.count < cells.count
@@ -105,34 +109,61 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Progress: a rewriting line on a terminal, plain lines elsewhere (CI); checkpoints the results file.
-final class ProgressSink: @unchecked Sendable {
+/// Progress: a rewriting line on a terminal, plain lines elsewhere (CI), at least one every
+/// 10 seconds there (``heartbeat(every:)``); checkpoints the results file.
+final class ProgressSink: Sendable {
     let tty: Bool
-    let say: (String) -> Void
-    let checkpoint: ([CellResult]) -> Void
-    private let lock = NSLock()
-    private var results: [CellResult] = []
-    private var lastCheckpoint = ContinuousClock.now
+    let total: Int
+    let say: @Sendable (String) -> Void
+    let checkpoint: @Sendable ([CellResult]) -> Void
+    private struct State {
+        var results: [CellResult] = []
+        var lastCheckpoint = ContinuousClock.now
+        var lastLine = ContinuousClock.now
+    }
+    private let state = Mutex(State())
+    private let started = ContinuousClock.now
 
-    init(tty: Bool, say: @escaping (String) -> Void, checkpoint: @escaping ([CellResult]) -> Void) {
-        self.tty = tty; self.say = say; self.checkpoint = checkpoint
+    init(tty: Bool, total: Int, say: @escaping @Sendable (String) -> Void, checkpoint: @escaping @Sendable ([CellResult]) -> Void) {
+        self.tty = tty; self.total = total; self.say = say; self.checkpoint = checkpoint
+    }
+
+    /// Off a terminal, a line whenever `interval` has passed without one (cells that share a slow
+    /// probe can keep the count still for a while): CI logs and pipes never go quiet.
+    func heartbeat(every interval: Duration = .seconds(10)) -> Task<Void, Never> {
+        Task { [self] in
+            guard !tty else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                let now = ContinuousClock.now
+                let line: String? = state.withLock { s in
+                    guard now - s.lastLine >= interval - .milliseconds(500) else { return nil }
+                    s.lastLine = now
+                    return "[\(s.results.count)/\(total)] running, \(Int((now - started).secondsValue)) s so far"
+                }
+                if let line, !Task.isCancelled { say(line) }
+            }
+        }
     }
 
     func update(_ p: MatrixRunner.Progress) {
-        lock.lock()
-        defer { lock.unlock() }
-        results.append(p.last)
+        state.withLock { update(p, &$0) }
+    }
+
+    private func update(_ p: MatrixRunner.Progress, _ state: inout State) {
+        state.results.append(p.last)
         let eta = p.eta.map { String(format: " eta %.0fs", $0.secondsValue) } ?? ""
         if tty {
             let line = String(format: "\r[%d/%d] %d refuted%@  %@", p.done, p.total, p.unexpected, eta, String(p.last.id.prefix(70)))
             FileHandle.standardOutput.write(Data((line + "\u{1B}[K").utf8))
         } else if p.done == p.total || p.done % 25 == 0 || p.last.verdict == .refuted {
             let o = p.last.outcome?.rawValue ?? "skipped"
+            state.lastLine = .now
             say("[\(p.done)/\(p.total)] \(p.last.verdict.rawValue) \(o) \(TerminalText.field(p.last.id))\(eta)")
         }
-        if ContinuousClock.now - lastCheckpoint > .seconds(2) {
-            lastCheckpoint = .now
-            checkpoint(results)
+        if ContinuousClock.now - state.lastCheckpoint > .seconds(2) {
+            state.lastCheckpoint = .now
+            checkpoint(state.results)
         }
     }
 

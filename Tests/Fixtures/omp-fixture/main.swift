@@ -78,6 +78,12 @@ case "fork-ignore-term":
     afterStep = { s in if s == 1 { spawnTermIgnoringChild() } }
 case "spin-after-done":
     afterDone = { var x = 0; while true { x &+= 1 } }
+case "spin-after-done-once":
+    // Hangs at exit only in the first run: the first creates the file OMP_FIXTURE_MARK names.
+    let mark = getenv("OMP_FIXTURE_MARK").map { String(cString: $0) } ?? ""
+    if !mark.isEmpty, open(mark, O_CREAT | O_EXCL | O_WRONLY, 0o600) >= 0 {
+        afterDone = { var x = 0; while true { x &+= 1 } }
+    }
 case "sleep":
     afterStep = { s in if s == n { while true { sleep(1000) } } }
 default:

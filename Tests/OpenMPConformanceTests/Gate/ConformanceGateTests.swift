@@ -41,11 +41,11 @@ struct ConformanceGateTests {
         #expect(reason.contains(Self.key) && reason.contains(dir.path))
         let r = Self.result
         let outcome = try #require(r.outcome)
-        guard case .skipped(let why) = Conformance.baselineDecision(r, outcome: outcome, baseline: lookup, strict: false) else {
+        guard case .skipped(let why) = Conformance.baselineDecision(r, outcome: outcome, baseline: lookup, strictBecause: nil) else {
             Issue.record("without a baseline the comparison must be skipped"); return
         }
         #expect(why.contains("skipped") && why.contains("omp-matrix gate --update"), "names the command: \(why)")
-        guard case .fails(let strictWhy) = Conformance.baselineDecision(r, outcome: outcome, baseline: lookup, strict: true) else {
+        guard case .fails(let strictWhy) = Conformance.baselineDecision(r, outcome: outcome, baseline: lookup, strictBecause: "OMP_CONFORMANCE_STRICT=1") else {
             Issue.record("strict mode must fail without a baseline"); return
         }
         #expect(strictWhy.contains(Self.key) && strictWhy.contains("strict") && strictWhy.contains("omp-matrix gate --update"))
@@ -56,21 +56,21 @@ struct ConformanceGateTests {
         let r = Self.result
         let outcome = try #require(r.outcome)
         let missing = BaselineStore.Lookup.found(Self.baseline(hostKey: Self.key, cells: [:]), file: "/b.json")
-        guard case .skipped(let why) = Conformance.baselineDecision(r, outcome: outcome, baseline: missing, strict: false) else {
+        guard case .skipped(let why) = Conformance.baselineDecision(r, outcome: outcome, baseline: missing, strictBecause: nil) else {
             Issue.record("a cell missing from the baseline must be skipped"); return
         }
         #expect(why.contains(r.id) && why.contains("/b.json"))
-        guard case .fails = Conformance.baselineDecision(r, outcome: outcome, baseline: missing, strict: true) else {
+        guard case .fails = Conformance.baselineDecision(r, outcome: outcome, baseline: missing, strictBecause: "OMP_CONFORMANCE_STRICT=1") else {
             Issue.record("strict mode must fail a cell missing from the baseline"); return
         }
         let other: Outcome = outcome == .pass ? .hangAtExit : .pass
         let deviating = BaselineStore.Lookup.found(Self.baseline(hostKey: Self.key, cells: [r.id: [other]]), file: "/b.json")
-        guard case .fails(let dev) = Conformance.baselineDecision(r, outcome: outcome, baseline: deviating, strict: false) else {
+        guard case .fails(let dev) = Conformance.baselineDecision(r, outcome: outcome, baseline: deviating, strictBecause: nil) else {
             Issue.record("a deviation must fail"); return
         }
         #expect(dev.contains("deviates") && dev.contains(r.repro))
         let matching = BaselineStore.Lookup.found(Self.baseline(hostKey: Self.key, cells: [r.id: [outcome]]), file: "/b.json")
-        #expect(Conformance.baselineDecision(r, outcome: outcome, baseline: matching, strict: true) == .matches)
+        #expect(Conformance.baselineDecision(r, outcome: outcome, baseline: matching, strictBecause: "OMP_CONFORMANCE_STRICT=1") == .matches)
     }
 
     @Test("a corrupt baseline found by the host key fails in either mode, naming the file and the reason",
@@ -85,7 +85,7 @@ struct ConformanceGateTests {
         #expect(f == file.path && !reason.isEmpty)
         let r = Self.result
         for strict in [false, true] {
-            guard case .fails(let why) = Conformance.baselineDecision(r, outcome: r.outcome!, baseline: lookup, strict: strict) else {
+            guard case .fails(let why) = Conformance.baselineDecision(r, outcome: r.outcome!, baseline: lookup, strictBecause: strict ? "OMP_CONFORMANCE_STRICT=1" : nil) else {
                 Issue.record("a corrupt baseline must fail (strict: \(strict))"); continue
             }
             #expect(why.contains(file.path))
@@ -119,6 +119,32 @@ struct ConformanceGateTests {
         #expect(!BaselineStore.strictFromEnvironment([BaselineStore.strictVariable: "0"]))
         #expect(!BaselineStore.strictFromEnvironment([:]))
         #expect(Conformance.isStrict, "the .strictBaseline trait turns strict mode on")
+        // The failure names what turned strict mode on: here the trait, not the variable.
+        #expect(Conformance.strictCause == "the .strictBaseline trait")
+        #expect(BaselineStore.strictSetting([BaselineStore.strictVariable: "yes"]) == "OMP_CONFORMANCE_STRICT=yes")
+        let r = Self.result
+        let none = BaselineStore.Lookup.none(reason: "no baseline for host key \(Self.key)")
+        guard case .fails(let why) = Conformance.baselineDecision(r, outcome: r.outcome!, baseline: none,
+                                                                  strictBecause: Conformance.strictCause) else {
+            Issue.record("strict mode must fail without a baseline"); return
+        }
+        #expect(why.hasPrefix("strict mode (the .strictBaseline trait): no baseline for host key \(Self.key)"), "\(why)")
+    }
+
+    @Test("a baselines folder named by OMP_CONFORMANCE_BASELINES that does not exist: named in the reason; skipped, or a failure in strict mode")
+    func missingFolder() throws {
+        let dir = try RuntimeFixtures.temporaryDirectory("baselines-gone")
+        try FileManager.default.removeItem(at: dir)
+        let lookup = BaselineStore.lookup(hostKey: Self.key, environment: [BaselineStore.directoryVariable: dir.path])
+        guard case .none(let reason) = lookup else { Issue.record("expected no baseline, got \(lookup)"); return }
+        #expect(reason.contains("the baselines folder \(dir.path) named by OMP_CONFORMANCE_BASELINES does not exist"), "\(reason)")
+        let r = Self.result
+        guard case .skipped(let why) = Conformance.baselineDecision(r, outcome: r.outcome!, baseline: lookup, strictBecause: nil),
+              case .fails(let strictWhy) = Conformance.baselineDecision(r, outcome: r.outcome!, baseline: lookup,
+                                                                        strictBecause: "OMP_CONFORMANCE_STRICT=1") else {
+            Issue.record("a missing folder must be skipped (a warning), and fail in strict mode"); return
+        }
+        #expect(why.contains("does not exist") && strictWhy.contains("does not exist"))
     }
 
     @Test("the default search: this package's Matrices/baselines, then the kit's")

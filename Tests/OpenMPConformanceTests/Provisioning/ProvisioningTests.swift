@@ -3,7 +3,7 @@ import Testing
 @testable import OpenMPConformance
 
 /// The provisioner, with real downloads from Debian's archive (small packages only) into
-/// temporary directories, and the catalog the test command provisioned.
+/// temporary directories (in the CI-only lane: ``CILane``), and the catalog the test command provisioned.
 @Suite("Provisioning")
 struct ProvisioningTests {
     static let canDownloadDebian: Bool = {
@@ -123,7 +123,7 @@ struct ProvisioningTests {
     }
 
     @Test("a download whose SHA-256 is not the pinned one fails with both hashes, and the rest goes on",
-          .enabled(if: canDownloadDebian, "needs apt-get and dpkg (Debian x86_64)"))
+          .ciLane, .enabled(if: canDownloadDebian, "needs apt-get and dpkg (Debian x86_64)"))
     func hashMismatch() throws {
         let dir = try RuntimeFixtures.temporaryDirectory("prov-hash")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -147,7 +147,7 @@ struct ProvisioningTests {
     }
 
     @Test("a rerun downloads nothing and leaves the manifest as it was",
-          .enabled(if: canDownloadDebian, "needs apt-get and dpkg (Debian x86_64)"))
+          .ciLane, .enabled(if: canDownloadDebian, "needs apt-get and dpkg (Debian x86_64)"))
     func rerun() throws {
         let dir = try RuntimeFixtures.temporaryDirectory("prov-rerun")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -175,7 +175,7 @@ struct ProvisioningTests {
     }
 
     @Test("two provisioners at once: the second waits for the lock, then finds everything present",
-          .enabled(if: canDownloadDebian, "needs apt-get and dpkg (Debian x86_64)"))
+          .ciLane, .enabled(if: canDownloadDebian, "needs apt-get and dpkg (Debian x86_64)"))
     func lock() async throws {
         let dir = try RuntimeFixtures.temporaryDirectory("prov-lock")
         defer { try? FileManager.default.removeItem(at: dir) }

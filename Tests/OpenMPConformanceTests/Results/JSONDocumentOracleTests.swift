@@ -6,7 +6,8 @@ import Testing
 /// independent one: Python's `json`, made exactly as strict as the kit documents
 /// (`Tests/Oracles/json_oracle.py` states each rule). A few thousand generated documents and
 /// mutations of them, from a fixed seed, must get the same accept or reject decision and, when
-/// accepted, the same values. One python3 process judges each batch.
+/// accepted, the same values. One python3 process judges each batch. The two large comparisons
+/// (4,500 generated documents; the kit's files and their mutations) run in the CI-only lane (``CILane``).
 @Suite("JSON reader against Python's json", .enabled(if: Python.withJSON != nil, Comment(rawValue: Python.noPython)))
 struct JSONDocumentOracleTests {
     struct Verdict: Codable { var accept: Bool; var canon: String?; var why: String }
@@ -68,7 +69,7 @@ struct JSONDocumentOracleTests {
         return tally
     }
 
-    @Test func generatedDocumentsAndMutationsAgree() throws {
+    @Test(.ciLane) func generatedDocumentsAndMutationsAgree() throws {
         var g = Generator(seed: 0x5EED_0F_15)
         var documents: [[UInt8]] = []
         for _ in 0..<1500 { documents.append(g.document()) }
@@ -85,7 +86,7 @@ struct JSONDocumentOracleTests {
 
     /// The kit's own JSON files (every `*.json` under `Matrices/`: baselines, verdict snapshots,
     /// atlas snapshots) and a results file, as they are and mutated.
-    @Test func realFilesAndTheirMutationsAgree() throws {
+    @Test(.ciLane) func realFilesAndTheirMutationsAgree() throws {
         var seeds: [[UInt8]] = [Array(try ResultsCodec.encode(ReportFixtures.results()))]
         let matrices = TestRuntimes.root + "/Matrices"
         let files = (FileManager.default.enumerator(atPath: matrices)?.allObjects as? [String] ?? [])

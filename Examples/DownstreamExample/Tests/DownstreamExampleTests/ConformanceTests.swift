@@ -4,7 +4,7 @@ import OpenMPConformanceTesting
 import Testing
 
 // The five lines: the bundled matrix (here narrowed to one row), every cell a test case.
-@Test(arguments: try Matrix.bundledForTesting().filter { $0.row == "linux-cpu-training" })
+@Test(.conformanceSummary, arguments: try Matrix.bundledForTesting().filter { $0.row == "linux-cpu-training" })
 func bundledCell(_ cell: Cell) async throws {
     try await Conformance.check(cell)
 }
