@@ -16,7 +16,14 @@ import Synchronization
 /// beside it (`NAME.rescue-PID.json`), and names the file that holds the results.
 final class ResultsOutput: Sendable {
     let url: URL?
-    private struct State { var firstFailure: String?; var goodCount: Int? }
+    private struct State {
+        var firstFailure: String?
+        var goodCount: Int?
+        /// One writer per results file: `PATH.lock`, held (flock) from the first write to the end of the
+        /// process, so a second run naming the same `--output` stops before its first probe instead of
+        /// both reporting success while one run's results are lost. -1: not held.
+        var writerLock: Int32 = -1
+    }
     private let state = Mutex(State())
 
     var toStandardOutput: Bool { url == nil }
@@ -53,11 +60,6 @@ final class ResultsOutput: Sendable {
         return nil
     }
 
-    /// One writer per results file: `PATH.lock`, held (flock) from the first write to the end of the
-    /// process, so a second run naming the same `--output` stops before its first probe instead of
-    /// both reporting success while one run's results are lost.
-    private var writerLock: Int32 = -1
-
     /// The first write, before any probe runs. Throws exit 2 when another run writes the same
     /// file, exit 3 when it fails.
     func start(_ file: ResultsFile) throws {
@@ -76,7 +78,7 @@ final class ResultsOutput: Sendable {
             close(fd)
             throw ToolExit.badInput("--output \(url.path) is being written by another omp-matrix run (it holds \(lockPath)); name another file")
         }
-        writerLock = fd
+        state.withLock { $0.writerLock = fd }
         if let reason = write(file, to: url) {
             throw ToolExit(code: .internalFailure, message: "omp-matrix: cannot write the results file: \(reason)")
         }
@@ -99,10 +101,11 @@ final class ResultsOutput: Sendable {
 
     /// Removes `PATH.lock` and lets it go (at the end of the run, however it ends).
     func releaseWriterLock() {
-        guard writerLock >= 0, let url else { return }
+        guard let url else { return }
+        let fd = state.withLock { s in defer { s.writerLock = -1 }; return s.writerLock }
+        guard fd >= 0 else { return }
         unlink(url.path + ".lock")
-        close(writerLock)
-        writerLock = -1
+        close(fd)
     }
 
     /// The final write. Returns where the results are; throws exit 3 when the run was stopped by
