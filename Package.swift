@@ -42,6 +42,10 @@ let package = Package(
         // dynamic-library product always links the Swift runtime, which must not be loaded into a user's program.
         .target(name: "OMPDoctorAudit"),
         .target(name: "OMPDoctorExitHook"),
+        // The probe's OMPT tool (Linux, macOS): tells the probe which runtimes started, from the runtimes'
+        // own initialisation. Linked by the supervisor with the C compiler like the doctor's observers
+        // (ProbeTool) and opened by omp-probe with RTLD_GLOBAL; `swift build` compile-checks it.
+        .target(name: "OMPProbeTool"),
         // The probe plan language, shared by the supervisor and the child. No Foundation.
         .target(name: "OMPPlan"),
         // The child's engine: runtime adapter, workloads, checks, protocol. No Foundation.

@@ -85,8 +85,10 @@ public struct Plan: Sendable, Hashable {
         case "search": return .search(try name(1), try sizes(from: 2))
         case "infer": return .infer(try name(1), try sizes(from: 2))
         case "serve": return .serve(try name(1), try name(2), try sizes(from: 3))
+        case "race": try exact(3); return .race(try name(1), try name(2))
+        case "nest": try exact(3); return .nest(try name(1), try name(2))
         default:
-            throw fail("unknown step '\(verb)' (known: load, init, setenv, unsetenv, parallel, train, index, add, search, infer, serve)")
+            throw fail("unknown step '\(verb)' (known: load, init, setenv, unsetenv, parallel, train, index, add, search, infer, serve, race, nest)")
         }
     }
 

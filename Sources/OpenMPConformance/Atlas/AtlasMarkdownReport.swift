@@ -57,7 +57,8 @@ package enum AtlasMarkdownReport {
         var out = "\n<details><summary>Repro lines, every cell and variant</summary>\n\n"
         for c in atlas.cells where c.notRun == nil {
             for o in c.observations {
-                out += "- \(MarkdownText.code(c.id)) \(o.variant.rawValue), \(t(AtlasWords.observation(o))): \(MarkdownText.code(o.repro, limit: 2000))\n"
+                let ran = o.ran.map { " (" + MarkdownText.text($0.words) + ")" } ?? ""
+                out += "- \(MarkdownText.code(c.id)) \(o.variant.rawValue), \(t(AtlasWords.observation(o)))\(ran): \(MarkdownText.code(o.repro, limit: 2000))\n"
             }
         }
         return out + "\n</details>\n"

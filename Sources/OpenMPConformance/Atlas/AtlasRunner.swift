@@ -45,11 +45,12 @@ package struct AtlasRunner: Sendable {
         var runs: [Seen] = []
         var repro = ""
         var message = ""
+        var ran: AtlasObservation.WhatRan?
         var expected = 1
         var done: Bool { runs.count >= expected }
 
         mutating func add(_ p: ProbeResult) {
-            if runs.isEmpty { repro = p.repro; message = p.message.text }
+            if runs.isEmpty { repro = p.repro; message = p.message.text; ran = AtlasObservation.WhatRan(p) }
             runs.append(Seen(outcome: p.outcome, seconds: p.durationSeconds))
         }
     }
@@ -102,9 +103,11 @@ package struct AtlasRunner: Sendable {
             for v in AtlasVariant.allCases {
                 guard let t = tallies["\(i)|\(v.rawValue)"], t.done, !t.runs.isEmpty else { continue }
                 let runs = t.runs.map(\.outcome)
-                observations.append(AtlasObservation(
+                var o = AtlasObservation(
                     variant: v, plan: v.planText, outcomes: Array(Set(runs)).sorted(), runs: runs, repro: t.repro,
-                    message: t.message, durationSeconds: t.runs.reduce(0) { $0 + $1.seconds }))
+                    message: t.message, durationSeconds: t.runs.reduce(0) { $0 + $1.seconds })
+                o.ran = t.ran
+                observations.append(o)
             }
             return AtlasCell(first: p.first, second: p.second, firstIdentity: byName[p.first]?.identity,
                              secondIdentity: byName[p.second]?.identity, secondFile: p.secondFile, diagonal: p.diagonal,

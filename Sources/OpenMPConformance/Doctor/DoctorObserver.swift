@@ -48,50 +48,13 @@ package struct DoctorObserver: Sendable, Hashable {
             guard has(env) else { throw .environment("OMP_DOCTOR_LIBS=\(env) does not hold \(auditName) and \(exitName)") }
             return env
         }
-        let root = RuntimeCatalog.packageRoot()?.path ?? FileManager.default.currentDirectoryPath
-        let sources = [(root + "/Sources/OMPDoctorAudit/audit.c", auditName), (root + "/Sources/OMPDoctorExitHook/exit_hook.c", exitName)]
-        var digest: [UInt8] = []
-        for (src, _) in sources {
-            guard let data = fm.contents(atPath: src) else {
-                throw .environment("the observer's source \(src) is missing (set OMP_DOCTOR_LIBS to a folder holding \(auditName) and \(exitName))")
-            }
-            digest += Array(data)
+        do {
+            return try CLibraryBuilder.directory(kind: "doctor-observer", sources: [
+                ("Sources/OMPDoctorAudit/audit.c", auditName), ("Sources/OMPDoctorExitHook/exit_hook.c", exitName),
+            ])
+        } catch {
+            throw .environment("\(error) (set OMP_DOCTOR_LIBS to a folder holding \(auditName) and \(exitName))")
         }
-        let dir = root + "/.build-probe/doctor-observer/" + String(SHA256.hex(of: digest).prefix(16))
-        if has(dir) { return dir }
-        do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw .environment("cannot create \(dir): \(error.localizedDescription)")
-        }
-        let cc = compiler()
-        for (src, name) in sources {
-            // Built under a unique name, then renamed: concurrent doctors never see half a library.
-            let tmp = dir + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [cc, "-shared", "-fPIC", "-O2", "-o", tmp, src, "-ldl"]
-            let log = Pipe()
-            p.standardOutput = log; p.standardError = log
-            do { try p.run() } catch { throw .environment("cannot run the C compiler \(cc): \(error.localizedDescription)") }
-            let out = log.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0, rename(tmp, dir + "/" + name) == 0 else {
-                unlink(tmp)
-                throw .environment("building \(name) with \(cc) failed: \(String(decoding: out.suffix(2000), as: UTF8.self))")
-            }
-        }
-        return dir
-    }
-
-    /// `$CC`, else `cc` or `clang` on PATH, else the clang beside the Swift toolchain's `swift`.
-    static func compiler() -> String {
-        let env = ProcessInfo.processInfo.environment
-        if let cc = env["CC"], !cc.isEmpty { return cc }
-        for name in ["cc", "clang"] where ShellQuote.which(name, path: env["PATH"]) != nil { return name }
-        if let swift = ShellQuote.which("swift", path: env["PATH"]), let real = RuntimeIdentity.resolvedPath(swift) {
-            let clang = real.doctorParent + "/clang"
-            if FileManager.default.isExecutableFile(atPath: clang) { return clang }
-        }
-        return "/opt/swift/usr/bin/clang"
     }
 
     /// The variables the kit sets for one observed run: the audit library, the exit hook
