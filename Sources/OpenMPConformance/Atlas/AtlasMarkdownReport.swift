@@ -7,7 +7,23 @@ package enum AtlasMarkdownReport {
         var out = "## OpenMP runtime atlas: \(MarkdownText.code(atlas.host.key))\n\n"
         if atlas.partial { out += "**Partial:** interrupted before every cell ran.\n\n" }
         out += grid(atlas)
+        out += concurrencySection(atlas, t)
         return out + (repros ? reproSection(atlas, t) : "")
+    }
+
+    /// The concurrent and nested cells: outcomes counted over their runs ("n of 10"), and what ran.
+    static func concurrencySection(_ atlas: AtlasResults, _ t: (String) -> String) -> String {
+        guard let cells = atlas.concurrency, !cells.isEmpty else { return "" }
+        var out = "\n### Used at the same time\n\n"
+        for kind in AtlasConcurrencyCell.Kind.allCases where cells.contains(where: { $0.kind == kind }) {
+            out += "- `\(kind.rawValue)`: \(t(kind.meaning)), \(kind.runs) run\(kind.runs == 1 ? "" : "s") each.\n"
+        }
+        out += "\n" + MarkdownText.header(["Cell", "Outcomes", "What ran (first run)"])
+        for c in cells {
+            out += MarkdownText.row([MarkdownText.code("\(c.kind.rawValue) \(c.first)>\(c.second)", inTable: true),
+                                     t(c.outcomeWords), t(c.ran?.words ?? "not observed")])
+        }
+        return out
     }
 
     /// The grid, its footnotes and the sentences, without a heading (also the README section).
@@ -60,6 +76,9 @@ package enum AtlasMarkdownReport {
                 let ran = o.ran.map { " (" + MarkdownText.text($0.words) + ")" } ?? ""
                 out += "- \(MarkdownText.code(c.id)) \(o.variant.rawValue), \(t(AtlasWords.observation(o)))\(ran): \(MarkdownText.code(o.repro, limit: 2000))\n"
             }
+        }
+        for c in atlas.concurrency ?? [] {
+            out += "- \(MarkdownText.code(c.id)), \(t(c.outcomeWords)): \(MarkdownText.code(c.repro, limit: 2000))\n"
         }
         return out + "\n</details>\n"
     }

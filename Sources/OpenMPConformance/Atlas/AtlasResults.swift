@@ -23,6 +23,9 @@ public struct AtlasResults: Codable, Sendable, Hashable {
     public var cells: [AtlasCell]
     /// How the run went: probes, wall time, peak memory.
     package var timing: AtlasTiming?
+    /// Concurrent first use and nesting on a sample of pairs (absent in older files and in runs
+    /// that did not ask for them).
+    package var concurrency: [AtlasConcurrencyCell]?
 
     package init(schemaVersion: Int = AtlasResults.currentSchemaVersion, tool: ResultsFile.Tool = .init(),
                 partial: Bool, startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,

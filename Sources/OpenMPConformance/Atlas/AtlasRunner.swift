@@ -9,12 +9,15 @@ package struct AtlasRunner: Sendable {
     package var jobs: Int
     /// The `omp-probe` binary; nil finds it.
     package var executable: String?
+    /// Whether the sampled concurrent and nested cells (``AtlasConcurrencyCell``) run too.
+    package var concurrency: Bool
     /// Runs of a variant whose first outcome is neither a pass nor an abort.
     package static let runsWhenUnsettled = 3
 
     package init(plan: AtlasPlan, timeout: Duration = .seconds(20), jobs: Int? = nil,
-                executable: String? = nil) {
+                executable: String? = nil, concurrency: Bool = false) {
         self.plan = plan; self.timeout = timeout; self.jobs = max(1, jobs ?? ProbeLimiter.defaultLimit); self.executable = executable
+        self.concurrency = concurrency
     }
 
     package struct Progress: Sendable {
@@ -23,7 +26,10 @@ package struct AtlasRunner: Sendable {
         package var total: Int
         /// The cell and variant that just finished, and what it did.
         package var cell: String
-        package var variant: AtlasVariant
+        /// The variant, or nil for a concurrent or nested cell.
+        package var variant: AtlasVariant?
+        /// The variant's or the cell kind's name (`without`, `race`, ...).
+        package var step: String
         package var outcome: Outcome
         /// Every cell as it stands (finished variants only), for checkpoints.
         package var cells: [AtlasCell]
@@ -32,6 +38,8 @@ package struct AtlasRunner: Sendable {
     /// What a run produced.
     package struct Run: Sendable {
         package var cells: [AtlasCell]
+        /// The concurrent and nested cells (empty unless asked for).
+        package var concurrency: [AtlasConcurrencyCell] = []
         package var probes: Int
         package var repeats: Int
         package var interrupted: Bool
@@ -68,13 +76,27 @@ package struct AtlasRunner: Sendable {
                 tallies[key] = Tally()
             }
         }
-        let configs = Dictionary(uniqueKeysWithValues: jobList.map { ($0.key, $0) })
+        let sampled = concurrency ? AtlasConcurrencyCell.jobs(plan, timeout: timeout, executable: executable) : []
+        for (i, (kind, _, config)) in sampled.enumerated() {
+            let key = "c\(i)|\(kind.rawValue)"
+            // Each run is its own job, so the repeats spread over the slots; the hangs cost a grace each.
+            jobList += Array(repeating: .init(key: key, configuration: config, cost: 106), count: kind.runs)
+            tallies[key] = Tally(expected: kind.runs)
+        }
+        let configs = Dictionary(jobList.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var total = jobList.count, done = 0, repeats = 0
 
         await ProbeBatch.run(jobList, parallel: jobs) { key, probe in
             tallies[key]!.add(probe)
             done += 1
             var more: [ProbeBatch.Job] = []
+            if key.hasPrefix("c") {
+                let i = Int(key.dropFirst().split(separator: "|")[0])!
+                let (kind, pair, _) = sampled[i]
+                progress(Progress(done: done, total: total, cell: "\(pair.first)>\(pair.second)", variant: nil, step: kind.rawValue,
+                                  outcome: probe.outcome, cells: Self.cells(plan, tallies)))
+                return more
+            }
             if tallies[key]!.runs.count == 1, probe.outcome != .pass, probe.outcome != .duplicateRuntimeAbort {
                 tallies[key]!.expected = Self.runsWhenUnsettled
                 more = Array(repeating: configs[key]!, count: Self.runsWhenUnsettled - 1)
@@ -84,13 +106,20 @@ package struct AtlasRunner: Sendable {
             let parts = key.split(separator: "|")
             let pair = plan.pairs[Int(parts[0])!]
             progress(Progress(done: done, total: total, cell: "\(pair.first)>\(pair.second)",
-                              variant: AtlasVariant(rawValue: String(parts[1]))!, outcome: probe.outcome,
+                              variant: AtlasVariant(rawValue: String(parts[1]))!, step: String(parts[1]), outcome: probe.outcome,
                               cells: Self.cells(plan, tallies)))
             return more
         }
         let cells = Self.cells(plan, tallies)
         let complete = tallies.values.allSatisfy(\.done)
-        return Run(cells: cells, probes: done, repeats: repeats, interrupted: Cancellation.isRequested || !complete)
+        let together: [AtlasConcurrencyCell] = sampled.enumerated().compactMap { i, job in
+            let (kind, pair, _) = job
+            guard let t = tallies["c\(i)|\(kind.rawValue)"], t.done else { return nil }
+            return AtlasConcurrencyCell(kind: kind, first: pair.first, second: pair.second, plan: kind.planText,
+                                        runs: t.runs.map(\.outcome), repro: t.repro, message: t.message, ran: t.ran,
+                                        durationSeconds: t.runs.reduce(0) { $0 + $1.seconds })
+        }
+        return Run(cells: cells, concurrency: together, probes: done, repeats: repeats, interrupted: Cancellation.isRequested || !complete)
     }
 
     /// The plan's cells before any probe finished (what a first checkpoint holds).

@@ -139,12 +139,12 @@ struct AtlasCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         var lastCheckpoint = t0
-        let runner = AtlasRunner(plan: plan, timeout: .milliseconds(Int(timeout * 1000)), jobs: parallel)
+        let runner = AtlasRunner(plan: plan, timeout: .milliseconds(Int(timeout * 1000)), jobs: parallel, concurrency: true)
         let run = await runner.run { p in
             if tty {
-                FileHandle.standardError.write(Data("\r[\(p.done)/\(p.total)] \(p.cell) \(p.variant.rawValue): \(p.outcome.rawValue)\u{1B}[K".utf8))
+                FileHandle.standardError.write(Data("\r[\(p.done)/\(p.total)] \(p.cell) \(p.step): \(p.outcome.rawValue)\u{1B}[K".utf8))
             } else if p.done % 50 == 0 || p.done == p.total {
-                FileHandle.standardError.write(Data("[\(p.done)/\(p.total)] \(p.cell) \(p.variant.rawValue): \(p.outcome.rawValue)\n".utf8))
+                FileHandle.standardError.write(Data("[\(p.done)/\(p.total)] \(p.cell) \(p.step): \(p.outcome.rawValue)\n".utf8))
             }
             if clock.now - lastCheckpoint > .seconds(2) {
                 lastCheckpoint = clock.now
@@ -158,7 +158,8 @@ struct AtlasCommand: AsyncParsableCommand {
         let wall = clock.now - t0
         let timing = AtlasTiming(wallSeconds: wall.secondsValue, probes: run.probes, repeats: run.repeats,
                                  peakRSSKiB: BenchCommand.peakRSSKiB(), jobs: parallel)
-        let final = file(run.cells, partial: run.interrupted, timing: timing)
+        var final = file(run.cells, partial: run.interrupted, timing: timing)
+        final.concurrency = run.concurrency.isEmpty ? nil : run.concurrency
         do { try AtlasCodec.write(final, to: url) } catch { throw ToolExit.internal("\(error)") }
         signals.cancel()
         FileHandle.standardError.write(Data("omp-matrix: atlas file \(url.path)\(final.partial ? " (partial)" : "")\n".utf8))
