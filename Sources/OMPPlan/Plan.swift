@@ -14,6 +14,13 @@ public struct Plan: Sendable, Hashable {
         return seen
     }
 
+    /// Consumer library names in order of first `consumer` step.
+    package var consumers: [String] {
+        var seen: [String] = []
+        for case .consumer(let r, _) in steps where !seen.contains(r) { seen.append(r) }
+        return seen
+    }
+
     /// Parses the plan language. Steps are separated by `;` or newlines; `#` starts a comment.
     ///
     /// - Throws: ``PlanError`` naming the step (1-based) and column of the problem.
@@ -87,8 +94,13 @@ public struct Plan: Sendable, Hashable {
         case "serve": return .serve(try name(1), try name(2), try sizes(from: 3))
         case "race": try exact(3); return .race(try name(1), try name(2))
         case "nest": try exact(3); return .nest(try name(1), try name(2))
+        case "consumer":
+            guard words.count == 2 || (words.count == 3 && words[2] == "global") else {
+                throw fail("'consumer' takes a library name and optionally 'global'")
+            }
+            return .consumer(try name(1), global: words.count == 3)
         default:
-            throw fail("unknown step '\(verb)' (known: load, init, setenv, unsetenv, parallel, train, index, add, search, infer, serve, race, nest)")
+            throw fail("unknown step '\(verb)' (known: load, init, setenv, unsetenv, parallel, train, index, add, search, infer, serve, race, nest, consumer)")
         }
     }
 
@@ -104,6 +116,7 @@ public struct Plan: Sendable, Hashable {
                 throw fail("runtime '\(r)' is not declared with --runtime (\(known))")
             }
             if case .load(let r) = step { loaded.insert(r); continue }
+            if case .consumer(let r, _) = step { loaded.insert(r); continue }
             for r in step.runtimes where !loaded.contains(r) {
                 throw fail("runtime '\(r)' is used before any 'load \(r)'")
             }

@@ -37,6 +37,10 @@ package enum Step: Sendable, Hashable {
     /// A parallel region of the first runtime, inside which each of its threads opens a
     /// parallel region of the second; records the threads seen.
     case nest(String, String)
+    /// `dlopen` a consumer library built by the kit (a C library compiled with `-fopenmp`, linked
+    /// to its runtime file) with `RTLD_LOCAL`, or `RTLD_GLOBAL` when `global`, and call its
+    /// checked parallel reduction: the runtime is reached the way a compiled extension reaches it.
+    case consumer(String, global: Bool)
 
     /// The verb as written in the plan language.
     package var verb: String {
@@ -54,13 +58,14 @@ package enum Step: Sendable, Hashable {
         case .serve: "serve"
         case .race: "race"
         case .nest: "nest"
+        case .consumer: "consumer"
         }
     }
 
     /// Runtime names this step uses.
     package var runtimes: [String] {
         switch self {
-        case .load(let r), .initialize(let r), .parallel(let r): [r]
+        case .load(let r), .initialize(let r), .parallel(let r), .consumer(let r, _): [r]
         case .train(let r, _), .index(let r, _), .add(let r, _), .search(let r, _), .infer(let r, _): [r]
         case .serve(let a, let b, _), .race(let a, let b), .nest(let a, let b): [a, b]
         case .setenv, .unsetenv: []
@@ -70,7 +75,7 @@ package enum Step: Sendable, Hashable {
     /// Whether this step opens at least one parallel region (and so initializes its runtime).
     package var opensParallelRegion: Bool {
         switch self {
-        case .parallel, .train, .index, .search, .infer, .serve, .race, .nest: true
+        case .parallel, .train, .index, .search, .infer, .serve, .race, .nest, .consumer: true
         case .load, .initialize, .setenv, .unsetenv, .add: false
         }
     }
@@ -86,6 +91,7 @@ package enum Step: Sendable, Hashable {
         case .serve(let a, let b, let s):
             s.isEmpty ? "serve \(a) \(b)" : "serve \(a) \(b) \(s.text)"
         case .race(let a, let b), .nest(let a, let b): "\(verb) \(a) \(b)"
+        case .consumer(let r, let global): global ? "consumer \(r) global" : "consumer \(r)"
         }
     }
 }

@@ -16,11 +16,13 @@ package final class StepLedger: @unchecked Sendable {
         checks.append(Check(name: name, passed: passed, detail: detail))
     }
 
-    package func team(_ runtime: any ParallelRuntime, _ threads: Int) {
-        if let i = minTeam.firstIndex(where: { $0.runtime == runtime.name }) {
+    package func team(_ runtime: any ParallelRuntime, _ threads: Int) { team(named: runtime.name, threads) }
+
+    package func team(named name: String, _ threads: Int) {
+        if let i = minTeam.firstIndex(where: { $0.runtime == name }) {
             minTeam[i].threads = min(minTeam[i].threads, threads)
         } else {
-            minTeam.append((runtime.name, threads))
+            minTeam.append((name, threads))
         }
     }
 

@@ -149,6 +149,15 @@ struct Runner {
             all.formUnion(counted)
             report(.teamthreads, "\(name) \(counted.count)")
         }
+        // Runtimes reached through consumer libraries (or preloaded): named by their file.
+        if tool != nil {
+            for m in maps.seen where m.family == .kmp && !reported.contains(m.base) {
+                reported.insert(m.base)
+                guard MappedRuntimes.defines("ompt_start_tool", path: m.path, base: m.base) else { continue }
+                let file = String((m.path.split(separator: "/").last ?? "").map { $0 == " " ? "_" : $0 })
+                report(.started, "\(file.isEmpty ? "runtime" : file) \(bases.contains(m.base) ? "yes" : "no") ompt")
+            }
+        }
         if !all.isEmpty { report(.teamthreads, "* \(all.count)") }
         if let osThreads { report(.osthreads, String(osThreads - lifelineThreads)) }
     }
@@ -207,6 +216,15 @@ struct Runner {
             Concurrency.race(rt(a), rt(b), into: ledger)
         case .nest(let a, let b):
             Concurrency.nest(outer: rt(a), inner: rt(b), into: ledger)
+        case .consumer(let name, let global):
+            guard let path = paths[name] else { return fail(no, "consumer '\(name)' has no path") }
+            switch Consumer.open(path, global: global) {
+            case .failure(.dlopen(let why)): return fail(no, "dlopen: \(why)")
+            case .failure(.notOpenMP(let why)): return fail(no, "not-openmp: \(why)")
+            case .success(let f):
+                reportMapped()
+                Consumer.run(name, f, into: ledger)
+            }
         }
         return nil
     }

@@ -8,7 +8,25 @@ package enum AtlasMarkdownReport {
         if atlas.partial { out += "**Partial:** interrupted before every cell ran.\n\n" }
         out += grid(atlas)
         out += concurrencySection(atlas, t)
+        out += shapesSection(atlas, t)
         return out + (repros ? reproSection(atlas, t) : "")
+    }
+
+    /// The stack shapes: outcome and how many runtimes ran, per sampled pair.
+    static func shapesSection(_ atlas: AtlasResults, _ t: (String) -> String) -> String {
+        guard let cells = atlas.shapes, !cells.isEmpty else { return "" }
+        var out = "\n### How the runtimes reach the process (stack shapes, no variable)\n\n"
+        for shape in StackShape.allCases { out += "- `\(shape.rawValue)`: \(t(shape.meaning)).\n" }
+        out += "\n" + MarkdownText.header(["Pair"] + StackShape.allCases.map(\.rawValue))
+        var pairs: [(String, String)] = []
+        for c in cells where !pairs.contains(where: { $0 == (c.first, c.second) }) { pairs.append((c.first, c.second)) }
+        for (f, s) in pairs {
+            let row = StackShape.allCases.map { shape in
+                cells.first { $0.shape == shape && $0.first == f && $0.second == s }.map { t($0.words) } ?? "-"
+            }
+            out += MarkdownText.row([MarkdownText.code("\(f)>\(s)", inTable: true)] + row)
+        }
+        return out
     }
 
     /// The concurrent and nested cells: outcomes counted over their runs ("n of 10"), and what ran.
@@ -76,6 +94,9 @@ package enum AtlasMarkdownReport {
                 let ran = o.ran.map { " (" + MarkdownText.text($0.words) + ")" } ?? ""
                 out += "- \(MarkdownText.code(c.id)) \(o.variant.rawValue), \(t(AtlasWords.observation(o)))\(ran): \(MarkdownText.code(o.repro, limit: 2000))\n"
             }
+        }
+        for c in atlas.shapes ?? [] where c.outcome != nil {
+            out += "- \(MarkdownText.code(c.id)), \(t(c.words)): \(MarkdownText.code(c.repro, limit: 2000))\n"
         }
         for c in atlas.concurrency ?? [] {
             out += "- \(MarkdownText.code(c.id)), \(t(c.outcomeWords)): \(MarkdownText.code(c.repro, limit: 2000))\n"

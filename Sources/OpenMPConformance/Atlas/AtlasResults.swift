@@ -26,6 +26,8 @@ public struct AtlasResults: Codable, Sendable, Hashable {
     /// Concurrent first use and nesting on a sample of pairs (absent in older files and in runs
     /// that did not ask for them).
     package var concurrency: [AtlasConcurrencyCell]?
+    /// Sampled pairs in each stack shape (absent in older files and in runs that did not ask).
+    package var shapes: [AtlasShapeCell]?
 
     package init(schemaVersion: Int = AtlasResults.currentSchemaVersion, tool: ResultsFile.Tool = .init(),
                 partial: Bool, startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,

@@ -9,15 +9,17 @@ package struct AtlasRunner: Sendable {
     package var jobs: Int
     /// The `omp-probe` binary; nil finds it.
     package var executable: String?
-    /// Whether the sampled concurrent and nested cells (``AtlasConcurrencyCell``) run too.
+    /// Whether the sampled concurrent and nested cells (``AtlasConcurrencyCell``) and the stack
+    /// shapes (``AtlasShapeCell``, consumers built in this runtimes directory) run too.
     package var concurrency: Bool
+    package var consumers: StackConsumers?
     /// Runs of a variant whose first outcome is neither a pass nor an abort.
     package static let runsWhenUnsettled = 3
 
     package init(plan: AtlasPlan, timeout: Duration = .seconds(20), jobs: Int? = nil,
-                executable: String? = nil, concurrency: Bool = false) {
+                executable: String? = nil, concurrency: Bool = false, consumers: StackConsumers? = nil) {
         self.plan = plan; self.timeout = timeout; self.jobs = max(1, jobs ?? ProbeLimiter.defaultLimit); self.executable = executable
-        self.concurrency = concurrency
+        self.concurrency = concurrency; self.consumers = consumers
     }
 
     package struct Progress: Sendable {
@@ -40,6 +42,8 @@ package struct AtlasRunner: Sendable {
         package var cells: [AtlasCell]
         /// The concurrent and nested cells (empty unless asked for).
         package var concurrency: [AtlasConcurrencyCell] = []
+        /// The stack-shape cells (empty unless asked for).
+        package var shapes: [AtlasShapeCell] = []
         package var probes: Int
         package var repeats: Int
         package var interrupted: Bool
@@ -83,6 +87,12 @@ package struct AtlasRunner: Sendable {
             jobList += Array(repeating: .init(key: key, configuration: config, cost: 106), count: kind.runs)
             tallies[key] = Tally(expected: kind.runs)
         }
+        let shapeJobs = consumers.map { AtlasShapeCell.jobs(plan, consumers: $0, timeout: timeout, executable: executable) } ?? []
+        for (i, job) in shapeJobs.enumerated() {
+            guard case .success(let config) = job.3 else { continue }
+            jobList.append(.init(key: "s\(i)|shape", configuration: config, cost: 6))
+            tallies["s\(i)|shape"] = Tally()
+        }
         let configs = Dictionary(jobList.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var total = jobList.count, done = 0, repeats = 0
 
@@ -90,6 +100,12 @@ package struct AtlasRunner: Sendable {
             tallies[key]!.add(probe)
             done += 1
             var more: [ProbeBatch.Job] = []
+            if key.hasPrefix("s") {
+                let job = shapeJobs[Int(key.dropFirst().split(separator: "|")[0])!]
+                progress(Progress(done: done, total: total, cell: "\(job.1)>\(job.2)", variant: nil, step: job.0.rawValue,
+                                  outcome: probe.outcome, cells: Self.cells(plan, tallies)))
+                return more
+            }
             if key.hasPrefix("c") {
                 let i = Int(key.dropFirst().split(separator: "|")[0])!
                 let (kind, pair, _) = sampled[i]
@@ -119,7 +135,17 @@ package struct AtlasRunner: Sendable {
                                         runs: t.runs.map(\.outcome), repro: t.repro, message: t.message, ran: t.ran,
                                         durationSeconds: t.runs.reduce(0) { $0 + $1.seconds })
         }
-        return Run(cells: cells, concurrency: together, probes: done, repeats: repeats, interrupted: Cancellation.isRequested || !complete)
+        let shapes: [AtlasShapeCell] = shapeJobs.enumerated().compactMap { i, job in
+            let (shape, f, s, config) = job
+            if case .failure(let why) = config {
+                return AtlasShapeCell(shape: shape, first: f, second: s, outcome: nil, skipped: why.reason, message: "", repro: "",
+                                      ran: nil, durationSeconds: 0)
+            }
+            guard let t = tallies["s\(i)|shape"], t.done, let seen = t.runs.first else { return nil }
+            return AtlasShapeCell(shape: shape, first: f, second: s, outcome: seen.outcome, skipped: nil, message: t.message,
+                                  repro: t.repro, ran: t.ran, durationSeconds: seen.seconds)
+        }
+        return Run(cells: cells, concurrency: together, shapes: shapes, probes: done, repeats: repeats, interrupted: Cancellation.isRequested || !complete)
     }
 
     /// The plan's cells before any probe finished (what a first checkpoint holds).

@@ -139,7 +139,8 @@ struct AtlasCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         var lastCheckpoint = t0
-        let runner = AtlasRunner(plan: plan, timeout: .milliseconds(Int(timeout * 1000)), jobs: parallel, concurrency: true)
+        let runner = AtlasRunner(plan: plan, timeout: .milliseconds(Int(timeout * 1000)), jobs: parallel, concurrency: true,
+                                 consumers: StackConsumers(runtimesDirectory: catalog.directory))
         let run = await runner.run { p in
             if tty {
                 FileHandle.standardError.write(Data("\r[\(p.done)/\(p.total)] \(p.cell) \(p.step): \(p.outcome.rawValue)\u{1B}[K".utf8))
@@ -160,6 +161,7 @@ struct AtlasCommand: AsyncParsableCommand {
                                  peakRSSKiB: BenchCommand.peakRSSKiB(), jobs: parallel)
         var final = file(run.cells, partial: run.interrupted, timing: timing)
         final.concurrency = run.concurrency.isEmpty ? nil : run.concurrency
+        final.shapes = run.shapes.isEmpty ? nil : run.shapes
         do { try AtlasCodec.write(final, to: url) } catch { throw ToolExit.internal("\(error)") }
         signals.cancel()
         FileHandle.standardError.write(Data("omp-matrix: atlas file \(url.path)\(final.partial ? " (partial)" : "")\n".utf8))
