@@ -158,3 +158,24 @@ private extension AtlasRuntime {
     /// Eight hex digits of the file's hash, as auditwheel's renamed names carry.
     var identityHash: String { String((identity?.sha256 ?? name).prefix(8)) }
 }
+
+extension StackConsumers {
+    /// Builds the consumers of the runtimes the atlas's shape sample uses (run by `provision`, so
+    /// the atlas finds them built). One line per runtime: built, or why not. Never fails the
+    /// provisioning: the shapes that need a missing consumer are skipped with the reason.
+    package static func provision(runtimesDirectory: URL) -> [String] {
+        let names = Array(Set(AtlasShapeCell.samplePairs.flatMap { [$0.0, $0.1] })).sorted()
+        let plan: AtlasPlan
+        do { plan = try AtlasPlan.make(catalog: RuntimeCatalog(directory: runtimesDirectory), names: names) } catch {
+            return ["consumers: not built: \(error)"]
+        }
+        let consumers = StackConsumers(runtimesDirectory: runtimesDirectory)
+        return plan.runtimes.map { r in
+            switch consumers.built(r) {
+            case .success(let b): "consumers: \(r.name): built with \(CLibraryBuilder.compiler()) -fopenmp"
+                + (b.renamed == nil ? " (no renamed copy: \(b.renamedMissing ?? ""))" : ", and a renamed copy")
+            case .failure(let e): "consumers: \(r.name): not built: \(e.reason)"
+            }
+        }
+    }
+}
