@@ -292,7 +292,7 @@ public enum HTMLReport {
                 ("In words", cell.words ?? words.describe(cell)),
                 ("Row", cell.row), ("Profile", cell.profile), ("Environment", cell.envMode),
                 ("Ordering", cell.ordering), ("Import means", cell.importMeaning), ("Status", cell.status.rawValue),
-                ("Outcome", cell.outcome?.rawValue ?? "(none)"),
+                ("Outcome", cell.outcome == nil ? "(none)" : WhatRanText.outcome(cell)),
                 ("Allowed", cell.allowed.map(\.rawValue).joined(separator: ", ")),
                 ("Verdict", cell.verdict.rawValue),
             ]

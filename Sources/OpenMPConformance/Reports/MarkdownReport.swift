@@ -237,7 +237,7 @@ public enum MarkdownReport {
         for cell in r.results {
             let line = MarkdownText.row([
                 MarkdownText.code(cell.id, limit: 160, inTable: true), cell.status.rawValue,
-                cell.outcome?.rawValue ?? "-", cell.allowed.map(\.rawValue).joined(separator: ", "),
+                WhatRanText.outcome(cell), cell.allowed.map(\.rawValue).joined(separator: ", "),
                 cell.verdict == .refuted ? "**refuted**" : cell.verdict.rawValue,
                 MarkdownText.text(cell.probe.flatMap(WhatRanText.words) ?? "-", limit: 300),
                 ReportText.seconds(cell.durationSeconds),

@@ -28,6 +28,14 @@ enum WhatRanText {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
+    /// The outcome, and for a pass how many runtimes ran: "pass, two runtimes ran". The count is a
+    /// fact beside the outcome (observed by the probe), never an outcome of its own.
+    static func outcome(_ cell: CellResult) -> String {
+        guard let o = cell.outcome else { return "-" }
+        guard o == .pass, let n = cell.probe?.startedCount else { return o.rawValue }
+        return "\(o.rawValue), \(runtimes(n)) ran"
+    }
+
     /// "one runtime", "two runtimes", …
     static func runtimes(_ n: Int) -> String {
         let names = ["no", "one", "two", "three", "four"]

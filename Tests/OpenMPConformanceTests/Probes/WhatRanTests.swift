@@ -159,3 +159,19 @@ struct WhatRanRecordTests {
         #expect(p.startedCount == 1)
     }
 }
+
+@Suite("A pass says how many runtimes ran")
+struct PassWordsTests {
+    @Test("pass with its observed runtime count; other outcomes and unobserved passes as they are",
+          arguments: [(Outcome.pass, 2, "pass, two runtimes ran"), (.pass, 1, "pass, one runtime ran"),
+                      (.pass, nil, "pass"), (.duplicateRuntimeAbort, 1, "duplicate-runtime-abort")] as [(Outcome, Int?, String)])
+    func words(_ outcome: Outcome, _ started: Int?, _ expected: String) throws {
+        var cell = try #require(ReportFixtures.results().results.first { $0.probe != nil })
+        cell.outcome = outcome
+        cell.probe?.runtimesStarted = started.map { n in (0..<2).map { .init(runtime: "r\($0)", started: $0 < n, how: "ompt") } }
+        #expect(WhatRanText.outcome(cell) == expected)
+        var file = ReportFixtures.results()
+        file.results = [cell]
+        #expect(MarkdownReport.fullTable(file, budgetLeft: 1 << 20).contains(expected))
+    }
+}
