@@ -39,3 +39,30 @@ struct AtlasConcurrencyTests {
         #expect(c.outcomeWords == expected)
     }
 }
+
+@Suite("Atlas reports: shapes and concurrent use",
+       .enabled(if: AtlasFixtures.hasSnapshot, "no atlas snapshot for this host"))
+struct AtlasExtraSectionsTests {
+    @Test("Markdown and HTML show the shape and concurrency cells with what ran; JSON keeps them")
+    func rendered() throws {
+        var atlas = try #require(AtlasFixtures.snapshot)
+        let ran = AtlasObservation.WhatRan(mappedFiles: 2, runtimesStarted: 1, teamThreads: nil, osThreads: 2)
+        atlas.shapes = [
+            AtlasShapeCell(shape: .global, first: "llvm14", second: "llvm16", outcome: .pass, skipped: nil, message: "",
+                           repro: "omp-probe …", ran: ran, durationSeconds: 0.1),
+            AtlasShapeCell(shape: .linkedSameSoname, first: "intel", second: "llvm14", outcome: nil,
+                           skipped: "the two runtimes have different SONAMEs", message: "", repro: "", ran: nil, durationSeconds: 0),
+        ]
+        atlas.concurrency = [AtlasConcurrencyCell(kind: .race, first: "intel", second: "llvm16", plan: AtlasConcurrencyCell.Kind.race.planText,
+                                                  runs: Array(repeating: .hangAtExit, count: 5) + Array(repeating: .pass, count: 5),
+                                                  repro: "omp-probe …", message: "", ran: nil, durationSeconds: 1)]
+        let md = AtlasMarkdownReport.render(atlas)
+        #expect(md.contains("pass, one runtime ran"))
+        #expect(md.contains("skipped: the two runtimes have different SONAMEs"))
+        #expect(md.contains("hang-at-exit in 5 of 10, pass in 5 of 10"))
+        let html = AtlasHTMLReport.render(atlas)
+        #expect(html.contains("Stack shapes") && html.contains("hang-at-exit in 5 of 10"))
+        let back = try AtlasCodec.decode(try ResultsCodec.encode(atlas), file: "atlas.json")
+        #expect(back.shapes == atlas.shapes && back.concurrency == atlas.concurrency)
+    }
+}
