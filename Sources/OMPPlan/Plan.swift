@@ -21,6 +21,12 @@ public struct Plan: Sendable, Hashable {
         return seen
     }
 
+    /// A plan the kit writes itself (atlas variants, shapes): its text is fixed and parses, so a
+    /// failure is a bug in the kit, not bad input.
+    package static func fixed(_ text: String) -> Plan {
+        do { return try parse(text) } catch { fatalError("the kit's own plan '\(text)' does not parse: \(error)") }
+    }
+
     /// Parses the plan language. Steps are separated by `;` or newlines; `#` starts a comment.
     ///
     /// - Throws: ``PlanError`` naming the step (1-based) and column of the problem.
