@@ -47,29 +47,6 @@ enum Observation {
         if !runtime.teamThreads.isEmpty { return (true, "regions") }
         return nil
     }
-
-    /// The process's OS threads now, or nil where they cannot be counted.
-    static func osThreads() -> Int? {
-        #if os(Linux)
-        guard let dir = opendir("/proc/self/task") else { return nil }
-        defer { closedir(dir) }
-        var n = 0
-        while let e = readdir(dir) {
-            let first = withUnsafeBytes(of: e.pointee.d_name) { $0.first ?? 0 }
-            if first != UInt8(ascii: ".") { n += 1 }
-        }
-        return n
-        #elseif canImport(Darwin)
-        var list: thread_act_array_t?
-        var count: mach_msg_type_number_t = 0
-        guard task_threads(mach_task_self_, &list, &count) == KERN_SUCCESS, let list else { return nil }
-        for i in 0..<Int(count) { mach_port_deallocate(mach_task_self_, list[i]) }
-        vm_deallocate(mach_task_self_, vm_address_t(UInt(bitPattern: list)), vm_size_t(Int(count) * MemoryLayout<thread_t>.stride))
-        return Int(count)
-        #else
-        return nil
-        #endif
-    }
 }
 
 /// A number that names the calling thread while it lives.
