@@ -28,6 +28,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APT_PACKAGES=(libgomp1 libomp-dev libopenblas-pthread-dev pkg-config zlib1g-dev python3)
+# The stack shapes' consumer libraries: gcc -fopenmp, and patchelf to rename a SONAME as auditwheel does.
+APT_PACKAGES+=(gcc patchelf)
 
 log() { printf 'provision: %s\n' "$*" >&2; }
 die() { printf 'provision: ERROR: %s\n' "$*" >&2; exit 3; }

@@ -14,6 +14,19 @@ public struct Plan: Sendable, Hashable {
         return seen
     }
 
+    /// Consumer library names in order of first `consumer` step.
+    package var consumers: [String] {
+        var seen: [String] = []
+        for case .consumer(let r, _) in steps where !seen.contains(r) { seen.append(r) }
+        return seen
+    }
+
+    /// A plan the kit writes itself (atlas variants, shapes): its text is fixed and parses, so a
+    /// failure is a bug in the kit, not bad input.
+    package static func fixed(_ text: String) -> Plan {
+        do { return try parse(text) } catch { fatalError("the kit's own plan '\(text)' does not parse: \(error)") }
+    }
+
     /// Parses the plan language. Steps are separated by `;` or newlines; `#` starts a comment.
     ///
     /// - Throws: ``PlanError`` naming the step (1-based) and column of the problem.
@@ -86,8 +99,15 @@ public struct Plan: Sendable, Hashable {
         case "search": return .search(try name(1), try sizes(from: 2))
         case "infer": return .infer(try name(1), try sizes(from: 2))
         case "serve": return .serve(try name(1), try name(2), try sizes(from: 3))
+        case "race": try exact(3); return .race(try name(1), try name(2))
+        case "nest": try exact(3); return .nest(try name(1), try name(2))
+        case "consumer":
+            guard words.count == 2 || (words.count == 3 && words[2] == "global") else {
+                throw fail("'consumer' takes a library name and optionally 'global'")
+            }
+            return .consumer(try name(1), global: words.count == 3)
         default:
-            throw fail("unknown step '\(verb)' (known: load, init, setenv, unsetenv, parallel, train, index, add, search, infer, serve)")
+            throw fail("unknown step '\(verb)' (known: load, init, setenv, unsetenv, parallel, train, index, add, search, infer, serve, race, nest, consumer)")
         }
     }
 
@@ -103,6 +123,7 @@ public struct Plan: Sendable, Hashable {
                 throw fail("runtime '\(r)' is not declared with --runtime (\(known))")
             }
             if case .load(let r) = step { loaded.insert(r); continue }
+            if case .consumer(let r, _) = step { loaded.insert(r); continue }
             for r in step.runtimes where !loaded.contains(r) {
                 throw fail("runtime '\(r)' is used before any 'load \(r)'")
             }

@@ -24,6 +24,19 @@ package enum ProbeProtocol {
         case threads
         /// `@omp error <n> <reason>` — step n could not run (e.g. dlopen failed).
         case error
+        /// `@omp started <runtime> yes|no <how>` — after the last step, for each loaded runtime that
+        /// could be observed: whether the runtime itself initialised. `how` is `ompt` (the runtime
+        /// reported its own start to the probe's OMPT tool, or, able to, never did) or `regions` (a
+        /// region of that runtime's own functions ran). A runtime not observed has no record; names
+        /// of one file that the loader mapped once are one runtime, reported under the first name.
+        case started
+        /// `@omp teamthreads <runtime> <count>` — after the last step: distinct threads seen in that
+        /// runtime's parallel regions over the whole plan, the probe's main thread included.
+        /// The runtime `*` counts the distinct threads over every runtime's regions together.
+        case teamthreads
+        /// `@omp osthreads <count>` — after the last step: the process's OS threads, the probe's
+        /// lifeline thread not counted.
+        case osthreads
         /// `@omp done <steps> <failedChecks>` — every step completed and was checked; exit follows.
         case done
     }

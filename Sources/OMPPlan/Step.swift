@@ -30,6 +30,17 @@ package enum Step: Sendable, Hashable {
     /// A server loop: `threads` threads take `requests` requests; each request does
     /// `infer` in the first runtime and `search` in the second.
     case serve(String, String, Sizes)
+    /// The first OpenMP calls of two runtimes from two threads at once: each thread makes its
+    /// runtime's first call (`omp_get_max_threads`), then runs one parallel region; both are
+    /// joined before the next step.
+    case race(String, String)
+    /// A parallel region of the first runtime, inside which each of its threads opens a
+    /// parallel region of the second; records the threads seen.
+    case nest(String, String)
+    /// `dlopen` a consumer library built by the kit (a C library compiled with `-fopenmp`, linked
+    /// to its runtime file) with `RTLD_LOCAL`, or `RTLD_GLOBAL` when `global`, and call its
+    /// checked parallel reduction: the runtime is reached the way a compiled extension reaches it.
+    case consumer(String, global: Bool)
 
     /// The verb as written in the plan language.
     package var verb: String {
@@ -45,15 +56,18 @@ package enum Step: Sendable, Hashable {
         case .search: "search"
         case .infer: "infer"
         case .serve: "serve"
+        case .race: "race"
+        case .nest: "nest"
+        case .consumer: "consumer"
         }
     }
 
     /// Runtime names this step uses.
     package var runtimes: [String] {
         switch self {
-        case .load(let r), .initialize(let r), .parallel(let r): [r]
+        case .load(let r), .initialize(let r), .parallel(let r), .consumer(let r, _): [r]
         case .train(let r, _), .index(let r, _), .add(let r, _), .search(let r, _), .infer(let r, _): [r]
-        case .serve(let a, let b, _): [a, b]
+        case .serve(let a, let b, _), .race(let a, let b), .nest(let a, let b): [a, b]
         case .setenv, .unsetenv: []
         }
     }
@@ -61,7 +75,7 @@ package enum Step: Sendable, Hashable {
     /// Whether this step opens at least one parallel region (and so initializes its runtime).
     package var opensParallelRegion: Bool {
         switch self {
-        case .parallel, .train, .index, .search, .infer, .serve: true
+        case .parallel, .train, .index, .search, .infer, .serve, .race, .nest, .consumer: true
         case .load, .initialize, .setenv, .unsetenv, .add: false
         }
     }
@@ -76,6 +90,8 @@ package enum Step: Sendable, Hashable {
             s.isEmpty ? "\(verb) \(r)" : "\(verb) \(r) \(s.text)"
         case .serve(let a, let b, let s):
             s.isEmpty ? "serve \(a) \(b)" : "serve \(a) \(b) \(s.text)"
+        case .race(let a, let b), .nest(let a, let b): "\(verb) \(a) \(b)"
+        case .consumer(let r, let global): global ? "consumer \(r) global" : "consumer \(r)"
         }
     }
 }

@@ -25,8 +25,9 @@ package final class StepLedger: Sendable {
         state.withLock { $0.checks.append(Check(name: name, passed: passed, detail: detail)) }
     }
 
-    package func team(_ runtime: any ParallelRuntime, _ threads: Int) {
-        let name = runtime.name
+    package func team(_ runtime: any ParallelRuntime, _ threads: Int) { team(named: runtime.name, threads) }
+
+    package func team(named name: String, _ threads: Int) {
         state.withLock { s in
             if let i = s.minTeam.firstIndex(where: { $0.runtime == name }) {
                 s.minTeam[i].threads = min(s.minTeam[i].threads, threads)

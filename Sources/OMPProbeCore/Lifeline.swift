@@ -10,10 +10,12 @@ import Darwin
 /// probe then kills its process group, itself included, so that no probe spins on alone
 /// (a hang-at-exit probe would otherwise run at 100% CPU forever).
 enum Lifeline {
-    static func start() {
-        guard let text = getenv("__OMP_CONFORMANCE_LIFELINE"), let fd = Int32(String(cString: text)), fd > 2 else { return }
+    /// Starts the lifeline thread; returns whether it runs (it is not one of the work's threads).
+    @discardableResult
+    static func start() -> Bool {
+        guard let text = getenv("__OMP_CONFORMANCE_LIFELINE"), let fd = Int32(String(cString: text)), fd > 2 else { return false }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFIFO else { return }
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFIFO else { return false }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC) // the probe's own children need not hold it
         #if os(Linux)
         var thread = pthread_t()
@@ -21,7 +23,7 @@ enum Lifeline {
         var thread: pthread_t?
         #endif
         let arg = UnsafeMutableRawPointer(bitPattern: Int(fd) + 1)
-        _ = pthread_create(&thread, nil, { raw in
+        return pthread_create(&thread, nil, { raw in
             let fd = Int32(Int(bitPattern: raw) - 1)
             var byte: UInt8 = 0
             while true {
@@ -31,6 +33,6 @@ enum Lifeline {
             }
             kill(0, SIGKILL)
             _exit(137)
-        }, arg)
+        }, arg) == 0
     }
 }

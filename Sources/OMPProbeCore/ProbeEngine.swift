@@ -35,13 +35,14 @@ package enum ProbeEngine {
     /// records go. Every record of the run passes through `report`, in order, on the thread
     /// that runs the plan.
     package static func main(_ arguments: [String], open: @escaping Opener, report: @escaping Reporter) -> Int32 {
-        Lifeline.start()
+        let lifeline = Lifeline.start()
+        var tool: Observation.Tool?
         var runtimes: [(String, String)] = []
         var stepsText: String?
         var quiet = false
         var i = 1
         func usage(_ why: String) -> Int32 {
-            Output.error("omp-probe: \(why)\nusage: omp-probe --runtime NAME=PATH ... --steps 'load NAME; init NAME; ...' [--quiet]\n       omp-probe --blas-info")
+            Output.error("omp-probe: \(why)\nusage: omp-probe --runtime NAME=PATH ... --steps 'load NAME; init NAME; ...' [--ompt-tool PATH] [--quiet]\n       omp-probe --blas-info")
             return 2
         }
         while i < arguments.count {
@@ -56,6 +57,10 @@ package enum ProbeEngine {
             case "--steps":
                 guard i + 1 < arguments.count else { return usage("--steps needs a plan") }
                 stepsText = arguments[i + 1]
+                i += 2
+            case "--ompt-tool":
+                guard i + 1 < arguments.count else { return usage("--ompt-tool needs the path of the kit's OMPT tool library") }
+                tool = Observation.Tool(path: arguments[i + 1])
                 i += 2
             case "--quiet":
                 quiet = true; i += 1
@@ -75,6 +80,8 @@ package enum ProbeEngine {
             return usage("bad plan: \(error)")
         }
         var runner = Runner(paths: Dictionary(runtimes, uniquingKeysWith: { $1 }), quiet: quiet, open: open, report: report)
+        runner.tool = tool
+        runner.lifelineThreads = lifeline ? 1 : 0
         return runner.run(plan)
     }
 }
@@ -87,6 +94,11 @@ struct Runner {
     var loaded: [String: any ParallelRuntime] = [:]
     var maps = MappedRuntimes()
     var index: FlatIndex?
+    /// The kit's OMPT tool, when it was given and could be opened.
+    var tool: Observation.Tool?
+    /// Threads of the probe's own that are not the work's (the lifeline).
+    var lifelineThreads = 0
+    let mainThread = currentThreadID()
 
     init(paths: [String: String], quiet: Bool, open: @escaping ProbeEngine.Opener, report: @escaping ProbeEngine.Reporter) {
         self.paths = paths; self.quiet = quiet; self.openRuntime = open; self.report = report
@@ -110,12 +122,44 @@ struct Runner {
             for (rt, t) in ledger.minTeam { report(.threads, "\(no) \(rt) \(t)") }
             report(.end, String(no))
         }
+        reportObservations(plan)
         report(.done, "\(plan.steps.count) \(failed)")
         return failed == 0 ? 0 : 1
     }
 
     private mutating func reportMapped() {
         for (fam, path) in maps.scan() { report(.mapped, "\(fam.rawValue) \(path)") }
+    }
+
+    /// `started`, `teamthreads` and `osthreads` records, after the last step.
+    private func reportObservations(_ plan: Plan) {
+        let osThreads = Observation.osThreads()
+        let bases = tool?.startedBases() ?? []
+        var all: Set<UInt> = []
+        var reported: Set<UInt> = []
+        for name in plan.loadedRuntimes {
+            guard let r = loaded[name] as? LoadedRuntime else { continue }
+            // Two names of one file the loader mapped once are one runtime: reported under the first name.
+            if reported.insert(r.objectBase).inserted, let (yes, how) = Observation.started(r, tool: tool, startedBases: bases) {
+                report(.started, "\(name) \(yes ? "yes" : "no") \(how)")
+            }
+            let team = r.teamThreads
+            guard !team.isEmpty else { continue }
+            let counted = team.union([mainThread])
+            all.formUnion(counted)
+            report(.teamthreads, "\(name) \(counted.count)")
+        }
+        // Runtimes reached through consumer libraries (or preloaded): named by their file.
+        if tool != nil {
+            for m in maps.seen where m.family == .kmp && !reported.contains(m.base) {
+                reported.insert(m.base)
+                guard MappedRuntimes.defines("ompt_start_tool", path: m.path, base: m.base) else { continue }
+                let file = String((m.path.split(separator: "/").last ?? "").map { $0 == " " ? "_" : $0 })
+                report(.started, "\(file.isEmpty ? "runtime" : file) \(bases.contains(m.base) ? "yes" : "no") ompt")
+            }
+        }
+        if !all.isEmpty { report(.teamthreads, "* \(all.count)") }
+        if let osThreads { report(.osthreads, String(osThreads - lifelineThreads)) }
     }
 
     private func rt(_ name: String) -> any ParallelRuntime { loaded[name]! }
@@ -168,6 +212,19 @@ struct Runner {
                                 infer: Inference(dim: index!.dim, batch: s.value("batch", default: Sizes.Defaults.batch)),
                                 index: index!, queries: s.value("queries", default: 1), k: s.value("k", default: Sizes.Defaults.k))
             server.run(into: ledger)
+        case .race(let a, let b):
+            Concurrency.race(rt(a), rt(b), into: ledger)
+        case .nest(let a, let b):
+            Concurrency.nest(outer: rt(a), inner: rt(b), into: ledger)
+        case .consumer(let name, let global):
+            guard let path = paths[name] else { return fail(no, "consumer '\(name)' has no path") }
+            switch Consumer.open(path, global: global) {
+            case .failure(.dlopen(let why)): return fail(no, "dlopen: \(why)")
+            case .failure(.notOpenMP(let why)): return fail(no, "not-openmp: \(why)")
+            case .success(let f):
+                reportMapped()
+                Consumer.run(name, f, into: ledger)
+            }
         }
         return nil
     }

@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import OMPPlan
+import Synchronization
+import _OpenMPShims
 
 /// Which handshake a runtime takes part in: the KMP family (LLVM libomp, Intel libiomp5)
 /// registers itself and aborts on finding another; GNU libgomp does not.
@@ -38,6 +40,13 @@ package final class LoadedRuntime: ParallelRuntime {
     let threadNum: OmpIntFn
     let numThreads: OmpIntFn
     let parallelFn: GompParallelFn
+    /// Where the runtime's file is mapped (the base `dladdr` reports for its functions).
+    let objectBase: UInt
+    /// Whether the runtime's file exports its own `ompt_start_tool` (every LLVM and Intel runtime
+    /// with OMPT): such a runtime calls the kit's tool from its initialisation, so a start that
+    /// did not reach the tool did not happen.
+    let announcesToOMPT: Bool
+    private let seenThreads = Mutex<Set<UInt>>([])
 
     package enum LoadError: Error { case dlopen(String), notOpenMP(String) }
 
@@ -60,7 +69,13 @@ package final class LoadedRuntime: ParallelRuntime {
         self.threadNum = unsafeBitCast(t, to: OmpIntFn.self)
         self.numThreads = unsafeBitCast(n, to: OmpIntFn.self)
         self.parallelFn = unsafeBitCast(g, to: GompParallelFn.self)
+        let base = UInt(omp_shim_object_base(m))
+        self.objectBase = base
+        self.announcesToOMPT = sym("ompt_start_tool").map { UInt(omp_shim_object_base($0)) == base } ?? false
     }
+
+    /// Distinct threads that ran in this runtime's regions so far (the calling threads included).
+    var teamThreads: Set<UInt> { seenThreads.withLock { $0 } }
 
     /// The runtime's first OpenMP call: this is where a KMP runtime registers itself
     /// and where the duplicate check (and `KMP_DUPLICATE_LIB_OK`) happens.
@@ -74,6 +89,8 @@ package final class LoadedRuntime: ParallelRuntime {
             let ctx = RegionContext(count: count, body: b, runtime: self)
             let raw = Unmanaged.passUnretained(ctx).toOpaque()
             parallelFn(regionTrampoline, raw, 0, 0)
+            let ids = ctx.threadIDs
+            seenThreads.withLock { $0.formUnion(ids) }
             return ctx.distinctThreads
         }
     }
@@ -84,6 +101,8 @@ package final class RegionContext {
     let body: (Range<Int>, Int) -> Void
     unowned let runtime: LoadedRuntime
     let seen: UnsafeMutablePointer<UInt8>
+    /// The OS thread behind each team member (``currentThreadID()``), by thread number.
+    let ids: UnsafeMutablePointer<UInt>
     package static let maxThreads = 256
 
     init(count: Int, body: @escaping (Range<Int>, Int) -> Void, runtime: LoadedRuntime) {
@@ -92,8 +111,16 @@ package final class RegionContext {
         self.runtime = runtime
         seen = .allocate(capacity: Self.maxThreads)
         seen.initialize(repeating: 0, count: Self.maxThreads)
+        ids = .allocate(capacity: Self.maxThreads)
+        ids.initialize(repeating: 0, count: Self.maxThreads)
     }
-    deinit { seen.deallocate() }
+    deinit { seen.deallocate(); ids.deallocate() }
+
+    var threadIDs: Set<UInt> {
+        var out: Set<UInt> = []
+        for i in 0..<Self.maxThreads where seen[i] != 0 { out.insert(ids[i]) }
+        return out
+    }
 
     var distinctThreads: Int {
         var n = 0
@@ -104,7 +131,7 @@ package final class RegionContext {
     func run() {
         let tid = Int(runtime.threadNum())
         let nt = max(Int(runtime.numThreads()), 1)
-        if tid >= 0 && tid < Self.maxThreads { seen[tid] = 1 }
+        if tid >= 0 && tid < Self.maxThreads { ids[tid] = currentThreadID(); seen[tid] = 1 }
         let chunk = (count + nt - 1) / nt
         let lo = min(tid * chunk, count)
         let hi = min(lo + chunk, count)

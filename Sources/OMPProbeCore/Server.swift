@@ -27,7 +27,7 @@ final class Server: @unchecked Sendable {
 
     func worker() {
         let ledger = StepLedger()
-        var rng = SplitMix64(seed: UInt64(bitPattern: Int64(pthread_self_id())))
+        var rng = SplitMix64(seed: UInt64(currentThreadID()))
         let q = FloatBuffer(queries * index.dim, zero: false)
         var served = 0
         while true {
@@ -45,28 +45,7 @@ final class Server: @unchecked Sendable {
     }
 
     func run(into ledger: StepLedger) {
-        var tids: [pthread_t] = []
-        let box = Unmanaged.passRetained(self)
-        for _ in 0..<threads {
-            #if canImport(Glibc)
-            var t = pthread_t()
-            #else
-            var t: pthread_t? = nil
-            #endif
-            let rc = pthread_create(&t, nil, { raw in
-                Unmanaged<Server>.fromOpaque(raw!).takeUnretainedValue().worker()
-                return nil
-            }, box.toOpaque())
-            if rc == 0 {
-                #if canImport(Glibc)
-                tids.append(t)
-                #else
-                tids.append(t!)
-                #endif
-            }
-        }
-        for t in tids { pthread_join(t, nil) }
-        box.release()
+        let started = runConcurrently((0..<threads).map { _ in { @Sendable in self.worker() } })
         let all = lock.withLock { $0 }
         var failures: [Check] = []
         var servedDetail: [String] = []
@@ -78,7 +57,7 @@ final class Server: @unchecked Sendable {
                 ledger.team(r, n)
             }
         }
-        ledger.check("serve-threads", tids.count == threads, "\(tids.count) of \(threads) worker threads started")
+        ledger.check("serve-threads", started == threads, "\(started) of \(threads) worker threads started")
         let done = next.load(ordering: .relaxed) >= requests
         ledger.check("serve-requests", done, done ? "all \(requests) requests served (\(servedDetail.joined(separator: ", ")))" : "requests left unserved")
         if let f = failures.first {
@@ -87,12 +66,4 @@ final class Server: @unchecked Sendable {
             ledger.check("serve-results", true, "every request's inference and search matched the serial reference")
         }
     }
-}
-
-private func pthread_self_id() -> Int {
-    #if canImport(Glibc)
-    return Int(bitPattern: UInt(pthread_self()))
-    #else
-    return Int(bitPattern: pthread_self())
-    #endif
 }

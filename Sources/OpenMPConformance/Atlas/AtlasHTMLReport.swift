@@ -58,9 +58,26 @@ package enum AtlasHTMLReport {
             out += "</summary>\n<ul>\n"
             for o in c.observations {
                 out += "<li>\(h(o.variant.meaning)): <strong>\(h(AtlasWords.observation(o)))</strong>"
-                    + " (runs: \(h(o.runs.map(\.rawValue).joined(separator: ", "))))<br><code>\(h(o.repro))</code></li>\n"
+                    + " (runs: \(h(o.runs.map(\.rawValue).joined(separator: ", "))))"
+                    + (o.whatRan.map { "; \(h($0.words))" } ?? "") + "<br><code>\(h(o.repro))</code></li>\n"
             }
             out += "</ul></details>\n"
+        }
+        if let shapes = atlas.shapes, !shapes.isEmpty {
+            out += "<h2>Stack shapes (no variable)</h2>\n<ul>\n"
+            for c in shapes {
+                out += "<li><code>\(h(c.id))</code>: <strong>\(h(c.words))</strong>" + (c.ran.map { "; \(h($0.words))" } ?? "")
+                    + (c.outcome == nil ? "" : "<br><code>\(h(c.repro))</code>") + "</li>\n"
+            }
+            out += "</ul>\n"
+        }
+        if let together = atlas.concurrency, !together.isEmpty {
+            out += "<h2>Used at the same time (variable exported)</h2>\n<ul>\n"
+            for c in together {
+                out += "<li><code>\(h(c.id))</code> (\(h(c.kind.meaning))): <strong>\(h(c.outcomeWords))</strong>"
+                    + (c.ran.map { "; \(h($0.words))" } ?? "") + "<br><code>\(h(c.repro))</code></li>\n"
+            }
+            out += "</ul>\n"
         }
         return out + "</body>\n</html>\n"
     }

@@ -8,7 +8,41 @@ package enum AtlasMarkdownReport {
         if let p = atlas.platform { out += "**Platform:** \(MarkdownText.code(p.id)), \(t(p.label)).\n\n" }
         if atlas.partial { out += "**Partial:** interrupted before every cell ran.\n\n" }
         out += grid(atlas)
+        out += concurrencySection(atlas, t)
+        out += shapesSection(atlas, t)
         return out + (repros ? reproSection(atlas, t) : "")
+    }
+
+    /// The stack shapes: outcome and how many runtimes ran, per sampled pair.
+    static func shapesSection(_ atlas: AtlasResults, _ t: (String) -> String) -> String {
+        guard let cells = atlas.shapes, !cells.isEmpty else { return "" }
+        var out = "\n### How the runtimes reach the process (stack shapes, no variable)\n\n"
+        for shape in StackShape.allCases { out += "- `\(shape.rawValue)`: \(t(shape.meaning)).\n" }
+        out += "\n" + MarkdownText.header(["Pair"] + StackShape.allCases.map(\.rawValue))
+        var pairs: [(String, String)] = []
+        for c in cells where !pairs.contains(where: { $0 == (c.first, c.second) }) { pairs.append((c.first, c.second)) }
+        for (f, s) in pairs {
+            let row = StackShape.allCases.map { shape in
+                cells.first { $0.shape == shape && $0.first == f && $0.second == s }.map { t($0.words) } ?? "-"
+            }
+            out += MarkdownText.row([MarkdownText.code("\(f)>\(s)", inTable: true)] + row)
+        }
+        return out
+    }
+
+    /// The concurrent and nested cells: outcomes counted over their runs ("n of 10"), and what ran.
+    static func concurrencySection(_ atlas: AtlasResults, _ t: (String) -> String) -> String {
+        guard let cells = atlas.concurrency, !cells.isEmpty else { return "" }
+        var out = "\n### Used at the same time\n\n"
+        for kind in AtlasConcurrencyCell.Kind.allCases where cells.contains(where: { $0.kind == kind }) {
+            out += "- `\(kind.rawValue)`: \(t(kind.meaning)), \(kind.runs) run\(kind.runs == 1 ? "" : "s") each.\n"
+        }
+        out += "\n" + MarkdownText.header(["Cell", "Outcomes", "What ran (first run)"])
+        for c in cells {
+            out += MarkdownText.row([MarkdownText.code("\(c.kind.rawValue) \(c.first)>\(c.second)", inTable: true),
+                                     t(c.outcomeWords), t(c.ran?.words ?? "not observed")])
+        }
+        return out
     }
 
     /// The grid, its footnotes and the sentences, without a heading (also the README section).
@@ -61,8 +95,15 @@ package enum AtlasMarkdownReport {
         var out = "\n<details><summary>Repro lines, every cell and variant</summary>\n\n"
         for c in atlas.cells where c.notRun == nil {
             for o in c.observations {
-                out += "- \(MarkdownText.code(c.id)) \(o.variant.rawValue), \(t(AtlasWords.observation(o))): \(MarkdownText.code(o.repro, limit: 2000))\n"
+                let ran = o.whatRan.map { " (" + MarkdownText.text($0.words) + ")" } ?? ""
+                out += "- \(MarkdownText.code(c.id)) \(o.variant.rawValue), \(t(AtlasWords.observation(o)))\(ran): \(MarkdownText.code(o.repro, limit: 2000))\n"
             }
+        }
+        for c in atlas.shapes ?? [] where c.outcome != nil {
+            out += "- \(MarkdownText.code(c.id)), \(t(c.words)): \(MarkdownText.code(c.repro, limit: 2000))\n"
+        }
+        for c in atlas.concurrency ?? [] {
+            out += "- \(MarkdownText.code(c.id)), \(t(c.outcomeWords)): \(MarkdownText.code(c.repro, limit: 2000))\n"
         }
         return out + "\n</details>\n"
     }

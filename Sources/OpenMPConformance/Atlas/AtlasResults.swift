@@ -29,6 +29,11 @@ package struct AtlasResults: Codable, Sendable, Hashable {
     /// Where the cells were measured, when not on this Linux host itself: `windows-x86_64` for
     /// the Windows DLLs under Wine (``AtlasPlatform``). Nil: `linux-x86_64`, run here.
     package var platform: AtlasPlatform?
+    /// Concurrent first use and nesting on a sample of pairs (absent in older files and in runs
+    /// that did not ask for them).
+    package var concurrency: [AtlasConcurrencyCell]?
+    /// Sampled pairs in each stack shape (absent in older files and in runs that did not ask).
+    package var shapes: [AtlasShapeCell]?
 
     package init(schemaVersion: Int = AtlasResults.currentSchemaVersion, tool: ResultsFile.Tool = .init(),
                 partial: Bool, startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,
@@ -134,6 +139,42 @@ package struct AtlasObservation: Codable, Sendable, Hashable {
     /// of the runs that finished their steps. Nil when not observed (no run finished, or a
     /// file of schema 1, which did not record it).
     package var runtimesRan: [AtlasRuntimesRan]?
+    /// What ran in the first run (absent in older atlas files, or when nothing was observed).
+    package var whatRan: WhatRan?
+
+    /// What ran in one probe, observed by it (see ``ProbeResult/runtimesStarted``).
+    package struct WhatRan: Codable, Sendable, Hashable {
+        /// Runtime files mapped.
+        package var mappedFiles: Int
+        /// Runtimes observed to start; nil when starts were not observed.
+        package var runtimesStarted: Int?
+        /// Distinct threads in all runtimes' regions together, the main thread included.
+        package var teamThreads: Int?
+        /// OS threads at the end of the work.
+        package var osThreads: Int?
+
+        package init(mappedFiles: Int, runtimesStarted: Int?, teamThreads: Int?, osThreads: Int?) {
+            self.mappedFiles = mappedFiles; self.runtimesStarted = runtimesStarted
+            self.teamThreads = teamThreads; self.osThreads = osThreads
+        }
+
+        /// Nil when the probe observed none of it.
+        package init?(_ p: ProbeResult) {
+            let started = p.startedCount, team = p.teamThreads?.first { $0.runtime == "*" }?.threads
+            if started == nil && team == nil && p.osThreads == nil { return nil }
+            self.init(mappedFiles: Set(p.runtimesMapped.map(\.path)).count, runtimesStarted: started,
+                      teamThreads: team, osThreads: p.osThreads)
+        }
+
+        /// E.g. "2 files mapped, 2 runtimes started, 3 team threads, 3 OS threads".
+        package var words: String {
+            var parts = ["\(mappedFiles) file\(mappedFiles == 1 ? "" : "s") mapped"]
+            parts.append(runtimesStarted.map { WhatRanText.runtimes($0) + " started" } ?? "starts not observed")
+            if let teamThreads { parts.append("\(teamThreads) team threads") }
+            if let osThreads { parts.append("\(osThreads) OS threads") }
+            return parts.joined(separator: ", ")
+        }
+    }
 
     package init(variant: AtlasVariant, plan: String, outcomes: [Outcome], runs: [Outcome], repro: String,
                 message: String, durationSeconds: Double, runtimesRan: [AtlasRuntimesRan]? = nil) {

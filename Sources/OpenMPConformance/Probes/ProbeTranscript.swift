@@ -17,6 +17,10 @@ struct ProbeTranscript {
     var stepError: String?
     /// The step count the child announced in its `done` record.
     var doneSteps: Int?
+    /// What ran, as the child observed it (absent records: not observed).
+    var started: [ProbeResult.RuntimeStart] = []
+    var teamThreads: [ProbeResult.TeamThreads] = []
+    var osThreads: Int?
 
     /// Keeps the line when it is a runtime message (`OMP: ...`), up to 256 of them. Protocol
     /// records, `done` included, come on stdout (``stdoutLine(_:)``), never here.
@@ -66,6 +70,17 @@ struct ProbeTranscript {
             let detail = f.count > 3 ? f[3] : ""
             checks.append(.init(step: step, name: f[1], passed: passed, detail: detail))
             if !passed { failedChecks.append("step \(step) \(f[1]): \(detail)") }
+        case .started:
+            let f = rest.split(separator: " ", maxSplits: 2).map(String.init)
+            guard f.count == 3, f[1] == "yes" || f[1] == "no", started.count < 64 else { return false }
+            started.append(.init(runtime: f[0], started: f[1] == "yes", how: f[2]))
+        case .teamthreads:
+            let f = rest.split(separator: " ").map(String.init)
+            guard f.count == 2, let n = Int(f[1]), n >= 0, teamThreads.count < 64 else { return false }
+            teamThreads.append(.init(runtime: f[0], threads: n))
+        case .osthreads:
+            guard let n = Int(rest), n >= 0 else { return false }
+            osThreads = n
         case .error:
             let f = rest.split(separator: " ", maxSplits: 1).map(String.init)
             stepError = f.count == 2 ? "step \(f[0]): \(f[1])" : rest

@@ -141,12 +141,16 @@ final class Watch {
                                         code: code, signal: sig, afterStep: t.stepsCompleted, killedBy: killedBy?.rawValue)
         var exitWait: Double?
         if let d = doneAt { exitWait = (verdictAt - d).seconds * 1000 }
-        return ProbeResult(outcome: outcome, message: message, stepsCompleted: t.speaks ? t.stepsCompleted : (code == 0 ? 1 : 0),
+        var result = ProbeResult(outcome: outcome, message: message, stepsCompleted: t.speaks ? t.stepsCompleted : (code == 0 ? 1 : 0),
                            stepsTotal: total, durationSeconds: (verdictAt - started).seconds,
                            runtimesMapped: t.mapped, repro: repro, checks: t.checks,
                            ompErrors: Classifier.ompErrorNumbers(t.ompLines), ending: ending,
                            stdout: out.captured, stderr: err.captured, blasCore: t.blas, pid: t.childPid ?? pid,
                            exitWaitMilliseconds: exitWait)
+        result.runtimesStarted = t.started.isEmpty ? nil : t.started
+        result.teamThreads = t.teamThreads.isEmpty ? nil : t.teamThreads
+        result.osThreads = t.osThreads
+        return result
     }
 
     /// Reads the exit hook's records as they are appended, from where the last read stopped

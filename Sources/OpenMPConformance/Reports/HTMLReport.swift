@@ -292,7 +292,7 @@ package enum HTMLReport {
                 ("In words", cell.words ?? words.describe(cell)),
                 ("Row", cell.row), ("Profile", cell.profile), ("Environment", cell.envMode),
                 ("Ordering", cell.ordering), ("Import means", cell.importMeaning), ("Status", cell.status.rawValue),
-                ("Outcome", cell.outcome?.rawValue ?? "(none)"),
+                ("Outcome", cell.outcome == nil ? "(none)" : WhatRanText.outcome(cell)),
                 ("Allowed", cell.allowed.map(\.rawValue).joined(separator: ", ")),
                 ("Verdict", cell.verdict.rawValue),
             ]
@@ -305,6 +305,7 @@ package enum HTMLReport {
             for (k, v) in pairs { out += "<tr><th>\(h(k))</th><td>\(h(v))</td></tr>\n" }
             out += "<tr><th>Repro</th><td><pre>\(h(cell.repro))</pre></td></tr>\n"
             if let p = cell.probe {
+                if let ran = WhatRanText.words(p) { out += "<tr><th>What ran</th><td>\(h(ran))</td></tr>\n" }
                 out += "<tr><th>Steps</th><td>\(p.stepsCompleted) of \(p.stepsTotal)</td></tr>\n"
                 var ending = p.ending.kind.rawValue
                 if let code = p.ending.code { ending += ", code \(code)" }

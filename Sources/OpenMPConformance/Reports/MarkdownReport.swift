@@ -171,6 +171,7 @@ package enum MarkdownReport {
         var line = "- \(MarkdownText.text(label, limit: 200)) (\(MarkdownText.code(cell.id, limit: 200))): **\(observed)**, allowed \(allowed.isEmpty ? "nothing" : allowed)"
         if !cell.message.isEmpty { line += ". \(MarkdownText.text(cell.message, limit: 300))" }
         if let reason = cell.reason, !reason.isEmpty { line += " (\(MarkdownText.text(reason, limit: 200)))" }
+        if let ran = cell.probe.flatMap(WhatRanText.words) { line += "\n  - what ran: \(MarkdownText.text(ran, limit: 300))" }
         line += "\n  - repro: \(MarkdownText.code(cell.repro, limit: 800))\n"
         return line
     }
@@ -231,13 +232,14 @@ package enum MarkdownReport {
     static func fullTable(_ r: ResultsFile, budgetLeft: Int) -> String {
         var out = "## All cells\n\n"
         if r.results.isEmpty { return out + "No cells.\n" }
-        out += MarkdownText.header(["Cell", "Status", "Outcome", "Allowed", "Verdict", "Seconds"])
+        out += MarkdownText.header(["Cell", "Status", "Outcome", "Allowed", "Verdict", "What ran", "Seconds"])
         var shown = 0
         for cell in r.results {
             let line = MarkdownText.row([
                 MarkdownText.code(cell.id, limit: 160, inTable: true), cell.status.rawValue,
-                cell.outcome?.rawValue ?? "-", cell.allowed.map(\.rawValue).joined(separator: ", "),
+                WhatRanText.outcome(cell), cell.allowed.map(\.rawValue).joined(separator: ", "),
                 cell.verdict == .refuted ? "**refuted**" : cell.verdict.rawValue,
+                MarkdownText.text(cell.probe.flatMap(WhatRanText.words) ?? "-", limit: 300),
                 ReportText.seconds(cell.durationSeconds),
             ])
             if out.utf8.count + line.utf8.count + 200 > budgetLeft { break }

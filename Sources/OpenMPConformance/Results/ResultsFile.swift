@@ -3,9 +3,11 @@
 package struct ResultsFile: Codable, Sendable, Hashable {
     /// 2 adds `answer`, `wheels`, each claim's `state`/`finding`/`quote`/…, and each cell's
     /// `roleRuntimes` and `words`; all optional, so schema 1 files still read, report and merge.
-    package static let currentSchemaVersion = 2
+    /// 3 adds what ran in each probe: `runtimesStarted`, `teamThreads`, `osThreads` (optional: absent
+    /// means not observed), so schema 1 and 2 files still read.
+    package static let currentSchemaVersion = 3
     /// The versions this tool reads.
-    package static let readableSchemaVersions = 1...2
+    package static let readableSchemaVersions = 1...3
 
     package var schemaVersion: Int
     package var tool: Tool

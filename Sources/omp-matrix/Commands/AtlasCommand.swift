@@ -171,12 +171,16 @@ struct AtlasCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let t0 = clock.now
         var lastCheckpoint = t0
-        let runner = AtlasRunner(plan: plan, timeout: .timeoutOption(seconds: timeout), jobs: parallel)
+        // Concurrent first use, nesting and the stack shapes are Linux probes (the Windows probe has no
+        // race, nest or consumer steps).
+        let linux = platform != .windows
+        let runner = AtlasRunner(plan: plan, timeout: .timeoutOption(seconds: timeout), jobs: parallel, concurrency: linux,
+                                 consumers: linux ? StackConsumers(runtimesDirectory: catalog.directory) : nil)
         let run = await runner.run { p in
             if tty {
-                FileHandle.standardError.write(Data("\r[\(p.done)/\(p.total)] \(p.cell) \(p.variant.rawValue): \(p.outcome.rawValue)\u{1B}[K".utf8))
+                FileHandle.standardError.write(Data("\r[\(p.done)/\(p.total)] \(p.cell) \(p.step): \(p.outcome.rawValue)\u{1B}[K".utf8))
             } else if p.done % 50 == 0 || p.done == p.total {
-                FileHandle.standardError.write(Data("[\(p.done)/\(p.total)] \(p.cell) \(p.variant.rawValue): \(p.outcome.rawValue)\n".utf8))
+                FileHandle.standardError.write(Data("[\(p.done)/\(p.total)] \(p.cell) \(p.step): \(p.outcome.rawValue)\n".utf8))
             }
             if clock.now - lastCheckpoint > .seconds(2) {
                 lastCheckpoint = clock.now
@@ -190,7 +194,9 @@ struct AtlasCommand: AsyncParsableCommand {
         let wall = clock.now - t0
         let timing = AtlasTiming(wallSeconds: wall.secondsValue, probes: run.probes, repeats: run.repeats,
                                  peakRSSKiB: BenchCommand.peakRSSKiB(), jobs: parallel)
-        let final = file(run.cells, partial: run.interrupted, timing: timing)
+        var final = file(run.cells, partial: run.interrupted, timing: timing)
+        final.concurrency = run.concurrency.isEmpty ? nil : run.concurrency
+        final.shapes = run.shapes.isEmpty ? nil : run.shapes
         do { try AtlasCodec.write(final, to: url) } catch { throw ToolExit.internal("\(error)") }
         signals.cancel()
         FileHandle.standardError.write(Data("omp-matrix: atlas file \(url.path)\(final.partial ? " (partial)" : "")\n".utf8))

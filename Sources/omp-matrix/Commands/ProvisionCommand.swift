@@ -73,6 +73,12 @@ struct ProvisionCommand: AsyncParsableCommand {
         if let observerFailure {
             throw ToolExit(code: .incomplete, message: "omp-matrix: provisioning incomplete: doctor-observer not provisioned (\(observerFailure))")
         }
+        #if os(Linux)
+        // The stack shapes' consumer libraries, compiled against the runtimes just provisioned.
+        for line in StackConsumers.provision(runtimesDirectory: directory) {
+            FileHandle.standardError.write(Data(("provision: " + line + "\n").utf8))
+        }
+        #endif
         if !report.isComplete {
             throw ToolExit(code: .incomplete, message: "omp-matrix: provisioning incomplete: "
                            + report.failures.map(\.name).joined(separator: ", ") + " not provisioned (reasons above)")

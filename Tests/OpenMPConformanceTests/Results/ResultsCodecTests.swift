@@ -38,20 +38,20 @@ struct ResultsCodecTests {
 
     @Test func otherSchemaVersionNamesFileAndBothVersions() throws {
         var text = String(decoding: try ResultsCodec.encode(ReportFixtures.results()), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 3")
+        text = text.replacingOccurrences(of: "\"schemaVersion\" : 3", with: "\"schemaVersion\" : 4")
         do {
             _ = try ResultsCodec.decode(Data(text.utf8), file: "results/debian.json")
-            Issue.record("decoding a schema-3 file should fail")
+            Issue.record("decoding a schema-4 file should fail")
         } catch let error as InputError {
             #expect(error.file == "results/debian.json")
-            #expect(error.message.contains("written by schema 3, this tool reads 1 to 2"))
+            #expect(error.message.contains("written by schema 4, this tool reads 1 to 3"))
             #expect(error.description.hasPrefix("results/debian.json:"))
             // The location points at the version number itself.
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             let line = try #require(error.line)
             let column = try #require(error.column)
             let lineText = Array(lines[line - 1])
-            #expect(String(lineText[(column - 1)...]).hasPrefix("3"))
+            #expect(String(lineText[(column - 1)...]).hasPrefix("4"))
         }
     }
 

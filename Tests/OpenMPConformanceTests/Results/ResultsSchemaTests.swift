@@ -106,7 +106,7 @@ struct ResultsSchemaTests {
                  expected: [("/partial", "type")]),
         Mutation(name: "null where not nullable", replace: "\"startedAt\" : \"2026-11-27T10:00:00Z\"", with: "\"startedAt\" : null",
                  expected: [("/startedAt", "type")]),
-        Mutation(name: "another schema version", replace: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 3",
+        Mutation(name: "another schema version", replace: "\"schemaVersion\" : 3", with: "\"schemaVersion\" : 4",
                  expected: [("/schemaVersion", "enum")]),
         Mutation(name: "null where nullable", replace: "\"finishedAt\" : \"2026-11-27T10:04:31Z\"", with: "\"finishedAt\" : null",
                  expected: []),
