@@ -10,7 +10,7 @@ import _OpenMPShims
 /// runtimes themselves, through the kit's OMPT tool), which threads ran in each runtime's
 /// regions, and how many OS threads the process had at the end of the work.
 enum Observation {
-    /// The kit's OMPT tool (`Sources/OMPProbeTool`), opened with `RTLD_GLOBAL` before any runtime
+    /// The kit's OMPT tool (`Sources/OpenMPConformance/Resources/Observers/probe_tool.c`), opened with `RTLD_GLOBAL` before any runtime
     /// so that each LLVM or Intel runtime finds its `ompt_start_tool` and reports its own start.
     struct Tool {
         typealias StartedFn = @convention(c) (UnsafeMutablePointer<UInt>?, Int32) -> Int32

@@ -51,79 +51,23 @@ package struct DoctorObserver: Sendable, Hashable {
             guard has(env) else { throw .environment("OMP_DOCTOR_LIBS=\(env) does not hold \(auditName) and \(exitName)") }
             return env
         }
-        let dir = try provisionedDirectory()
-        guard has(dir) else {
-            throw .environment("the doctor's observer libraries are not provisioned (no \(auditName) and \(exitName) in \(dir)): "
-                               + "run `omp-matrix provision` (or `bash Scripts/provision-runtimes.sh`), or set OMP_DOCTOR_LIBS")
+        do { return try CLibraryBuilder.locate(kind: kind, sources: sources) } catch {
+            throw .environment("\(error), or set OMP_DOCTOR_LIBS")
         }
-        return dir
     }
 
-    /// The C sources, from this library's resources, with the library each becomes.
-    static func sources() throws(DoctorError) -> [(source: URL, library: String)] {
-        guard let folder = Bundle.module.url(forResource: "Observers", withExtension: nil) else {
-            throw .environment("the observer sources (resource Observers/) are missing from the OpenMPConformance bundle")
-        }
-        return [(folder.appendingPathComponent("audit.c"), auditName), (folder.appendingPathComponent("exit_hook.c"), exitName)]
-    }
-
-    /// `<runtime cache>/doctor-observer/<hash of the sources>`: a changed source is a new folder.
-    static func provisionedDirectory(in runtimes: URL? = nil) throws(DoctorError) -> String {
-        let root: URL
-        if let runtimes { root = runtimes } else {
-            do { root = try RuntimeCatalog.directory() } catch { throw .environment("\(error)") }
-        }
-        var digest: [UInt8] = []
-        for (src, _) in try sources() {
-            guard let data = FileManager.default.contents(atPath: src.path) else {
-                throw .environment("the observer source \(src.path) cannot be read")
-            }
-            digest += Array(data)
-        }
-        return root.path + "/doctor-observer/" + String(SHA256.hex(of: digest).prefix(16))
-    }
+    /// The folder in the runtime cache (`doctor-observer/<hash>`) and the C sources, from this
+    /// library's resources, with the library each becomes.
+    static let kind = "doctor-observer"
+    static let sources: [CLibraryBuilder.Source] = [("audit.c", auditName), ("exit_hook.c", exitName)]
 
     /// Compiles both libraries into the runtime cache unless they are there: the provisioning step
     /// (`omp-matrix provision`). Returns the folder and whether it built anything.
     /// - Throws: ``DoctorError/environment(_:)`` when no C compiler runs or a build fails.
     package static func build(in runtimes: URL? = nil, log: (String) -> Void = { _ in }) throws(DoctorError) -> (directory: String, built: Bool) {
-        let fm = FileManager.default
-        let dir = try provisionedDirectory(in: runtimes)
-        if has(dir) { return (dir, false) }
-        do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw .environment("cannot create \(dir): \(error.localizedDescription)")
+        do { return try CLibraryBuilder.build(kind: kind, sources: sources, in: runtimes, log: log) } catch {
+            throw .environment("\(error)")
         }
-        let cc = compiler()
-        for (src, name) in try sources() {
-            log("doctor-observer: \(cc) -shared -fPIC -O2 -o \(dir)/\(name) \(src.lastPathComponent)")
-            // Built under a unique name, then renamed: concurrent provisioners never see half a library.
-            let tmp = dir + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [cc, "-shared", "-fPIC", "-O2", "-o", tmp, src.path, "-ldl"]
-            let out = Pipe()
-            p.standardOutput = out; p.standardError = out
-            do { try p.run() } catch { throw .environment("cannot run the C compiler \(cc): \(error.localizedDescription)") }
-            let text = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0, rename(tmp, dir + "/" + name) == 0 else {
-                unlink(tmp)
-                throw .environment("building \(name) with \(cc) failed: \(String(decoding: text.suffix(2000), as: UTF8.self))")
-            }
-        }
-        return (dir, true)
-    }
-
-    /// `$CC`, else `cc` or `clang` on PATH, else the clang beside the Swift toolchain's `swift`.
-    static func compiler() -> String {
-        let env = ProcessInfo.processInfo.environment
-        if let cc = env["CC"], !cc.isEmpty { return cc }
-        for name in ["cc", "clang"] where ShellQuote.which(name, path: env["PATH"]) != nil { return name }
-        if let swift = ShellQuote.which("swift", path: env["PATH"]), let real = RuntimeIdentity.resolvedPath(swift) {
-            let clang = real.doctorParent + "/clang"
-            if FileManager.default.isExecutableFile(atPath: clang) { return clang }
-        }
-        return "/opt/swift/usr/bin/clang"
     }
 
     /// The variables the kit sets for one observed run: the audit library, the exit hook

@@ -1,51 +1,93 @@
 import Foundation
 
 /// Builds the kit's small C libraries (the doctor's observers, the probe's OMPT tool) with the C
-/// compiler, once per source hash, into `<package root>/.build-probe/<kind>/<hash>/`. A SwiftPM
-/// dynamic-library product would link the Swift runtime into every process that loads them.
+/// compiler when provisioning, from the C sources shipped as this library's resources
+/// (`Resources/Observers/`), into `<runtime cache>/<kind>/<hash of the sources>/`. Nothing is
+/// compiled at run time and nothing is written into a package checkout: at run time the kit only
+/// ``locate(kind:sources:in:)``s what provisioning built. A SwiftPM dynamic-library product would
+/// link the Swift runtime into every process that loads them, the user's included.
 package enum CLibraryBuilder {
     /// Why a library could not be found or built, in words.
     package struct Failure: Error, Sendable, CustomStringConvertible {
         package var description: String
     }
 
-    /// Builds each `(source path relative to the package root, library name)` into one folder
-    /// named by the sources' hash, unless it already holds them; returns the folder.
-    /// - Throws: ``Failure`` when a source is missing or the compiler fails.
-    package static func directory(kind: String, sources: [(source: String, library: String)],
-                                  flags: [String] = []) throws(Failure) -> String {
-        let fm = FileManager.default
-        let root = RuntimeCatalog.packageRoot()?.path ?? fm.currentDirectoryPath
+    /// One library: its C source (a file name in `Resources/Observers/`) and the library it becomes.
+    package typealias Source = (source: String, library: String)
+
+    /// The resource folder holding the C sources.
+    static func resourceFolder() throws(Failure) -> URL {
+        guard let folder = Bundle.module.url(forResource: "Observers", withExtension: nil) else {
+            throw Failure(description: "the C sources (resource Observers/) are missing from the OpenMPConformance bundle")
+        }
+        return folder
+    }
+
+    /// `<runtime cache>/<kind>/<hash>`: a changed source (or header in the folder) is a new folder.
+    package static func directory(kind: String, sources: [Source], flags: [String] = [],
+                                  in runtimes: URL? = nil) throws(Failure) -> String {
+        let root: URL
+        if let runtimes { root = runtimes } else {
+            do { root = try RuntimeCatalog.directory() } catch { throw Failure(description: "\(error)") }
+        }
+        let folder = try resourceFolder()
         var digest: [UInt8] = Array(flags.joined(separator: " ").utf8)
         for (src, _) in sources {
-            guard let data = fm.contents(atPath: root + "/" + src) else {
-                throw Failure(description: "the source \(root)/\(src) is missing")
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(src).path) else {
+                throw Failure(description: "the C source \(folder.path)/\(src) cannot be read")
             }
             digest += Array(data)
         }
-        let dir = root + "/.build-probe/" + kind + "/" + String(SHA256.hex(of: digest).prefix(16))
-        if sources.allSatisfy({ fm.fileExists(atPath: dir + "/" + $0.library) }) { return dir }
+        return root.path + "/" + kind + "/" + String(SHA256.hex(of: digest).prefix(16))
+    }
+
+    static func isBuilt(_ dir: String, _ sources: [Source]) -> Bool {
+        sources.allSatisfy { FileManager.default.fileExists(atPath: dir + "/" + $0.library) }
+    }
+
+    /// Run time: the folder provisioning built, or why there is none (never builds).
+    package static func locate(kind: String, sources: [Source], flags: [String] = [],
+                               in runtimes: URL? = nil) throws(Failure) -> String {
+        let dir = try directory(kind: kind, sources: sources, flags: flags, in: runtimes)
+        guard isBuilt(dir, sources) else {
+            throw Failure(description: "\(kind) is not provisioned (no " + sources.map(\.library).joined(separator: " and ")
+                          + " in \(dir)): run `omp-matrix provision` (or `bash Scripts/provision-runtimes.sh`)")
+        }
+        return dir
+    }
+
+    /// Provisioning: compiles each source into the folder unless it is there. Returns the folder and
+    /// whether anything was built.
+    /// - Throws: ``Failure`` when no C compiler runs or a build fails.
+    package static func build(kind: String, sources: [Source], flags: [String] = [], in runtimes: URL? = nil,
+                              log: (String) -> Void = { _ in }) throws(Failure) -> (directory: String, built: Bool) {
+        let fm = FileManager.default
+        let dir = try directory(kind: kind, sources: sources, flags: flags, in: runtimes)
+        if isBuilt(dir, sources) { return (dir, false) }
         do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw Failure(description: "cannot create \(dir): \(error.localizedDescription)")
         }
+        let folder = try resourceFolder()
         let cc = compiler()
         for (src, name) in sources {
-            // Built under a unique name, then renamed: concurrent builders never see half a library.
+            let path = folder.appendingPathComponent(src).path
+            log("\(kind): \(cc) -shared -fPIC -O2 \(flags.joined(separator: " ")) -o \(dir)/\(name) \(src)")
+            // Built under a unique name, then renamed: concurrent provisioners never see half a library.
             let tmp = dir + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [cc, "-shared", "-fPIC", "-O2"] + flags + ["-o", tmp, root + "/" + src, "-ldl"]
-            let log = Pipe()
-            p.standardOutput = log; p.standardError = log
+            p.arguments = [cc, "-shared", "-fPIC", "-O2"] + flags + ["-o", tmp, path, "-ldl"]
+            let out = Pipe()
+            p.standardOutput = out; p.standardError = out
             do { try p.run() } catch { throw Failure(description: "cannot run the C compiler \(cc): \(error.localizedDescription)") }
-            let out = log.fileHandleForReading.readDataToEndOfFile()
+            let text = out.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
             guard p.terminationStatus == 0, rename(tmp, dir + "/" + name) == 0 else {
                 unlink(tmp)
-                throw Failure(description: "building \(name) with \(cc) failed: \(String(decoding: out.suffix(2000), as: UTF8.self))")
+                throw Failure(description: "building \(name) with \(cc) failed: \(String(decoding: text.suffix(2000), as: UTF8.self))")
             }
         }
-        return dir
+        return (dir, true)
     }
 
     /// `$CC`, else `cc` or `clang` on PATH, else the clang beside the Swift toolchain's `swift`.

@@ -1,11 +1,11 @@
 import Foundation
 
-/// The probe's OMPT tool (`Sources/OMPProbeTool`): a small C library that omp-probe opens with
+/// The probe's OMPT tool (`Resources/Observers/probe_tool.c`): a small C library that omp-probe opens with
 /// `RTLD_GLOBAL` before any runtime (`--ompt-tool PATH`). Each LLVM or Intel runtime calls its
 /// `ompt_start_tool` and, from its own initialisation, its `initialize` callback, so the probe
-/// can say which runtimes started rather than which were mapped. Built with the C compiler into
-/// `.build-probe/probe-tool/<hash>/` on first use (``CLibraryBuilder``); `$OMP_PROBE_TOOL` names
-/// a built library instead. Without it, probes still run; the starts they report are then those
+/// can say which runtimes started rather than which were mapped. Built with the C compiler by
+/// provisioning into `<runtime cache>/probe-tool/<hash>/` (``CLibraryBuilder``), never at run time;
+/// `$OMP_PROBE_TOOL` names a built library instead. Without it, probes still run; the starts they report are then those
 /// seen through the runtimes' own regions only.
 package enum ProbeTool {
     static let libraryName = "libomp-probe-tool.so"
@@ -17,7 +17,15 @@ package enum ProbeTool {
         case unavailable(String)
     }
 
-    /// Finds (or builds) the tool, once per process.
+    static let kind = "probe-tool"
+    static let sources: [CLibraryBuilder.Source] = [("probe_tool.c", libraryName)]
+
+    /// Provisioning: compiles the tool into the runtime cache unless it is there.
+    package static func build(in runtimes: URL? = nil, log: (String) -> Void = { _ in }) throws(CLibraryBuilder.Failure) -> (directory: String, built: Bool) {
+        try CLibraryBuilder.build(kind: kind, sources: sources, in: runtimes, log: log)
+    }
+
+    /// Finds the provisioned tool, once per process.
     package static func locate() -> Located {
         cache.get {
             if let env = ProcessInfo.processInfo.environment["OMP_PROBE_TOOL"], !env.isEmpty {
@@ -25,7 +33,7 @@ package enum ProbeTool {
                     ? .path(env) : .unavailable("OMP_PROBE_TOOL=\(env) is not a readable file")
             }
             do {
-                let dir = try CLibraryBuilder.directory(kind: "probe-tool", sources: [("Sources/OMPProbeTool/tool.c", libraryName)])
+                let dir = try CLibraryBuilder.locate(kind: kind, sources: sources)
                 return .path(dir + "/" + libraryName)
             } catch {
                 return .unavailable("\(error)")

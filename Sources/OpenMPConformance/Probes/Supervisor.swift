@@ -57,10 +57,10 @@ enum Supervisor {
                     return notStarted(c, "\(error)", stepsTotal: stepsTotal, started: started, argv: [], env: env)
                 }
                 argv = [exe]
+                // Which runtimes start, from the runtimes themselves (ProbeTool); without it, fewer are observed.
+                if ProbeTool.understood(by: exe), let tool = ProbeTool.path { argv += ["--ompt-tool", tool] }
             }
             for r in runtimes { argv += ["--runtime", "\(r.name)=\(r.path)"] }
-            // Which runtimes start, from the runtimes themselves (ProbeTool); without it, fewer are observed.
-            if ProbeTool.understood(by: exe), let tool = ProbeTool.path { argv += ["--ompt-tool", tool] }
             argv += ["--steps", plan.text]
             // Check what the loader would refuse before launching, where the file says so.
             for r in runtimes where plan.loadedRuntimes.contains(r.name) {

@@ -55,23 +55,27 @@ struct ProvisionCommand: AsyncParsableCommand {
             throw ToolExit.internal("\(error)")
         }
         print(report.text)
-        // The doctor's observer libraries (Linux), compiled here so that nothing is compiled at run time.
+        // The kit's C libraries, compiled here so that nothing is compiled at run time: the probe's
+        // OMPT tool (which runtimes started) and, on Linux, the doctor's observers.
         var observerFailure: String?
-        #if os(Linux)
         if names.isEmpty {
-            do {
-                let (folder, built) = try DoctorObserver.build(in: directory) { line in
-                    FileHandle.standardError.write(Data(("provision: " + line + "\n").utf8))
+            let log: (String) -> Void = { FileHandle.standardError.write(Data(("provision: " + $0 + "\n").utf8)) }
+            var builds: [(String, () throws -> (directory: String, built: Bool))] = [("probe-tool", { try ProbeTool.build(in: directory, log: log) })]
+            #if os(Linux)
+            builds.append(("doctor-observer", { try DoctorObserver.build(in: directory, log: log) }))
+            #endif
+            for (kind, build) in builds {
+                do {
+                    let (folder, built) = try build()
+                    print("\(kind): \(built ? "built" : "present") in \(folder)")
+                } catch {
+                    observerFailure = (observerFailure.map { $0 + "; " } ?? "") + "\(kind): \(error)"
+                    print("\(kind): not provisioned: \(error)")
                 }
-                print("doctor-observer: \(built ? "built" : "present") in \(folder)")
-            } catch {
-                observerFailure = "\(error)"
-                print("doctor-observer: not provisioned: \(error)")
             }
         }
-        #endif
         if let observerFailure {
-            throw ToolExit(code: .incomplete, message: "omp-matrix: provisioning incomplete: doctor-observer not provisioned (\(observerFailure))")
+            throw ToolExit(code: .incomplete, message: "omp-matrix: provisioning incomplete: not provisioned: \(observerFailure)")
         }
         #if os(Linux)
         // The stack shapes' consumer libraries, compiled against the runtimes just provisioned.

@@ -10,7 +10,7 @@
 // export its symbols to libraries it opens unless linked with --export-dynamic). Built by the
 // kit with the C compiler (ProbeTool.swift); `swift build` only compile-checks it.
 #define _GNU_SOURCE
-#include "include/OMPProbeTool.h"
+#include "probe_tool.h"
 #include <dlfcn.h>
 #include <stdatomic.h>
 #include <stddef.h>
