@@ -46,8 +46,8 @@ public enum MarkdownReport {
     static func answerSection(_ a: Answer) -> String {
         var out = "## The answer on this host\n\n"
         for part in AnswerText.parts(a) {
-            out += "**\(MarkdownText.text(part.title, limit: 120)).** \(MarkdownText.text(part.headline, limit: 2000))\n\n"
-            for d in part.details { out += "- \(MarkdownText.text(d, limit: 600))\n" }
+            out += "**\(MarkdownText.text(part.heading, limit: 120))** \(MarkdownText.text(part.headline, limit: 2000))\n\n"
+            for d in part.details { out += "- \(MarkdownText.text(d, limit: 1200))\n" }
             if !part.details.isEmpty { out += "\n" }
         }
         return out

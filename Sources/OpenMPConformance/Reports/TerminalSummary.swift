@@ -28,7 +28,17 @@ package enum TerminalSummary {
         func plain(_ s: String) -> String { TerminalText.block(s) }
         var lines: [String] = []
         lines.append(paint("The answer on \(t(r.host.key))", "1") + (r.partial ? " (PARTIAL run: counts cover what ran)" : ""))
-        for part in AnswerText.parts(r.resolvedAnswer(atlas: atlas)) {
+        let answer = r.resolvedAnswer(atlas: atlas)
+        // The three questions first, each answered for every platform the run covers.
+        for q in answer.questions ?? [] {
+            lines.append(paint(t(q.question), "1"))
+            for p in q.answers {
+                lines += wrap("  " + paint(t(p.platform) + ":", "1") + " " + plain(t(p.answer)), width: width, indent: "    ", visibleOffset: color ? 8 : 0)
+            }
+        }
+        lines.append("")
+        lines.append(paint("The evidence", "1"))
+        for part in AnswerText.parts(answer).dropFirst(answer.questions?.count ?? 0) {
             lines += wrap(paint(t(part.title) + ":", "1") + " " + plain(t(part.headline)), width: width, indent: "  ", visibleOffset: color ? 8 : 0)
         }
         lines.append("")
