@@ -187,7 +187,11 @@ extension Answer {
             return "It silenced the abort here: all \(plural(v.cells, "test case")) with the variable ran clean." + pools
         }
         var s = "Not always: it silences the abort, but"
-        if let rule { s += " \(rule)." } else { s += " \(v.cells - v.clean) of \(plural(v.cells, "test case")) with it did not run clean." }
+        if let rule {
+            s += " \(rule)."
+        } else {
+            s += " " + v.failures.map { "it gave \(ClaimJudgement.outcomeWords(Outcome(rawValue: $0.outcome) ?? .exitNonzero, count: $0.cells)) with \($0.pair) when \($0.when.joined(separator: " or ")) (\($0.cells) of \(plural(v.cells, "test case")))" }.joined(separator: "; ") + "."
+        }
         return s + pools
     }
 

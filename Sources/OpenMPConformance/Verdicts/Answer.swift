@@ -355,8 +355,8 @@ extension Answer {
         // With every run kept, each failing pair says which order did what, with run counts.
         let pairLines = a.pairs.compactMap { p -> String? in
             guard p.withVariable.contains(where: { $0 != .pass }) || p.withLoadedFirst.contains(where: { $0 != .pass }) else { return nil }
-            return "\(p.first) starts first, then \(p.second): \(runWords(p.withVariable)) when \(p.second) is loaded second; "
-                + "\(runWords(p.withLoadedFirst)) when \(p.second) is loaded first."
+            return "\(p.first) starts first, then \(p.second): \(runWords(p.withVariable)) when \(p.second) is loaded second"
+                + (p.withLoadedFirst.isEmpty ? "." : "; \(runWords(p.withLoadedFirst)) when \(p.second) is loaded first.")
         }
         let lines = !a.pairs.isEmpty ? pairLines : keys.compactMap { k -> String? in
             let bad = groups[k]!.filter { $0 != .pass }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# CI-only: the generated HTML pages in Debian's headless Chromium, at 1400 px and 390 px wide.
+#   Scripts/check-html.sh [page.html ...]   (default: the atlas from the committed snapshot and a
+#                                            matrix report of one row, both rendered here)
+# For each page and width: no horizontal overflow of the page (scrollWidth <= the window), and on
+# an atlas page the legend's and the grid's left borders drawn as promised (computed style, not the
+# CSS text). Screenshots land in .build/html-check/ for a person to look at.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+if ! command -v chromium >/dev/null; then
+  apt-get -o DPkg::Lock::Timeout=600 install -y chromium >/dev/null
+fi
+out="$root/.build/html-check"
+rm -rf "$out"; mkdir -p "$out"
+pages=("$@")
+if [ ${#pages[@]} -eq 0 ]; then
+  swift build --product omp-matrix >/dev/null
+  bin="$root/.build/debug/omp-matrix"
+  key=$(ls Matrices/atlas/*.json | head -1)
+  "$bin" atlas --from "$key" --format html --output "$out/atlas.html" || [ $? -eq 4 ]
+  swift build -c release --product omp-probe >/dev/null
+  OMP_PROBE="$root/.build/release/omp-probe" "$bin" run --row linux-cpu-training --output "$out/results.json" >/dev/null || [ $? -le 1 ]
+  "$bin" report "$out/results.json" --format html --output "$out/matrix.html"
+  pages=("$out/atlas.html" "$out/matrix.html")
+fi
+# The probe appended to a copy of each page: what the browser computed, written into the DOM.
+probe='<script>
+window.addEventListener("load", function () {
+  var r = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth};
+  var sw = document.querySelector(".legend .sw[class*=\"w-\"]");
+  if (sw) { var s = getComputedStyle(sw); r.legendBorder = s.borderLeftWidth + " " + s.borderLeftColor; }
+  var td = document.querySelector(".grid td.w-duplicate-runtime-abort, .grid td.w-pass");
+  if (td) { var t = getComputedStyle(td); r.gridBorder = t.borderLeftWidth + " " + t.borderLeftColor; }
+  var pre = document.createElement("pre"); pre.id = "html-check"; pre.textContent = "HTMLCHECK " + JSON.stringify(r);
+  document.body.appendChild(pre);
+});
+</script>'
+failed=0
+for page in "${pages[@]}"; do
+  name=$(basename "$page" .html)
+  size=$(wc -c < "$page")
+  echo "$name: $size bytes"
+  for width in 1400 390; do
+    copy="$out/$name-$width-probe.html"
+    { cat "$page"; printf '%s\n' "$probe"; } > "$copy"
+    result=$(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$width,900" \
+      --virtual-time-budget=5000 --dump-dom "file://$copy" 2>/dev/null | grep -o 'HTMLCHECK {[^<]*}' | head -1 || true)
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$width,1600" \
+      --screenshot="$out/$name-$width.png" "file://$page" >/dev/null 2>&1 || true
+    echo "  $width px: ${result:-no result}"
+    if [ -z "$result" ]; then failed=1; continue; fi
+    python3 - "$result" "$width" "$name" <<'EOF' || failed=1
+import json, sys
+r = json.loads(sys.argv[1].split(" ", 1)[1]); width = int(sys.argv[2]); name = sys.argv[3]
+bad = []
+if r["scrollWidth"] > r["innerWidth"]:
+    bad.append(f"the page is {r['scrollWidth']} px wide in a {r['innerWidth']} px window")
+for key in ("legendBorder", "gridBorder"):
+    if name.startswith("atlas"):
+        v = r.get(key, "")
+        if not v.startswith("5px") or v.endswith("rgb(187, 187, 187)"):
+            bad.append(f"{key} is '{v}', not the outcome's 5 px coloured left border")
+for b in bad: print(f"  FAIL {name} at {width} px: {b}")
+sys.exit(1 if bad else 0)
+EOF
+  done
+done
+echo "screenshots: $out/*.png"
+exit "$failed"
