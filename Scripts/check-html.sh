@@ -24,7 +24,9 @@ if [ ${#pages[@]} -eq 0 ]; then
   "$bin" report "$out/results.json" --format html --output "$out/matrix.html"
   pages=("$out/atlas.html" "$out/matrix.html")
 fi
-# The probe appended to a copy of each page: what the browser computed, written into the DOM.
+# The probe appended to a copy of each page: what the browser computed, posted to the harness
+# page, which shows the copy in a frame of the width under test (a headless window is at least
+# 500 px wide, so 390 px is a frame) and writes the message into its own DOM for --dump-dom.
 probe='<script>
 window.addEventListener("load", function () {
   var r = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth};
@@ -32,10 +34,18 @@ window.addEventListener("load", function () {
   if (sw) { var s = getComputedStyle(sw); r.legendBorder = s.borderLeftWidth + " " + s.borderLeftColor; }
   var td = document.querySelector(".grid td.w-duplicate-runtime-abort, .grid td.w-pass");
   if (td) { var t = getComputedStyle(td); r.gridBorder = t.borderLeftWidth + " " + t.borderLeftColor; }
-  var pre = document.createElement("pre"); pre.id = "html-check"; pre.textContent = "HTMLCHECK " + JSON.stringify(r);
-  document.body.appendChild(pre);
+  parent.postMessage("HTMLCHECK " + JSON.stringify(r), "*");
 });
 </script>'
+harness() { # width, frame file
+  cat <<EOT
+<!DOCTYPE html><html><body style="margin:0">
+<iframe src="$(basename "$2")" style="width:$1px;height:1600px;border:0"></iframe>
+<script>window.addEventListener("message", function (e) {
+  var p = document.createElement("pre"); p.textContent = e.data; document.body.appendChild(p); });</script>
+</body></html>
+EOT
+}
 failed=0
 for page in "${pages[@]}"; do
   name=$(basename "$page" .html)
@@ -43,11 +53,14 @@ for page in "${pages[@]}"; do
   echo "$name: $size bytes"
   for width in 1400 390; do
     copy="$out/$name-$width-probe.html"
-    { cat "$page"; printf '%s\n' "$probe"; } > "$copy"
-    result=$(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$width,900" \
-      --virtual-time-budget=5000 --dump-dom "file://$copy" 2>/dev/null | grep -o 'HTMLCHECK {[^<]*}' | head -1 || true)
-    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$width,1600" \
-      --screenshot="$out/$name-$width.png" "file://$page" >/dev/null 2>&1 || true
+    # The copy drops the page's Content-Security-Policy (it forbids scripts) so the probe can run.
+    { grep -v 'Content-Security-Policy' "$page"; printf '%s\n' "$probe"; } > "$copy"
+    frame="$out/$name-$width-frame.html"
+    harness "$width" "$copy" > "$frame"
+    result=$(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$((width + 20)),1600" \
+      --virtual-time-budget=8000 --dump-dom "file://$frame" 2>/dev/null | grep -o 'HTMLCHECK {[^<]*}' | head -1 || true)
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$((width + 20)),1600" \
+      --virtual-time-budget=8000 --screenshot="$out/$name-$width.png" "file://$frame" >/dev/null 2>&1 || true
     echo "  $width px: ${result:-no result}"
     if [ -z "$result" ]; then failed=1; continue; fi
     python3 - "$result" "$width" "$name" <<'EOF' || failed=1
