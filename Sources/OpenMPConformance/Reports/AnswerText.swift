@@ -17,7 +17,8 @@ enum AnswerText {
         out.append(Part(title: "What the variable does here", headline: a.variable.headline,
                         details: a.variable.failures.map(\.sentence)))
         out.append(Part(title: "What to do instead", headline: a.instead.headline,
-                        details: a.instead.steps + [a.instead.lastResort]))
+                        // The steps and the last resort are under "What to do instead?" when the questions are there.
+                        details: a.questions == nil ? a.instead.steps + [a.instead.lastResort] : []))
         out.append(Part(title: "macOS", headline: a.macOS.headline, details: []))
         if let atlas = a.atlas {
             out.append(Part(title: "From the atlas (\(atlas.source))", headline: atlas.lines.first ?? "The atlas adds no failure with the variable.",

@@ -184,7 +184,7 @@ public enum HTMLReport {
                     + (reading.exampleWords.map { "; e.g. \(h($0))" } ?? "") + "</li>"
             }
             for g in c.apart ?? [] {
-                detail += "<li>Shown apart, \(h(g.kind)): \(g.cells) cells (\(h(AnswerText.outcomes(g)))): \(h(g.why))</li>"
+                detail += "<li>Not counted, \(h(g.kind)): \(g.cells) test cases (\(h(AnswerText.outcomes(g)))): \(h(g.why))</li>"
             }
             out += "<tr><td><code>\(h(c.id))</code><div class=\"quote\">\u{201C}\(h(c.quote ?? c.source))\u{201D}</div></td>"
             out += "<td><span class=\"badge \(stateClass(c))\">\(h(c.state?.words ?? c.verdict.rawValue))</span><p>\(h(c.finding ?? c.statement))</p>"
