@@ -58,6 +58,7 @@ public enum MarkdownReport {
         var out = "## The doc's claims, judged\n\n"
         if r.claims.isEmpty { return out + "No claims were evaluated.\n\n" }
         out += "States: " + ClaimState.allCases.map { "**\($0.words)**: \(MarkdownText.text($0.definition, limit: 200))" }.joined(separator: " · ") + "\n\n"
+        out += "A claim id ending in `@linux` is the same test on Linux, standing in for the macOS row of that name.\n\n"
         out += MarkdownText.header(["Claim", "The doc's words", "State", "Finding", "Counted: agree / disagree", "Not counted: controls with one runtime file, GNU pairs, troubleshooting runs"])
         for c in r.claims {
             let apart = (c.apart ?? []).map { "\($0.cells) \($0.kind)" }.joined(separator: ", ")

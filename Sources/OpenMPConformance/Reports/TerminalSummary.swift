@@ -43,7 +43,8 @@ package enum TerminalSummary {
         }
         lines.append("")
         if !r.claims.isEmpty {
-            lines.append(paint("The doc's claims", "1") + " (holds / does not hold / holds only when … / untestable here):")
+            lines.append(paint("The doc's claims", "1") + " (holds: the doc is right here; does not hold: the doc is wrong here; holds only when …: right only under the"
+                         + " condition named; untestable here). A claim id ending in @linux is the same test on Linux, standing in for a macOS row.")
             for c in r.claims {
                 let state = c.stateOrVerdictState
                 let code = switch state {
@@ -53,7 +54,9 @@ package enum TerminalSummary {
                 case .untestable: "2"
                 }
                 let word = state.words.replacingOccurrences(of: " …", with: "")
-                lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + plain(t(c.id))
+                // The doc's own words beside the id, so "does not hold" reads as the doc being wrong, not as "unaffected".
+                let quote = c.quote.map { " \u{201C}" + ReportText.truncate($0, 50) + "\u{201D}" } ?? ""
+                lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + plain(t(c.id) + t(quote))
                              + (state == .holdsOnlyWhen ? ": " + plain(t(ReportText.truncate((c.conditions ?? []).joined(separator: "; "), 70))) : ""))
             }
             lines.append("")
