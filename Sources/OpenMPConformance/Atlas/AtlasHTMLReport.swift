@@ -11,7 +11,7 @@ package enum AtlasHTMLReport {
         if atlas.partial { out += "<p class=\"warn\"><strong>Partial:</strong> interrupted before every cell ran.</p>\n" }
         out += "<p>Rows: the runtime started first. Columns: the runtime started second. Each cell: without the variable / with "
             + "<code>KMP_DUPLICATE_LIB_OK=TRUE</code> exported before start.</p>\n"
-        out += "<table class=\"grid\"><colgroup><col class=\"rowhead\">"
+        out += "<div class=\"gridwrap\"><table class=\"grid\"><colgroup><col class=\"rowhead\">"
             + String(repeating: "<col>", count: grid.axes.count) + "</colgroup>\n<thead><tr><th>first ↓ · second →</th>"
         for a in grid.axes {
             out += "<th\(a.notProvisioned.map { " class=\"np\" title=\"\(XMLText.attribute($0))\"" } ?? "")>\(h(a.label))</th>"
@@ -29,7 +29,7 @@ package enum AtlasHTMLReport {
             }
             out += "</tr>\n"
         }
-        out += "</tbody></table>\n"
+        out += "</tbody></table></div>\n"
         if !grid.footnotes.isEmpty {
             out += "<ol class=\"notes\">\n" + grid.footnotes.map { "<li>\(h($0))</li>\n" }.joined() + "</ol>\n"
         }
@@ -92,7 +92,7 @@ package enum AtlasHTMLReport {
         var out = "<h2>Legend</h2>\n<ul class=\"legend\">\n"
         out += "<li>Background: what the pair does with the variable set. Left border: what it does without it.</li>\n"
         for o in Outcome.allCases {
-            out += "<li><span class=\"sw x-\(o.rawValue)\"></span> \(h(AtlasWords.singular(o))): \(h(o.meaning))</li>\n"
+            out += "<li><span class=\"sw x-\(o.rawValue)\"></span><span class=\"sw w-\(o.rawValue)\"></span> \(h(AtlasWords.singular(o))): \(h(o.meaning))</li>\n"
         }
         out += "<li><span class=\"sw x-varies\"></span> varies: repeated runs did not agree; the cell lists what was seen</li>\n"
         out += "<li>control, one file: the diagonal without a copy loads the same file twice, which is one runtime</li>\n"
@@ -117,9 +117,15 @@ package enum AtlasHTMLReport {
     .x-pass{background:#d9f2d9}.x-duplicate-runtime-abort{background:#f6c9c9}.x-hang-at-exit{background:#ffe3a8}
     .x-hang{background:#ffc97a}.x-runtime-error,.x-crash,.x-exit-nonzero,.x-wrong-result{background:#e3c6f0}
     .x-launch-failed{background:#ddd}.x-varies{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#ffe3a8 4px,#ffe3a8 8px)}
-    .w-pass{border-left:5px solid #3a3}.w-duplicate-runtime-abort{border-left:5px solid #c33}.w-hang-at-exit{border-left:5px solid #d90}
+    .grid td.w-pass,.sw.w-pass{border-left:5px solid #3a3}.grid td.w-duplicate-runtime-abort,.sw.w-duplicate-runtime-abort{border-left:5px solid #c33}
+    .grid td.w-hang-at-exit,.sw.w-hang-at-exit{border-left:5px solid #d90}.grid td.w-hang,.sw.w-hang{border-left:5px solid #e70}
+    .grid td.w-runtime-error,.grid td.w-crash,.grid td.w-exit-nonzero,.grid td.w-wrong-result,.sw.w-runtime-error,.sw.w-crash,.sw.w-exit-nonzero,.sw.w-wrong-result{border-left:5px solid #839}
+    .grid td.w-launch-failed,.sw.w-launch-failed{border-left:5px solid #888}.grid td.w-varies{border-left:5px dashed #a60}
     .undetected{box-shadow:inset 0 -4px 0 #36c}.control{font-style:italic}.varies{outline:2px dashed #a60;outline-offset:-3px}
     .sw{display:inline-block;width:14px;height:14px;border:1px solid #999;vertical-align:middle}
     .warn{background:#fee;padding:6px}code{font-size:11px;overflow-wrap:anywhere}
+    .gridwrap{overflow-x:auto;max-width:100%}
+    @media (max-width:700px){body{margin:8px}table.grid{table-layout:auto;width:auto;font-size:10px}
+    .grid th,.grid td{overflow-wrap:normal;word-break:normal;min-width:4.5em}.grid col.rowhead{width:auto}}
     """
 }

@@ -49,7 +49,7 @@ package enum ReadmeSection {
             out.append("### The answer on \(MarkdownText.code(s.hostKey, limit: 80))")
             out.append("")
             for part in AnswerText.parts(a) {
-                out.append("**\(md(part.title)).** \(md(part.headline))")
+                out.append("**\(md(part.heading))** \(md(part.headline))")
                 out.append("")
                 if !part.details.isEmpty {
                     out += part.details.map { "- \(md($0))" }

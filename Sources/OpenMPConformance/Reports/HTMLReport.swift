@@ -14,8 +14,12 @@
 /// `[A-Za-z0-9_-]` replaced and a hash appended, and are unique within the page.
 package enum HTMLReport {
     /// Renders the page.
-    package static func render(_ results: ResultsFile, atlas: AtlasEvidence? = nil) -> String {
-        let anchors = Anchors(results.results.map(\.id))
+    ///   - cellsPage: when set (e.g. `matrix-cells.html`), every cell's evidence goes on that second
+    ///     page (``renderCells(_:)``) and this page links there, so the first page stays small:
+    ///     the answer, the claims and the grid.
+    package static func render(_ results: ResultsFile, atlas: AtlasEvidence? = nil, cellsPage: String? = nil) -> String {
+        var anchors = Anchors(results.results.map(\.id))
+        anchors.page = cellsPage ?? ""
         let summary = ResultsSummary(results)
         let h = XMLText.text
         var out = HTMLPage.head(title: "OpenMP conformance: \(h(results.host.key))", css: css)
@@ -30,9 +34,21 @@ package enum HTMLReport {
         out += grid(results, anchors)
         out += hostSection(results)
         out += summarySection(results, summary)
-        out += evidence(results, anchors)
+        if let cellsPage {
+            out += "<section><h2>Evidence</h2>\n<p>Every test case's evidence (its plan, outcome, checks and the line that reproduces it) is on <a href=\"\(XMLText.attribute(cellsPage))\">the second page</a>.</p></section>\n"
+        } else {
+            out += evidence(results, anchors)
+        }
         out += "</body>\n</html>\n"
         return out
+    }
+
+    /// The second page: every cell's evidence, each under the anchor the first page links to.
+    package static func renderCells(_ results: ResultsFile) -> String {
+        let anchors = Anchors(results.results.map(\.id))
+        let h = XMLText.text
+        return HTMLPage.head(title: "OpenMP conformance, every test case: \(h(results.host.key))", css: css)
+            + "<h1 id=\"top\">Every test case: \(h(results.host.key))</h1>\n" + evidence(results, anchors) + "</body>\n</html>\n"
     }
 
     // MARK: Anchors
@@ -53,7 +69,12 @@ package enum HTMLReport {
             }
         }
 
+        /// The page the anchors live on, empty for this page.
+        var page = ""
+
         subscript(_ id: String) -> String? { byID[id] }
+        /// `#anchor`, or `page#anchor` when the evidence is on a second page.
+        func href(_ id: String) -> String? { byID[id].map { page + "#" + $0 } }
     }
 
     /// `cell-<id with [^A-Za-z0-9_-] replaced by '-', at most 80 characters>-<FNV-1a hash of the id>`.
@@ -151,7 +172,7 @@ package enum HTMLReport {
         for c in r.claims {
             var cx = ""
             if let cell = c.counterexample {
-                let link = anchors[cell].map { "<a href=\"#\($0)\"><code>\(h(cell))</code></a>" } ?? "<code>\(h(cell))</code>"
+                let link = anchors.href(cell).map { "<a href=\"\(XMLText.attribute($0))\"><code>\(h(cell))</code></a>" } ?? "<code>\(h(cell))</code>"
                 if let w = c.counterexampleWords { cx += "<div>\(h(w))</div>" }
                 cx += "<div class=\"muted\">\(link)</div>"
                 if let why = c.counterexampleWhy { cx += "<div class=\"muted\">chosen as \(h(why))</div>" }
@@ -163,7 +184,7 @@ package enum HTMLReport {
                     + (reading.exampleWords.map { "; e.g. \(h($0))" } ?? "") + "</li>"
             }
             for g in c.apart ?? [] {
-                detail += "<li>Shown apart, \(h(g.kind)): \(g.cells) cells (\(h(AnswerText.outcomes(g)))): \(h(g.why))</li>"
+                detail += "<li>Not counted, \(h(g.kind)): \(g.cells) test cases (\(h(AnswerText.outcomes(g)))): \(h(g.why))</li>"
             }
             out += "<tr><td><code>\(h(c.id))</code><div class=\"quote\">\u{201C}\(h(c.quote ?? c.source))\u{201D}</div></td>"
             out += "<td><span class=\"badge \(stateClass(c))\">\(h(c.state?.words ?? c.verdict.rawValue))</span><p>\(h(c.finding ?? c.statement))</p>"
@@ -265,7 +286,7 @@ package enum HTMLReport {
                         let mark = cell.verdict == .refuted ? "<b class=\"nd\">≠doc</b>" : ""
                         let title = "\(cell.words ?? words.describe(cell)) (\(cell.id)): \(cell.outcome?.rawValue ?? cell.status.rawValue), \(cell.verdict.rawValue)"
                             + (cell.message.isEmpty ? "" : "; \(ReportText.oneLine(cell.message))")
-                        out += "<a class=\"c o-\(outcomeClass) v-\(cell.verdict.rawValue)\" href=\"#\(anchors[cell.id] ?? "")\" title=\"\(a(title))\">\(shortLabel(cell.status == .skipped ? nil : cell.outcome))<small>\(h(shapeCode(cell)))</small>\(mark)</a>"
+                        out += "<a class=\"c o-\(outcomeClass) v-\(cell.verdict.rawValue)\" href=\"\(XMLText.attribute(anchors.href(cell.id) ?? ""))\" title=\"\(a(title))\">\(shortLabel(cell.status == .skipped ? nil : cell.outcome))<small>\(h(shapeCode(cell)))</small>\(mark)</a>"
                     }
                     out += "</td>"
                 }

@@ -46,8 +46,8 @@ package enum MarkdownReport {
     static func answerSection(_ a: Answer) -> String {
         var out = "## The answer on this host\n\n"
         for part in AnswerText.parts(a) {
-            out += "**\(MarkdownText.text(part.title, limit: 120)).** \(MarkdownText.text(part.headline, limit: 2000))\n\n"
-            for d in part.details { out += "- \(MarkdownText.text(d, limit: 600))\n" }
+            out += "**\(MarkdownText.text(part.heading, limit: 120))** \(MarkdownText.text(part.headline, limit: 2000))\n\n"
+            for d in part.details { out += "- \(MarkdownText.text(d, limit: 1200))\n" }
             if !part.details.isEmpty { out += "\n" }
         }
         return out
@@ -58,7 +58,8 @@ package enum MarkdownReport {
         var out = "## The doc's claims, judged\n\n"
         if r.claims.isEmpty { return out + "No claims were evaluated.\n\n" }
         out += "States: " + ClaimState.allCases.map { "**\($0.words)**: \(MarkdownText.text($0.definition, limit: 200))" }.joined(separator: " · ") + "\n\n"
-        out += MarkdownText.header(["Claim", "The doc's words", "State", "Finding", "Counted: agree / disagree", "Shown apart"])
+        out += "A claim id ending in `@linux` is the same test on Linux, standing in for the macOS row of that name.\n\n"
+        out += MarkdownText.header(["Claim", "The doc's words", "State", "Finding", "Counted: agree / disagree", "Not counted: controls with one runtime file, GNU pairs, troubleshooting runs"])
         for c in r.claims {
             let apart = (c.apart ?? []).map { "\($0.cells) \($0.kind)" }.joined(separator: ", ")
             out += MarkdownText.row([
@@ -96,12 +97,12 @@ package enum MarkdownReport {
             let cells = countedCells + all.filter { !mine.contains($0.id) }
             let apart = all.count - countedCells.count
             var block = "<details><summary>\(XMLText.text(ReportText.truncate(ReportText.oneLine(key), 120))): \(cells.count - apart) counted"
-                + (apart > 0 ? ", \(apart) shown apart" : "") + "</summary>\n\n"
+                + (apart > 0 ? ", \(apart) not counted (one runtime file, a GNU pair or a troubleshooting run)" : "") + "</summary>\n\n"
             var markedApart = false
             var added = 0
             for cell in cells {
                 if !mine.contains(cell.id), !markedApart {
-                    block += "\nShown apart, not counted for this claim:\n\n"
+                    block += "\nNot counted for this claim (one runtime file, a GNU pair or a troubleshooting run):\n\n"
                     markedApart = true
                 }
                 let item = unexpectedItem(cell, words: words)
@@ -204,7 +205,7 @@ package enum MarkdownReport {
                 out += "\n"
             }
             for g in c.apart ?? [] {
-                out += "- Shown apart, \(MarkdownText.text(g.kind, limit: 40)): \(g.cells) cells (\(MarkdownText.text(AnswerText.outcomes(g), limit: 200))); \(MarkdownText.text(g.why, limit: 200))\n"
+                out += "- Not counted, \(MarkdownText.text(g.kind, limit: 40)): \(g.cells) test cases (\(MarkdownText.text(AnswerText.outcomes(g), limit: 200))); \(MarkdownText.text(g.why, limit: 200))\n"
             }
             if let w = c.counterexampleWords {
                 out += "- Counterexample in words: \(MarkdownText.text(w, limit: 300))"

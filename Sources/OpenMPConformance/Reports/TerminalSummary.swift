@@ -28,12 +28,23 @@ package enum TerminalSummary {
         func plain(_ s: String) -> String { TerminalText.block(s) }
         var lines: [String] = []
         lines.append(paint("The answer on \(t(r.host.key))", "1") + (r.partial ? " (PARTIAL run: counts cover what ran)" : ""))
-        for part in AnswerText.parts(r.resolvedAnswer(atlas: atlas)) {
+        let answer = r.resolvedAnswer(atlas: atlas)
+        // The three questions first, each answered for every platform the run covers.
+        for q in answer.questions ?? [] {
+            lines.append(paint(t(q.question), "1"))
+            for p in q.answers {
+                lines += wrap("  " + paint(t(p.platform) + ":", "1") + " " + plain(t(p.answer)), width: width, indent: "    ", visibleOffset: color ? 8 : 0)
+            }
+        }
+        lines.append("")
+        lines.append(paint("The evidence", "1"))
+        for part in AnswerText.parts(answer).dropFirst(answer.questions?.count ?? 0) {
             lines += wrap(paint(t(part.title) + ":", "1") + " " + plain(t(part.headline)), width: width, indent: "  ", visibleOffset: color ? 8 : 0)
         }
         lines.append("")
         if !r.claims.isEmpty {
-            lines.append(paint("The doc's claims", "1") + " (holds / does not hold / holds only when … / untestable here):")
+            lines.append(paint("The doc's claims", "1") + " (holds: the doc is right here; does not hold: the doc is wrong here; holds only when …: right only under the"
+                         + " condition named; untestable here). A claim id ending in @linux is the same test on Linux, standing in for a macOS row.")
             for c in r.claims {
                 let state = c.stateOrVerdictState
                 let code = switch state {
@@ -43,7 +54,9 @@ package enum TerminalSummary {
                 case .untestable: "2"
                 }
                 let word = state.words.replacingOccurrences(of: " …", with: "")
-                lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + plain(t(c.id))
+                // The doc's own words beside the id, so "does not hold" reads as the doc being wrong, not as "unaffected".
+                let quote = c.quote.map { " \u{201C}" + ReportText.truncate($0, 50) + "\u{201D}" } ?? ""
+                lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + plain(t(c.id) + t(quote))
                              + (state == .holdsOnlyWhen ? ": " + plain(t(ReportText.truncate((c.conditions ?? []).joined(separator: "; "), 70))) : ""))
             }
             lines.append("")

@@ -39,10 +39,10 @@ package struct ResultsFile: Codable, Sendable, Hashable {
 
     /// The answer for this file: the stored one, or computed from its cells (schema 1 files).
     package func resolvedAnswer(atlas: AtlasEvidence? = nil, wheelsMissing: String? = nil) -> Answer {
-        if let answer, atlas == nil, wheelsMissing == nil { return answer }
+        if let answer, answer.questions != nil, atlas == nil, wheelsMissing == nil { return answer }
         return Answer.compute(results: results, runtimes: host.runtimes, wheels: wheels,
                               wheelsMissing: wheelsMissing ?? (wheels == nil ? "this results file records no wheel scan (written by schema \(schemaVersion))" : nil),
-                              atlas: atlas)
+                              atlas: atlas, hostKey: host.key)
     }
 
     /// The file with every cell's words and the answer filled in.

@@ -16,6 +16,9 @@ package struct Answer: Codable, Sendable, Hashable {
     package var macOS: MacOS
     /// Set when an atlas of runtime pairs informed the answer: what it added.
     package var atlas: AtlasPart?
+    /// The three questions (need, safe, instead), answered per platform the run covers. Nil in
+    /// files written before they existed.
+    package var questions: [Question]?
 
     /// When the abort happens here.
     package struct Abort: Codable, Sendable, Hashable {
@@ -125,7 +128,13 @@ package struct AtlasEvidence: Sendable, Hashable {
     /// Where it came from, e.g. `Matrices/atlas/debian12-x86_64-glibc2.36.json`.
     package var source: String
     package var observations: [Observation]
-    package init(source: String, observations: [Observation]) { self.source = source; self.observations = observations }
+    /// Every ordered pair with all its runs (what the three questions read).
+    package var pairs: [Pair]
+    /// The packages behind the macOS stand-ins, paired.
+    package var packagePairs: [PackagePair]
+    package init(source: String, observations: [Observation], pairs: [Pair] = [], packagePairs: [PackagePair] = []) {
+        self.source = source; self.observations = observations; self.pairs = pairs; self.packagePairs = packagePairs
+    }
 }
 
 extension Answer {
@@ -137,16 +146,18 @@ extension Answer {
     ///   - wheelsMissing: why macOS wheels are absent, when they are.
     ///   - atlas: wider observations of pairs, when an atlas exists.
     package static func compute(results: [CellResult], runtimes: [RuntimeRecord], wheels: [WheelScan.Wheel]? = nil,
-                               wheelsMissing: String? = nil, atlas: AtlasEvidence? = nil) -> Answer {
+                               wheelsMissing: String? = nil, atlas: AtlasEvidence? = nil, hostKey: String? = nil) -> Answer {
         let words = CellWords(runtimes: runtimes)
         let ran = results.filter { $0.status == .ran && $0.outcome != nil && $0.outcome != .launchFailed }
         let noVariable = ran.filter { $0.profileKind == "contending" && $0.envMode == "unset" }
         let withVariable = ran.filter { $0.profileKind == "contending" && ($0.envMode == "exported" || $0.envMode == "set-before-imports") }
-        return Answer(abort: abort(noVariable, ran: ran, words),
-                      variable: variable(withVariable, words),
-                      instead: instead(ran, noVariable: noVariable, withVariable: withVariable, words),
-                      macOS: macOS(results, ran: ran, wheels: wheels, wheelsMissing: wheelsMissing),
-                      atlas: atlas.map { atlasPart($0) })
+        var a = Answer(abort: abort(noVariable, ran: ran, words),
+                       variable: variable(withVariable, words),
+                       instead: instead(ran, noVariable: noVariable, withVariable: withVariable, words, atlas: atlas),
+                       macOS: macOS(results, ran: ran, wheels: wheels, wheelsMissing: wheelsMissing),
+                       atlas: atlas.map { atlasPart($0) })
+        a.questions = questions(a, atlas: atlas, platform: platformLabel(hostKey: hostKey))
+        return a
     }
 
     /// Where an aborted probe died: `second-start`, `load`, or `other`.
@@ -192,21 +203,21 @@ extension Answer {
         let byPair = order.map { PairCount(pair: $0, cells: pairs[$0]!.0, count: pairs[$0]!.1) }
         var h: String
         if noVariable.isEmpty {
-            h = "No cell with two KMP-family runtimes and no variable ran here, so nothing can be said about the abort."
+            h = "No test case with two \(kind) and no variable ran here, so nothing can be said about the abort."
         } else {
-            let fam = families.isEmpty ? "KMP-family" : families.joined(separator: " and ")
-            h = "Without the variable, \(aborted.count) of \(plural(noVariable.count, "cell")) with two KMP-family runtime files (\(fam)) aborted with Error #15"
+            let fam = families.isEmpty ? "" : " (\(families.joined(separator: " and ")))"
+            h = "Without the variable, \(aborted.count) of \(plural(noVariable.count, "test case")) with two runtime files of the Intel/LLVM kind\(fam) aborted with Error #15"
             h += atSecond == aborted.count && !aborted.isEmpty
                 ? ", every one at the second runtime's first OpenMP call, never at its load"
                 : " (\(atSecond) at the second runtime's first OpenMP call, \(atLoad) while loading)"
             h += "."
             if !oneStarted.isEmpty {
-                h += " In \(oneStartedClean) of \(plural(oneStarted.count, "cell")) where only one of the two runtimes ever started, the process ran clean."
+                h += " In \(oneStartedClean) of \(plural(oneStarted.count, "test case")) where only one of the two runtimes ever started, the process ran clean."
             }
             if !gnu.isEmpty {
                 h += gnuAborted == 0
-                    ? " GNU libgomp takes no part: all \(plural(gnu.count, "cell")) with it on one side ran without the abort."
-                    : " With GNU libgomp on one side, \(gnuAborted) of \(plural(gnu.count, "cell")) aborted."
+                    ? " GNU libgomp takes no part: all \(plural(gnu.count, "test case")) with it on one side ran without the abort."
+                    : " With GNU libgomp on one side, \(gnuAborted) of \(plural(gnu.count, "test case")) aborted."
             }
         }
         return Abort(headline: h, families: families, contendingCells: noVariable.count, aborted: aborted.count,
@@ -236,7 +247,7 @@ extension Answer {
             let cleanWhen = ClaimJudgement.ordered(clean.filter { words.pair($0) == pair }.map { startWords($0, words) })
                 .filter { !when.contains($0) }
             let o = ClaimJudgement.outcomeWords(cells[0].outcome!, count: cells.count)
-            var s = "\(pair): \(o) in \(plural(cells.count, "cell")), when \(when.joined(separator: " or "))"
+            var s = "\(pair): \(o) in \(plural(cells.count, "test case")), when \(when.joined(separator: " or "))"
             if !cleanWhen.isEmpty { s += "; clean when \(cleanWhen.joined(separator: " or "))" }
             let best = cells.min { Verdicts.stepCount($0) != Verdicts.stepCount($1) ? Verdicts.stepCount($0) < Verdicts.stepCount($1) : $0.id < $1.id }!
             return Failure(pair: pair, outcome: cells[0].outcome!.rawValue, cells: cells.count, when: when, cleanWhen: cleanWhen,
@@ -244,12 +255,12 @@ extension Answer {
         }
         var h: String
         if withVariable.isEmpty {
-            h = "No cell with two KMP-family runtimes ran with the variable here."
+            h = "No test case with two \(kind) ran with the variable here."
         } else if failures.isEmpty {
-            h = "With the variable set before either runtime started, all \(plural(withVariable.count, "cell")) with two KMP-family runtimes ran clean."
+            h = "With the variable set before either runtime started, all \(plural(withVariable.count, "test case")) with two runtimes of the Intel/LLVM kind ran clean."
         } else {
             let bad = withVariable.count - clean.count
-            h = "With the variable set before either runtime started, \(clean.count) of \(plural(withVariable.count, "cell")) with two KMP-family runtimes ran clean; \(bad) did not: "
+            h = "With the variable set before either runtime started, \(clean.count) of \(plural(withVariable.count, "test case")) with two runtimes of the Intel/LLVM kind ran clean; \(bad) did not: "
             h += failures.map { f in
                 "\(ClaimJudgement.outcomeWords(Outcome(rawValue: f.outcome)!)) with \(f.pair) when \(f.when.joined(separator: " or "))"
                     + (f.cleanWhen.isEmpty ? "" : " (clean when \(f.cleanWhen.joined(separator: " or ")))")
@@ -258,7 +269,8 @@ extension Answer {
         return Variable(headline: h, cells: withVariable.count, clean: clean.count, failures: failures)
     }
 
-    static func instead(_ ran: [CellResult], noVariable: [CellResult], withVariable: [CellResult], _ words: CellWords) -> Instead {
+    static func instead(_ ran: [CellResult], noVariable: [CellResult], withVariable: [CellResult], _ words: CellWords,
+                        atlas: AtlasEvidence? = nil) -> Instead {
         let controls = ran.filter { $0.profileKind == "control" }
         let controlClean = controls.filter { $0.outcome == .pass }.count
         let controlNames = ClaimJudgement.ordered(controls.map { words.pair($0) })
@@ -270,26 +282,32 @@ extension Answer {
         let risky = withVariable.filter { $0.outcome != .pass }
         var h: String
         if controls.isEmpty {
-            h = "Put one OpenMP runtime in the process (no cell with one runtime file for both libraries ran here to show it)."
+            h = "Put one OpenMP runtime in the process (no test case with one runtime file for both libraries ran here to show it)."
         } else {
-            h = "Put one OpenMP runtime in the process: with one runtime file for both libraries (\(controlNames.joined(separator: "; "))), \(controlClean) of \(plural(controls.count, "cell")) ran clean without the variable"
+            h = "Put one OpenMP runtime in the process: with one runtime file for both libraries (\(controlNames.joined(separator: "; "))), \(controlClean) of \(plural(controls.count, "test case")) ran clean without the variable"
             if !copies.isEmpty, let pair = copies.first.map(words.pair) {
-                h += "; two files of one release (\(pair)) still aborted in \(copiesAborted) of \(copies.count), so a vendored copy must be replaced by the one file, not kept beside it"
+                h += "; two files of one release (\(pair)) opened by their paths, as these test cases open them, aborted in \(copiesAborted) of \(copies.count)"
             }
             h += "."
         }
         let steps = [
             "Link both libraries against one runtime file: build the index library against the framework's libomp (or the reverse), so the loader maps a single file.",
-            "Delete a vendored copy and point its loader at the other: remove the wheel's bundled runtime and set its RPATH (patchelf --set-rpath, or install_name_tool on macOS) or a symlink to the runtime that stays.",
-            "Install both from one channel: conda-forge builds PyTorch and FAISS against one llvm-openmp; mixing pip wheels and conda packages is what brings two copies.",
+            "Delete a vendored copy and point its loader at the other, keeping the newer release: remove the older bundled runtime and set its RPATH (patchelf --set-rpath, or install_name_tool on macOS) or a symlink to the newer one that stays (a library built against a newer runtime can need symbols an older one lacks, and then fails to import with `undefined symbol`; not measured in this run).",
+            "Install both from one channel (not measured here): conda-forge builds PyTorch and FAISS against one llvm-openmp; mixing pip wheels and conda packages is what brings two copies.",
         ]
         var last = "Only as a last resort, export KMP_DUPLICATE_LIB_OK=TRUE before the program starts"
-        if withVariable.isEmpty {
-            last += "; its risks could not be observed here."
-        } else if risky.isEmpty {
-            last += ": here all \(plural(withVariable.count, "cell")) with it ran clean, but a cell that ran clean once is no guarantee for a different pair."
+        if let atlas, case let observed = atlas.pairs.reduce(0, { $0 + $1.observedWithVariable }), observed > 0 {
+            let two = atlas.pairs.reduce(0) { $0 + $1.twoRanWithVariable }
+            last += ". It keeps both runtimes, each with its own thread pool (two runtimes ran in \(two) of \(plural(observed, "atlas probe")) with it), so twice the OpenMP threads run, and more when one runtime's threads open regions of the other (not measured in this run)"
         } else {
-            last += ": here it gave \(ClaimJudgement.outcomeSummary(risky)) in \(risky.count) of \(plural(withVariable.count, "cell"))"
+            last += ". It keeps both runtimes, each with its own thread pool (the atlas was not read, so not counted here)"
+        }
+        if withVariable.isEmpty {
+            last += "; its other risks could not be observed here."
+        } else if risky.isEmpty {
+            last += ". Here all \(plural(withVariable.count, "test case")) with it ran clean, but a clean run of one pair is no guarantee for a different pair."
+        } else {
+            last += ". Here it gave \(ClaimJudgement.outcomeSummary(risky)) in \(risky.count) of \(plural(withVariable.count, "test case"))"
             let pairs = ClaimJudgement.ordered(risky.map { words.pair($0) })
             last += " (\(pairs.joined(separator: "; "))), and a hang at exit keeps a core at 100% until the process is killed."
         }
@@ -313,9 +331,9 @@ extension Answer {
             : nil
         let ranHere = !macRan.isEmpty
         var h = ranHere ? "macOS cells ran on this host (\(macRan.count) of \(mac.count))."
-            : "macOS was not run on this host (\(plural(mac.count, "macOS cell")) skipped)."
+            : "macOS was not run on this host (\(plural(mac.count, "macOS test case")) skipped)."
         if !standIns.isEmpty {
-            h += " Its Linux stand-ins, the same plans and runtime pairs, gave \(ClaimJudgement.outcomeSummary(standIns)) (\(plural(standIns.count, "cell")))."
+            h += " The same test cases on Linux, standing in for it (same plans and runtime pairs), gave \(ClaimJudgement.outcomeSummary(standIns)) (\(plural(standIns.count, "test case")))."
         }
         if wheelLines.isEmpty {
             h += " Which runtimes the macOS wheels bundle is untestable here: \(missing!)."
@@ -334,7 +352,13 @@ extension Answer {
             if groups[k] == nil { keys.append(k) }
             groups[k, default: []].append(o.outcome)
         }
-        let lines = keys.compactMap { k -> String? in
+        // With every run kept, each failing pair says which order did what, with run counts.
+        let pairLines = a.pairs.compactMap { p -> String? in
+            guard p.withVariable.contains(where: { $0 != .pass }) || p.withLoadedFirst.contains(where: { $0 != .pass }) else { return nil }
+            return "\(p.first) starts first, then \(p.second): \(runWords(p.withVariable)) when \(p.second) is loaded second"
+                + (p.withLoadedFirst.isEmpty ? "." : "; \(runWords(p.withLoadedFirst)) when \(p.second) is loaded first.")
+        }
+        let lines = !a.pairs.isEmpty ? pairLines : keys.compactMap { k -> String? in
             let bad = groups[k]!.filter { $0 != .pass }
             guard !bad.isEmpty else { return nil }
             let counts = Dictionary(bad.map { ($0, 1) }, uniquingKeysWith: +).sorted { $0.key < $1.key }
@@ -343,7 +367,7 @@ extension Answer {
         }
         let total = a.observations.filter(\.variable).count
         let bad = keys.filter { groups[$0]!.contains { $0 != .pass } }.count
-        var out = ["With the variable, the atlas observed \(keys.count) ordered pairs of two KMP-family runtimes (\(total) observations); \(bad) of them did not always run clean."]
+        var out = ["With the variable, the atlas observed \(keys.count) ordered pairs of two \(kind) (\(total) distinct outcomes of their probes); \(bad) of them did not always run clean."]
         // A shared second (or first) runtime among the failing pairs is the order condition.
         let failing = a.observations.filter { $0.variable && $0.outcome != .pass }
         let seconds = Set(failing.map(\.second)), firsts = Set(failing.map(\.first))
@@ -352,7 +376,7 @@ extension Answer {
         } else if bad > 1, firsts.count == 1, let f = firsts.first {
             out[0] += " Every one of them has \(f) starting first."
         }
-        if total == 0 { out = ["The atlas holds no observation of two KMP-family runtimes with the variable."] }
+        if total == 0 { out = ["The atlas holds no observation of two \(kind) with the variable."] }
         out += lines.prefix(12)
         if lines.count > 12 { out.append("… and \(lines.count - 12) more pairs in \(a.source).") }
         return AtlasPart(source: a.source, lines: out)
@@ -371,25 +395,16 @@ extension AtlasEvidence {
     /// The off-diagonal cells of two KMP-family runtimes, one observation per distinct outcome
     /// of each variant.
     init(_ atlas: AtlasResults, source: String) {
-        func name(_ id: AtlasIdentity?, _ fallback: String) -> String {
-            guard let id else { return fallback }
-            switch id.vendor {
-            case "llvm": return "LLVM " + (id.release.split(separator: ".").first.map(String.init) ?? id.release)
-            case "intel": return "Intel " + id.release
-            case "gnu": return "GNU libgomp " + id.release
-            default: return fallback
-            }
-        }
         var out: [Observation] = []
         for c in atlas.cells where c.diagonal == nil && c.firstIdentity?.family == "kmp" && c.secondIdentity?.family == "kmp" {
             for o in c.observations {
                 // Every variant starts the first runtime first; only "without" lacks the variable.
                 for outcome in Set(o.outcomes) {
-                    out.append(Observation(first: name(c.firstIdentity, c.first), second: name(c.secondIdentity, c.second),
+                    out.append(Observation(first: Self.label(c.firstIdentity, c.first), second: Self.label(c.secondIdentity, c.second),
                                            variable: o.variant != .withoutVariable, outcome: outcome))
                 }
             }
         }
-        self.init(source: source, observations: out)
+        self.init(source: source, observations: out, pairs: Self.pairs(atlas), packagePairs: Self.packagePairs(atlas))
     }
 }

@@ -117,7 +117,7 @@ public enum Verdicts {
             v.disagreeing += w.byPart.values.filter { $0 == .refuted }.count
             if v.counterexample == nil, let c = w.counterexample {
                 v.counterexample = c
-                v.counterexampleRepro = "omp-matrix scan runtimes/wheels/\(c)"
+                v.counterexampleRepro = "omp-matrix scan \"$\(RuntimeCatalog.directoryVariable)/wheels/\(c)\""
                 v.counterexampleWhy = "the wheel's own bytes"
             }
             let combined = combine(mine.isEmpty ? nil : j.state.verdict, w.verdict)
@@ -258,13 +258,16 @@ public enum Verdicts {
         let what = analogue ? "On Linux, the plans standing in for \u{201C}\(r.scenario)\u{201D} on macOS" : r.scenario
         let tested = j.agreeing.count + j.disagreeing.count
         let table = r.fixNeeded == .no ? "run clean with or without the variable" : "abort without the variable and run clean with it exported"
+        // The stack every cell measures: two runtime files opened by their paths in one process.
+        let pair = "with two runtime files of the Intel/LLVM kind opened by path in one process"
+        let stack = " That is the stack measured here; which installed packages start two such runtimes is a separate question (see the answer)."
         switch j.state {
         case .holds:
-            return "\(what), with two KMP-family runtimes, \(r.fixNeeded == .no ? "ran clean with or without the variable" : "aborted without the variable and ran clean with it exported") in all \(tested) cells, as the table says."
+            return "\(what), \(pair), \(r.fixNeeded == .no ? "ran clean with or without the variable" : "aborted without the variable and ran clean with it exported") in all \(tested) test cases, as the table says."
         case .holdsOnlyWhen:
-            return "\(what), with two KMP-family runtimes, behaved as the table says (\(table)) only when \(j.conditions.joined(separator: "; ")); the other \(j.disagreeing.count) of \(tested) cells gave \(ClaimJudgement.outcomeSummary(j.disagreeing))."
+            return "\(what), \(pair), behaved as the table says (\(table)) only when \(j.conditions.joined(separator: "; ")); the other \(j.disagreeing.count) of \(tested) test cases gave \(ClaimJudgement.outcomeSummary(j.disagreeing))."
         case .doesNotHold:
-            return "\(what), with two KMP-family runtimes, gave \(ClaimJudgement.outcomeSummary(j.disagreeing)) in \(j.disagreeing.count) of \(tested) cells, where the table expects them to \(table)."
+            return "\(what), \(pair), gave \(ClaimJudgement.outcomeSummary(j.disagreeing)) in \(j.disagreeing.count) of \(tested) test cases, where the table expects them to \(table)." + stack
         case .untestable:
             return "\(what) cannot run on this host: \(j.conditions.joined(separator: "; "))."
         }

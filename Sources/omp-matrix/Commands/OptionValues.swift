@@ -12,7 +12,7 @@ enum DoctorFormat: String, ExpressibleByArgument, CaseIterable { case text, json
 enum MergeFormat: String, ExpressibleByArgument, CaseIterable { case md, json }
 
 /// `report --format`.
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case md, json, junit, html, summary }
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case md, json, junit, html, htmlCells = "html-cells", summary }
 
 extension Duration {
     /// A `--timeout` given in seconds, kept to the microsecond and never rounded down to zero:

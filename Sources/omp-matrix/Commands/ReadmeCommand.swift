@@ -13,8 +13,10 @@ struct ReadmeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = try results ?? ReportCommand.newest(in: "results")
-        let r: ResultsFile
+        var r: ResultsFile
         do { r = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        // The answer with the atlas snapshot beside the cells, as the reports give it.
+        if let atlas = AtlasInput.load(hostKey: r.host.key) { r.answer = r.resolvedAnswer(atlas: atlas) }
         guard !r.partial else { throw ToolExit.badInput("\(path) is a partial run; the README needs a complete one") }
         let snap = ReadmeSection.Snapshot(r)
         let snapPath = snapshot ?? "Matrices/baselines/\(r.host.key).verdicts.json"

@@ -7,7 +7,9 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Render a results file (default: the newest in results/).")
 
     @Argument(help: "The results file.") var file: String?
-    @Option(help: "The rendering.") var format: ReportFormat = .md
+    @Option(help: "The rendering (html-cells: every test case's evidence, the second page of html).") var format: ReportFormat = .md
+    @Option(help: ArgumentHelp("With --format html: put every test case's evidence on this second page (written with --format html-cells) and link there.", valueName: "file name"))
+    var cellsPage: String?
     @Option(help: ArgumentHelp("Write here instead of standard output (atomically).", valueName: "file")) var output: String?
     @Option(help: "Where to look for the newest results file.") var resultsDir: String = "results"
     @Flag(help: "Print the path of the newest results file and exit.") var printLatest = false
@@ -27,7 +29,8 @@ struct ReportCommand: AsyncParsableCommand {
             full.schemaVersion = ResultsFile.currentSchemaVersion
             text = String(decoding: try ResultsCodec.encode(full), as: UTF8.self)
         case .junit: text = JUnitReport.render(results)
-        case .html: text = HTMLReport.render(results, atlas: atlas)
+        case .html: text = HTMLReport.render(results, atlas: atlas, cellsPage: cellsPage)
+        case .htmlCells: text = HTMLReport.renderCells(results)
         case .summary: text = TerminalSummary.render(results, color: (output == nil || output == "-") && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
         if let output, output != "-" {

@@ -102,8 +102,9 @@ struct OutputSafetyTests {
     func diskFull() throws {
         let dir = try tempDir()
         defer { umount(dir.path); try? FileManager.default.removeItem(at: dir) }
-        // Room for the first, empty checkpoint (~24 KB) and not much more.
-        #expect(mount("tmpfs", dir.path, "tmpfs", 0, "size=40k") == 0)
+        // Room for the first, empty checkpoint (~44 KB with the three questions and the atlas's
+        // pairs in its answer) and not much more; the whole run's file is over 1 MB.
+        #expect(mount("tmpfs", dir.path, "tmpfs", 0, "size=64k") == 0)
         let out = dir.appendingPathComponent("r.json")
         let r = try Self.run(["run", "--plain", "--output", out.path], in: FileManager.default.temporaryDirectory)
         #expect(r.status == 3, "\(r.stderr)")

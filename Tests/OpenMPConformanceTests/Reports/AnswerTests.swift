@@ -64,9 +64,9 @@ struct AnswerTests {
     func abortFigures() {
         let a = Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes)
         #expect(a.abort.contendingCells == 2 && a.abort.aborted == 2 && a.abort.atSecondStart == 2 && a.abort.atLoad == 0)
-        #expect(a.abort.headline.contains("2 of 2 cells with two KMP-family runtime files (Intel and LLVM) aborted"))
+        #expect(a.abort.headline.contains("2 of 2 test cases with two runtime files of the Intel/LLVM kind (Intel and LLVM) aborted"))
         #expect(a.abort.headline.contains("every one at the second runtime's first OpenMP call, never at its load"))
-        #expect(a.abort.headline.contains("GNU libgomp takes no part: all 1 cell with it on one side"))
+        #expect(a.abort.headline.contains("GNU libgomp takes no part: all 1 test case with it on one side"))
         // An abort while loading changes the sentence.
         let b = Answer.compute(results: AnswerFixtures.run(abortWhileLoading: true), runtimes: AnswerFixtures.runtimes)
         #expect(b.abort.atLoad == 1 && b.abort.atSecondStart == 1)
@@ -81,11 +81,11 @@ struct AnswerTests {
         let f = try #require(a.variable.failures.first)
         #expect(f.pair == "LLVM 14 and LLVM 16" && f.outcome == "hang-at-exit")
         #expect(f.when == ["LLVM 14 starts first, then LLVM 16"] && f.cleanWhen == ["LLVM 16 starts first, then LLVM 14"])
-        #expect(a.variable.headline.contains("1 of 2 cells with two KMP-family runtimes ran clean"))
-        #expect(a.instead.lastResort.contains("1 hang at exit in 1 of 2 cells"))
+        #expect(a.variable.headline.contains("1 of 2 test cases with two runtimes of the Intel/LLVM kind ran clean"))
+        #expect(a.instead.lastResort.contains("1 hang at exit in 1 of 2 test cases"))
         let clean = Answer.compute(results: AnswerFixtures.run(hangWithVariable: false), runtimes: AnswerFixtures.runtimes)
         #expect(clean.variable.failures.isEmpty)
-        #expect(clean.variable.headline.contains("all 2 cells with two KMP-family runtimes ran clean"))
+        #expect(clean.variable.headline.contains("all 2 test cases with two runtimes of the Intel/LLVM kind ran clean"))
         #expect(!clean.variable.headline.contains("hang"))
     }
 
@@ -97,7 +97,7 @@ struct AnswerTests {
         let a = Answer.compute(results: cells, runtimes: AnswerFixtures.runtimes, wheels: [], wheelsMissing: "no wheel entry torch-macos-arm64")
         #expect(a.instead.controlCells == 1 && a.instead.controlClean == 1)
         #expect(a.instead.headline.contains("one LLVM 14 file"))
-        #expect(a.macOS.headline.contains("macOS was not run on this host (1 macOS cell skipped)"))
+        #expect(a.macOS.headline.contains("macOS was not run on this host (1 macOS test case skipped)"))
         #expect(a.macOS.wheelsUntestable == "no wheel entry torch-macos-arm64")
         #expect(a.macOS.headline.contains("untestable here: no wheel entry torch-macos-arm64"))
         let w = WheelScan.Wheel(file: "torch-2.15.0-cp312-cp312-macosx_14_0_arm64.whl", package: "torch", version: "2.15.0",
@@ -186,7 +186,7 @@ struct AnswerTests {
         let positive: [String: String] = [
             "export-does-not-propagate": "is inherited by the script",
             "after-imports-too-late": "still took effect",
-            "linux-unaffected": "happens on Linux too",
+            "linux-unaffected": "gives no protection",
             "safe-3-overly-conservative": "guards against real failures",
         ]
         if let phrase = positive[claim.id] { #expect(claim.findings[.doesNotHold]?.contains(phrase) == true) }
@@ -303,8 +303,9 @@ struct AnswerTests {
         #expect(evidence.observations.count == 3)
         let a = Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes, atlas: evidence)
         let part = try #require(a.atlas)
-        #expect(part.lines.first == "With the variable, the atlas observed 2 ordered pairs of two KMP-family runtimes (2 observations); 1 of them did not always run clean.")
-        #expect(part.lines.contains("LLVM 14 starts first, then LLVM 16: 1 hang at exit of 1 observations."))
+        #expect(part.lines.first == "With the variable, the atlas observed 2 ordered pairs of two runtimes of the Intel/LLVM kind (LLVM libomp, Intel libiomp5) (2 distinct outcomes of their probes); 1 of them did not always run clean.")
+        // Every run of the order counted, not the distinct outcomes of two probes.
+        #expect(part.lines.contains("LLVM 14 starts first, then LLVM 16: hangs at exit (1 of 1 run) when LLVM 16 is loaded second."), "\(part.lines)")
         #expect(Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes).atlas == nil)
         try "{".write(to: root.appendingPathComponent("Matrices/atlas/bad.json"), atomically: true, encoding: .utf8)
         #expect(throws: InputError.self) { try AtlasEvidence.snapshot(hostKey: "bad", root: root) }
@@ -325,7 +326,7 @@ struct AnswerTests {
         #expect(evidence.observations.count == observations.reduce(0) { $0 + Set($1["outcomes"] as? [String] ?? []).count })
         #expect(evidence.observations.filter(\.variable).count == withVariable.reduce(0) { $0 + Set($1["outcomes"] as? [String] ?? []).count })
         let part = try #require(Answer.compute(results: AnswerFixtures.run(), runtimes: AnswerFixtures.runtimes, atlas: evidence).atlas)
-        #expect(part.lines.first?.hasPrefix("With the variable, the atlas observed \(pairs.count) ordered pairs of two KMP-family runtimes") == true,
+        #expect(part.lines.first?.hasPrefix("With the variable, the atlas observed \(pairs.count) ordered pairs of two runtimes of the Intel/LLVM kind") == true,
                 "\(part.lines.first ?? "")")
     }
 

@@ -148,7 +148,7 @@ struct VerdictTests {
         let wrong = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl", [("faiss/.dylibs/libomp.dylib", .gnu)])
         let c = Verdicts.claim(claim, results: [], wheels: [wrong])
         #expect(c.verdict == .refuted && c.counterexample == wrong.file && c.disagreeing == 1)
-        #expect(c.counterexampleRepro == "omp-matrix scan runtimes/wheels/\(wrong.file)")
+        #expect(c.counterexampleRepro == "omp-matrix scan \"$OMP_CONFORMANCE_RUNTIMES/wheels/\(wrong.file)\"")
 
         // A runtime of unknown vendor, or none at all, leaves the half open.
         let vague = Self.wheel("faiss_cpu-1.12.0-cp312-cp312-macosx_14_0_arm64.whl", [("faiss/.dylibs/libomp.dylib", .unknown)])

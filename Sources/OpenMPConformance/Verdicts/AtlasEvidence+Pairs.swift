@@ -1,0 +1,85 @@
+/// The atlas cells the three questions read, one per ordered pair of two runtimes of the
+/// Intel/LLVM kind (LLVM libomp, Intel libiomp5), with every run of each probe kept, and the
+/// package pairs behind the macOS stand-ins.
+extension AtlasEvidence {
+    /// One ordered pair: `first` started first, `second` second, each probe's runs in order.
+    package struct Pair: Sendable, Hashable {
+        package var first: String
+        package var second: String
+        /// Without the variable (load first, start first, load second, start second).
+        package var without: [Outcome]
+        /// Whether two runtimes ran undetected without the variable (no Error #15, both started).
+        package var undetected: Bool
+        /// With the variable, the second runtime loaded second.
+        package var withVariable: [Outcome]
+        /// With the variable, the second runtime loaded first (started second all the same).
+        package var withLoadedFirst: [Outcome]
+        /// Probes with the variable that finished their steps with two runtimes running, of those observed.
+        package var twoRanWithVariable: Int
+        package var observedWithVariable: Int
+        package init(first: String, second: String, without: [Outcome], undetected: Bool = false, withVariable: [Outcome],
+                     withLoadedFirst: [Outcome], twoRanWithVariable: Int = 0, observedWithVariable: Int = 0) {
+            self.first = first; self.second = second; self.without = without; self.undetected = undetected
+            self.withVariable = withVariable; self.withLoadedFirst = withLoadedFirst
+            self.twoRanWithVariable = twoRanWithVariable; self.observedWithVariable = observedWithVariable
+        }
+    }
+
+    /// Two packages' runtimes read from their macOS wheels and the atlas cell of their Linux stand-ins.
+    package struct PackagePair: Sendable, Hashable {
+        /// `torch 2.15.0`, `LLVM 19.1`: the package started first and its runtime.
+        package var first: String
+        package var firstRuntime: String
+        package var second: String
+        package var secondRuntime: String
+        /// The stand-ins' ordered pair, when both have one and its cell ran.
+        package var pair: Pair?
+        package init(first: String, firstRuntime: String, second: String, secondRuntime: String, pair: Pair?) {
+            self.first = first; self.firstRuntime = firstRuntime; self.second = second; self.secondRuntime = secondRuntime; self.pair = pair
+        }
+    }
+
+    /// Runtime labels as the answer writes them: `LLVM 16`, `Intel 2025.2.1`.
+    static func label(_ id: AtlasIdentity?, _ fallback: String) -> String {
+        guard let id else { return fallback }
+        switch id.vendor {
+        case "llvm": return "LLVM " + (id.release.split(separator: ".").first.map(String.init) ?? id.release)
+        case "intel": return "Intel " + id.release
+        case "gnu": return "GNU libgomp " + id.release
+        default: return fallback
+        }
+    }
+
+    /// The ordered pairs of two different runtimes of the Intel/LLVM kind whose cell ran.
+    static func pairs(_ atlas: AtlasResults) -> [Pair] {
+        atlas.cells.compactMap { c -> Pair? in
+            guard c.notRun == nil, c.diagonal == nil, c.firstIdentity?.family == "kmp", c.secondIdentity?.family == "kmp" else { return nil }
+            let with = [c.observation(.withVariable), c.observation(.withVariableSecondLoadedFirst)].compactMap { $0 }
+            let observed = with.filter { $0.runtimesRan != nil }
+            return Pair(first: label(c.firstIdentity, c.first), second: label(c.secondIdentity, c.second),
+                        without: c.observation(.withoutVariable)?.runs ?? [],
+                        undetected: c.observation(.withoutVariable)?.ran == .twoUndetected,
+                        withVariable: c.observation(.withVariable)?.runs ?? [],
+                        withLoadedFirst: c.observation(.withVariableSecondLoadedFirst)?.runs ?? [],
+                        twoRanWithVariable: observed.filter { $0.ran == .two || $0.ran == .twoUndetected }.count,
+                        observedWithVariable: observed.count)
+        }
+    }
+
+    /// Every ordered pair of stand-ins from two different wheels.
+    static func packagePairs(_ atlas: AtlasResults) -> [PackagePair] {
+        var out: [PackagePair] = []
+        for a in atlas.standIns {
+            for b in atlas.standIns where b.wheel != a.wheel {
+                var pair: Pair?
+                if let sa = a.standIn, let sb = b.standIn, let c = atlas.cell(first: sa, second: sb), c.notRun == nil {
+                    pair = pairs(AtlasResults(partial: false, startedAt: "", finishedAt: nil, host: atlas.host, environment: atlas.environment,
+                                              runtimes: [], standIns: [], cells: [c])).first
+                }
+                out.append(PackagePair(first: a.wheelName, firstRuntime: a.runtimeLabel, second: b.wheelName,
+                                       secondRuntime: b.runtimeLabel, pair: pair))
+            }
+        }
+        return out
+    }
+}
