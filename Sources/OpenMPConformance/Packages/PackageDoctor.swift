@@ -134,6 +134,8 @@ package enum PackageDoctor {
         package var pairs: [Pair]
         package var unknown: [String]
         package var unsupported: [String]
+        /// The packages resolved outside the catalog (downloaded or recorded), and those that could not be, with how.
+        package var downloads: [Download]
         /// 1 a pair aborts or hangs at exit; 4 incomplete; 0 otherwise.
         package var exitCode: Int32
     }
@@ -232,7 +234,9 @@ package enum PackageDoctor {
         lines.append("Atlas: " + (atlas == nil ? "no snapshot, nothing cited" : atlasSource) + "; \(standing).")
         if !unsupported.isEmpty { lines.append("Not read: " + unsupported.joined(separator: "; ") + ".") }
         return Answer(platform: platform.rawValue, platformLabel: label(platform), lines: lines.map(ReportText.stripControls), brought: brought,
-                      pairs: pairs, unknown: unknown, unsupported: unsupported, exitCode: fails ? 1 : incomplete ? 4 : 0)
+                      pairs: pairs, unknown: unknown, unsupported: unsupported,
+                      downloads: downloads.filter { d in requests.contains { WheelCatalog.normalize($0.name) == d.package && $0.version == d.requested } },
+                      exitCode: fails ? 1 : incomplete ? 4 : 0)
     }
 
     /// Where Windows pairs stand while no Windows atlas (measured under Wine) is checked in: the one

@@ -158,6 +158,7 @@ struct PackageDoctorTests {
         #expect(downloads.allSatisfy { $0.failed && $0.how.contains("the index could not be read") && $0.how.contains("127.0.0.1:9") })
         let a = PackageDoctor.answer(requests, platform: .macos, catalog: c, atlas: Self.atlas.0, atlasSource: Self.atlas.1, downloads: downloads)
         #expect(a.unknown == ["no-such-package-here", "tiny-thing==1.0"])
+        #expect(a.downloads == downloads)
         #expect(a.lines.contains { $0.contains("no-such-package-here: not in the catalog; the index could not be read") })
         // The catalog's packages are still answered: torch and faiss-cpu meet.
         #expect(a.pairs.count == 1)
