@@ -10,3 +10,5 @@ for snap in Matrices/atlas/*.json; do
   [ -e "$snap" ] || continue
   .build/debug/omp-matrix atlas --from "$snap" --readme README.md >/dev/null
 done
+# The package-pairs table, from the wheel catalog and the atlas snapshot.
+.build/debug/omp-matrix wheels readme README.md

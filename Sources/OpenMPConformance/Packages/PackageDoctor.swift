@@ -5,8 +5,9 @@ import Foundation
 /// which of them meet in one process under that platform's loader rules, and what each pair does
 /// (cited from the atlas cells of the same releases).
 ///
-/// Packages not in the catalog are listed as unknown here (nothing is downloaded or guessed), and
-/// the answer is then incomplete.
+/// Packages not in the catalog are resolved by download (``resolve(_:platform:catalog:builder:)``,
+/// verified against the index's SHA-256 and recorded); one that cannot be is listed with the reason,
+/// never guessed, and the answer is then incomplete.
 package enum PackageDoctor {
     /// A package asked for: a name and, optionally, an exact version.
     package struct Request: Sendable, Hashable, Codable {
@@ -115,6 +116,8 @@ package enum PackageDoctor {
         package var second: Brought
         /// The answer in words.
         package var answer: String
+        /// The answer without the pair's names (what the README table shows).
+        package var findings: String
         /// The atlas cells cited.
         package var cells: [String]
         /// Aborts without the variable, or hangs at exit with it, in a cited cell.
@@ -131,6 +134,8 @@ package enum PackageDoctor {
         package var pairs: [Pair]
         package var unknown: [String]
         package var unsupported: [String]
+        /// The packages resolved outside the catalog (downloaded or recorded), and those that could not be, with how.
+        package var downloads: [Download]
         /// 1 a pair aborts or hangs at exit; 4 incomplete; 0 otherwise.
         package var exitCode: Int32
     }
@@ -144,14 +149,19 @@ package enum PackageDoctor {
     }
 
     /// The answer for `requests` on `platform`.
+    /// `downloads` are the packages resolved outside the catalog (``resolve(_:platform:catalog:builder:)``).
     package static func answer(_ requests: [Request], platform: WheelCatalog.Platform, catalog: WheelCatalog,
-                               atlas: AtlasResults?, atlasSource: String, unsupported: [String] = []) -> Answer {
+                               atlas: AtlasResults?, atlasSource: String, unsupported: [String] = [], downloads: [Download] = []) -> Answer {
         var lines: [String] = [], unknown: [String] = [], brought: [Brought] = []
         var perPackage: [String] = []
         for r in requests {
             let name = WheelCatalog.normalize(r.name)
-            guard let w = catalog.wheel(package: name, version: r.version, platform: platform) else {
-                if let m = catalog.missing.first(where: { $0.package == name && (r.version == nil || $0.version == r.version) && $0.platform == platform }) {
+            let fetched = downloads.first { $0.package == name && $0.requested == r.version && $0.platform == platform }
+            guard let w = catalog.wheel(package: name, version: r.version, platform: platform) ?? fetched?.wheel else {
+                if let d = fetched {
+                    unknown.append(name + (r.version.map { "==\($0)" } ?? ""))
+                    perPackage.append("\(name)\(r.version.map { " \($0)" } ?? ""): \(d.how)")
+                } else if let m = catalog.missing.first(where: { $0.package == name && (r.version == nil || $0.version == r.version) && $0.platform == platform }) {
                     perPackage.append("\(name) \(m.version): no wheel for \(platform.rawValue) (\(m.reason))")
                 } else {
                     unknown.append(name + (r.version.map { "==\($0)" } ?? ""))
@@ -159,7 +169,7 @@ package enum PackageDoctor {
                 }
                 continue
             }
-            let how = r.version == nil ? " (the catalog's version)" : ""
+            let how = fetched?.wheel == w ? " (\(fetched!.how))" : r.version == nil ? " (the catalog's version)" : ""
             if w.runtimes.isEmpty {
                 perPackage.append("\(name) \(w.version)\(how): ships no OpenMP runtime")
             }
@@ -209,79 +219,114 @@ package enum PackageDoctor {
             lines.append("No pair of KMP-family runtimes meets on \(platform.rawValue): "
                          + (kmp == 0 ? "none of these packages brings one." : "one KMP-family runtime, \(loaded[0].name).")
                          + " GNU libgomp and Microsoft vcomp take no part in the duplicate-runtime check."
-                         + (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not in the catalog."))
+                         + (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not answered (see Packages)."))
         } else {
             let open = pairs.filter(\.unmeasured).count
             lines.append("\(pairs.count) pair\(pairs.count == 1 ? " of KMP-family runtimes meets" : "s of KMP-family runtimes meet") in one process on \(platform.rawValue)"
                          + (fails ? "; at least one aborts or hangs at exit." : ".")
                          + (open == 0 ? "" : " Incomplete: \(open) of them not measured here.")
-                         + (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not in the catalog."))
+                         + (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not answered (see Packages)."))
             for p in pairs { lines.append(p.answer) }
         }
         lines.append("Packages: " + perPackage.joined(separator: "; ") + ".")
         lines.append("Loader rule: " + rule + (merged.isEmpty ? "" : " Here: " + merged.joined(separator: "; ") + "."))
-        let standing = platform == .windows ? "Windows: no Windows atlas in this checkout, so Intel's Linux builds of the same release stand in (the loader rule above is Wine-measured)"
-            : label(platform)
+        let standing = platform == .windows ? windowsStanding : label(platform)
         lines.append("Atlas: " + (atlas == nil ? "no snapshot, nothing cited" : atlasSource) + "; \(standing).")
         if !unsupported.isEmpty { lines.append("Not read: " + unsupported.joined(separator: "; ") + ".") }
         return Answer(platform: platform.rawValue, platformLabel: label(platform), lines: lines.map(ReportText.stripControls), brought: brought,
-                      pairs: pairs, unknown: unknown, unsupported: unsupported, exitCode: fails ? 1 : incomplete ? 4 : 0)
+                      pairs: pairs, unknown: unknown, unsupported: unsupported,
+                      downloads: downloads.filter { d in requests.contains { WheelCatalog.normalize($0.name) == d.package && $0.version == d.requested } },
+                      exitCode: fails ? 1 : incomplete ? 4 : 0)
     }
 
-    /// The atlas runtime standing in for a catalog runtime: the same release (LLVM major.minor, Intel build),
-    /// else the same LLVM major; nil with the nearest measured one named.
-    static func standIn(_ b: Brought, in atlas: AtlasResults) -> (runtime: AtlasRuntime?, nearest: String?) {
-        let candidates = atlas.runtimes.filter { $0.identity?.family == "kmp" && $0.identity?.vendor == b.runtime.vendor }
+    /// Where Windows pairs stand while no Windows atlas (measured under Wine) is checked in: the one
+    /// place that says so, for the doctor and the README table alike.
+    static let windowsStanding = "Windows: no Windows atlas (measured under Wine) in this checkout, so no Windows pair is measured here; "
+        + "each names the nearest Intel releases measured on Linux (the loader rule above is Wine-measured)"
+    /// A Windows pair's answer without a Windows atlas.
+    static func windowsNotMeasured(_ nearest: String) -> String { "not measured under Wine here (nearest measured on Linux: \(nearest))" }
+
+    /// An atlas runtime in words: `LLVM 16.0.6 (llvm16)`, `Intel 2025.2.1, build 20250422 (intel)`.
+    static func words(_ r: AtlasRuntime) -> String {
+        guard let id = r.identity else { return r.name }
+        if id.vendor == "intel", let b = intelBuild(r) { return "Intel \(id.release), build \(b) (\(r.name))" }
+        return "\(id.vendor == "llvm" ? "LLVM" : id.vendor) \(id.release) (\(r.name))"
+    }
+
+    /// Intel's build date from a banner (`Intel(R) OMP version: 5.0.20260828; …` gives 20260828).
+    static func intelBuild(_ r: AtlasRuntime) -> Int? {
+        guard let banner = r.banner, let v = banner.range(of: "OMP version: ") else { return nil }
+        let rest = banner[v.upperBound...].prefix { $0.isNumber || $0 == "." }
+        return rest.split(separator: ".").last.flatMap { Int($0) }
+    }
+
+    /// The atlas runtime standing in for a catalog runtime: for LLVM the same major release (the same
+    /// minor preferred), for Intel the same build; else `same` is nil and `nearest` names the closest measured one.
+    static func standIn(_ b: Brought, in atlas: AtlasResults) -> (same: AtlasRuntime?, nearest: AtlasRuntime?) {
+        let candidates = atlas.runtimes.filter { $0.identity?.family == "kmp" && $0.identity?.vendor == b.runtime.vendor && $0.notProvisioned == nil }
         switch b.runtime.vendor {
         case "llvm":
             let rel = b.runtime.release
-            if let r = candidates.first(where: { $0.identity.map { $0.release == rel || $0.release.hasPrefix(rel + ".") } ?? false }) { return (r, nil) }
-            let major = rel.split(separator: ".").first.map(String.init) ?? rel
-            if let r = candidates.first(where: { $0.identity?.release.split(separator: ".").first.map(String.init) == major }) { return (r, nil) }
-            let m = Int(major) ?? 0
-            let nearest = candidates.min { abs((Int($0.identity!.release.split(separator: ".")[0]) ?? 0) - m) < abs((Int($1.identity!.release.split(separator: ".")[0]) ?? 0) - m) }
-            return (nil, nearest.map { "LLVM \($0.identity!.release) (\($0.name))" })
+            func major(_ s: String) -> Int? { s.split(separator: ".").first.flatMap { Int($0) } }
+            if let r = candidates.first(where: { $0.identity.map { $0.release == rel || $0.release.hasPrefix(rel + ".") } ?? false }) { return (r, r) }
+            guard let m = major(rel) else { return (nil, nil) }
+            if let r = candidates.first(where: { $0.identity.flatMap { major($0.release) } == m }) { return (r, r) }
+            let nearest = candidates.min { abs((major($0.identity!.release) ?? 0) - m) < abs((major($1.identity!.release) ?? 0) - m) }
+            return (nil, nearest)
         case "intel":
-            // Intel's own numbering: the build date in the banner (`5.0.20260828`).
-            if let r = candidates.first(where: { ($0.banner ?? "").hasSuffix(b.runtime.release) }) { return (r, nil) }
-            let date = Int(b.runtime.release.split(separator: ".").last ?? "") ?? 0
-            func build(_ r: AtlasRuntime) -> Int { Int((r.banner ?? "").split(separator: ".").last ?? "") ?? 0 }
-            let nearest = candidates.min { abs(build($0) - date) < abs(build($1) - date) }
-            return (nil, nearest.map { "Intel \($0.identity!.release), build \(build($0)) (\($0.name))" })
+            // Intel's own numbering: the build date the banner states (`5.0.20260828`).
+            guard let date = Int(b.runtime.release.split(separator: ".").last ?? "") else { return (nil, nil) }
+            if let r = candidates.first(where: { intelBuild($0) == date }) { return (r, r) }
+            let nearest = candidates.min { abs((intelBuild($0) ?? 0) - date) < abs((intelBuild($1) ?? 0) - date) }
+            return (nil, nearest)
         default:
             return (nil, nil)
         }
     }
 
+    /// What the atlas cells of `x` then `y` (both start orders) say, in words, with the cells cited.
+    static func cited(_ x: AtlasRuntime, _ y: AtlasRuntime, _ a: Brought, _ b: Brought, atlas: AtlasResults) -> (parts: [String], cells: [String], fails: Bool) {
+        var parts: [String] = [], cells: [String] = [], fails = false
+        for (first, second, who) in [(x, y, a), (y, x, b)] {
+            guard let c = atlas.cells.first(where: { $0.first == first.name && $0.second == second.name && $0.notRun == nil }) else { continue }
+            cells.append(c.id)
+            let without = c.observations.first { $0.variant == .withoutVariable }
+            let with = c.observations.first { $0.variant == .withVariable }
+            if (without?.outcomes ?? []).contains(.duplicateRuntimeAbort) || (without?.outcomes ?? []).contains(.hangAtExit)
+                || (with?.outcomes ?? []).contains(.hangAtExit) { fails = true }
+            parts.append("\(who.package) started first: without KMP_DUPLICATE_LIB_OK \(AtlasWords.observation(without)), "
+                         + "with it \(AtlasWords.observation(with)) (atlas cell \(c.id))")
+        }
+        return (parts, cells, fails)
+    }
+
     static func pair(_ a: Brought, _ b: Brought, atlas: AtlasResults?, platform: WheelCatalog.Platform) -> Pair {
         let head = "\(a.name) + \(b.name): two KMP-family runtimes in one process"
+        func unanswered(_ findings: String, cells: [String] = []) -> Pair {
+            Pair(first: a, second: b, answer: head + "; " + findings + ".", findings: findings, cells: cells, fails: false, unmeasured: true)
+        }
         guard a.runtime.linkage != .system, b.runtime.linkage != .system else {
-            return Pair(first: a, second: b, answer: head + "; the system's release is not known before install, so not answered.",
-                        cells: [], fails: false, unmeasured: true)
+            return unanswered("the system's release is not known before install, so not answered")
         }
-        guard let atlas else {
-            return Pair(first: a, second: b, answer: head + "; no atlas snapshot to cite, so not answered.", cells: [], fails: false, unmeasured: true)
-        }
+        guard let atlas else { return unanswered("no atlas snapshot to cite, so not answered") }
         let sa = standIn(a, in: atlas), sb = standIn(b, in: atlas)
-        guard let ra = sa.runtime, let rb = sb.runtime else {
-            let missing = [(a, sa), (b, sb)].filter { $0.1.runtime == nil }
-                .map { "\($0.0.words) not measured here (nearest measured: \($0.1.nearest ?? "none"))" }
-            return Pair(first: a, second: b, answer: head + "; " + missing.joined(separator: "; ") + ".", cells: [], fails: false, unmeasured: true)
+        if platform == .windows {
+            guard let na = sa.nearest, let nb = sb.nearest else { return unanswered(windowsNotMeasured("none")) }
+            let c = cited(na, nb, a, b, atlas: atlas)
+            let near = "\(words(na)) for \(a.package)'s \(a.words), \(words(nb)) for \(b.package)'s \(b.words)"
+                + (c.parts.isEmpty ? "" : ": " + c.parts.joined(separator: "; "))
+            return unanswered(windowsNotMeasured(near), cells: c.cells)
         }
-        var parts: [String] = [], cells: [String] = [], fails = false
-        for (x, y, xb) in [(ra, rb, a), (rb, ra, b)] {
-            guard let c = atlas.cells.first(where: { $0.first == x.name && $0.second == y.name && $0.notRun == nil }) else { continue }
-            cells.append(c.id)
-            let without = c.observations.first { $0.variant == .withoutVariable }?.outcomes.map(\.rawValue) ?? []
-            let with = c.observations.first { $0.variant == .withVariable }?.outcomes.map(\.rawValue) ?? []
-            if without.contains("duplicate-runtime-abort") || with.contains("hang-at-exit") || without.contains("hang-at-exit") { fails = true }
-            parts.append("\(xb.package) started first: without KMP_DUPLICATE_LIB_OK \(without.joined(separator: " or ")), with it \(with.joined(separator: " or ")) (atlas cell \(c.id))")
+        guard let ra = sa.same, let rb = sb.same else {
+            let missing = [(a, sa), (b, sb)].filter { $0.1.same == nil }
+                .map { "\($0.0.words) not measured here (nearest measured: \($0.1.nearest.map(words) ?? "none"))" }
+            return unanswered(missing.joined(separator: "; "))
         }
-        guard !parts.isEmpty else {
-            return Pair(first: a, second: b, answer: head + "; the atlas has no cell for \(ra.name) with \(rb.name).", cells: [], fails: false, unmeasured: true)
-        }
-        let stand = platform == .linux ? "" : " [\(platform == .macos ? "Linux builds of the same release stand in" : "Linux builds of the same Intel release stand in; no Windows atlas in this snapshot")]"
-        return Pair(first: a, second: b, answer: head + ". " + parts.joined(separator: "; ") + "." + stand, cells: cells, fails: fails, unmeasured: false)
+        let c = cited(ra, rb, a, b, atlas: atlas)
+        guard !c.parts.isEmpty else { return unanswered("the atlas has no cell for \(ra.name) with \(rb.name)") }
+        let stand = platform == .linux ? "" : " [Linux builds of the same release stand in: \(words(ra)), \(words(rb))]"
+        let findings = c.parts.joined(separator: "; ") + "." + stand
+        return Pair(first: a, second: b, answer: head + ". " + findings, findings: findings, cells: c.cells, fails: c.fails, unmeasured: false)
     }
 
     /// The Linux atlas snapshot that stands in for every platform here: this host's, else the first

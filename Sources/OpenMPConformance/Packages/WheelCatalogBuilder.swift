@@ -25,7 +25,9 @@ package struct WheelCatalogBuilder: Sendable {
 
     /// Where downloads go (`<runtime cache>/wheel-catalog`).
     package var downloads: URL
-    package var index = "https://pypi.org/simple"
+    /// The package index's simple API: `OMP_WHEEL_INDEX` when set (a mirror, or a closed port to test
+    /// the no-network path), else PyPI's. `pip download` is pointed at the same index.
+    package var index = ProcessInfo.processInfo.environment["OMP_WHEEL_INDEX"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://pypi.org/simple"
     package var python = "3.12"
     package var progress: @Sendable (String) -> Void = { _ in }
 
@@ -64,6 +66,7 @@ package struct WheelCatalogBuilder: Sendable {
         guard let url = URL(string: "\(index)/\(WheelCatalog.normalize(package))/") else { throw .index("bad index URL for \(package)") }
         var req = URLRequest(url: url)
         req.setValue("application/vnd.pypi.simple.v1+json", forHTTPHeaderField: "Accept")
+        req.timeoutInterval = 30
         let data: Data
         do {
             let (d, resp) = try await URLSession.shared.data(for: req)
@@ -168,7 +171,7 @@ package struct WheelCatalogBuilder: Sendable {
         let path = dir.appendingPathComponent(file.filename).path
         if let b = try? FileBytes(mapping: path), SHA256.hex(of: b.raw) == file.sha256 { return }
         progress("\(package) \(version) \(platform.rawValue): pip download \(file.filename) (\(file.size >> 20) MiB)")
-        var argv = ["python3", "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "--python-version", python, "-d", dir.path]
+        var argv = ["python3", "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "--python-version", python, "--index-url", index, "-d", dir.path]
         for p in Self.pipPlatforms(platform) { argv += ["--platform", p] }
         argv.append("\(package)==\(version)")
         do { try Downloader().run(argv) } catch { throw .download("pip download failed: \(error)") }

@@ -25,9 +25,11 @@ struct DoctorCommand: AsyncParsableCommand {
         --packages / --requirements: before anything is installed, from the wheel catalog \
         (Matrices/wheels/catalog.yaml) and the atlas snapshot: which runtime each package's wheel brings on \
         --platform (linux-x86_64, macos-arm64, windows-x86_64; default this host's), which pairs meet under \
-        that platform's loader rules, and what each pair does, cited from atlas cells. Exit status there: \
-        1 a pair aborts or hangs at exit, 0 none does, 4 incomplete (a package not in the catalog, a release \
-        not measured), 2 a requirements line pip would reject (named).
+        that platform's loader rules, and what each pair does, cited from atlas cells. A package not in the \
+        catalog is downloaded (pip's choice of wheel for --platform, verified against the index's SHA-256, \
+        recorded in <runtime cache>/wheel-catalog; OMP_WHEEL_INDEX names another index). Exit status there: \
+        1 a pair aborts or hangs at exit, 0 none does, 4 incomplete (a package that could not be resolved, a \
+        release not measured), 2 a requirements line pip would reject (named).
         Your files are never changed. The answer comes first; --format json carries the same content.
         Exit status: 0 no OpenMP conflict seen or predicted (a command that failed otherwise: 0, or 1 with \
         --strict); 1 a conflict (an abort, an exit hang, or two KMP-family runtimes that both start); 2 bad \
@@ -66,7 +68,7 @@ struct DoctorCommand: AsyncParsableCommand {
             guard paths.isEmpty, command.isEmpty, pid == nil else {
                 throw ToolExit.badInput("--packages and --requirements take no PATH, --pid or -- COMMAND")
             }
-            return try PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, format: format.rawValue)
+            return try await PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, format: format.rawValue)
         }
         let forms = (paths.isEmpty ? 0 : 1) + (pid == nil ? 0 : 1) + (command.isEmpty ? 0 : 1)
         guard forms == 1 else {

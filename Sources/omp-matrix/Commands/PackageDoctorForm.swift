@@ -3,7 +3,7 @@ import OpenMPConformance
 
 /// `doctor --packages … | --requirements FILE`: the catalog and atlas answer, printed.
 enum PackageDoctorForm {
-    static func run(packages: [String], requirements: String?, platform: String?, format: String) throws {
+    static func run(packages: [String], requirements: String?, platform: String?, format: String) async throws {
         let host: WheelCatalog.Platform
         #if os(macOS)
         host = .macos
@@ -42,7 +42,20 @@ enum PackageDoctorForm {
             throw ToolExit.badInput("\(error)")
         }
         let (atlas, source) = PackageDoctor.linuxAtlas(root: root)
-        let answer = PackageDoctor.answer(requests, platform: target, catalog: catalog, atlas: atlas, atlasSource: source, unsupported: unsupported)
+        // Packages the catalog lacks: resolved by download into <runtime cache>/wheel-catalog (verified, recorded).
+        let downloads: [PackageDoctor.Download]
+        do {
+            var builder = WheelCatalogBuilder(downloads: try RuntimeCatalog.directory().appendingPathComponent("wheel-catalog", isDirectory: true))
+            builder.progress = { FileHandle.standardError.write(Data((TerminalText.block($0) + "\n").utf8)) }
+            downloads = await PackageDoctor.resolve(requests, platform: target, catalog: catalog, builder: builder)
+        } catch {
+            downloads = requests.map { r in
+                PackageDoctor.Download(package: WheelCatalog.normalize(r.name), requested: r.version, platform: target, wheel: nil,
+                                       how: "not in the catalog; no runtime cache to download into (\(error))")
+            }
+        }
+        let answer = PackageDoctor.answer(requests, platform: target, catalog: catalog, atlas: atlas, atlasSource: source,
+                                          unsupported: unsupported, downloads: downloads)
         switch format {
         case "json": print(String(decoding: try ResultsCodec.encode(answer), as: UTF8.self))
         case "md": print(PackageDoctor.markdown(answer), terminator: "")

@@ -7,7 +7,7 @@ import OpenMPConformance
 struct WheelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wheels", abstract: "Build or check the catalog of the OpenMP runtimes wheels ship.",
-        subcommands: [Build.self, Check.self])
+        subcommands: [Build.self, Check.self, Readme.self])
 
     static func catalogURL(_ path: String?) -> URL {
         if let path { return URL(fileURLWithPath: path) }
@@ -108,6 +108,28 @@ struct WheelsCommand: AsyncParsableCommand {
                 }
             }
             if differ > 0 { throw ToolExit.unexpected }
+        }
+    }
+
+    struct Readme: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "readme", abstract: "Rewrite the README's generated table of package pairs per platform from the catalog and the atlas snapshot.",
+            discussion: "Exit status: 0 when written; 2 when the catalog or the README cannot be read, or the README lacks the section markers.")
+        @Argument(help: "The README to rewrite (default README.md of the package).") var readme: String?
+
+        func run() throws {
+            let root = RuntimeCatalog.packageRoot() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let path = readme ?? root.appendingPathComponent("README.md").path
+            let cat: WheelCatalog
+            do { cat = try WheelCatalog.load(WheelsCommand.catalogURL(nil)) } catch { throw ToolExit.badInput("\(error)") }
+            let (atlas, source) = PackageDoctor.linuxAtlas(root: root)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(path)") }
+            let new: String
+            do { new = try PackagesReadmeSection.splice(PackagesReadmeSection.render(catalog: cat, atlas: atlas, atlasSource: source), into: text) } catch {
+                throw ToolExit.badInput("\(path): \(error)")
+            }
+            do { try AtomicFile.write(Data(new.utf8), to: URL(fileURLWithPath: path)) } catch { throw ToolExit.writeFailed(path, error) }
+            FileHandle.standardError.write(Data("omp-matrix: rewrote the package-pairs section of \(path)\n".utf8))
         }
     }
 }
