@@ -90,7 +90,7 @@ package enum ResultsCodec {
         // Read to the end with read(2): a FIFO, /dev/stdin or a pipe is read like a file (piped JSON),
         // and an error is the system's own (not Foundation's "permission" for anything it cannot map).
         do {
-            return Data(try FileBytes.readAll(path: path))
+            return Data(try FileBytes.readAll(path: path, limit: 1 << 30, streams: true))
         } catch {
             throw InputError(file: path, message: "cannot read the file: \(error.reason)")
         }

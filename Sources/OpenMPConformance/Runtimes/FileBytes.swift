@@ -185,10 +185,20 @@ final class FileBytes: @unchecked Sendable {
     }
 
     /// Reads a whole regular file with read(2), for files whose size stat cannot tell (`/proc`).
-    /// A FIFO, socket or device is refused, never opened (see ``openRegular(_:)``); at most
-    /// `limit` bytes are read.
-    static func readAll(path: String, limit: Int = 64 << 20) throws(BinaryFileError) -> [UInt8] {
-        let (fd, _) = try openRegular(path)
+    /// A FIFO, socket or device is refused, never opened (see ``openRegular(_:)``), unless
+    /// `streams` allows it: an input the user named on the command line (`/dev/stdin`, a pipe) is
+    /// read to its end like a file. At most `limit` bytes are read.
+    static func readAll(path: String, limit: Int = 64 << 20, streams: Bool = false) throws(BinaryFileError) -> [UInt8] {
+        let fd: Int32
+        if streams {
+            var st = stat()
+            if stat(path, &st) != 0 { throw error(errno, path) }
+            if st.st_mode & S_IFMT == S_IFDIR { throw .isDirectory(path: path) }
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+            if fd < 0 { throw error(errno, path) }
+        } else {
+            fd = try openRegular(path).0
+        }
         defer { close(fd) }
         var data: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

@@ -306,7 +306,9 @@ package struct RuntimeScanner: Sendable {
     /// `DT_NEEDED` entry, `LC_LOAD_DYLIB`, `dlopen` of the bare name): the first one loaded
     /// serves both. Nil when the file has none (it can only be loaded by its path).
     package static func loaderName(_ id: RuntimeIdentity) -> String? {
-        guard let n = id.soname, !n.isEmpty else { return nil }
+        // Windows: torch, ctranslate2 and paddlepaddle load their DLLs by full path, and a DLL loaded
+        // by full path is its own module whatever its name; the Windows rule is stated apart.
+        guard id.format != .pe, let n = id.soname, !n.isEmpty else { return nil }
         return id.format.rawValue + ":" + n
     }
 

@@ -89,8 +89,9 @@ extension DoctorTests {
             #expect(run.message.contains("status 13"), "the user's OMP_NUM_THREADS=3 and variable kept, the kit's unset removed: \(run.message)")
             #expect(!run.repro.contains("env -i") && !run.repro.contains("OMP_NUM_THREADS="), "\(run.repro)")
             #expect(run.repro.hasPrefix("env -u KMP_DUPLICATE_LIB_OK LD_AUDIT="), "\(run.repro)")
-            // The repro line in the user's shell (their environment) reproduces the run.
-            let again = try TestProcess.run(["/bin/sh", "-c", run.repro], environment: env)
+            // The repro line in the user's shell (their environment; bash, which reads the $'…' quoting of
+            // arguments with control characters) reproduces the run.
+            let again = try TestProcess.run(["/bin/bash", "-c", run.repro], environment: env)
             #expect(again.terminationStatus == 13, "\(run.repro) exited \(again.terminationStatus)")
         }
 

