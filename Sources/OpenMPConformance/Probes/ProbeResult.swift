@@ -25,12 +25,12 @@ public struct ProbeResult: Codable, Sendable, Hashable {
     package var exitWaitMilliseconds: Double?
     /// Which runtimes started, as the child observed them after its last step (absent: not
     /// observed, e.g. a probe that ended early, an older or the Windows probe).
-    public var runtimesStarted: [RuntimeStart]?
+    package var runtimesStarted: [RuntimeStart]?
     /// Distinct threads seen in each runtime's parallel regions, the main thread included; the
     /// runtime `*` counts every runtime's regions together (absent: not observed).
-    public var teamThreads: [TeamThreads]?
+    package var teamThreads: [TeamThreads]?
     /// The child's OS threads at the end of its work, its lifeline thread not counted (absent: not observed).
-    public var osThreads: Int?
+    package var osThreads: Int?
 
     package init(outcome: Outcome, message: Message, stepsCompleted: Int, stepsTotal: Int, durationSeconds: Double,
                 runtimesMapped: [MappedRuntime], repro: String, checks: [CheckRecord], ompErrors: [Int],
@@ -70,22 +70,22 @@ public struct ProbeResult: Codable, Sendable, Hashable {
     }
 
     /// Whether one runtime of the plan initialised, and how that was seen.
-    public struct RuntimeStart: Codable, Sendable, Hashable {
+    package struct RuntimeStart: Codable, Sendable, Hashable {
         /// The plan's name for the runtime.
-        public var runtime: String
-        public var started: Bool
+        package var runtime: String
+        package var started: Bool
         /// `ompt`: the runtime reported (or, able to, did not report) its own start to the probe's
         /// OMPT tool; `regions`: a parallel region of that runtime's own functions ran.
-        public var how: String
+        package var how: String
         package init(runtime: String, started: Bool, how: String) {
             self.runtime = runtime; self.started = started; self.how = how
         }
     }
 
     /// Distinct threads seen in one runtime's regions (`*`: all runtimes together).
-    public struct TeamThreads: Codable, Sendable, Hashable {
-        public var runtime: String
-        public var threads: Int
+    package struct TeamThreads: Codable, Sendable, Hashable {
+        package var runtime: String
+        package var threads: Int
         package init(runtime: String, threads: Int) { self.runtime = runtime; self.threads = threads }
     }
 
