@@ -128,6 +128,19 @@ struct PackageDoctorTests {
         #expect(a.lines.contains { $0.hasPrefix("Atlas: \(Self.windowsAtlas.1) (\(PackageDoctor.label(.windows)))") })
     }
 
+    @Test("a Windows DLL the Windows atlas lacks by bytes is matched by its Intel build (FileVersion), for every Intel DLL of the snapshot")
+    func windowsByFileVersion() throws {
+        let w = try #require(Self.windowsAtlas.0, "no Windows atlas snapshot checked in: \(Self.windowsAtlas.1)")
+        let intel = w.runtimes.filter { $0.identity?.vendor == "intel" && $0.identity?.family == "kmp" && $0.notProvisioned == nil }
+        #expect(!intel.isEmpty)
+        for r in intel {
+            let fileVersion = try #require(r.banner.flatMap { $0.hasPrefix("FileVersion ") ? String($0.dropFirst(12)) : nil }, "no FileVersion for \(r.name)")
+            let m = PackageDoctor.windowsMeasured(Self.brought("intel", fileVersion), in: w)
+            #expect(m?.runtime.name == r.name && m?.how.contains("Intel build") == true, "\(r.name): \(String(describing: m?.runtime.name))")
+        }
+        #expect(PackageDoctor.windowsMeasured(Self.brought("intel", "5.0.19000101"), in: w) == nil)
+    }
+
     /// True when the atlas has a runtime of this LLVM major release, or this Intel build (what a stand-in needs).
     static func majorMeasured(_ b: PackageDoctor.Brought, _ atlas: AtlasResults) -> Bool {
         atlas.runtimes.contains { r in
