@@ -151,7 +151,8 @@ package enum PackageDoctor {
     /// The answer for `requests` on `platform`.
     /// `downloads` are the packages resolved outside the catalog (``resolve(_:platform:catalog:builder:)``).
     package static func answer(_ requests: [Request], platform: WheelCatalog.Platform, catalog: WheelCatalog,
-                               atlas: AtlasResults?, atlasSource: String, unsupported: [String] = [], downloads: [Download] = []) -> Answer {
+                               atlas: AtlasResults?, atlasSource: String, windowsAtlas: AtlasResults? = nil, windowsAtlasSource: String = "",
+                               unsupported: [String] = [], downloads: [Download] = []) -> Answer {
         var lines: [String] = [], unknown: [String] = [], brought: [Brought] = []
         var perPackage: [String] = []
         for r in requests {
@@ -209,7 +210,7 @@ package enum PackageDoctor {
         var pairs: [Pair] = []
         for i in loaded.indices {
             for j in loaded.indices where j > i && loaded[i].package != loaded[j].package {
-                pairs.append(pair(loaded[i], loaded[j], atlas: atlas, platform: platform))
+                pairs.append(pair(loaded[i], loaded[j], atlas: atlas, platform: platform, windowsAtlas: windowsAtlas))
             }
         }
         let fails = pairs.contains(where: \.fails)
@@ -230,8 +231,13 @@ package enum PackageDoctor {
         }
         lines.append("Packages: " + perPackage.joined(separator: "; ") + ".")
         lines.append("Loader rule: " + rule + (merged.isEmpty ? "" : " Here: " + merged.joined(separator: "; ") + "."))
-        let standing = platform == .windows ? windowsStanding : label(platform)
-        lines.append("Atlas: " + (atlas == nil ? "no snapshot, nothing cited" : atlasSource) + "; \(standing).")
+        if platform == .windows, windowsAtlas != nil {
+            lines.append("Atlas: \(windowsAtlasSource) (\(label(platform))) for the DLLs it measured; "
+                         + (atlas == nil ? "no Linux snapshot" : atlasSource) + " names the nearest Intel releases measured on Linux for any other.")
+        } else {
+            let standing = platform == .windows ? windowsStanding : label(platform)
+            lines.append("Atlas: " + (atlas == nil ? "no snapshot, nothing cited" : atlasSource) + "; \(standing).")
+        }
         if !unsupported.isEmpty { lines.append("Not read: " + unsupported.joined(separator: "; ") + ".") }
         return Answer(platform: platform.rawValue, platformLabel: label(platform), lines: lines.map(ReportText.stripControls), brought: brought,
                       pairs: pairs, unknown: unknown, unsupported: unsupported,
@@ -239,12 +245,38 @@ package enum PackageDoctor {
                       exitCode: fails ? 1 : incomplete ? 4 : 0)
     }
 
-    /// Where Windows pairs stand while no Windows atlas (measured under Wine) is checked in: the one
+    /// Where Windows pairs stand when no Windows atlas (measured under Wine) is checked in: the one
     /// place that says so, for the doctor and the README table alike.
     static let windowsStanding = "Windows: no Windows atlas (measured under Wine) in this checkout, so no Windows pair is measured here; "
         + "each names the nearest Intel releases measured on Linux (the loader rule above is Wine-measured)"
-    /// A Windows pair's answer without a Windows atlas.
+    /// A Windows pair's answer when the Windows atlas lacks one of its DLLs (or there is none).
     static func windowsNotMeasured(_ nearest: String) -> String { "not measured under Wine here (nearest measured on Linux: \(nearest))" }
+
+    /// The Windows atlas runtime measured for a shipped DLL, and how it was matched: the same bytes
+    /// (SHA-256) first, else the same Intel build (the DLL's FileVersion); nil when the atlas lacks it.
+    static func windowsMeasured(_ b: Brought, in atlas: AtlasResults) -> (runtime: AtlasRuntime, how: String)? {
+        let kmp = atlas.runtimes.filter { $0.identity?.family == "kmp" && $0.notProvisioned == nil }
+        if let sha = b.runtime.sha256, let r = kmp.first(where: { $0.identity?.sha256 == sha }) { return (r, "the same DLL by SHA-256") }
+        guard b.runtime.vendor == "intel", let build = Int(b.runtime.release.split(separator: ".").last ?? "") else { return nil }
+        if let r = kmp.first(where: { $0.identity?.vendor == "intel" && intelBuild($0) == build }) { return (r, "the same Intel build \(b.runtime.release)") }
+        return nil
+    }
+
+    /// The atlas of all Windows DLLs measured under Wine that the doctor and README cite: this host's
+    /// snapshot under `Matrices/atlas/windows-x86_64/`, else the first one there; with its path
+    /// (relative to `Matrices/atlas/`), or nil with why.
+    package static func windowsAtlas(root: URL) -> (AtlasResults?, String) {
+        let dir = root.appendingPathComponent("Matrices/atlas/\(WineTools.platform)")
+        var urls: [URL] = []
+        if let own = WindowsAtlas.snapshotURL(hostKey: HostInfo.current().key, packageRoot: root) { urls.append(own) }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        urls += names.map { dir.appendingPathComponent($0) }
+        var problems: [String] = []
+        for u in urls where FileManager.default.fileExists(atPath: u.path) {
+            do { return (try AtlasCodec.read(u), "\(WineTools.platform)/\(u.lastPathComponent)") } catch { problems.append("\(u.path): \(error)") }
+        }
+        return (nil, problems.isEmpty ? "no Windows atlas snapshot in \(dir.path)" : problems.joined(separator: "; "))
+    }
 
     /// An atlas runtime in words: `LLVM 16.0.6 (llvm16)`, `Intel 2025.2.1, build 20250422 (intel)`.
     static func words(_ r: AtlasRuntime) -> String {
@@ -253,9 +285,10 @@ package enum PackageDoctor {
         return "\(id.vendor == "llvm" ? "LLVM" : id.vendor) \(id.release) (\(r.name))"
     }
 
-    /// Intel's build date from a banner (`Intel(R) OMP version: 5.0.20260828; …` gives 20260828).
+    /// Intel's build date from a banner (`Intel(R) OMP version: 5.0.20260828; …` gives 20260828), or
+    /// from a Windows DLL's FileVersion (`FileVersion 5.0.20260828`).
     static func intelBuild(_ r: AtlasRuntime) -> Int? {
-        guard let banner = r.banner, let v = banner.range(of: "OMP version: ") else { return nil }
+        guard let banner = r.banner, let v = banner.range(of: "OMP version: ") ?? banner.range(of: "FileVersion ") else { return nil }
         let rest = banner[v.upperBound...].prefix { $0.isNumber || $0 == "." }
         return rest.split(separator: ".").last.flatMap { Int($0) }
     }
@@ -287,8 +320,11 @@ package enum PackageDoctor {
     /// What the atlas cells of `x` then `y` (both start orders) say, in words, with the cells cited.
     static func cited(_ x: AtlasRuntime, _ y: AtlasRuntime, _ a: Brought, _ b: Brought, atlas: AtlasResults) -> (parts: [String], cells: [String], fails: Bool) {
         var parts: [String] = [], cells: [String] = [], fails = false
-        for (first, second, who) in [(x, y, a), (y, x, b)] {
-            guard let c = atlas.cells.first(where: { $0.first == first.name && $0.second == second.name && $0.notRun == nil }) else { continue }
+        // One file measured against itself: only its diagonal with a copy (two files) stands for two DLLs, once.
+        let orders = x.name == y.name ? [(x, y, a)] : [(x, y, a), (y, x, b)]
+        for (first, second, who) in orders {
+            guard let c = atlas.cells.first(where: { $0.first == first.name && $0.second == second.name && $0.notRun == nil && $0.diagonal != .control })
+            else { continue }
             cells.append(c.id)
             let without = c.observations.first { $0.variant == .withoutVariable }
             let with = c.observations.first { $0.variant == .withVariable }
@@ -300,13 +336,20 @@ package enum PackageDoctor {
         return (parts, cells, fails)
     }
 
-    static func pair(_ a: Brought, _ b: Brought, atlas: AtlasResults?, platform: WheelCatalog.Platform) -> Pair {
+    static func pair(_ a: Brought, _ b: Brought, atlas: AtlasResults?, platform: WheelCatalog.Platform, windowsAtlas: AtlasResults? = nil) -> Pair {
         let head = "\(a.name) + \(b.name): two KMP-family runtimes in one process"
         func unanswered(_ findings: String, cells: [String] = []) -> Pair {
             Pair(first: a, second: b, answer: head + "; " + findings + ".", findings: findings, cells: cells, fails: false, unmeasured: true)
         }
         guard a.runtime.linkage != .system, b.runtime.linkage != .system else {
             return unanswered("the system's release is not known before install, so not answered")
+        }
+        if platform == .windows, let w = windowsAtlas, let ma = windowsMeasured(a, in: w), let mb = windowsMeasured(b, in: w) {
+            let c = cited(ma.runtime, mb.runtime, a, b, atlas: w)
+            guard !c.parts.isEmpty else { return unanswered("the Windows atlas has no cell of two files for \(ma.runtime.name) with \(mb.runtime.name)") }
+            let findings = c.parts.joined(separator: "; ") + ". [\(label(platform)): \(a.package)'s DLL is \(words(ma.runtime)), \(ma.how); "
+                + "\(b.package)'s is \(words(mb.runtime)), \(mb.how)]"
+            return Pair(first: a, second: b, answer: head + ". " + findings, findings: findings, cells: c.cells, fails: c.fails, unmeasured: false)
         }
         guard let atlas else { return unanswered("no atlas snapshot to cite, so not answered") }
         let sa = standIn(a, in: atlas), sb = standIn(b, in: atlas)

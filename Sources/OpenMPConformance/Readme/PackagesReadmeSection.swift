@@ -19,9 +19,13 @@ package enum PackagesReadmeSection {
 
     /// The section: per platform (with its label), one row per pair: the runtimes the packages
     /// bring, the doctor's answer and exit status, and the atlas cells cited.
-    package static func render(catalog: WheelCatalog, atlas: AtlasResults?, atlasSource: String) -> String {
+    /// Windows pairs cite `windowsAtlas` (measured under Wine) for the DLLs it has.
+    package static func render(catalog: WheelCatalog, atlas: AtlasResults?, atlasSource: String,
+                               windowsAtlas: AtlasResults?, windowsAtlasSource: String) -> String {
         var out = "Computed from `Matrices/wheels/catalog.yaml` and the atlas snapshot "
             + (atlas == nil ? "(none checked in: nothing cited)" : MarkdownText.code("Matrices/atlas/" + atlasSource, limit: 200))
+            + (windowsAtlas == nil ? "" : " (Windows pairs: the Windows atlas " + MarkdownText.code("Matrices/atlas/" + windowsAtlasSource, limit: 200)
+                + " for the DLLs it measured under Wine)")
             + " by the same code as `omp-matrix doctor --packages A B --platform ID`. Exit: 1 a pair aborts or hangs at exit, "
             + "0 no pair fails, 4 not answered (a release not measured, or a runtime expected from the system).\n"
         for platform in WheelCatalog.Platform.allCases {
@@ -31,7 +35,8 @@ package enum PackagesReadmeSection {
             out += MarkdownText.header(["packages", "runtimes they bring", "answer", "exit", "atlas cells"])
             for row in rows {
                 let requests = row.packages.map { PackageDoctor.Request(name: $0) }
-                let a = PackageDoctor.answer(requests, platform: platform, catalog: catalog, atlas: atlas, atlasSource: atlasSource)
+                let a = PackageDoctor.answer(requests, platform: platform, catalog: catalog, atlas: atlas, atlasSource: atlasSource,
+                                             windowsAtlas: windowsAtlas, windowsAtlasSource: windowsAtlasSource)
                 let brings = row.packages.map { name -> String in
                     let version = catalog.wheel(package: name, platform: platform)?.version
                     let mine = a.brought.filter { $0.package == WheelCatalog.normalize(name) }

@@ -42,6 +42,7 @@ enum PackageDoctorForm {
             throw ToolExit.badInput("\(error)")
         }
         let (atlas, source) = PackageDoctor.linuxAtlas(root: root)
+        let (windows, windowsSource) = target == .windows ? PackageDoctor.windowsAtlas(root: root) : (nil, "")
         // Packages the catalog lacks: resolved by download into <runtime cache>/wheel-catalog (verified, recorded).
         let downloads: [PackageDoctor.Download]
         do {
@@ -55,6 +56,7 @@ enum PackageDoctorForm {
             }
         }
         let answer = PackageDoctor.answer(requests, platform: target, catalog: catalog, atlas: atlas, atlasSource: source,
+                                          windowsAtlas: windows, windowsAtlasSource: windowsSource,
                                           unsupported: unsupported, downloads: downloads)
         switch format {
         case "json": print(String(decoding: try ResultsCodec.encode(answer), as: UTF8.self))

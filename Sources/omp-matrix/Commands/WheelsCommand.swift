@@ -123,9 +123,11 @@ struct WheelsCommand: AsyncParsableCommand {
             let cat: WheelCatalog
             do { cat = try WheelCatalog.load(WheelsCommand.catalogURL(nil)) } catch { throw ToolExit.badInput("\(error)") }
             let (atlas, source) = PackageDoctor.linuxAtlas(root: root)
+            let windows = PackageDoctor.windowsAtlas(root: root)
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(path)") }
             let new: String
-            do { new = try PackagesReadmeSection.splice(PackagesReadmeSection.render(catalog: cat, atlas: atlas, atlasSource: source), into: text) } catch {
+            do { new = try PackagesReadmeSection.splice(PackagesReadmeSection.render(catalog: cat, atlas: atlas, atlasSource: source,
+                                                                                 windowsAtlas: windows.0, windowsAtlasSource: windows.1), into: text) } catch {
                 throw ToolExit.badInput("\(path): \(error)")
             }
             do { try AtomicFile.write(Data(new.utf8), to: URL(fileURLWithPath: path)) } catch { throw ToolExit.writeFailed(path, error) }

@@ -9,6 +9,7 @@ struct PackageDoctorTests {
     static let root = URL(fileURLWithPath: TestRuntimes.root)
     static let catalog = Result { try WheelCatalog.load(WheelCatalogTests.url) }
     static let atlas = PackageDoctor.linuxAtlas(root: root)
+    static let windowsAtlas = PackageDoctor.windowsAtlas(root: root)
 
     @Test("requirements lines pip would reject exit 2 naming the line", arguments: [
         ("torch==2.15.0\nfaiss-cpu>=1.0\n", 2, "version ranges"),
@@ -49,19 +50,25 @@ struct PackageDoctorTests {
         (["torch", "ctranslate2"], .windows),
         (["faiss-cpu", "scikit-learn", "numpy"], .windows),
         (["paddlepaddle", "intel-openmp"], .linux),
+        (["torch", "paddlepaddle", "intel-openmp"], .windows),
     ])
     func answers(names: [String], platform: WheelCatalog.Platform) throws {
         let c = try Self.catalog.get()
-        let (atlas, source) = Self.atlas
-        let a = PackageDoctor.answer(names.map { PackageDoctor.Request(name: $0) }, platform: platform, catalog: c, atlas: atlas, atlasSource: source)
+        let (linux, source) = Self.atlas
+        let windows = Self.windowsAtlas.0
+        let a = PackageDoctor.answer(names.map { PackageDoctor.Request(name: $0) }, platform: platform, catalog: c, atlas: linux, atlasSource: source,
+                                     windowsAtlas: windows, windowsAtlasSource: Self.windowsAtlas.1)
         let kmp = Self.shippedKMP(names, platform, c)
         // On Linux same-named files are one runtime; elsewhere each shipped copy is its own.
         let distinct = platform == .linux ? Set(kmp.map { $0.path.split(separator: "/").last! }).count : kmp.count
         #expect(a.pairs.count == distinct * (distinct - 1) / 2)
         // Same-named files on Linux are said to be one, never silently dropped.
         #expect(a.lines.contains { $0.contains("so the loader uses one of them") } == (distinct < kmp.count))
-        if let atlas {
-            for p in a.pairs {
+        for p in a.pairs {
+            // A Windows pair whose two DLLs the Windows atlas measured (same bytes, else same Intel build) cites it;
+            // any other cites the Linux atlas's nearest releases and predicts nothing.
+            let underWine = platform == .windows && windows.map { w in [p.first, p.second].allSatisfy { Self.windowsMeasured($0, w) } } == true
+            if let atlas = underWine ? windows : linux {
                 for id in p.cells { #expect(atlas.cells.contains { $0.id == id }, "cited \(id) is not in the atlas") }
                 let cited = atlas.cells.filter { p.cells.contains($0.id) }
                 let fails = cited.contains { cell in cell.observations.contains { o in
@@ -69,8 +76,11 @@ struct PackageDoctorTests {
                 // A pair not measured for its platform (a release the atlas lacks, any Windows pair while no
                 // Windows atlas exists) cites its nearest cells but predicts nothing.
                 #expect(p.fails == (fails && !p.unmeasured), "\(p.answer)")
-                #expect(p.unmeasured == (platform == .windows || [p.first, p.second].contains { !Self.majorMeasured($0, atlas) }), "\(p.answer)")
-                if platform == .windows { #expect(p.answer.contains("not measured under Wine here (nearest measured on Linux: ")) }
+                #expect(p.unmeasured == (platform == .windows ? !underWine : [p.first, p.second].contains { !Self.majorMeasured($0, atlas) }), "\(p.answer)")
+                if platform == .windows {
+                    #expect(p.answer.contains("not measured under Wine here (nearest measured on Linux: ") == !underWine, "\(p.answer)")
+                    #expect(p.answer.contains(PackageDoctor.label(.windows)) == underWine, "\(p.answer)")
+                }
             }
         }
         let expected: Int32 = a.pairs.contains(where: \.fails) ? 1 : a.pairs.contains(where: \.unmeasured) ? 4 : 0
@@ -78,6 +88,57 @@ struct PackageDoctorTests {
         #expect(a.lines.first.map { !$0.isEmpty } == true)
         #expect(a.lines.contains { $0.hasPrefix("Atlas: ") })
         if platform == .windows { #expect(a.lines.contains { $0.contains("Wine-measured") }) }
+    }
+
+    /// True when the Windows atlas measured this DLL: the same SHA-256, or the same Intel FileVersion.
+    static func windowsMeasured(_ b: PackageDoctor.Brought, _ w: AtlasResults) -> Bool {
+        w.runtimes.contains { r in
+            guard let id = r.identity, id.family == "kmp", r.notProvisioned == nil else { return false }
+            return id.sha256 == b.runtime.sha256 || (id.vendor == "intel" && r.banner == "FileVersion \(b.runtime.release)")
+        }
+    }
+
+    @Test("Windows torch + ctranslate2: the Windows atlas cells of the same DLLs (by SHA-256) are cited, outcomes as the snapshot records")
+    func windowsTorchCTranslate2() throws {
+        let w = try #require(Self.windowsAtlas.0, "no Windows atlas snapshot checked in: \(Self.windowsAtlas.1)")
+        let a = PackageDoctor.answer([.init(name: "torch"), .init(name: "ctranslate2")], platform: .windows, catalog: try Self.catalog.get(),
+                                     atlas: Self.atlas.0, atlasSource: Self.atlas.1, windowsAtlas: w, windowsAtlasSource: Self.windowsAtlas.1)
+        #expect(a.pairs.count == 1)
+        let p = try #require(a.pairs.first)
+        // The snapshot's runtimes with the bytes the two wheels ship, and their cells in both start orders.
+        let measured = try [p.first, p.second].map { b in
+            try #require(w.runtimes.first { $0.identity?.sha256 == b.runtime.sha256 }, "\(b.package)'s DLL is not in the Windows atlas")
+        }
+        #expect(measured[0].name != measured[1].name)
+        let cells = w.cells.filter { ($0.first, $0.second) == (measured[0].name, measured[1].name) || ($0.first, $0.second) == (measured[1].name, measured[0].name) }
+        #expect(cells.count == 2)
+        #expect(Set(p.cells) == Set(cells.map(\.id)))
+        #expect(!p.unmeasured)
+        let aborts = cells.contains { $0.observations.contains { $0.variant == .withoutVariable && $0.outcomes.contains(.duplicateRuntimeAbort) } }
+        let hangs = cells.contains { $0.observations.contains { $0.variant != .withVariableSecondLoadedFirst && $0.outcomes.contains(.hangAtExit) } }
+        #expect(p.fails == (aborts || hangs))
+        #expect(a.exitCode == (p.fails ? 1 : 0))
+        for cell in cells {
+            #expect(p.answer.contains("(atlas cell \(cell.id))"))
+            let with = cell.observations.first { $0.variant == .withVariable }
+            #expect(p.answer.contains("with it \(AtlasWords.observation(with))"), "\(p.answer)")
+        }
+        #expect(p.answer.contains(PackageDoctor.label(.windows)))
+        #expect(!p.answer.contains("not measured under Wine here"))
+        #expect(a.lines.contains { $0.hasPrefix("Atlas: \(Self.windowsAtlas.1) (\(PackageDoctor.label(.windows)))") })
+    }
+
+    @Test("a Windows DLL the Windows atlas lacks by bytes is matched by its Intel build (FileVersion), for every Intel DLL of the snapshot")
+    func windowsByFileVersion() throws {
+        let w = try #require(Self.windowsAtlas.0, "no Windows atlas snapshot checked in: \(Self.windowsAtlas.1)")
+        let intel = w.runtimes.filter { $0.identity?.vendor == "intel" && $0.identity?.family == "kmp" && $0.notProvisioned == nil }
+        #expect(!intel.isEmpty)
+        for r in intel {
+            let fileVersion = try #require(r.banner.flatMap { $0.hasPrefix("FileVersion ") ? String($0.dropFirst(12)) : nil }, "no FileVersion for \(r.name)")
+            let m = PackageDoctor.windowsMeasured(Self.brought("intel", fileVersion), in: w)
+            #expect(m?.runtime.name == r.name && m?.how.contains("Intel build") == true, "\(r.name): \(String(describing: m?.runtime.name))")
+        }
+        #expect(PackageDoctor.windowsMeasured(Self.brought("intel", "5.0.19000101"), in: w) == nil)
     }
 
     /// True when the atlas has a runtime of this LLVM major release, or this Intel build (what a stand-in needs).
