@@ -36,7 +36,22 @@ crashes=$scratch/crashes/$target
 mkdir -p "$corpus" "$crashes"
 seed() { local f=$1 name; name=$(basename "$f"); [[ -f $f ]] && cp -f "$f" "$corpus/seed-$name" || true; }
 runtime_files() { find "$runtimes" -type f \( -name '*.so*' -o -name '*.dylib' \) 2>/dev/null; }
-wheels() { find "$runtimes" -type f -name '*.whl' 2>/dev/null; }
+# Wheels in the cache whose every member has its local header: a wheel that the catalog builder read in part
+# by range requests (only its directory and library members are on disk) is no seed, and is left out.
+wheels() {
+  find "$runtimes" -type f -name '*.whl' 2>/dev/null | python3 -c '
+import sys, zipfile
+for w in sys.stdin.read().split("\n"):
+    if not w: continue
+    try:
+        with zipfile.ZipFile(w) as z:
+            for i in z.infolist():
+                with z.open(i): pass
+        print(w)
+    except Exception as e:
+        print(f"fuzz: {w} is not read whole ({e}); not a seed", file=sys.stderr)
+'
+}
 case $target in
   elf)
     while read -r f; do seed "$f"; done < <(runtime_files | grep -v dylib)
