@@ -79,9 +79,12 @@ extension Doctor {
         var pairs: [DoctorReport.Pair] = []
         if let clash = first.kmpClashes.first {
             let loaded = clash.runtimes
-            // The runtime loaded first is kept; prefer replacing one outside the system's folders.
-            var keep = loaded[0], replace = loaded[1]
-            if isSystemPath(replace.path) && !isSystemPath(keep.path) { swap(&keep, &replace) }
+            // The runtime a link fix keeps is the one whose exports cover what the libraries the
+            // command loaded import from the other (of two that do, the newer release); with
+            // neither, the link fix does not apply. The preload fix keeps the same one.
+            let choice = LinkChoice.decide(loaded[0], loaded[1], consumers: first.consumers)
+            var keep = loaded[0], replace = loaded[1], linkChoice = ""
+            if case .keep(let k, let r, let why) = choice { keep = k; replace = r; linkChoice = why }
             var observations = runs
             var fixes: [DoctorReport.Fix] = []
             var safety = "not observed (--observe-only)"
@@ -95,18 +98,24 @@ extension Doctor {
                 } else {
                     safety = "not observed (interrupted)"
                 }
+                if case .doesNotApply(let reason) = choice {
+                    fixes.append(PairProber.linkDoesNotApply(reason))
+                }
                 if options.fixCheck, withVar != nil {
-                    let (link, linkRun) = try await linkFix(command, keep: keep, replace: replace, observe: { l, a, e, p throws(DoctorError) in
-                        try await observe(l, a, env: e, preload: p)
-                    })
-                    fixes.append(link)
-                    if let linkRun { observations.append(linkRun) }
+                    if case .keep = choice {
+                        let (link, linkRun) = try await linkFix(command, keep: keep, replace: replace, choice: linkChoice,
+                                                                observe: { l, a, e, p throws(DoctorError) in
+                            try await observe(l, a, env: e, preload: p)
+                        })
+                        fixes.append(link)
+                        if let linkRun { observations.append(linkRun) }
+                    }
                     if let pre = try await observe("preload fix (LD_PRELOAD=\(keep.path))", command, preload: [keep.path]) {
                         observations.append(runs.last!)
                         fixes.append(preloadVerdict(pre, keep: keep, replace: replace))
                     }
-                } else if !options.fixCheck {
-                    fixes.append(.init(kind: .link, status: .notVerified, instruction: "Keep one runtime: replace \(replace.path) by a link to \(keep.path).",
+                } else if !options.fixCheck, case .keep = choice {
+                    fixes.append(.init(kind: .link, status: .notVerified, instruction: "Keep one runtime: replace \(replace.path) by a link to \(keep.path) (\(linkChoice)).",
                                        command: PairProber.linkCommand(replace: replace.path, keep: keep.path), evidence: "not checked (--no-fix-check)"))
                 }
                 if let withVar {
@@ -149,16 +158,16 @@ extension Doctor {
     /// path the command names (outside the system's folders) is copied into a temporary folder,
     /// the runtime is replaced there by a link to the one kept, and the command runs against the
     /// copy (its path arguments rewritten to the copy).
-    static func linkFix(_ command: [String], keep: DoctorRuntime, replace: DoctorRuntime,
+    static func linkFix(_ command: [String], keep: DoctorRuntime, replace: DoctorRuntime, choice: String,
                         observe: (String, [String], [String: String], [String]) async throws(DoctorError) -> CommandObservation?)
         async throws(DoctorError) -> (DoctorReport.Fix, DoctorReport.Observation?) {
-        let instruction = "Keep one runtime: replace \(replace.path) by a link to \(keep.path); the loader then maps one file, so there is one runtime."
+        let instruction = "Keep one runtime: replace \(replace.path) by a link to \(keep.path) (\(choice)); the loader then maps one file, so there is one runtime."
         let cmd = PairProber.linkCommand(replace: replace.path, keep: keep.path)
         func notVerified(_ why: String) -> (DoctorReport.Fix, DoctorReport.Observation?) {
             (.init(kind: .link, status: .notVerified, instruction: instruction, command: cmd, evidence: why), nil)
         }
         if isSystemPath(replace.path) {
-            return notVerified("both runtimes are in the system's folders (\(replace.path)); a copy of the system is not made")
+            return notVerified("the runtime to replace is in the system's folders (\(replace.path)); a copy of the system is not made")
         }
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ a: String) -> String? {

@@ -21,6 +21,9 @@ package struct CommandObservation: Sendable {
     package var exitBegun: Bool
     /// Processes the observer saw.
     package var processes: Int
+    /// Libraries the command loaded that import OpenMP entry points (not runtimes themselves),
+    /// with what they need: what decides which runtime a link fix may keep (``LinkChoice``).
+    package var consumers: [ScanReport.Consumer] = []
 
     /// Runs `command` once, observed.
     /// - Throws: ``DoctorError/environment(_:)`` when the observer libraries are unavailable
@@ -93,6 +96,14 @@ package struct CommandObservation: Sendable {
             }
             if !(perPid[pid] ?? []).contains(index) { perPid[pid, default: []].append(index) }
         }
+        // The OpenMP users among the other objects loaded (at most 4,000 read; a file gone or
+        // unreadable after the run is passed over: it then constrains no link fix).
+        var consumers: [ScanReport.Consumer] = []
+        var seen: Set<String> = []
+        for (_, path) in log.opened where !kit.contains(path) && identity(path) == nil && seen.count < 4000 {
+            guard seen.insert(path).inserted, let bytes = try? FileBytes(reading: path) else { continue }
+            if let c = RuntimeScanner.consumer(bytes, path: path) { consumers.append(c) }
+        }
         var clashes: [(pid: Int32, runtimes: [DoctorRuntime])] = []
         for pid in log.pids {
             let kmp = (perPid[pid] ?? []).map { runtimes[$0] }.filter { $0.family == .kmp }
@@ -102,6 +113,6 @@ package struct CommandObservation: Sendable {
         let leader = result.pid ?? log.pids.first ?? -1
         return CommandObservation(result: result, runtimes: runtimes, kmpClashes: clashes,
                                   leaderObserved: log.pids.contains(leader), exitBegun: log.exits.contains(leader),
-                                  processes: log.pids.count)
+                                  processes: log.pids.count, consumers: consumers)
     }
 }

@@ -221,6 +221,39 @@ extension DoctorTests {
             #expect(LinkChoice.decide(a, b, consumers: []) == .keep(b, replacing: a, why: "both export what the other side's libraries import; \(b.shortName) is the newer release (2023-03)"))
         }
 
+        @Test("doctor -- COMMAND: the link fix keeps the runtime that the loaded libraries need (LLVM 16 for omp_in_explicit_task), and works",
+              .enabled(if: LoaderFixtures.canBuild && DoctorFixtures.python != nil, LoaderFixtures.buildReason))
+        func commandLinkFixKeepsTheCoveringRuntime() async throws {
+            let root = try DoctorFixtures.temporaryDirectory("cmd-link-choice")
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let old = root + "/lib/libomp.so.5", new = root + "/pkg.libs/libomp-16c0ffee.so.5"
+            try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: old)
+            try LoaderFixtures.vendor(try DoctorFixtures.runtimePath("llvm16"), to: new, soname: "libomp-16c0ffee.so.5")
+            // Each consumer finds its runtime beside it (RUNPATH $ORIGIN), as wheels' libraries do; the
+            // one built against LLVM 16 also calls omp_in_explicit_task, which LLVM 14 does not export.
+            let clang = try #require(DoctorFixtures.clang)
+            for (lib, runtime, calls) in [(root + "/lib/libuses14.so", old, ["omp_get_max_threads"]),
+                                          (root + "/pkg.libs/libuses16.so", new, ["omp_get_max_threads", "omp_in_explicit_task"])] {
+                let c = lib + ".c"
+                try (calls.map { "extern int \($0)(void);" }.joined(separator: "\n")
+                     + "\nint consumer_entry(void) { return 0" + calls.map { " + \($0)()" }.joined() + "; }\n")
+                    .write(toFile: c, atomically: true, encoding: .utf8)
+                try DoctorFixtures.run([clang, "-shared", "-fPIC", "-o", lib, c, runtime, "-Wl,-rpath,$ORIGIN"])
+                try FileManager.default.removeItem(atPath: c)
+            }
+            let script = "import ctypes, sys\nlibs = [ctypes.CDLL(p) for p in sys.argv[1:]]\nfor l in libs: l.consumer_entry()\n"
+            let report = try await Doctor.diagnose(command: [DoctorFixtures.python!, "-c", script, root + "/lib/libuses14.so",
+                                                             root + "/pkg.libs/libuses16.so"],
+                                                   options: .init(commandTimeout: .seconds(60)))
+            #expect(report.conflict, "\(report.answer)")
+            let links = report.pairs.flatMap(\.fixes).filter { $0.kind == .link }
+            let link = try #require(links.first, "\(report.answer)")
+            #expect(links.count == 1)
+            #expect(link.command?.hasPrefix("mv \(old) ") == true, "LLVM 14 must be the one replaced: \(link.command ?? "")")
+            #expect(link.instruction.contains("lacks omp_in_explicit_task"), "\(link.instruction)")
+            #expect(link.status == .verified, "\(link.evidence)")
+        }
+
         @Test("neither runtime covers the other side's imports: the link fix does not apply, naming the missing entry points",
               .enabled(if: LoaderFixtures.canBuild, LoaderFixtures.buildReason))
         func linkFixDoesNotApply() async throws {
