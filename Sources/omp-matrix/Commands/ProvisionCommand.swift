@@ -54,9 +54,9 @@ struct ProvisionCommand: AsyncParsableCommand {
             if case .unknownItem = error { throw ToolExit.badInput("\(error)") }
             throw ToolExit.internal("\(error)")
         }
-        print(report.text)
         // The kit's C libraries, compiled here so that nothing is compiled at run time: the probe's
-        // OMPT tool (which runtimes started) and, on Linux, the doctor's observers.
+        // OMPT tool (which runtimes started) and, on Linux, the doctor's observers. Their lines come
+        // before the report, whose last line stays the summary ("nothing downloaded; …").
         var observerFailure: String?
         if names.isEmpty {
             let log: (String) -> Void = { FileHandle.standardError.write(Data(("provision: " + $0 + "\n").utf8)) }
@@ -74,6 +74,7 @@ struct ProvisionCommand: AsyncParsableCommand {
                 }
             }
         }
+        print(report.text)
         if let observerFailure {
             throw ToolExit(code: .incomplete, message: "omp-matrix: provisioning incomplete: not provisioned: \(observerFailure)")
         }
