@@ -21,14 +21,24 @@ enum LoaderFixtures {
 
     /// A shared library at `dest` that imports `symbols` and needs `runtime` (linked by its file, so
     /// its DT_NEEDED is the runtime's SONAME).
-    static func consumer(_ dest: String, calling symbols: [String], linkedTo runtime: String) throws {
+    /// `originRunpath`: the library finds its runtime beside it (RUNPATH `$ORIGIN`), as wheels' libraries do.
+    static func consumer(_ dest: String, calling symbols: [String], linkedTo runtime: String, originRunpath: Bool = false) throws {
         let clang = try #require(DoctorFixtures.clang)
         let source = symbols.map { "extern int \($0)(void);" }.joined(separator: "\n")
             + "\nint consumer_entry(void) { return 0" + symbols.map { " + \($0)()" }.joined() + "; }\n"
         let c = dest + ".c"
         try source.write(toFile: c, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: c) }
-        try DoctorFixtures.run([clang, "-shared", "-fPIC", "-o", dest, c, runtime])
+        try DoctorFixtures.run([clang, "-shared", "-fPIC", "-o", dest, c, runtime] + (originRunpath ? ["-Wl,-rpath,$ORIGIN"] : []))
+    }
+
+    /// LLVM 14 at `root/lib/libomp.so.5` and LLVM 16 vendored at `root/pkg.libs/libomp-16c0ffee.so.5` (renamed
+    /// SONAME), as a venv holding a system-style runtime and a wheel's renamed copy.
+    static func llvm14AndVendored16(in root: String) throws -> (old: String, new: String) {
+        let old = root + "/lib/libomp.so.5", new = root + "/pkg.libs/libomp-16c0ffee.so.5"
+        try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: old)
+        try vendor(try DoctorFixtures.runtimePath("llvm16"), to: new, soname: "libomp-16c0ffee.so.5")
+        return (old, new)
     }
 
     /// Runs `argv` and returns whether it ended within `seconds` (it is killed otherwise).
@@ -201,9 +211,7 @@ extension DoctorTests {
         func linkFixKeepsTheCoveringRuntime() async throws {
             let root = try DoctorFixtures.temporaryDirectory("link-choice")
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let old = root + "/lib/libomp.so.5", new = root + "/pkg.libs/libomp-16c0ffee.so.5"
-            try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: old)
-            try LoaderFixtures.vendor(try DoctorFixtures.runtimePath("llvm16"), to: new, soname: "libomp-16c0ffee.so.5")
+            let (old, new) = try LoaderFixtures.llvm14AndVendored16(in: root)
             // Built against LLVM 16: calls omp_in_explicit_task, which LLVM 14 does not export.
             try LoaderFixtures.consumer(root + "/pkg.libs/libuses16.so", calling: ["omp_in_explicit_task"], linkedTo: new)
             try LoaderFixtures.consumer(root + "/lib/libuses14.so", calling: ["omp_get_max_threads"], linkedTo: old)
@@ -226,21 +234,11 @@ extension DoctorTests {
         func commandLinkFixKeepsTheCoveringRuntime() async throws {
             let root = try DoctorFixtures.temporaryDirectory("cmd-link-choice")
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let old = root + "/lib/libomp.so.5", new = root + "/pkg.libs/libomp-16c0ffee.so.5"
-            try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: old)
-            try LoaderFixtures.vendor(try DoctorFixtures.runtimePath("llvm16"), to: new, soname: "libomp-16c0ffee.so.5")
-            // Each consumer finds its runtime beside it (RUNPATH $ORIGIN), as wheels' libraries do; the
-            // one built against LLVM 16 also calls omp_in_explicit_task, which LLVM 14 does not export.
-            let clang = try #require(DoctorFixtures.clang)
-            for (lib, runtime, calls) in [(root + "/lib/libuses14.so", old, ["omp_get_max_threads"]),
-                                          (root + "/pkg.libs/libuses16.so", new, ["omp_get_max_threads", "omp_in_explicit_task"])] {
-                let c = lib + ".c"
-                try (calls.map { "extern int \($0)(void);" }.joined(separator: "\n")
-                     + "\nint consumer_entry(void) { return 0" + calls.map { " + \($0)()" }.joined() + "; }\n")
-                    .write(toFile: c, atomically: true, encoding: .utf8)
-                try DoctorFixtures.run([clang, "-shared", "-fPIC", "-o", lib, c, runtime, "-Wl,-rpath,$ORIGIN"])
-                try FileManager.default.removeItem(atPath: c)
-            }
+            let (old, new) = try LoaderFixtures.llvm14AndVendored16(in: root)
+            // The one built against LLVM 16 also calls omp_in_explicit_task, which LLVM 14 does not export.
+            try LoaderFixtures.consumer(root + "/lib/libuses14.so", calling: ["omp_get_max_threads"], linkedTo: old, originRunpath: true)
+            try LoaderFixtures.consumer(root + "/pkg.libs/libuses16.so", calling: ["omp_get_max_threads", "omp_in_explicit_task"],
+                                        linkedTo: new, originRunpath: true)
             let script = "import ctypes, sys\nlibs = [ctypes.CDLL(p) for p in sys.argv[1:]]\nfor l in libs: l.consumer_entry()\n"
             let report = try await Doctor.diagnose(command: [DoctorFixtures.python!, "-c", script, root + "/lib/libuses14.so",
                                                              root + "/pkg.libs/libuses16.so"],
