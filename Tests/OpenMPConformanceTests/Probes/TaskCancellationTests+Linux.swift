@@ -33,10 +33,10 @@ struct TaskCancellationTests {
         task.cancel()
         let r = await task.value
         let took = clock.now - cancelledAt
-        // The goal is 1 s (0.37 s measured on an idle 2-core machine); a liveness bound of three times
-        // the goal, since a loaded machine (other test binaries, compilers) slows the tree's reaping.
-        // The probe's own timeout is 60 s, so a cancellation that was ignored still fails.
-        #expect(took < .seconds(3), "the probe ended \(took) after its task was cancelled")
+        // A liveness bound, not the speed goal (1 s; 0.37 s measured on an idle 2-core machine): in CI the
+        // JSON oracle's Python processes share the two cores, and 3.1 s was seen there. The probe's own
+        // timeout is 60 s, so a cancellation that was ignored still fails, by 50 s.
+        #expect(took < .seconds(10), "the probe ended \(took) after its task was cancelled")
         #expect(r.ending.killedBy == Classifier.KillReason.cancelled.rawValue, "\(r.ending)")
         #expect(ProcessEscapeTests.carriers("OMPTEST_TOKEN", token).isEmpty,
                 "left running: \(ProcessEscapeTests.carriers("OMPTEST_TOKEN", token))")
