@@ -67,9 +67,10 @@ public enum Conformance {
         }
         // Under a summary, cells that share a probe (same plan, runtimes, environment, launcher) share one run,
         // as in `omp-matrix run`.
-        let probe = if let summary { await summary.probe(cell.probeKey) { await Probe.run(config) } } else { await Probe.run(config) }
-        // A hang at exit is rerun before it is believed (HangConfirmation).
-        let runs = await HangConfirmation.confirm(probe) { await Probe.run(config) }
+        // Through the one runner (CellRunner), one run; a hang at exit is rerun before it is believed (HangConfirmation).
+        let once = { @Sendable in await CellRunner.run(config)[0] }
+        let probe = if let summary { await summary.probe(cell.probeKey, once) } else { await once() }
+        let runs = await HangConfirmation.confirm(probe, rerun: once)
         // A cancelled test (its probe was ended, see Probe.run) has nothing to judge.
         try Task.checkCancellation()
         var result = Verdicts.judge(cell, probe: probe)
@@ -192,7 +193,7 @@ public enum Conformance {
             r = try await CommandObservation.run(command: command, environment: environment, launcher: .direct, timeout: timeout).result
         } catch {
             print("⚠︎ \(command.first ?? ""): runs unobserved, runtimesMapped stays empty: \(error)")
-            r = await Probe.run(.init(command: .external(command), environment: environment, timeout: timeout))
+            r = await CellRunner.run(.init(command: .external(command), environment: environment, timeout: timeout))[0]
         }
         if !expected.contains(r.outcome) {
             Issue.record(Comment(rawValue: "\(command.joined(separator: " ")): observed \(r.outcome.rawValue), expected \(expected.map(\.rawValue).sorted().joined(separator: " or ")) — \(r.message.text)\nrepro: \(r.repro)"),

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Runs an ``AtlasPlan`` through ``ProbeBatch`` (the matrix runner's scheduling, limiter and
-/// cancellation): three probes per runnable pair. A probe whose outcome is neither a pass nor
-/// a duplicate-runtime abort runs twice more; the cell then records every outcome seen.
+/// Runs an ``AtlasPlan`` through the one runner (``CellRunner`` over an ``AtlasSource``): three
+/// probes per runnable pair. A probe whose outcome is neither a pass nor a duplicate-runtime
+/// abort runs twice more; the cell then records every outcome seen.
 package struct AtlasRunner: Sendable {
     package var plan: AtlasPlan
     package var timeout: Duration
@@ -52,7 +52,7 @@ package struct AtlasRunner: Sendable {
     /// A probe's results so far for one cell variant: only what the atlas keeps (the first
     /// run's repro and message, every run's outcome and time), never the captured output, so
     /// memory stays flat however many probes run.
-    struct Tally {
+    package struct Tally {
         struct Seen { var outcome: Outcome; var seconds: Double; var ran: AtlasRuntimesRan? }
         var runs: [Seen] = []
         var repro = ""
@@ -75,85 +75,43 @@ package struct AtlasRunner: Sendable {
     }
 
     package func run(progress: (Progress) -> Void = { _ in }) async -> Run {
-        var tallies: [String: Tally] = [:]
-        var jobList: [ProbeBatch.Job] = []
-        for (i, p) in plan.pairs.enumerated() {
-            for v in AtlasVariant.allCases {
-                guard let config = p.configuration(v, timeout: timeout, executable: executable, wine: plan.wine) else { continue }
-                let key = "\(i)|\(v.rawValue)"
-                // Two distinct files with the variable set may cost an exit grace: start those first.
-                let cost = (v == .withoutVariable || p.diagonal == .control) ? 6 : 106
-                jobList.append(.init(key: key, configuration: config, cost: cost))
-                let families = plan.runtimes.filter { $0.name == p.first || $0.name == p.second }.map { $0.identity?.family }
-                tallies[key] = Tally(bothKMP: families.allSatisfy { $0 == RuntimeIdentity.Family.kmp.rawValue })
+        let source = AtlasSource(plan: plan, timeout: timeout, executable: executable, concurrency: concurrency, consumers: consumers)
+        let (tallies, summary) = await CellRunner(parallel: jobs).run(source) { p, tallies in
+            let cell: String, variant: AtlasVariant?, step: String
+            switch AtlasSource.Key(p.key)! {
+            case .pair(let i, let v):
+                let pair = plan.pairs[i]
+                (cell, variant, step) = ("\(pair.first)>\(pair.second)", v, v.rawValue)
+            case .concurrency(let i):
+                let (kind, pair, _) = source.sampled[i]
+                (cell, variant, step) = ("\(pair.first)>\(pair.second)", nil, kind.rawValue)
+            case .shape(let i):
+                let job = source.shapes[i]
+                (cell, variant, step) = ("\(job.1)>\(job.2)", nil, job.0.rawValue)
             }
-        }
-        let sampled = concurrency ? AtlasConcurrencyCell.jobs(plan, timeout: timeout, executable: executable) : []
-        for (i, (kind, _, config)) in sampled.enumerated() {
-            let key = "c\(i)|\(kind.rawValue)"
-            // Each run is its own job, so the repeats spread over the slots; the hangs cost a grace each.
-            jobList += Array(repeating: .init(key: key, configuration: config, cost: 106), count: kind.runs)
-            tallies[key] = Tally(expected: kind.runs)
-        }
-        let shapeJobs = consumers.map { AtlasShapeCell.jobs(plan, consumers: $0, timeout: timeout, executable: executable) } ?? []
-        for (i, job) in shapeJobs.enumerated() {
-            guard case .success(let config) = job.3 else { continue }
-            jobList.append(.init(key: "s\(i)|shape", configuration: config, cost: 6))
-            tallies["s\(i)|shape"] = Tally()
-        }
-        let configs = Dictionary(jobList.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        var total = jobList.count, done = 0, repeats = 0
-
-        await ProbeBatch.run(jobList, parallel: jobs) { key, probe in
-            tallies[key]!.add(probe, configs[key]!.configuration)
-            done += 1
-            var more: [ProbeBatch.Job] = []
-            if key.hasPrefix("s") {
-                let job = shapeJobs[Int(key.dropFirst().split(separator: "|")[0])!]
-                progress(Progress(done: done, total: total, cell: "\(job.1)>\(job.2)", variant: nil, step: job.0.rawValue,
-                                  outcome: probe.outcome, cells: Self.cells(plan, tallies)))
-                return more
-            }
-            if key.hasPrefix("c") {
-                let i = Int(key.dropFirst().split(separator: "|")[0])!
-                let (kind, pair, _) = sampled[i]
-                progress(Progress(done: done, total: total, cell: "\(pair.first)>\(pair.second)", variant: nil, step: kind.rawValue,
-                                  outcome: probe.outcome, cells: Self.cells(plan, tallies)))
-                return more
-            }
-            if tallies[key]!.runs.count == 1, probe.outcome != .pass, probe.outcome != .duplicateRuntimeAbort {
-                tallies[key]!.expected = Self.runsWhenUnsettled
-                more = Array(repeating: configs[key]!, count: Self.runsWhenUnsettled - 1)
-                total += more.count
-                repeats += more.count
-            }
-            let parts = key.split(separator: "|")
-            let pair = plan.pairs[Int(parts[0])!]
-            progress(Progress(done: done, total: total, cell: "\(pair.first)>\(pair.second)",
-                              variant: AtlasVariant(rawValue: String(parts[1]))!, step: String(parts[1]), outcome: probe.outcome,
+            progress(Progress(done: p.done, total: p.total, cell: cell, variant: variant, step: step, outcome: p.outcome,
                               cells: Self.cells(plan, tallies)))
-            return more
         }
         let cells = Self.cells(plan, tallies)
-        let complete = tallies.values.allSatisfy(\.done)
-        let together: [AtlasConcurrencyCell] = sampled.enumerated().compactMap { i, job in
+        let together: [AtlasConcurrencyCell] = source.sampled.enumerated().compactMap { i, job in
             let (kind, pair, _) = job
-            guard let t = tallies["c\(i)|\(kind.rawValue)"], t.done else { return nil }
+            guard let t = tallies[AtlasSource.Key.concurrency(i).text], t.done else { return nil }
             return AtlasConcurrencyCell(kind: kind, first: pair.first, second: pair.second, plan: kind.planText,
                                         runs: t.runs.map(\.outcome), repro: t.repro, message: t.message, ran: t.ran,
                                         durationSeconds: t.runs.reduce(0) { $0 + $1.seconds })
         }
-        let shapes: [AtlasShapeCell] = shapeJobs.enumerated().compactMap { i, job in
+        let shapes: [AtlasShapeCell] = source.shapes.enumerated().compactMap { i, job in
             let (shape, f, s, config) = job
             if case .failure(let why) = config {
                 return AtlasShapeCell(shape: shape, first: f, second: s, outcome: nil, skipped: why.reason, message: "", repro: "",
                                       ran: nil, durationSeconds: 0)
             }
-            guard let t = tallies["s\(i)|shape"], t.done, let seen = t.runs.first else { return nil }
+            guard let t = tallies[AtlasSource.Key.shape(i).text], t.done, let seen = t.runs.first else { return nil }
             return AtlasShapeCell(shape: shape, first: f, second: s, outcome: seen.outcome, skipped: nil, message: t.message,
                                   repro: t.repro, ran: t.ran, durationSeconds: seen.seconds)
         }
-        return Run(cells: cells, concurrency: together, shapes: shapes, probes: done, repeats: repeats, interrupted: Cancellation.isRequested || !complete)
+        return Run(cells: cells, concurrency: together, shapes: shapes, probes: summary.probes, repeats: summary.repeats,
+                   interrupted: summary.interrupted)
     }
 
     /// The plan's cells before any probe finished (what a first checkpoint holds).

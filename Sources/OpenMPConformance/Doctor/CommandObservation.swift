@@ -50,7 +50,7 @@ package struct CommandObservation: Sendable {
         config.exitSignalLog = log
         config.inheritsEnvironment = inheriting
         config.removedVariables = removing
-        var result = await Probe.run(config)
+        guard var result = await CellRunner.run(config).first else { throw .environment("the command was not run (the runner returned no run)") }
         if result.ending.kind == .notStarted { throw .badInput("cannot start \(command[0]): \(result.message.text)") }
         let records = DoctorObserver.Log.read(path: log)
         // Every process the observer saw is a descendant of this run, now ended: a runtime in one

@@ -17,10 +17,9 @@ enum PairProber {
         Plan([.load(x), .initialize(x), .load(y), .initialize(y), .train(x, Sizes()), .index(y, Sizes())])
     }
 
-    static func probe(a: String, b: String, firstIsA: Bool, environment: [String: String], timeout: Duration) async -> ProbeResult {
+    static func probe(a: String, b: String, firstIsA: Bool, environment: [String: String], timeout: Duration) -> Probe.Configuration {
         let p = firstIsA ? plan(first: "a", second: "b") : plan(first: "b", second: "a")
-        return await Probe.run(.init(runtimes: [.init(name: "a", path: a), .init(name: "b", path: b)], plan: p,
-                                     environment: environment, timeout: timeout))
+        return .init(runtimes: [.init(name: "a", path: a), .init(name: "b", path: b)], plan: p, environment: environment, timeout: timeout)
     }
 
     static let variable = ["KMP_DUPLICATE_LIB_OK": "TRUE"]
@@ -35,7 +34,7 @@ enum PairProber {
         if bothKMP {
             specs += [("a first, KMP_DUPLICATE_LIB_OK=TRUE", true, variable), ("b first, KMP_DUPLICATE_LIB_OK=TRUE", false, variable)]
         }
-        let jobs: [@Sendable () async -> ProbeResult] = specs.map { s in { await probe(a: a.loadPath, b: b.loadPath, firstIsA: s.1, environment: s.2, timeout: options.timeout) } }
+        let jobs = specs.map { s in probe(a: a.loadPath, b: b.loadPath, firstIsA: s.1, environment: s.2, timeout: options.timeout) }
         // Without the variable first: a runtime that hangs while loading shows there, and the rest is not started.
         var results = await runAll(Array(jobs.prefix(2)))
         if hungWhileLoading(specs.map(\.1), results, a: a, b: b) == nil { results += await runAll(Array(jobs.dropFirst(2))) }
@@ -148,7 +147,7 @@ enum PairProber {
                 guard let ck = copies[keep.loadPath], let cr = copies[replace.loadPath] else { continue }
                 try workspace.replaceByLink(cr, to: ck)
                 let aPath = keep == a ? ck : cr, bPath = keep == a ? cr : ck
-                let rs = await runAll([true, false].map { first in { await probe(a: aPath, b: bPath, firstIsA: first, environment: [:], timeout: options.timeout) } })
+                let rs = await runAll([true, false].map { first in probe(a: aPath, b: bPath, firstIsA: first, environment: [:], timeout: options.timeout) })
                 let labels = ["link fix (\(replace.shortName) -> \(keep.shortName)), a first", "link fix (\(replace.shortName) -> \(keep.shortName)), b first"]
                 obs += zip(labels, rs).map { DoctorReport.Observation(label: $0.0, $0.1) }
                 let ok = rs.allSatisfy { $0.outcome == .pass }
@@ -165,7 +164,7 @@ enum PairProber {
     /// One runtime by preloading the first runtime (`LD_PRELOAD`, set by the kit for this probe).
     static func preloadFix(_ a: DoctorRuntime, _ b: DoctorRuntime, options: Options) async -> (DoctorReport.Fix, [DoctorReport.Observation]) {
         let env = ["LD_PRELOAD": a.loadPath]
-        let rs = await runAll([true, false].map { first in { await probe(a: a.loadPath, b: b.loadPath, firstIsA: first, environment: env, timeout: options.timeout) } })
+        let rs = await runAll([true, false].map { first in probe(a: a.loadPath, b: b.loadPath, firstIsA: first, environment: env, timeout: options.timeout) })
         let labels = ["preload fix (LD_PRELOAD=\(a.shortName)), a first", "preload fix (LD_PRELOAD=\(a.shortName)), b first"]
         let obs = zip(labels, rs).map { DoctorReport.Observation(label: $0.0, $0.1) }
         let ok = rs.allSatisfy { $0.outcome == .pass }
@@ -183,15 +182,8 @@ enum PairProber {
                         + "preloaded one instead; `omp-matrix doctor -- COMMAND` checks that for your program. Repro: \(rs[0].repro)"), obs)
     }
 
-    /// Runs closures concurrently (each probe takes a slot of `ProbeLimiter`), results in order.
-    static func runAll(_ jobs: [@Sendable () async -> ProbeResult]) async -> [ProbeResult] {
-        await withTaskGroup(of: (Int, ProbeResult).self) { g in
-            for (i, j) in jobs.enumerated() { g.addTask { (i, await j()) } }
-            var out = [ProbeResult?](repeating: nil, count: jobs.count)
-            for await (i, r) in g { out[i] = r }
-            return out.map { $0! }
-        }
-    }
+    /// Runs the probes concurrently through the one runner (each takes a slot of `ProbeLimiter`), results in order.
+    static func runAll(_ jobs: [Probe.Configuration]) async -> [ProbeResult] { await ProbeList.runAll(jobs) }
 }
 
 extension String {

@@ -185,8 +185,9 @@ package struct WheelCatalogBuilder: Sendable {
     func fetchRanges(_ file: IndexFile, to path: String) async throws(BuildError) -> Int {
         guard let url = URL(string: file.url), file.size > 22 else { throw .download("bad URL or size for \(file.filename)") }
         let part = path + ".part"
-        FileManager.default.createFile(atPath: part, contents: nil)
-        guard let h = FileHandle(forWritingAtPath: part) else { throw .download("cannot write \(part)") }
+        guard FileManager.default.createFile(atPath: part, contents: nil), let h = FileHandle(forWritingAtPath: part) else {
+            throw .download("cannot write \(part)")
+        }
         defer { try? h.close() }
         do { try h.truncate(atOffset: UInt64(file.size)) } catch { throw .download("cannot size \(part): \(error)") }
         @discardableResult

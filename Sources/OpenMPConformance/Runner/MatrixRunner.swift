@@ -1,8 +1,8 @@
 import Foundation
 
-/// Runs matrix cells on this host: each distinct probe once (cells that share a probe
-/// are judged from the same run against their own predictions), longest first, under
-/// the process-wide `ProbeLimiter`, reporting progress as it goes.
+/// Runs matrix cells on this host through the one runner (``CellRunner`` over a
+/// ``MatrixSource``): each distinct probe once (cells that share a probe are judged from the
+/// same run against their own predictions), reporting progress after each judged cell.
 package struct MatrixRunner: Sendable {
     package var cells: [Cell]
     /// Per-probe deadline for the steps.
@@ -49,52 +49,14 @@ package struct MatrixRunner: Sendable {
         }
 
         for c in cells where !c.testability.isTestable { finished(Verdicts.judge(c, probe: nil)) }
-        // One probe per distinct probe key, scheduled longest-expected first.
-        var groups: [String: [Cell]] = [:]
-        var order: [String] = []
-        for c in cells where c.testability.isTestable {
-            if groups[c.probeKey] == nil { order.append(c.probeKey) }
-            groups[c.probeKey, default: []].append(c)
-        }
-        let jobs = order.compactMap { key -> ProbeBatch.Job? in
-            let first = groups[key]![0]
-            guard let config = first.configuration(timeout: timeout) else { return nil }
-            return ProbeBatch.Job(key: key, configuration: config, cost: Self.expectedCost(first))
-        }
-        // A hang at exit is rerun before it is reported (HangConfirmation): its follow-ups carry the
-        // key with a suffix, and the cells are judged when every run is in.
-        let configs = Dictionary(uniqueKeysWithValues: jobs.map { ($0.key, $0.configuration) })
-        var runs: [String: [ProbeResult]] = [:]
-        await ProbeBatch.run(jobs, parallel: self.jobs) { jobKey, probe in
-            let key = jobKey.split(separator: "\u{1}", maxSplits: 1).first.map(String.init) ?? jobKey
-            runs[key, default: []].append(probe)
-            let soFar = runs[key]!
-            if soFar.count == 1, probe.outcome == .hangAtExit, let config = configs[key] {
-                return (1...HangConfirmation.reruns).map {
-                    ProbeBatch.Job(key: "\(key)\u{1}rerun\($0)", configuration: config)
-                }
-            }
-            guard soFar.count == 1 || soFar.count == HangConfirmation.reruns + 1 else { return [] }
-            for c in groups[key]! {
-                var r = Verdicts.judge(c, probe: soFar[0])
-                HangConfirmation.record(soFar, in: &r)
-                finished(r)
-            }
-            return []
+        // The testable ones through the one runner (MatrixSource: one probe per distinct probe key).
+        var reported = 0
+        _ = await CellRunner(parallel: jobs).run(MatrixSource(cells: cells, timeout: timeout)) { p, judged in
+            guard p.cellFinished else { return }
+            for r in judged[reported...] { finished(r) }
+            reported = judged.count
         }
         let rank = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.id, $0) })
         return results.sorted { (rank[$0.id] ?? 0) < (rank[$1.id] ?? 0) }
     }
-
-    /// Cells that may hang at exit (two KMP runtimes with the variable set) cost a grace
-    /// period; start them first so they overlap with the quick ones.
-    static func expectedCost(_ c: Cell) -> Int {
-        var cost = c.plan.steps.count
-        let setsVariable = c.environment["KMP_DUPLICATE_LIB_OK"] == "TRUE" || c.launcher == .wrapperExported
-            || c.plan.steps.contains { if case .setenv("KMP_DUPLICATE_LIB_OK", "TRUE") = $0 { true } else { false } }
-        if setsVariable && Set(c.runtimes.map(\.path)).count > 1 { cost += 100 }
-        if c.plan.steps.contains(where: { if case .serve = $0 { true } else { false } }) { cost += 20 }
-        return cost
-    }
 }
-

@@ -68,7 +68,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let config = Probe.Configuration(runtimes: bindings, plan: plan, environment: env,
                                          launcher: .init(rawValue: launcher)!, timeout: .timeoutOption(seconds: timeout),
                                          executable: probeExecutable)
-        let result = await Probe.run(config)
+        let result = await CellRunner.run(config)[0]
         if format == .json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
