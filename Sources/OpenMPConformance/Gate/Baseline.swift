@@ -33,6 +33,8 @@ public struct Baseline: Codable, Sendable, Hashable {
         package var allowed: [Outcome]
         /// A person's explanation; kept by updates.
         package var note: String?
+        /// How many runtimes ran (an atlas taken as a baseline); never written for the matrix.
+        package var runtimesRan: [AtlasRuntimesRan]?
 
         package init(allowed: [Outcome], note: String? = nil) {
             self.allowed = allowed; self.note = note

@@ -33,79 +33,100 @@ package enum Gate {
         results.selection.isEmpty || results.selection == ["all"]
     }
 
-    /// Compares a run with a baseline; see the rules above.
+    /// Compares a matrix run with a baseline; see the rules above.
     package static func compare(results: ResultsFile, baseline: Baseline, options: Options = Options()) -> GateReport {
+        compare(GateSubject(results), baseline: baseline, options: options)
+    }
+
+    /// Compares an atlas run with the atlas it is gated against (the checked-in snapshot), by the
+    /// same rules: each pair and variant is a cell whose outcomes must be ones the baseline saw
+    /// (a varying cell: the same set), and where both recorded how many runtimes ran, that too;
+    /// a runtime file that changed (other SHA-256) fails as `runtime-changed`.
+    /// `onlyRun`: the run measured a sample of the cells, so those it lacks are not selected, not missing.
+    package static func compare(atlas: AtlasResults, baseline: AtlasResults, options: Options = Options(),
+                                onlyRun: Bool = false) -> GateReport {
+        var subject = GateSubject(atlas, against: baseline)
+        if onlyRun { subject.selection = ["the cells this run measured"] }
+        return compare(subject, baseline: Baseline(atlas: baseline), options: options)
+    }
+
+    /// The one comparison every source's results go through; see the rules above.
+    package static func compare(_ subject: GateSubject, baseline: Baseline, options: Options = Options()) -> GateReport {
         var byKind: [GateReport.Finding.Kind: [GateReport.Finding]] = [:]
         func add(_ f: GateReport.Finding) { byKind[f.kind, default: []].append(f) }
 
-        if results.host.key != baseline.hostKey {
+        if subject.hostKey != baseline.hostKey {
             add(.init(kind: .hostMismatch,
-                      detail: "results are from host \(results.host.key) but the baseline is for \(baseline.hostKey)",
+                      detail: "results are from host \(subject.hostKey) but the baseline is for \(baseline.hostKey)",
                       isFailure: !options.allowHostMismatch))
         }
-        if results.partial {
+        if subject.partial {
             add(.init(kind: .partialRun, detail: "the run was interrupted before every selected cell ran (partial: true)",
                       isFailure: true))
         }
+        for change in subject.runtimeChanges { add(.init(kind: .runtimeChanged, detail: change, isFailure: true)) }
 
         var seen = Set<String>()
         var compared = 0, asExpected = 0
-        for cell in results.results {
+        for cell in subject.cells {
             guard seen.insert(cell.id).inserted else {
                 add(.init(kind: .duplicateCell, cellID: cell.id, detail: "this cell id appears more than once in the results",
                           repro: cell.repro, isFailure: true))
                 continue
             }
             let entry = baseline.cells[cell.id]
-            switch cell.status {
-            case .skipped:
+            guard cell.ran else {
                 if let entry {
                     add(.init(kind: .skipped, cellID: cell.id, allowed: entry.allowed, note: entry.note,
                               detail: cell.reason ?? "skipped", isFailure: false))
                 }
-            case .ran:
-                guard let entry else {
-                    add(.init(kind: .new, cellID: cell.id, observed: cell.outcome,
-                              detail: "ran, and the baseline has no entry for it", repro: cell.repro,
-                              isFailure: options.strict))
-                    continue
-                }
-                compared += 1
-                guard let outcome = cell.outcome else {
-                    add(.init(kind: .unexpected, cellID: cell.id, allowed: entry.allowed, note: entry.note,
-                              detail: "the cell ran but recorded no outcome", repro: cell.repro, isFailure: true))
-                    continue
-                }
-                if HangConfirmation.matches(cell, outcome: outcome, allowed: entry.allowed) {
-                    asExpected += 1
-                } else {
-                    let what = cell.varying != nil ? "varying, and the baseline does not record the same outcomes"
-                        : outcome == .pass ? "unexpected pass" : "unexpected \(outcome.rawValue)"
-                    let message = cell.message.isEmpty ? what : "\(what): \(cell.message)"
-                    add(.init(kind: .unexpected, cellID: cell.id, observed: outcome, allowed: entry.allowed,
-                              note: entry.note, detail: message, repro: cell.repro, isFailure: true))
-                }
+                continue
+            }
+            guard let entry else {
+                add(.init(kind: .new, cellID: cell.id, observed: cell.outcome,
+                          detail: "ran, and the baseline has no entry for it", repro: cell.repro,
+                          isFailure: options.strict))
+                continue
+            }
+            compared += 1
+            guard let outcome = cell.outcome else {
+                add(.init(kind: .unexpected, cellID: cell.id, allowed: entry.allowed, note: entry.note,
+                          detail: "the cell ran but recorded no outcome", repro: cell.repro, isFailure: true))
+                continue
+            }
+            // How many runtimes ran is compared where both sides recorded it (the atlas).
+            let ranChanged = cell.runtimesRan.flatMap { ran in entry.runtimesRan.map { !Set(ran).isSubset(of: Set($0)) } } ?? false
+            if cell.matches(entry.allowed) && !ranChanged {
+                asExpected += 1
+            } else {
+                let what = ranChanged
+                    ? "runtimes that ran: \(cell.runtimesRan!.map(\.rawValue).joined(separator: ", ")); the baseline saw \(entry.runtimesRan!.map(\.rawValue).joined(separator: ", "))"
+                    : cell.varying != nil ? "varying, and the baseline does not record the same outcomes"
+                    : outcome == .pass ? "unexpected pass" : "unexpected \(outcome.rawValue)"
+                let message = cell.message.isEmpty ? what : "\(what): \(cell.message)"
+                add(.init(kind: .unexpected, cellID: cell.id, observed: outcome, allowed: entry.allowed,
+                          note: entry.note, detail: message, repro: cell.repro, isFailure: true))
             }
         }
 
-        let full = isFullRun(results)
+        let full = subject.isFullRun
         for id in baseline.cells.keys.sorted() where !seen.contains(id) {
             let entry = baseline.cells[id]!
             if full {
-                let detail = results.partial
+                let detail = subject.partial
                     ? "in the baseline, not reached before the run was interrupted"
                     : "in the baseline but not in this full run; if the matrix dropped it, `update` removes it"
                 add(.init(kind: .missing, cellID: id, allowed: entry.allowed, note: entry.note, detail: detail,
                           isFailure: true))
             } else {
                 add(.init(kind: .notSelected, cellID: id, allowed: entry.allowed, note: entry.note,
-                          detail: "outside this run's selection (\(results.selection.joined(separator: " ")))",
+                          detail: "outside this run's selection (\(subject.selection.joined(separator: " ")))",
                           isFailure: false))
             }
         }
 
         let findings = GateReport.Finding.Kind.allCases.flatMap { byKind[$0] ?? [] }
-        return GateReport(resultsHostKey: results.host.key, baselineHostKey: baseline.hostKey, options: options,
+        return GateReport(resultsHostKey: subject.hostKey, baselineHostKey: baseline.hostKey, options: options,
                           compared: compared, asExpected: asExpected, findings: findings)
     }
 

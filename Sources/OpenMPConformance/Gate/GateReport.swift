@@ -28,6 +28,8 @@ package struct GateReport: Sendable, Hashable, Codable {
             case hostMismatch = "host-mismatch"
             /// The run was interrupted (`partial: true`). Always fails: cells it never reached went unchecked.
             case partialRun = "partial-run"
+            /// A runtime file differs from the one the baseline measured (other SHA-256; an atlas). Always fails.
+            case runtimeChanged = "runtime-changed"
             /// The same cell id appears twice in the results. Always fails.
             case duplicateCell = "duplicate-cell"
             /// The cell ran and its outcome is not one the baseline allows, an unexpected pass
@@ -99,6 +101,7 @@ package struct GateReport: Sendable, Hashable, Codable {
         let titles: [Finding.Kind: String] = [
             .hostMismatch: "HOST MISMATCH",
             .partialRun: "PARTIAL RUN",
+            .runtimeChanged: "RUNTIME CHANGED (another file than the baseline measured)",
             .duplicateCell: "DUPLICATE CELLS IN RESULTS",
             .unexpected: "UNEXPECTED (outcome not allowed by the baseline)",
             .missing: interrupted
@@ -134,7 +137,7 @@ package struct GateReport: Sendable, Hashable, Codable {
                     out += "  \(clean(f.cellID ?? "?")): \(clean(f.detail))\n"
                 case .duplicateCell:
                     out += "  \(clean(f.cellID ?? "?"))\n"
-                case .hostMismatch, .partialRun:
+                case .hostMismatch, .partialRun, .runtimeChanged:
                     out += "  \(clean(f.detail))\n"
                 }
             }

@@ -86,9 +86,10 @@ struct AtlasCommand: AsyncParsableCommand {
         if let baseline {
             let base: AtlasResults
             do { base = try AtlasCodec.read(URL(fileURLWithPath: baseline)) } catch { throw ToolExit.badInput("\(error)") }
-            let comparison = AtlasComparison(run: atlas, baseline: base)
-            FileHandle.standardError.write(Data((comparison.text + "\n").utf8))
-            if !comparison.passed { throw ToolExit.unexpected }
+            // The one gate (`omp-matrix gate` takes an atlas file too).
+            let report = Gate.compare(atlas: atlas, baseline: base)
+            FileHandle.standardError.write(Data((TerminalText.block(report.text) + "\n").utf8))
+            if !report.passed { throw ToolExit.unexpected }
         }
         if !atlas.notProvisioned.isEmpty {
             throw ToolExit(code: .incomplete, message: "omp-matrix: incomplete atlas: not provisioned: "

@@ -2,19 +2,21 @@ import ArgumentParser
 import Foundation
 import OpenMPConformance
 
-/// `omp-matrix gate`: a results file against a checked-in baseline.
+/// `omp-matrix gate`: a results file (a matrix run or an atlas) against its checked-in baseline.
 struct GateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate", abstract: "Compare results with a baseline; exit 1 on any unexpected result, including an unexpected pass.")
 
     @Option(help: ArgumentHelp("The baseline file.", valueName: "file")) var baseline: String
-    @Argument(help: "The results file (default: the newest in results/).") var results: String?
+    @Argument(help: "The results file: a matrix run, or an atlas (then --baseline names an atlas too, e.g. the snapshot). Default: the newest matrix results in results/.") var results: String?
     @Flag(help: "Write the baseline from the results (keeps multi-outcome entries and notes).") var update = false
     @Flag(help: "Cells missing from the baseline fail too.") var strict = false
     @Flag(help: "Compare even when the host keys differ.") var allowHostMismatch = false
 
     func run() async throws {
         let path = try results ?? ReportCommand.newest(in: "results")
+        // An atlas file is gated by the same rules against an atlas (the checked-in snapshot).
+        if ResultsKind.of(file: path) == .atlas { return try gateAtlas(path) }
         let r: ResultsFile
         do { r = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
         let url = URL(fileURLWithPath: baseline)
@@ -31,6 +33,23 @@ struct GateCommand: AsyncParsableCommand {
         }
         let report = Gate.compare(results: r, baseline: try GateRun.readBaseline(baseline),
                                   options: .init(strict: strict, allowHostMismatch: allowHostMismatch))
+        print(TerminalText.block(report.text))
+        if !report.passed { throw ToolExit.unexpected }
+    }
+}
+
+extension GateCommand {
+    func gateAtlas(_ path: String) throws {
+        if update {
+            throw ToolExit.badInput("\(path) is an atlas: its baseline is the snapshot itself; rewrite it with `omp-matrix atlas --write-snapshot`")
+        }
+        let run: AtlasResults, base: AtlasResults
+        do { run = try AtlasCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        guard ResultsKind.of(file: baseline) == .atlas else {
+            throw ToolExit.badInput("\(baseline): not an atlas file; an atlas results file is gated against an atlas (Matrices/atlas/<host key>.json)")
+        }
+        do { base = try AtlasCodec.read(URL(fileURLWithPath: baseline)) } catch { throw ToolExit.badInput("\(error)") }
+        let report = Gate.compare(atlas: run, baseline: base, options: .init(strict: strict, allowHostMismatch: allowHostMismatch))
         print(TerminalText.block(report.text))
         if !report.passed { throw ToolExit.unexpected }
     }

@@ -66,24 +66,31 @@ struct AtlasCodecTests {
         }
     }
 
-    @Test("the comparison fails on a changed cell, an unexpected pass included, and passes on itself")
+    @Test("the gate fails an atlas on a changed cell, an unexpected pass included, and passes it on itself")
     func comparison() throws {
         let (data, path) = try AtlasFixtures.anySnapshotData()
         let base = try AtlasCodec.decode(data, file: path)
-        #expect(AtlasComparison(run: base, baseline: base).passed)
+        #expect(Gate.compare(atlas: base, baseline: base).passed)
         var run = base
         let i = try #require(run.cells.firstIndex { $0.observation(.withoutVariable).map { $0.outcomes != [.pass] } ?? false },
                              "the snapshot has a cell that does not pass without the variable")
         let j = run.cells[i].observations.firstIndex { $0.variant == .withoutVariable }!
         run.cells[i].observations[j].outcomes = [.pass]
         run.cells[i].observations[j].runs = [.pass]
-        let c = AtlasComparison(run: run, baseline: base)
+        let c = Gate.compare(atlas: run, baseline: base)
         #expect(!c.passed)
-        #expect(c.findings.contains { $0.kind == .changed && $0.cell == run.cells[i].id })
+        #expect(c.findings.contains { $0.kind == .unexpected && $0.cellID == "\(run.cells[i].id)/\(AtlasVariant.withoutVariable.rawValue)"
+            && $0.observed == .pass })
         var fewer = base
         fewer.cells.removeLast()
-        #expect(!AtlasComparison(run: fewer, baseline: base).passed, "a missing cell fails a full comparison")
-        #expect(AtlasComparison(run: fewer, baseline: base, onlyRun: true).passed, "a sampled subset is not missing cells")
+        #expect(!Gate.compare(atlas: fewer, baseline: base).passed, "a missing cell fails a full comparison")
+        #expect(Gate.compare(atlas: fewer, baseline: base, onlyRun: true).passed, "a sampled subset is not missing cells")
+        // A runtime file that changed fails, named.
+        var other = base
+        let k = try #require(other.runtimes.firstIndex { $0.identity != nil })
+        other.runtimes[k].identity!.sha256 = String(repeating: "0", count: 64)
+        let changed = Gate.compare(atlas: other, baseline: base)
+        #expect(changed.findings.contains { $0.kind == .runtimeChanged && $0.detail.hasPrefix(other.runtimes[k].name) })
     }
 
     @Test("lookup by the identities of files read from disk finds the measured cell",

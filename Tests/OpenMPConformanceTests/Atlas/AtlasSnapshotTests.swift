@@ -58,7 +58,7 @@ struct AtlasSnapshotTests {
         let measured = AtlasResults(partial: run.interrupted, startedAt: "now", finishedAt: nil, host: .current(),
                                     environment: HostEnvironment.shared.probeEnvironment.record, runtimes: plan.runtimes,
                                     standIns: plan.standIns, cells: run.cells)
-        let comparison = AtlasComparison(run: measured, baseline: snap, onlyRun: true)
+        let comparison = Gate.compare(atlas: measured, baseline: snap, onlyRun: true)
         #expect(comparison.passed, "\(comparison.text)")
         #expect(comparison.compared == sampled.filter { $0.notRun == nil }.count * AtlasVariant.allCases.count)
     }

@@ -156,8 +156,8 @@ extension DoctorTests {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: TestProducts.ompMatrix!)
             child.arguments = ["doctor", "--", DoctorFixtures.python!, "-c", script, intel, llvm, marker]
-            FileManager.default.createFile(atPath: out + "/out", contents: nil)
-            FileManager.default.createFile(atPath: out + "/err", contents: nil)
+            try #require(FileManager.default.createFile(atPath: out + "/out", contents: nil))
+            try #require(FileManager.default.createFile(atPath: out + "/err", contents: nil))
             child.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/out"))
             child.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/err"))
             try child.run()

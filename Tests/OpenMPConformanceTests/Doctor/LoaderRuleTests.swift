@@ -47,7 +47,7 @@ enum LoaderFixtures {
         p.executableURL = URL(fileURLWithPath: argv[0])
         p.arguments = Array(argv.dropFirst())
         let out = try makeTemporaryDirectory("omp-ends-within").appendingPathComponent("out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: out.path, contents: nil))
         defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         let handle = try FileHandle(forWritingTo: out)
         p.standardOutput = handle
