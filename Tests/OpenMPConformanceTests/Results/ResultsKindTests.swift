@@ -66,4 +66,31 @@ struct ResultsKindTests {
         #expect(r.terminationStatus == 2)
         #expect(r.errors.contains("no results file of `omp-matrix run` in 'results'"), "\(r.errors)")
     }
+
+    @Test("gate takes an atlas file against an atlas baseline: itself passes; a changed cell fails with its repro line; --update and a matrix baseline are refused, exit 2")
+    func gateAnAtlas() throws {
+        let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
+        let dir = try makeTemporaryDirectory("omp-gate-atlas")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let same = try TestProcess.run([cli, "gate", "--baseline", Self.atlasSnapshot, Self.atlasSnapshot], in: dir)
+        #expect(same.terminationStatus == 0, "\(same.output) \(same.errors)")
+        #expect(same.output.hasPrefix("gate: PASSED"), "\(same.output)")
+        // One observation that aborted turned into a pass: an unexpected pass, named by pair and variant.
+        var atlas = try AtlasCodec.read(URL(fileURLWithPath: Self.atlasSnapshot))
+        let i = try #require(atlas.cells.firstIndex { $0.observation(.withoutVariable)?.outcomes == [.duplicateRuntimeAbort] })
+        let j = atlas.cells[i].observations.firstIndex { $0.variant == .withoutVariable }!
+        atlas.cells[i].observations[j].outcomes = [.pass]
+        atlas.cells[i].observations[j].runs = [.pass]
+        let changed = dir.appendingPathComponent("changed.json")
+        try AtlasCodec.write(atlas, to: changed)
+        let r = try TestProcess.run([cli, "gate", "--baseline", Self.atlasSnapshot, changed.path], in: dir)
+        #expect(r.terminationStatus == 1, "\(r.output) \(r.errors)")
+        #expect(r.output.contains("\(atlas.cells[i].id)/\(AtlasVariant.withoutVariable.rawValue)"), "\(r.output)")
+        #expect(r.output.contains("unexpected pass"), "\(r.output)")
+        let update = try TestProcess.run([cli, "gate", "--update", "--baseline", Self.atlasSnapshot, changed.path], in: dir)
+        #expect(update.terminationStatus == 2 && update.errors.contains("--write-snapshot"), "\(update.errors)")
+        let matrixBaseline = TestRuntimes.root + "/Matrices/baselines/debian12-x86_64-glibc2.36.json"
+        let wrong = try TestProcess.run([cli, "gate", "--baseline", matrixBaseline, changed.path], in: dir)
+        #expect(wrong.terminationStatus == 2 && wrong.errors.contains("not an atlas file"), "\(wrong.errors)")
+    }
 }
