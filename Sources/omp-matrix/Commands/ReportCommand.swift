@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import OpenMPConformance
 
-/// `omp-matrix report`: a results file as Markdown, JSON, JUnit, HTML, or a terminal summary.
+/// `omp-matrix report`: a results file (a matrix run or an atlas) as Markdown, JSON, JUnit, HTML, or a terminal summary.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Render a results file (default: the newest in results/).")
 
-    @Argument(help: "The results file.") var file: String?
+    @Argument(help: "The results file: a matrix run, or an atlas (md, html, summary, json).") var file: String?
     @Option(help: "The rendering (html-cells: every test case's evidence, the second page of html).") var format: ReportFormat = .md
     @Option(help: ArgumentHelp("With --format html: put every test case's evidence on this second page (written with --format html-cells) and link there.", valueName: "file name"))
     var cellsPage: String?
@@ -17,6 +17,8 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let path = try file ?? Self.newest(in: resultsDir)
         if printLatest { print(path); return }
+        // One report command for every kind of results file: an atlas renders through the atlas's renderers.
+        if ResultsKind.of(file: path) == .atlas { return try renderAtlas(path) }
         let results: ResultsFile
         do { results = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
         let atlas = AtlasInput.load(hostKey: results.host.key)
@@ -33,6 +35,10 @@ struct ReportCommand: AsyncParsableCommand {
         case .htmlCells: text = HTMLReport.renderCells(results)
         case .summary: text = TerminalSummary.render(results, color: (output == nil || output == "-") && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
+        try write(text)
+    }
+
+    func write(_ text: String) throws {
         if let output, output != "-" {
             do { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {
                 throw ToolExit.writeFailed(output, error)
@@ -43,6 +49,23 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
+    /// An atlas file (of `omp-matrix atlas`, or a snapshot) in the same formats, where they apply.
+    func renderAtlas(_ path: String) throws {
+        let atlas: AtlasResults
+        do { atlas = try AtlasCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        let text: String
+        switch format {
+        case .md: text = AtlasMarkdownReport.render(atlas)
+        case .html: text = AtlasHTMLReport.render(atlas)
+        case .summary: text = AtlasSummaryReport.render(atlas)
+        case .json:
+            do { text = String(decoding: try ResultsCodec.encode(atlas), as: UTF8.self) } catch { throw ToolExit.internal("\(error)") }
+        case .junit, .htmlCells:
+            throw ToolExit.badInput("\(path) is an atlas: it renders as md, html, summary or json (--format \(format.rawValue) is for matrix results)")
+        }
+        try write(text)
+    }
+
     /// The newest results file of `omp-matrix run` in `dir`, told by content: atlas results and other
     /// JSON files there are passed over.
     static func newest(in dir: String) throws -> String {
@@ -51,7 +74,7 @@ struct ReportCommand: AsyncParsableCommand {
             throw ToolExit.badInput("no results directory '\(dir)': run `omp-matrix run` first, or name a results file")
         }
         guard let found else {
-            throw ToolExit.badInput("no results file of `omp-matrix run` in '\(dir)' (atlas results there are read with `omp-matrix atlas --from FILE`)")
+            throw ToolExit.badInput("no results file of `omp-matrix run` in '\(dir)' (name an atlas file to render it)")
         }
         return found
     }

@@ -93,4 +93,20 @@ struct ResultsKindTests {
         let wrong = try TestProcess.run([cli, "gate", "--baseline", matrixBaseline, changed.path], in: dir)
         #expect(wrong.terminationStatus == 2 && wrong.errors.contains("not an atlas file"), "\(wrong.errors)")
     }
+
+    @Test("report renders an atlas file byte for byte as atlas --from does, in each format they share; junit is refused, exit 2",
+          arguments: ["md", "html", "summary", "json"])
+    func reportAnAtlas(format: String) throws {
+        let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
+        let dir = try makeTemporaryDirectory("omp-report-atlas")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let viaReport = try TestProcess.run([cli, "report", "--format", format, Self.atlasSnapshot], in: dir)
+        let viaAtlas = try TestProcess.run([cli, "atlas", "--from", Self.atlasSnapshot, "--format", format], in: dir)
+        #expect(viaReport.terminationStatus == 0, "\(viaReport.errors)")
+        #expect(viaAtlas.terminationStatus == 0, "\(viaAtlas.errors)")
+        #expect(!viaReport.output.isEmpty)
+        #expect(viaReport.output.trimmingCharacters(in: .newlines) == viaAtlas.output.trimmingCharacters(in: .newlines))
+        let junit = try TestProcess.run([cli, "report", "--format", "junit", Self.atlasSnapshot], in: dir)
+        #expect(junit.terminationStatus == 2 && junit.errors.contains("is an atlas"), "\(junit.errors)")
+    }
 }
