@@ -38,26 +38,8 @@ package struct DoctorRuntime: Sendable, Hashable, Codable {
         return version
     }
 
-    /// The release as the file states it.
-    static func release(_ id: RuntimeIdentity) -> String {
-        let where_: String
-        switch id.versionSource {
-        case "build-compiler": where_ = "from its build compiler"
-        case "library-banner": where_ = "library banner"
-        case "gomp-version-node": where_ = "newest GOMP symbol version"
-        case "version-resource": where_ = "DLL version resource"
-        default: where_ = "no version string"
-        }
-        let vendor: String
-        switch id.vendor {
-        case .llvm: vendor = "LLVM"
-        case .intel: vendor = "Intel"
-        case .gnu: vendor = "GNU libgomp"
-        case .microsoft: vendor = "Microsoft vcomp"
-        case .unknown: vendor = "KMP-family (unknown vendor)"
-        }
-        return "\(vendor) \(id.version) (\(where_))"
-    }
+    /// The release as the file states it (``RuntimeIdentity/releaseWords``).
+    static func release(_ id: RuntimeIdentity) -> String { id.releaseWords }
 
     /// A short name for sentences: the file name and vendor release.
     package var shortName: String {

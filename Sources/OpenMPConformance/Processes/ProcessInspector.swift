@@ -131,7 +131,7 @@ package enum ProcessInspector {
             objects[i].openmpRuntime = id != nil && objects[i].hasExecutableMapping
             objects[i].family = id?.family.rawValue
             objects[i].vendor = id?.vendor.rawValue
-            objects[i].release = id.map(DoctorRuntime.release)
+            objects[i].release = id.map(\.releaseWords)
         }
         return objects
     }

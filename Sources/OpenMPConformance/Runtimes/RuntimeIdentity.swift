@@ -276,3 +276,26 @@ extension StringProtocol {
         return String(s)
     }
 }
+
+extension RuntimeIdentity {
+    /// The release as the file states it, and where the file states it: "LLVM 16.0 (library banner)".
+    package var releaseWords: String {
+        let where_: String
+        switch versionSource {
+        case "build-compiler": where_ = "from its build compiler"
+        case "library-banner": where_ = "library banner"
+        case "gomp-version-node": where_ = "newest GOMP symbol version"
+        case "version-resource": where_ = "DLL version resource"
+        default: where_ = "no version string"
+        }
+        let vendorName: String
+        switch vendor {
+        case .llvm: vendorName = "LLVM"
+        case .intel: vendorName = "Intel"
+        case .gnu: vendorName = "GNU libgomp"
+        case .microsoft: vendorName = "Microsoft vcomp"
+        case .unknown: vendorName = "KMP-family (unknown vendor)"
+        }
+        return "\(vendorName) \(version) (\(where_))"
+    }
+}
