@@ -15,6 +15,9 @@ package struct PortablePaths: Sendable, Hashable {
 
     package static let runtimesPlaceholder = "$" + RuntimeCatalog.directoryVariable
     package static let probePlaceholder = "$OMP_PROBE"
+    /// What every report says once before its repro lines.
+    package static let howToRun = "Repro lines write the runtime cache as $OMP_CONFORMANCE_RUNTIMES and the probe as $OMP_PROBE: "
+        + "export both first (the README's \"Running a repro line\"), then paste a line into bash."
 
     package init(runtimesDirectories: [String]) {
         roots = Array(Set(runtimesDirectories.map { $0.hasSuffix("/") ? $0 : $0 + "/" }.filter { $0.count > 1 }))

@@ -269,7 +269,7 @@ extension Answer {
             let head = "\(names.0) (\(names.1)) with \(names.2) (\(names.3))"
             let measured = orders.filter { $0.pair != nil }
             guard !measured.isEmpty else {
-                open.append("\(head): not answered: no atlas cell of \(by) ran.")
+                open.append("\(head): not answered: no atlas measurement of \(by) ran.")
                 continue
             }
             func order(_ o: AtlasEvidence.PackagePair) -> String { "\(o.first.split(separator: " ")[0])'s started first" }

@@ -334,7 +334,7 @@ extension Answer {
             ? (wheelsMissing ?? "no macOS wheel (torch-macos-arm64, faiss-cpu-macos-arm64) is in the runtime manifest or its wheels folder")
             : nil
         let ranHere = !macRan.isEmpty
-        var h = ranHere ? "macOS cells ran on this host (\(macRan.count) of \(mac.count))."
+        var h = ranHere ? "macOS test cases ran on this host (\(macRan.count) of \(mac.count))."
             : "macOS was not run on this host (\(plural(mac.count, "macOS test case")) skipped)."
         if !standIns.isEmpty {
             h += " The same test cases on Linux, standing in for it (same plans and runtime pairs), gave \(ClaimJudgement.outcomeSummary(standIns)) (\(plural(standIns.count, "test case")))."
