@@ -320,7 +320,7 @@ extension Answer {
             need.append("\(AtlasWords.list(b.packages)) \(b.packages.count == 1 ? "ships" : "ship") \(b.runtime), which "
                         + (b.aborted == 0 ? "takes no part" : "took part")
                         + ": beside \(either(b.partners.map { "\($0)'s" })) runtime it ran without Error #15 in \(clean) of \(plural(b.orders, "start order"))"
-                        + " (measured with \(b.measuredAs)'s).")
+                        + " (measured with the \(b.file) of \(b.measuredAs)).")
         }
         let label = platform == .windows ? PackageDoctor.label(.windows) : macOSLabel
         // The doc's pairs that could not be answered say so under every question.

@@ -22,8 +22,9 @@ extension AtlasEvidence {
     package struct Bystander: Sendable, Hashable {
         /// `faiss-cpu 1.15.1`.
         package var packages: [String]
-        /// `Microsoft's vcomp140.dll`.
+        /// `Microsoft's vcomp140.dll`, and its file name.
         package var runtime: String
+        package var file: String
         /// The atlas runtime that measured it, by its source (`msvc-runtime 14.51.36231`).
         package var measuredAs: String
         /// The packages of the Intel/LLVM kind it was measured beside.
@@ -41,7 +42,8 @@ extension AtlasEvidence {
         /// `LLVM 19.1`, or on Windows the DLL in words.
         var runtime: String
         var family: String
-        /// `Microsoft's vcomp140.dll`: the runtime by its vendor and file name.
+        /// `Microsoft's vcomp140.dll`: the runtime by its vendor and file name; and the file name.
+        var vendorFile: String = ""
         var file: String = ""
         /// The atlas runtime's axis name, nil when none measured it (then `why`).
         var atlasName: String?
@@ -78,7 +80,8 @@ extension AtlasEvidence {
                 } else if rt.family != "kmp", let r = atlas.runtimes.first(where: { $0.identity?.sha256 == rt.sha256 && $0.notProvisioned == nil })
                             ?? atlas.runtimes.first(where: { $0.identity?.family == rt.family && $0.notProvisioned == nil }) {
                     out.append(MeasuredRuntime(package: p, name: name, runtime: "\(b.words) (\(file))", family: rt.family,
-                                               file: rt.vendor == "microsoft" ? "Microsoft's \(file)" : "\(file) (\(b.words))", atlasName: r.name, why: nil))
+                                               vendorFile: rt.vendor == "microsoft" ? "Microsoft's \(file)" : "\(file) (\(b.words))", file: file,
+                                               atlasName: r.name, why: nil))
                 } else {
                     out.append(MeasuredRuntime(package: p, name: name, runtime: "\(b.words) (\(file))", family: rt.family, atlasName: nil,
                                                why: "the Windows atlas did not measure \(name)'s \(file)"))
@@ -117,7 +120,7 @@ extension AtlasEvidence {
         var bystanders: [Bystander] = []
         for r in runtimes where r.family != "kmp" && r.atlasName != nil {
             let measuredAs = atlas.runtime(named: r.atlasName!)?.source.map(Self.sourceWords) ?? r.atlasName!
-            if let i = bystanders.firstIndex(where: { $0.runtime == r.file && $0.measuredAs == measuredAs }) {
+            if let i = bystanders.firstIndex(where: { $0.runtime == r.vendorFile && $0.measuredAs == measuredAs }) {
                 bystanders[i].packages.append(r.name)
                 continue
             }
@@ -129,7 +132,7 @@ extension AtlasEvidence {
                     if runs.contains(.duplicateRuntimeAbort) { aborted += 1 }
                 }
             }
-            bystanders.append(Bystander(packages: [r.name], runtime: r.file, measuredAs: measuredAs,
+            bystanders.append(Bystander(packages: [r.name], runtime: r.vendorFile, file: r.file, measuredAs: measuredAs,
                                         partners: kmp.map(\.name), orders: orders, aborted: aborted))
         }
         var unanswered = runtimes.compactMap(\.why)
