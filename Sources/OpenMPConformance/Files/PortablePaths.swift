@@ -76,6 +76,12 @@ extension ResultsFile {
             c.message = paths.line(c.message)
             if var p = c.probe {
                 p.repro = paths.line(p.repro)
+                p.runtimesMapped = p.runtimesMapped.map { var m = $0; m.path = paths.line(m.path); return m }
+                // The probe's own output names the files it mapped (`@omp mapped kmp PATH`).
+                for k in [\ProbeResult.stdout, \ProbeResult.stderr] {
+                    p[keyPath: k].head = paths.line(p[keyPath: k].head)
+                    p[keyPath: k].tail = paths.line(p[keyPath: k].tail)
+                }
                 c.probe = p
             }
             return c

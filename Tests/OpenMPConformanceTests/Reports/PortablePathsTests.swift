@@ -50,6 +50,14 @@ struct PortablePathsTests {
         #expect(shown.host.runtimes[0].path == "$OMP_CONFORMANCE_RUNTIMES/llvm16/usr/lib/llvm-16/lib/libomp.so.5")
         let md = MarkdownReport.render(shown)
         #expect(!md.contains(cache) && !md.contains("/work/h8"))
+        // The HTML's evidence names the mapped files too.
+        if var p = file.results[0].probe {
+            p.runtimesMapped = [.init(path: "\(cache)/intel/libiomp5.so", family: "kmp", afterStep: 0)]
+            p.stdout.head = "@omp mapped kmp \(cache)/intel/libiomp5.so\n"
+            file.results[0].probe = p
+        }
+        let cells = HTMLReport.renderCells(file.portable(PortablePaths(runtimesDirectories: [cache])))
+        #expect(!cells.contains(cache), "the evidence page names the runtime cache")
     }
 
     /// An absolute path of a machine (a home, a build or work folder, a cache, a temporary folder).
