@@ -204,6 +204,12 @@ struct AnswerQuestionsTests {
         let after = Self.platformAnswer(changed, "need", "Windows")
         #expect(after.contains("in some start orders: the real DLLs under Wine abort in 1 of 2 start orders (torch's started first: runs (1 of 1 run); ctranslate2's started first: aborts (1 of 1 run))"), "\(after)")
         #expect(after.contains("which took part: beside torch 2.15.0's or ctranslate2 4.8.5's runtime it ran without Error #15 in 3 of 4 start orders"), "\(after)")
+        // Worded for a reader, like the Linux answers.
+        for q in Self.answer(atlas: e).questions ?? [] {
+            for p in q.answers where !p.platform.hasPrefix("Linux") {
+                for b in Self.banned { #expect(!p.answer.contains(b), "\(p.platform) \(q.id) says '\(b)': \(p.answer)") }
+            }
+        }
         // Without a Windows atlas: no Windows paragraph.
         var linuxOnly = e
         linuxOnly.windows = nil
