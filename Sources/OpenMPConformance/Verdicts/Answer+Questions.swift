@@ -289,7 +289,11 @@ extension Answer {
             }
             var sentence = "\(head): \(verdict) (" + without.joined(separator: "; ") + ")."
             if platform == .macos && undetected > 0 {
-                sentence += " That is Linux's behaviour; whether the macOS builds detect each other is not measured here (nothing ran on macOS)."
+                // Linux builds register in one of two places (an environment variable up to LLVM 11, shared memory
+                // from LLVM 13), so a pair across the two never meets; the macOS dylibs read so far use the first only.
+                sentence += " That is Linux's behaviour, where runtimes up to LLVM 11 register in an environment variable and LLVM 13 and later in shared memory, "
+                    + "so the two never meet; the torch and faiss-cpu macOS wheels' libomp.dylib files (read statically) carry only the environment-variable registration, "
+                    + "so on a Mac this pair may still abort with Error #15: whether the macOS builds detect each other is not measured here (nothing ran on macOS)."
             }
             need.append(sentence)
             let with = measured.map { o -> String in
