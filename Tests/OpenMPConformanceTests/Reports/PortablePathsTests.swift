@@ -60,6 +60,31 @@ struct PortablePathsTests {
         #expect(!cells.contains(cache), "the evidence page names the runtime cache")
     }
 
+    @Test("omp-matrix atlas renders a measured atlas without this machine's runtime cache, in every format for people",
+          .enabled(if: TestProducts.ompMatrix != nil, "needs omp-matrix beside the tests (swift build)"),
+          arguments: ["md", "summary", "html"])
+    func atlasRenderings(format: String) throws {
+        let root = URL(fileURLWithPath: TestRuntimes.root)
+        var atlas = try #require(try Atlas.snapshot(hostKey: AnswerQuestionsTests.committedAtlas, packageRoot: root))
+        // As measured: the repro lines name the cache by its path on this machine.
+        let cache = "/srv/omp cache/runtimes"
+        atlas.cells = atlas.cells.map { c in
+            var c = c
+            c.observations = c.observations.map { var o = $0; o.repro = o.repro.replacingOccurrences(of: "$OMP_CONFORMANCE_RUNTIMES/", with: cache + "/"); return o }
+            return c
+        }
+        let dir = try makeTemporaryDirectory("omp-atlas-paths")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("atlas.json")
+        try AtlasCodec.write(atlas, to: file)
+        #expect(try String(contentsOf: file, encoding: .utf8).contains(cache))
+        let r = try TestProcess.run([TestProducts.ompMatrix!, "atlas", "--from", file.path, "--format", format],
+                                    environment: ["OMP_CONFORMANCE_RUNTIMES": cache, "PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
+        #expect(r.terminationStatus == 0 || r.terminationStatus == 4, "\(r.errors)")
+        #expect(!r.output.isEmpty)
+        #expect(!r.output.contains(cache) && !r.output.contains(XMLText.text(cache)), "the \(format) rendering names the cache")
+    }
+
     /// An absolute path of a machine (a home, a build or work folder, a cache, a temporary folder).
     static var machinePath: Regex<AnyRegexOutput> { try! Regex(#"(^|[\s=`'"(])(/root/|/home/|/Users/|/work/|/tmp/|/var/folders/|/private/)|\.cache/openmp-conformance/runtimes/"#) }
 
