@@ -261,7 +261,7 @@ extension Answer {
             func named(_ s: String, _ pkg: String) -> Bool { s.hasPrefix(pkg + " ") }
             let orders = pairs.filter { (named($0.first, p) && named($0.second, q)) || (named($0.first, q) && named($0.second, p)) }
             guard let any = orders.first else {
-                let why = unanswered.filter { $0.contains(p) || $0.contains(q) }
+                let why = unanswered.filter { u in u.contains(p) || u.contains(q) || !docPackages(platform).contains { u.contains($0) } }
                 open.append("\(p) + \(q): not answered: " + (why.isEmpty ? "no \(platform.rawValue) wheel of \(p) or \(q) was measured in the atlas" : why.joined(separator: "; ")) + ".")
                 continue
             }

@@ -400,7 +400,13 @@ extension AtlasEvidence {
         if let url = WindowsAtlas.snapshotURL(hostKey: hostKey, packageRoot: root), FileManager.default.fileExists(atPath: url.path) {
             windows = (try AtlasCodec.read(url), "Matrices/atlas/\(WineTools.platform)/\(hostKey).json")
         }
-        return AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json", catalog: catalog, windows: windows)
+        var e = AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json", catalog: catalog, windows: windows)
+        if catalog != nil, windows == nil {
+            // Said, not left out: the Windows pairs have nothing measured to cite on this host.
+            e.windows = Packages(source: "", pairs: [], bystanders: [],
+                                 unanswered: ["no Windows atlas snapshot (Matrices/atlas/\(WineTools.platform)/\(hostKey).json) is checked in for this host"])
+        }
+        return e
     }
 
     /// The off-diagonal cells of two KMP-family runtimes, one observation per distinct outcome

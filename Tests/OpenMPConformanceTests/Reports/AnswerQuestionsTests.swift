@@ -210,6 +210,18 @@ struct AnswerQuestionsTests {
                 for b in Self.banned { #expect(!p.answer.contains(b), "\(p.platform) \(q.id) says '\(b)': \(p.answer)") }
             }
         }
+        // A host with no Windows atlas snapshot: the Windows pair is not answered, and says why.
+        let root = try makeTemporaryDirectory("omp-no-windows")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for dir in ["Matrices/atlas", "Matrices/wheels"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+        for f in ["Matrices/atlas/\(Self.committedAtlas).json", "Matrices/wheels/catalog.yaml"] {
+            try FileManager.default.copyItem(atPath: TestRuntimes.root + "/" + f, toPath: root.appendingPathComponent(f).path)
+        }
+        let noWindows = try #require(try AtlasEvidence.snapshot(hostKey: Self.committedAtlas, root: root))
+        let unanswered = Self.platformAnswer(noWindows, "need", "Windows")
+        #expect(unanswered.hasPrefix("torch + ctranslate2: not answered: no Windows atlas snapshot"), "\(unanswered)")
         // Without a Windows atlas: no Windows paragraph.
         var linuxOnly = e
         linuxOnly.windows = nil
