@@ -20,11 +20,7 @@ package struct AtlasStandIn: Codable, Sendable, Hashable {
     package static let label = "stand-in: same release, Linux build"
 
     /// "torch 2.15.0" from `pypi:torch==2.15.0`.
-    package var wheelName: String {
-        var s = wheelSource.hasPrefix("pypi:") ? String(wheelSource.dropFirst(5)) : wheelSource
-        s = s.replacingOccurrences(of: "==", with: " ")
-        return s
-    }
+    package var wheelName: String { AtlasEvidence.sourceWords(wheelSource) }
 
     /// "LLVM 19.1".
     package var runtimeLabel: String {

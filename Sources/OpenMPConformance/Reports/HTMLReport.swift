@@ -48,7 +48,7 @@ package enum HTMLReport {
         let anchors = Anchors(results.results.map(\.id))
         let h = XMLText.text
         return HTMLPage.head(title: "OpenMP conformance, every test case: \(h(results.host.key))", css: css)
-            + "<h1 id=\"top\">Every test case: \(h(results.host.key))</h1>\n" + evidence(results, anchors) + "</body>\n</html>\n"
+            + "<h1 id=\"top\">Every test case: \(h(results.host.key))</h1>\n<p>\(h(PortablePaths.howToRun))</p>\n" + evidence(results, anchors) + "</body>\n</html>\n"
     }
 
     // MARK: Anchors

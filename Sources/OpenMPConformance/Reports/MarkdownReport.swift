@@ -79,6 +79,7 @@ package enum MarkdownReport {
         let refuted = r.results.filter { $0.verdict == .refuted }
         var out = "## Cells that ended otherwise than the doc predicts (\(refuted.count))\n\n"
         if refuted.isEmpty { return out + "None: every cell that ran ended in an outcome its prediction allows.\n\n" }
+        out += "\(MarkdownText.text(PortablePaths.howToRun, limit: 300))\n\n"
         let words = CellWords(runtimes: r.host.runtimes)
         var groups: [(String, [CellResult])] = []
         var index: [String: Int] = [:]

@@ -29,8 +29,6 @@ extension Answer {
     package static let macOSLabel = "macOS: read from the wheels; Linux builds of the same release stand in"
     /// The kind of runtime the variable is about, in words a reader knows.
     static let kind = "runtimes of the Intel/LLVM kind (LLVM libomp, Intel libiomp5)"
-    /// The doc's real package pairs (its macOS section).
-    static let docPackagePairs = [("torch", "faiss-cpu"), ("torch", "scikit-learn")]
 
     /// `Linux (run here)` for a Linux host key, the labelled platform otherwise.
     package static func platformLabel(hostKey: String?) -> String {
@@ -48,6 +46,10 @@ extension Answer {
         if !a.macOS.ranHere, let atlas {
             let mac = macOSAnswers(atlas)
             need.append(mac[0]); safe.append(mac[1]); instead.append(mac[2])
+        }
+        if let w = atlas?.windows, !platform.hasPrefix("Windows") {
+            let win = windowsAnswers(w)
+            need.append(win[0]); safe.append(win[1]); instead.append(win[2])
         }
         return [Question(id: "need", question: questionWords["need"]!, answers: need),
                 Question(id: "safe", question: questionWords["safe"]!, answers: safe),
@@ -230,36 +232,70 @@ extension Answer {
         return out
     }
 
-    // MARK: macOS
+    // MARK: macOS and Windows, in package words
 
-    /// The doc's package pairs by their stand-ins' atlas cell, for the three questions.
+    /// The doc's packages per platform: its macOS pairs (torch with faiss-cpu or scikit-learn) and
+    /// the Windows wheels users report the abort with.
+    package static func docPackages(_ platform: WheelCatalog.Platform) -> [String] {
+        platform == .windows ? ["torch", "ctranslate2", "faiss-cpu", "scikit-learn"] : ["torch", "faiss-cpu", "scikit-learn"]
+    }
+    static func docPairs(_ platform: WheelCatalog.Platform) -> [(String, String)] {
+        platform == .windows ? [("torch", "ctranslate2")] : [("torch", "faiss-cpu"), ("torch", "scikit-learn")]
+    }
+
+    /// The doc's package pairs by their stand-ins' atlas cells, for the three questions.
     static func macOSAnswers(_ atlas: AtlasEvidence) -> [PlatformAnswer] {
-        var need: [String] = [], safe: [String] = [], instead: [String] = []
-        for (p, q) in docPackagePairs {
+        packageAnswers(atlas.packagePairs, unanswered: atlas.macOSUnanswered, bystanders: [], platform: .macos)
+    }
+
+    /// The doc's Windows pairs by the Windows atlas (the real DLLs under Wine), for the three questions.
+    static func windowsAnswers(_ w: AtlasEvidence.Packages) -> [PlatformAnswer] {
+        packageAnswers(w.pairs, unanswered: w.unanswered, bystanders: w.bystanders, platform: .windows)
+    }
+
+    static func packageAnswers(_ pairs: [AtlasEvidence.PackagePair], unanswered: [String], bystanders: [AtlasEvidence.Bystander],
+                               platform: WheelCatalog.Platform) -> [PlatformAnswer] {
+        let by = platform == .windows ? "the real DLLs under Wine" : "their Linux stand-ins"
+        var need: [String] = [], safe: [String] = [], instead: [String] = [], open: [String] = []
+        for (p, q) in docPairs(platform) {
             func named(_ s: String, _ pkg: String) -> Bool { s.hasPrefix(pkg + " ") }
-            let orders = atlas.packagePairs.filter { (named($0.first, p) && named($0.second, q)) || (named($0.first, q) && named($0.second, p)) }
+            let orders = pairs.filter { (named($0.first, p) && named($0.second, q)) || (named($0.first, q) && named($0.second, p)) }
             guard let any = orders.first else {
-                let read = ClaimJudgement.ordered(atlas.packagePairs.flatMap { ["\($0.first) (\($0.firstRuntime))"] })
-                need.append("\(p) + \(q): not answered: no \(read.contains { named($0, q) } ? p : q) macOS wheel was read for the atlas"
-                            + (read.isEmpty ? "." : " (read: \(AtlasWords.list(read)))."))
+                let why = unanswered.filter { u in u.contains(p) || u.contains(q) || !docPackages(platform).contains { u.contains($0) } }
+                open.append("\(p) + \(q): not answered: " + (why.isEmpty ? "no \(platform.rawValue) wheel of \(p) or \(q) was measured in the atlas" : why.joined(separator: "; ")) + ".")
                 continue
             }
             let names = named(any.first, p) ? (any.first, any.firstRuntime, any.second, any.secondRuntime) : (any.second, any.secondRuntime, any.first, any.firstRuntime)
             let head = "\(names.0) (\(names.1)) with \(names.2) (\(names.3))"
             let measured = orders.filter { $0.pair != nil }
             guard !measured.isEmpty else {
-                need.append("\(head): not answered: no atlas cell of their Linux stand-ins ran.")
+                open.append("\(head): not answered: no atlas measurement of \(by) ran.")
                 continue
             }
             func order(_ o: AtlasEvidence.PackagePair) -> String { "\(o.first.split(separator: " ")[0])'s started first" }
             let without = measured.map { o -> String in
                 let pr = o.pair!
-                return "\(order(o)): " + (pr.undetected ? "runs, two runtimes undetected" : runWords(pr.without))
+                return "\(order(o)): " + runWords(pr.without) + (pr.undetected ? ", both runtimes started, neither detecting the other" : "")
             }
             let aborts = measured.filter { $0.pair!.without.contains(.duplicateRuntimeAbort) }.count
-            need.append("\(head): " + (aborts == measured.count ? "yes, their Linux stand-ins abort without the variable in every start order measured"
-                                       : aborts == 0 ? "no abort measured in their Linux stand-ins" : "in some start orders")
-                        + " (" + without.joined(separator: "; ") + ").")
+            let undetected = measured.filter { $0.pair!.undetected }.count
+            var verdict: String
+            if aborts == measured.count {
+                verdict = "yes, \(by) abort without the variable in every start order measured"
+            } else if undetected == measured.count {
+                verdict = "no Error #15: \(by) never detect each other, so both runtimes start, in every start order measured"
+            } else {
+                verdict = aborts == 0 ? "no abort measured in \(by)" : "in some start orders: \(by) abort in \(aborts) of \(plural(measured.count, "start order"))"
+            }
+            var sentence = "\(head): \(verdict) (" + without.joined(separator: "; ") + ")."
+            if platform == .macos && undetected > 0 {
+                // Linux builds register in one of two places (an environment variable up to LLVM 11, shared memory
+                // from LLVM 13), so a pair across the two never meets; the macOS dylibs read so far use the first only.
+                sentence += " That is Linux's behaviour, where runtimes up to LLVM 11 register in an environment variable and LLVM 13 and later in shared memory, "
+                    + "so the two never meet; the torch and faiss-cpu macOS wheels' libomp.dylib files (read statically) carry only the environment-variable registration, "
+                    + "so on a Mac this pair may still abort with Error #15: whether the macOS builds detect each other is not measured here (nothing ran on macOS)."
+            }
+            need.append(sentence)
             let with = measured.map { o -> String in
                 let pr = o.pair!
                 let second = o.second.split(separator: " ")[0]
@@ -267,13 +303,33 @@ extension Answer {
                 return w == l ? "\(order(o)): \(w)" : "\(order(o)): \(w) when \(second)'s is loaded second, \(l) when it is loaded first"
             }
             safe.append("\(head), with the variable: " + with.joined(separator: "; ") + ".")
-            instead.append("\(head): one runtime for both, as on Linux (on macOS the rpath tool is install_name_tool; never run on macOS by this kit).")
+            var one = "\(head): one runtime for both"
+            // The first package's runtime first: one file loaded once for both, and two files of it.
+            let preferred = orders.sorted { named($0.first, p) && !named($1.first, p) }
+            var evidence: [String] = []
+            if let o = preferred.first(where: { !$0.oneFile.isEmpty }) {
+                evidence.append("\(o.first)'s runtime loaded once for both \(runWords(o.oneFile)) without the variable")
+            }
+            if let o = preferred.first(where: { !$0.twoFiles.isEmpty }) {
+                evidence.append("two files of \(o.first)'s runtime, each opened by its own path, \(runWords(o.twoFiles)) without it")
+            }
+            if !evidence.isEmpty { one += ": " + evidence.joined(separator: "; ") }
+            one += platform == .windows
+                ? " (on Windows, keep one libiomp5md.dll: load the other package's DLL from the same path, or install both from one channel; not measured here)."
+                : ", as on Linux (on macOS the rpath tool is install_name_tool; never run on macOS by this kit)."
+            instead.append(one)
         }
-        let label = macOSLabel
+        for b in bystanders {
+            let clean = b.orders - b.aborted
+            need.append("\(AtlasWords.list(b.packages)) \(b.packages.count == 1 ? "ships" : "ship") \(b.runtime), which "
+                        + (b.aborted == 0 ? "takes no part" : "took part")
+                        + ": beside \(either(b.partners.map { "\($0)'s" })) runtime it ran without Error #15 in \(clean) of \(plural(b.orders, "start order"))"
+                        + " (measured with the \(b.file) of \(b.measuredAs)).")
+        }
+        let label = platform == .windows ? PackageDoctor.label(.windows) : macOSLabel
         // The doc's pairs that could not be answered say so under every question.
-        let unanswered = need.filter { $0.contains(": not answered: ") }
-        return [PlatformAnswer(platform: label, answer: need.joined(separator: " "), details: []),
-                PlatformAnswer(platform: label, answer: (safe + unanswered).joined(separator: " "), details: []),
-                PlatformAnswer(platform: label, answer: (instead + unanswered).joined(separator: " "), details: [])]
+        return [PlatformAnswer(platform: label, answer: (need + open).joined(separator: " "), details: []),
+                PlatformAnswer(platform: label, answer: (safe + open).joined(separator: " "), details: []),
+                PlatformAnswer(platform: label, answer: (instead + open).joined(separator: " "), details: [])]
     }
 }

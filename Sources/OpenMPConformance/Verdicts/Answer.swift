@@ -132,6 +132,10 @@ package struct AtlasEvidence: Sendable, Hashable {
     package var pairs: [Pair]
     /// The packages behind the macOS stand-ins, paired.
     package var packagePairs: [PackagePair]
+    /// The doc's macOS packages that could not be answered, with why.
+    package var macOSUnanswered: [String] = []
+    /// The doc's Windows packages, measured on the Windows atlas (the real DLLs under Wine), when one is checked in.
+    package var windows: Packages?
     package init(source: String, observations: [Observation], pairs: [Pair] = [], packagePairs: [PackagePair] = []) {
         self.source = source; self.observations = observations; self.pairs = pairs; self.packagePairs = packagePairs
     }
@@ -330,7 +334,7 @@ extension Answer {
             ? (wheelsMissing ?? "no macOS wheel (torch-macos-arm64, faiss-cpu-macos-arm64) is in the runtime manifest or its wheels folder")
             : nil
         let ranHere = !macRan.isEmpty
-        var h = ranHere ? "macOS cells ran on this host (\(macRan.count) of \(mac.count))."
+        var h = ranHere ? "macOS test cases ran on this host (\(macRan.count) of \(mac.count))."
             : "macOS was not run on this host (\(plural(mac.count, "macOS test case")) skipped)."
         if !standIns.isEmpty {
             h += " The same test cases on Linux, standing in for it (same plans and runtime pairs), gave \(ClaimJudgement.outcomeSummary(standIns)) (\(plural(standIns.count, "test case")))."
@@ -389,12 +393,26 @@ extension AtlasEvidence {
     /// - Throws: ``InputError`` naming the file when it exists but cannot be read.
     package static func snapshot(hostKey: String, root: URL) throws -> AtlasEvidence? {
         guard let atlas = try Atlas.snapshot(hostKey: hostKey, packageRoot: root) else { return nil }
-        return AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json")
+        // The doc's packages in package words: the wheel catalog and the Windows atlas, when checked in.
+        let catalogURL = root.appendingPathComponent("Matrices/wheels/\(WheelCatalog.fileName)")
+        let catalog = FileManager.default.fileExists(atPath: catalogURL.path) ? try WheelCatalog.load(catalogURL) : nil
+        var windows: (AtlasResults, String)?
+        if let url = WindowsAtlas.snapshotURL(hostKey: hostKey, packageRoot: root), FileManager.default.fileExists(atPath: url.path) {
+            windows = (try AtlasCodec.read(url), "Matrices/atlas/\(WineTools.platform)/\(hostKey).json")
+        }
+        var e = AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json", catalog: catalog, windows: windows)
+        if catalog != nil, windows == nil {
+            // Said, not left out: the Windows pairs have nothing measured to cite on this host.
+            e.windows = Packages(source: "", pairs: [], bystanders: [],
+                                 unanswered: ["no Windows atlas snapshot (Matrices/atlas/\(WineTools.platform)/\(hostKey).json) is checked in for this host"])
+        }
+        return e
     }
 
     /// The off-diagonal cells of two KMP-family runtimes, one observation per distinct outcome
-    /// of each variant.
-    init(_ atlas: AtlasResults, source: String) {
+    /// of each variant; with a wheel catalog, the doc's packages on macOS (by stand-ins) and, with a
+    /// Windows atlas, on Windows.
+    init(_ atlas: AtlasResults, source: String, catalog: WheelCatalog? = nil, windows: (atlas: AtlasResults, source: String)? = nil) {
         var out: [Observation] = []
         for c in atlas.cells where c.diagonal == nil && c.firstIdentity?.family == "kmp" && c.secondIdentity?.family == "kmp" {
             for o in c.observations {
@@ -405,6 +423,12 @@ extension AtlasEvidence {
                 }
             }
         }
-        self.init(source: source, observations: out, pairs: Self.pairs(atlas), packagePairs: Self.packagePairs(atlas))
+        let mac = Self.macOSPackages(atlas, source: source, catalog: catalog, packages: Answer.docPackages(.macos))
+        self.init(source: source, observations: out, pairs: Self.pairs(atlas), packagePairs: mac.pairs)
+        macOSUnanswered = mac.unanswered
+        if let catalog, let windows {
+            self.windows = Self.packages(Self.measured(Answer.docPackages(.windows), platform: .windows, catalog: catalog, atlas: windows.atlas),
+                                         atlas: windows.atlas, source: windows.source)
+        }
     }
 }

@@ -25,15 +25,20 @@ extension AtlasEvidence {
         }
     }
 
-    /// Two packages' runtimes read from their macOS wheels and the atlas cell of their Linux stand-ins.
+    /// Two packages' runtimes read from their wheels and the atlas cell that measured them: on
+    /// macOS their Linux stand-ins, on Windows the real DLLs under Wine.
     package struct PackagePair: Sendable, Hashable {
         /// `torch 2.15.0`, `LLVM 19.1`: the package started first and its runtime.
         package var first: String
         package var firstRuntime: String
         package var second: String
         package var secondRuntime: String
-        /// The stand-ins' ordered pair, when both have one and its cell ran.
+        /// The measured ordered pair, when both have a measured runtime and its cell ran.
         package var pair: Pair?
+        /// The same runtime file loaded once for both (the first's runtime), without the variable: its runs.
+        package var oneFile: [Outcome] = []
+        /// Two files of the first's runtime, each opened by its own path, without the variable: its runs.
+        package var twoFiles: [Outcome] = []
         package init(first: String, firstRuntime: String, second: String, secondRuntime: String, pair: Pair?) {
             self.first = first; self.firstRuntime = firstRuntime; self.second = second; self.secondRuntime = secondRuntime; self.pair = pair
         }
@@ -54,32 +59,21 @@ extension AtlasEvidence {
     static func pairs(_ atlas: AtlasResults) -> [Pair] {
         atlas.cells.compactMap { c -> Pair? in
             guard c.notRun == nil, c.diagonal == nil, c.firstIdentity?.family == "kmp", c.secondIdentity?.family == "kmp" else { return nil }
-            let with = [c.observation(.withVariable), c.observation(.withVariableSecondLoadedFirst)].compactMap { $0 }
-            let observed = with.filter { $0.runtimesRan != nil }
-            return Pair(first: label(c.firstIdentity, c.first), second: label(c.secondIdentity, c.second),
-                        without: c.observation(.withoutVariable)?.runs ?? [],
-                        undetected: c.observation(.withoutVariable)?.ran == .twoUndetected,
-                        withVariable: c.observation(.withVariable)?.runs ?? [],
-                        withLoadedFirst: c.observation(.withVariableSecondLoadedFirst)?.runs ?? [],
-                        twoRanWithVariable: observed.filter { $0.ran == .two || $0.ran == .twoUndetected }.count,
-                        observedWithVariable: observed.count)
+            return pair(c)
         }
     }
 
-    /// Every ordered pair of stand-ins from two different wheels.
-    static func packagePairs(_ atlas: AtlasResults) -> [PackagePair] {
-        var out: [PackagePair] = []
-        for a in atlas.standIns {
-            for b in atlas.standIns where b.wheel != a.wheel {
-                var pair: Pair?
-                if let sa = a.standIn, let sb = b.standIn, let c = atlas.cell(first: sa, second: sb), c.notRun == nil {
-                    pair = pairs(AtlasResults(partial: false, startedAt: "", finishedAt: nil, host: atlas.host, environment: atlas.environment,
-                                              runtimes: [], standIns: [], cells: [c])).first
-                }
-                out.append(PackagePair(first: a.wheelName, firstRuntime: a.runtimeLabel, second: b.wheelName,
-                                       secondRuntime: b.runtimeLabel, pair: pair))
-            }
-        }
-        return out
+    /// One cell's runs as an ordered pair, whatever the two runtimes' kinds.
+    static func pair(_ c: AtlasCell) -> Pair {
+        let with = [c.observation(.withVariable), c.observation(.withVariableSecondLoadedFirst)].compactMap { $0 }
+        let observed = with.filter { $0.runtimesRan != nil }
+        return Pair(first: label(c.firstIdentity, c.first), second: label(c.secondIdentity, c.second),
+                    without: c.observation(.withoutVariable)?.runs ?? [],
+                    undetected: c.observation(.withoutVariable)?.ran == .twoUndetected,
+                    withVariable: c.observation(.withVariable)?.runs ?? [],
+                    withLoadedFirst: c.observation(.withVariableSecondLoadedFirst)?.runs ?? [],
+                    twoRanWithVariable: observed.filter { $0.ran == .two || $0.ran == .twoUndetected }.count,
+                    observedWithVariable: observed.count)
     }
+
 }

@@ -71,12 +71,14 @@ struct AtlasCommand: AsyncParsableCommand {
         } else {
             atlas = try await measure()
         }
+        // What people read and what is checked in: no path of this machine (PortablePaths).
+        let shown = atlas.portable(runtimesDirectories: PortablePaths.current().roots)
         // With --readme alone the README is the output; a rendering is printed only when asked for.
-        if readme == nil || output != nil { try emit(atlas) }
+        if readme == nil || output != nil { try emit(format == .json ? atlas : shown) }
         if let readme {
             guard let text = try? String(contentsOfFile: readme, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(readme)") }
             let new: String
-            do { new = try AtlasReadmeSection.splice(AtlasReadmeSection.render(atlas), into: text) } catch { throw ToolExit.badInput("\(readme): \(error)") }
+            do { new = try AtlasReadmeSection.splice(AtlasReadmeSection.render(shown), into: text) } catch { throw ToolExit.badInput("\(readme): \(error)") }
             do { try AtomicFile.write(Data(new.utf8), to: URL(fileURLWithPath: readme)) } catch {
                 throw ToolExit.internal("\(error)")
             }

@@ -31,7 +31,8 @@ struct GateCommand: AsyncParsableCommand {
             print("wrote \(baseline): \(new.cells.count) cells for \(new.hostKey)")
             return
         }
-        let report = Gate.compare(results: r, baseline: try GateRun.readBaseline(baseline),
+        // Repro lines as the reports show them: $OMP_CONFORMANCE_RUNTIMES/… and $OMP_PROBE.
+        let report = Gate.compare(results: r.portable(.current()), baseline: try GateRun.readBaseline(baseline),
                                   options: .init(strict: strict, allowHostMismatch: allowHostMismatch))
         print(TerminalText.block(report.text))
         if !report.passed { throw ToolExit.unexpected }
@@ -60,6 +61,6 @@ enum GateRun {
         do { return try Baseline.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
     }
     static func compare(resultsFile: ResultsFile, baselinePath: String) throws -> GateReport {
-        Gate.compare(results: resultsFile, baseline: try readBaseline(baselinePath))
+        Gate.compare(results: resultsFile.portable(.current()), baseline: try readBaseline(baselinePath))
     }
 }

@@ -18,7 +18,8 @@ struct ReadmeCommand: AsyncParsableCommand {
         // The answer with the atlas snapshot beside the cells, as the reports give it.
         if let atlas = AtlasInput.load(hostKey: r.host.key) { r.answer = r.resolvedAnswer(atlas: atlas) }
         guard !r.partial else { throw ToolExit.badInput("\(path) is a partial run; the README needs a complete one") }
-        let snap = ReadmeSection.Snapshot(r)
+        // Checked in: no path of this machine.
+        let snap = ReadmeSection.Snapshot(r.portable(.current()))
         let snapPath = snapshot ?? "Matrices/baselines/\(r.host.key).verdicts.json"
         try ResultsCodec.write(snap, to: URL(fileURLWithPath: snapPath))
         guard let text = try? String(contentsOfFile: readme, encoding: .utf8) else { throw ToolExit.badInput("cannot read \(readme)") }

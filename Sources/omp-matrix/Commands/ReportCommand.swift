@@ -22,18 +22,21 @@ struct ReportCommand: AsyncParsableCommand {
         let results: ResultsFile
         do { results = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
         let atlas = AtlasInput.load(hostKey: results.host.key)
+        // What people read: the runtime cache as $OMP_CONFORMANCE_RUNTIMES/…, the probe as $OMP_PROBE
+        // (the JSON stays the results file, paths as measured).
+        let shown = results.portable(.current())
         let text: String
         switch format {
-        case .md: text = MarkdownReport.render(results, atlas: atlas)
+        case .md: text = MarkdownReport.render(shown, atlas: atlas)
         case .json:
             // The JSON report is the results file with the answer as structured fields.
             var full = results.annotated(atlas: atlas)
             full.schemaVersion = ResultsFile.currentSchemaVersion
             text = String(decoding: try ResultsCodec.encode(full), as: UTF8.self)
-        case .junit: text = JUnitReport.render(results)
-        case .html: text = HTMLReport.render(results, atlas: atlas, cellsPage: cellsPage)
-        case .htmlCells: text = HTMLReport.renderCells(results)
-        case .summary: text = TerminalSummary.render(results, color: (output == nil || output == "-") && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
+        case .junit: text = JUnitReport.render(shown)
+        case .html: text = HTMLReport.render(shown, atlas: atlas, cellsPage: cellsPage)
+        case .htmlCells: text = HTMLReport.renderCells(shown)
+        case .summary: text = TerminalSummary.render(shown, color: (output == nil || output == "-") && TerminalSummary.useColorOnStandardOutput(), atlas: atlas)
         }
         try write(text)
     }
@@ -96,6 +99,6 @@ enum AtlasInput {
 /// The terminal summary printed after a run (``TerminalSummary``), coloured only on a terminal without `NO_COLOR`.
 enum SummaryText {
     static func render(_ r: ResultsFile) -> String {
-        TerminalSummary.render(r, color: TerminalSummary.useColorOnStandardOutput(), atlas: AtlasInput.load(hostKey: r.host.key))
+        TerminalSummary.render(r.portable(.current()), color: TerminalSummary.useColorOnStandardOutput(), atlas: AtlasInput.load(hostKey: r.host.key))
     }
 }

@@ -133,9 +133,99 @@ struct AnswerQuestionsTests {
         #expect(q.answer.contains("\(torchName) (LLVM \(torch["release"] as! String))"), "\(q.answer)")
         let verb = with.allSatisfy { $0 == "hang-at-exit" } ? "hangs at exit" : with.allSatisfy { $0 == "pass" } ? "runs" : "varies"
         #expect(q.answer.contains("torch's started first: \(verb)"), "\(q.answer) vs \(with)")
-        #expect(q.answer.contains("torch + scikit-learn: not answered: no scikit-learn macOS wheel was read"), "\(q.answer)")
+        // scikit-learn from the wheel catalog: its LLVM 11.1 stood in for by the atlas's LLVM 11 build.
+        let sk = runs("llvm19", "llvm11", "without"), skBack = runs("llvm11", "llvm19", "without")
+        let need = try #require(a.questions?.first { $0.id == "need" }?.answers.dropFirst().first?.answer)
+        #expect(need.contains("scikit-learn 1.9.1 (LLVM 11.1; its stand-in is LLVM 11.0.1, the same major release)"), "\(need)")
+        if (sk + skBack).allSatisfy({ $0 == "pass" }) {
+            #expect(need.contains("no Error #15: their Linux stand-ins never detect each other"), "\(need)")
+            #expect(need.contains("whether the macOS builds detect each other is not measured here"), "\(need)")
+        }
+        #expect(!need.contains("not answered"), "\(need)")
         // Linux comes first, labelled for what it is.
         #expect(a.questions?.allSatisfy { $0.answers.first?.platform == "Linux (run here)" } == true)
+    }
+
+    /// The committed atlases (Linux and Windows) with `change` applied to one of them, read with
+    /// the committed wheel catalog.
+    static func packageEvidence(linux: (inout AtlasResults) -> Void = { _ in }, windows: (inout AtlasResults) -> Void = { _ in }) throws -> AtlasEvidence {
+        let root = URL(fileURLWithPath: TestRuntimes.root)
+        var atlas = try #require(try Atlas.snapshot(hostKey: committedAtlas, packageRoot: root))
+        var win = try AtlasCodec.read(try #require(WindowsAtlas.snapshotURL(hostKey: committedAtlas, packageRoot: root)))
+        linux(&atlas); windows(&win)
+        let catalog = try WheelCatalog.load(root.appendingPathComponent("Matrices/wheels/catalog.yaml"))
+        return AtlasEvidence(atlas, source: "linux.json", catalog: catalog, windows: (win, "windows.json"))
+    }
+
+    /// Sets the runs without the variable of the cell `first` then `second` (a diagonal when they are equal).
+    static func setWithout(_ a: inout AtlasResults, _ first: String, _ second: String, _ runs: [Outcome], ran: AtlasRuntimesRan? = nil) {
+        for i in a.cells.indices where a.cells[i].first == first && a.cells[i].second == second {
+            for j in a.cells[i].observations.indices where a.cells[i].observations[j].variant == .withoutVariable {
+                a.cells[i].observations[j].runs = runs
+                a.cells[i].observations[j].outcomes = ClaimJudgement.ordered(runs)
+                a.cells[i].observations[j].runtimesRan = ran.map { [$0] }
+            }
+        }
+    }
+
+    static func platformAnswer(_ e: AtlasEvidence, _ id: String, _ prefix: String) -> String {
+        Self.answer(atlas: e).questions?.first { $0.id == id }?.answers.first { $0.platform.hasPrefix(prefix) }?.answer ?? ""
+    }
+
+    @Test("macOS: torch + scikit-learn from the wheel catalog and the LLVM 11 stand-in's cells, in both directions")
+    func macOSScikitLearn() throws {
+        let measured = Self.platformAnswer(try Self.packageEvidence(), "need", "macOS")
+        #expect(measured.contains("torch 2.15.0 (LLVM 19.1) with scikit-learn 1.9.1 (LLVM 11.1; its stand-in is LLVM 11.0.1, the same major release): no Error #15"), "\(measured)")
+        // The stand-ins abort in one order: the sentence says so, with the order.
+        let changed = Self.platformAnswer(try Self.packageEvidence(linux: { Self.setWithout(&$0, "llvm19", "llvm11", [.duplicateRuntimeAbort]) }), "need", "macOS")
+        #expect(changed.contains("scikit-learn 1.9.1 (LLVM 11.1; its stand-in is LLVM 11.0.1, the same major release): in some start orders: their Linux stand-ins abort in 1 of 2 start orders (torch's started first: aborts (1 of 1 run); scikit-learn's started first: runs (1 of 1 run), both runtimes started, neither detecting the other)"), "\(changed)")
+        // Both orders abort: yes.
+        let both = Self.platformAnswer(try Self.packageEvidence(linux: {
+            Self.setWithout(&$0, "llvm19", "llvm11", [.duplicateRuntimeAbort]); Self.setWithout(&$0, "llvm11", "llvm19", [.duplicateRuntimeAbort])
+        }), "need", "macOS")
+        #expect(both.contains("scikit-learn 1.9.1 (LLVM 11.1; its stand-in is LLVM 11.0.1, the same major release): yes, their Linux stand-ins abort"), "\(both)")
+        #expect(!both.contains("whether the macOS builds detect each other"), "\(both)")
+    }
+
+    @Test("Windows: torch + ctranslate2 from the Windows atlas under Wine, vcomp140 taking no part, in both directions")
+    func windowsPairs() throws {
+        let e = try Self.packageEvidence()
+        let need = Self.platformAnswer(e, "need", "Windows")
+        #expect(need.contains("torch 2.15.0 (libiomp5md.dll = intel-openmp 2026.2.0's, the same DLL by SHA-256) with ctranslate2 4.8.5 (libiomp5md.dll, its own Intel build 20250910): yes, the real DLLs under Wine abort without the variable in every start order measured"), "\(need)")
+        #expect(need.contains("faiss-cpu 1.15.1 and scikit-learn 1.9.1 ship Microsoft's vcomp140.dll, which takes no part: beside torch 2.15.0's or ctranslate2 4.8.5's runtime it ran without Error #15 in 4 of 4 start orders"), "\(need)")
+        let q = try #require(Self.answer(atlas: e).questions?.first { $0.id == "need" }?.answers.first { $0.platform.hasPrefix("Windows") })
+        #expect(q.platform == "Windows: the real DLLs under Wine 8.0, not Windows")
+        #expect(Self.platformAnswer(e, "safe", "Windows").contains("with the variable: torch's started first: runs (1 of 1 run); ctranslate2's started first: runs (1 of 1 run)"))
+        // The other direction: the pair runs in one order, vcomp140 aborts beside torch's DLL.
+        let changed = try Self.packageEvidence(windows: {
+            Self.setWithout(&$0, "win-intel-2026", "win-ctranslate2-4.8.5", [.pass])
+            Self.setWithout(&$0, "win-vcomp140", "win-intel-2026", [.duplicateRuntimeAbort])
+        })
+        let after = Self.platformAnswer(changed, "need", "Windows")
+        #expect(after.contains("in some start orders: the real DLLs under Wine abort in 1 of 2 start orders (torch's started first: runs (1 of 1 run); ctranslate2's started first: aborts (1 of 1 run))"), "\(after)")
+        #expect(after.contains("which took part: beside torch 2.15.0's or ctranslate2 4.8.5's runtime it ran without Error #15 in 3 of 4 start orders"), "\(after)")
+        // Worded for a reader, like the Linux answers.
+        for q in Self.answer(atlas: e).questions ?? [] {
+            for p in q.answers where !p.platform.hasPrefix("Linux") {
+                for b in Self.banned { #expect(!p.answer.contains(b), "\(p.platform) \(q.id) says '\(b)': \(p.answer)") }
+            }
+        }
+        // A host with no Windows atlas snapshot: the Windows pair is not answered, and says why.
+        let root = try makeTemporaryDirectory("omp-no-windows")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for dir in ["Matrices/atlas", "Matrices/wheels"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+        for f in ["Matrices/atlas/\(Self.committedAtlas).json", "Matrices/wheels/catalog.yaml"] {
+            try FileManager.default.copyItem(atPath: TestRuntimes.root + "/" + f, toPath: root.appendingPathComponent(f).path)
+        }
+        let noWindows = try #require(try AtlasEvidence.snapshot(hostKey: Self.committedAtlas, root: root))
+        let unanswered = Self.platformAnswer(noWindows, "need", "Windows")
+        #expect(unanswered.hasPrefix("torch + ctranslate2: not answered: no Windows atlas snapshot"), "\(unanswered)")
+        // Without a Windows atlas: no Windows paragraph.
+        var linuxOnly = e
+        linuxOnly.windows = nil
+        #expect(Self.platformAnswer(linuxOnly, "need", "Windows").isEmpty)
     }
 
     /// Phrasings a reader misreads, or terms of art the answer must not use.
@@ -165,7 +255,10 @@ struct AnswerQuestionsTests {
     func hostile() throws {
         let evil = ReportFixtures.hostile
         var atlas = try #require(try Atlas.snapshot(hostKey: Self.committedAtlas, packageRoot: URL(fileURLWithPath: TestRuntimes.root)))
-        atlas.standIns = atlas.standIns.map { var s = $0; s.wheelSource = "pypi:torch==\(evil)"; s.release = evil; return s }
+        atlas.standIns = atlas.standIns.map { s in
+            guard s.wheelSource.hasPrefix("pypi:torch==") else { return s }
+            var s = s; s.wheelSource = "pypi:torch==\(evil)"; s.release = evil; return s
+        }
         let evidence = AtlasEvidence(atlas, source: "Matrices/atlas/\(evil).json")
         let file = ResultsFile(partial: false, startedAt: "2026-12-01T10:00:00Z", finishedAt: nil, host: ReportFixtures.host(),
                                environment: .init(scrubbed: [], passedThrough: [], pinned: [:]), selection: ["all"],
