@@ -48,11 +48,18 @@ package struct MatrixRunner: Sendable {
             progress(Progress(done: results.count, total: total, unexpected: unexpected, elapsed: clock.now - start, last: r))
         }
 
-        for c in cells where !c.testability.isTestable { finished(Verdicts.judge(c, probe: nil)) }
+        // A stack-shape cell whose consumer libraries cannot be had here is untestable, with the reason.
+        let resolved = cells.map { c -> Cell in
+            guard let why = c.stackUnavailable else { return c }
+            var u = c
+            u.testability = .untestable(reason: why)
+            return u
+        }
+        for c in resolved where !c.testability.isTestable { finished(Verdicts.judge(c, probe: nil)) }
         // One probe per distinct probe key, scheduled longest-expected first.
         var groups: [String: [Cell]] = [:]
         var order: [String] = []
-        for c in cells where c.testability.isTestable {
+        for c in resolved where c.testability.isTestable {
             if groups[c.probeKey] == nil { order.append(c.probeKey) }
             groups[c.probeKey, default: []].append(c)
         }
@@ -82,7 +89,7 @@ package struct MatrixRunner: Sendable {
             }
             return []
         }
-        let rank = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.id, $0) })
+        let rank = Dictionary(uniqueKeysWithValues: resolved.enumerated().map { ($1.id, $0) })
         return results.sorted { (rank[$0.id] ?? 0) < (rank[$1.id] ?? 0) }
     }
 

@@ -71,7 +71,7 @@ struct RunInterruptTests {
         #expect(p.terminationStatus == 4, "interrupted runs exit 4 (incomplete)")
         let r = try ResultsCodec.read(out)
         #expect(r.partial)
-        #expect(!r.results.isEmpty && r.results.count < 389)
+        #expect(!r.results.isEmpty && r.results.count < 419)
         #expect(try Self.children(of: p.processIdentifier).isEmpty)
         for pid in seenProbes { #expect(sessionIsGone(pid), "probe session \(pid) survived") }
         let shm = ShmRegistry.entries().filter { e in r.results.contains { $0.probe?.pid == e.pid } }
