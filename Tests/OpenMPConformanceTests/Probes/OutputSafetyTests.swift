@@ -81,7 +81,7 @@ struct OutputSafetyTests {
         let file = dir.appendingPathComponent("r.json")
         try r.stdout.write(to: file)
         let results = try ResultsCodec.read(file)
-        #expect(!results.partial && results.results.count == 32)
+        #expect(!results.partial && results.results.count == MatrixFixtures.linuxCPUTrainingCells)
         #expect(r.stderr.contains("results: standard output"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("results").path))
     }

@@ -90,7 +90,7 @@ struct RunInterruptTests {
         #expect(files.count == 2, "\(files)")
         for f in files {
             let r = try ResultsCodec.read(dir.appendingPathComponent("results/" + f))
-            #expect(!r.partial && r.results.count == 32)
+            #expect(!r.partial && r.results.count == MatrixFixtures.linuxCPUTrainingCells)
         }
     }
 }
