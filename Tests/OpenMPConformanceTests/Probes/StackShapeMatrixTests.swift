@@ -59,3 +59,28 @@ struct StackShapeMatrixTests {
         #expect(counts.rows.first { $0.shape == .linkedSameSoname }?.skippedWords.contains("different SONAMEs") == true)
     }
 }
+
+/// A stack cell whose consumer libraries cannot be had says why, whatever the reason.
+@Suite("Stack cells without consumers")
+struct StackCellUnavailableTests {
+    static let cell = MatrixFixtures.linux.cells.first { $0.stack == .executable && $0.profile == "llvm14+llvm16" && $0.envMode == .unset }
+
+    @Test("no runtime cache, or one where nothing can be built: a failure with the reason, never a probe")
+    func reasons() throws {
+        let cell = try #require(Self.cell)
+        guard case .failure(let none) = cell.stackConfiguration(consumers: nil, timeout: .seconds(5)) else {
+            Issue.record("expected a failure without a runtime cache"); return
+        }
+        #expect(none.reason.contains("no runtime cache"))
+        // A runtimes directory below a regular file: the consumers' folder cannot be created.
+        let dir = try makeTemporaryDirectory("stack-cell")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("not-a-folder")
+        try Data("x".utf8).write(to: file)
+        let consumers = StackConsumers(runtimesDirectory: file)
+        guard case .failure(let why) = cell.stackConfiguration(consumers: consumers, timeout: .seconds(5)) else {
+            Issue.record("expected a failure when the consumers cannot be built"); return
+        }
+        #expect(why.reason.contains("cannot create"), "\(why.reason)")
+    }
+}
