@@ -34,6 +34,14 @@ package struct AtlasShapeCell: Codable, Sendable, Hashable, Identifiable {
         return "\(outcome.rawValue), \(WhatRanText.runtimes(started)) ran"
     }
 
+    /// Short code for the terminal: the grid's outcome letters, a pass with how many runtimes
+    /// started (`R1`, `R2`; `R` when not observed), `s` skipped.
+    package var code: String {
+        guard let outcome else { return "s" }
+        guard outcome == .pass else { return AtlasSummaryReport.code(outcome) }
+        return "R" + (ran?.runtimesStarted.map(String.init) ?? "")
+    }
+
     /// The sampled pairs of a plan in every shape: a configuration, or why the shape cannot run.
     static func jobs(_ plan: AtlasPlan, consumers: StackConsumers, timeout: Duration, executable: String?)
         -> [(StackShape, String, String, Result<Probe.Configuration, StackConsumers.Unavailable>)] {

@@ -46,6 +46,10 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     package var analogue: String?
     /// For a Linux analogue cell: the macOS cell it stands in for.
     package var analogueFor: String?
+    /// How the runtimes reach the process (``StackShape``). `own-handle` (the id has no suffix) for
+    /// every cell but a row's stack sample, whose id ends in `/<shape>` and whose probe goes
+    /// through the consumer libraries (``stackConfiguration(consumers:timeout:executable:)``).
+    package var stack: StackShape = .ownHandle
 
     public var description: String { id }
 
@@ -124,6 +128,9 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// The probe to run, or nil when this host cannot run the cell.
     package func configuration(timeout: Duration = .seconds(20), executable: String? = nil) -> Probe.Configuration? {
         guard testability.isTestable else { return nil }
+        if stack != .ownHandle {
+            return try? stackConfiguration(consumers: StackConsumers.forThisHost, timeout: timeout, executable: executable).get()
+        }
         return Probe.Configuration(runtimes: runtimes, plan: plan, environment: environment,
                                    launcher: launcher, timeout: timeout, executable: executable)
     }
@@ -134,6 +141,6 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     package var probeKey: String {
         let rt = runtimes.map { "\($0.name)=\($0.path)" }.joined(separator: ",")
         let env = environment.keys.sorted().map { "\($0)=\(environment[$0]!)" }.joined(separator: ",")
-        return "\(launcher.rawValue)|\(env)|\(rt)|\(plan.text)"
+        return "\(launcher.rawValue)|\(env)|\(rt)|\(plan.text)" + (stack == .ownHandle ? "" : "|\(stack.rawValue)")
     }
 }

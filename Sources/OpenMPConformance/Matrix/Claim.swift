@@ -81,6 +81,8 @@ extension Matrix {
                 && (envModes.isEmpty || envModes.contains(cell.envMode))
                 && (orderings.isEmpty || orderings.contains(cell.ordering))
                 && (imports.isEmpty || imports.contains(cell.importMeaning))
+                // A stack-shape cell is evidence for no claim: judging claims by shape is the claims' own work.
+                && cell.stack == .ownHandle
         }
 
         /// Row pattern matching, with analogue patterns falling back to the macOS cells off Linux.

@@ -20,6 +20,12 @@ import OMPPlan
 /// 5. **Analogues.** On Linux, every untestable macOS cell on the CPU (or any device) gets a Linux
 ///    analogue: the same plan, the same runtime pair, the macOS prediction, row `<row>@linux`.
 ///    MPS and CUDA cells get none: their device is the point.
+/// 6. **Stack shapes.** A row's `stacks:` adds, for each named ``StackShape`` and each of its
+///    `stackProfiles` (default: its contending profiles), cells for `unset` and `exported` (those the
+///    row expands), framework-first, `load+init` only: a consumer library's first call is its load
+///    and its runtime's start at once, so other orderings and imports add nothing. Their plan is the
+///    consumers' (`consumer framework; consumer index`), their prediction the row's, their id the
+///    own-handle id plus `/<shape>`. They run on Linux only (ELF loader, `patchelf`).
 struct Expander {
     let host: Matrix.Platform
     let manifest: [String: RuntimeRecord]
@@ -121,6 +127,35 @@ struct Expander {
                 for shape in Self.shapes(for: env, kind: kind)
                 where s.expansion.orderings.contains(shape.ordering) && s.expansion.imports.contains(shape.importMeaning) {
                     out += cellAndAnalogue(s, p, kind, env, shape)
+                }
+            }
+        }
+        return out + stackCells(for: s)
+    }
+
+    /// Rule 6.
+    func stackCells(for s: Source) -> [Cell] {
+        guard !s.expansion.stacks.isEmpty else { return [] }
+        var out: [Cell] = []
+        let shape: Shape = (.frameworkFirst, .loadAndInit)
+        for p in profiles {
+            let kind = p.kind(declared: declared)
+            let wanted = s.expansion.stackProfiles.map { $0.contains(p.id) }
+                ?? (kind == .contending && (s.expansion.profiles?.contains(p.id) ?? true))
+            guard wanted else { continue }
+            for env in [Cell.EnvMode.unset, .exported] where s.expansion.envModes.contains(env) {
+                guard let base = cellAndAnalogue(s, p, kind, env, shape).first else { continue }
+                for stack in s.expansion.stacks where stack != .ownHandle {
+                    var c = base
+                    c.stack = stack
+                    c.id = "\(base.id)/\(stack.rawValue)"
+                    c.plan = .fixed(stack.planText(first: "framework", second: "index"))
+                    c.tags = base.tags + ["stack", stack.rawValue]
+                    c.predictionBasis = "Stack shape \(stack.rawValue) (\(stack.meaning)); the workload is the consumer libraries' reduction. " + base.predictionBasis
+                    if host != .linux, c.testability.isTestable {
+                        c.testability = .untestable(reason: "the stack shapes need Linux (its loader, ELF consumer libraries, patchelf); this host is \(host.rawValue)")
+                    }
+                    out.append(c)
                 }
             }
         }

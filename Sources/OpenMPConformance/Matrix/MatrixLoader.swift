@@ -128,10 +128,18 @@ enum MatrixLoader {
         if let v = m["profiles"] {
             e.profiles = try v.list("profiles") { x throws(MatrixError) in try x.word("profile", in: profileIDs) }
         }
+        if let v = m["stacks"] {
+            e.stacks = try v.list("stacks") { x throws(MatrixError) in
+                StackShape(rawValue: try x.word("stack shape", in: StackShape.allCases.filter { $0 != .ownHandle }.map(\.rawValue)))!
+            }
+        }
+        if let v = m["stackProfiles"] {
+            e.stackProfiles = try v.list("stackProfiles") { x throws(MatrixError) in try x.word("profile", in: profileIDs) }
+        }
         return e
     }
 
-    static let expansionKeys = ["envModes", "orderings", "imports", "profiles"]
+    static let expansionKeys = ["envModes", "orderings", "imports", "profiles", "stacks", "stackProfiles"]
 
     static func outcomes(_ v: YAMLValue, _ what: String) throws(MatrixError) -> [Outcome] {
         let list = try v.list(what) { x throws(MatrixError) in

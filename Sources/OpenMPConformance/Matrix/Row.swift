@@ -47,6 +47,10 @@ extension Matrix {
         package var imports: [Cell.ImportMeaning]
         /// Profile ids; nil means every profile.
         package var profiles: [String]?
+        /// Stack shapes besides `own-handle` to run too (`stacks:`), on `stackProfiles` (nil: the
+        /// row's contending profiles); see the expander's rule 6.
+        package var stacks: [StackShape] = []
+        package var stackProfiles: [String]?
 
         package init(envModes: [Cell.EnvMode] = [.unset, .exported], orderings: [Cell.Ordering] = Cell.Ordering.allCases,
                     imports: [Cell.ImportMeaning] = Cell.ImportMeaning.allCases, profiles: [String]? = nil) {

@@ -5,8 +5,13 @@ package enum AtlasSummaryReport {
     package static func code(_ o: AtlasObservation?) -> String {
         guard let o else { return "-" }
         guard let single = o.outcome else { return "~" }
+        return single == .pass ? "R" + (o.ran?.code ?? "") : code(single)
+    }
+
+    /// The letter of one outcome.
+    package static func code(_ single: Outcome) -> String {
         switch single {
-        case .pass: return "R" + (o.ran?.code ?? "")
+        case .pass: return "R"
         case .duplicateRuntimeAbort: return "A"
         case .hangAtExit: return "X"
         case .hang: return "H"
@@ -56,7 +61,22 @@ package enum AtlasSummaryReport {
         for r in atlas.notProvisioned { out.append("not provisioned: \(f(r.name)): \(f(r.notProvisioned ?? ""))") }
         let varying = atlas.cells.flatMap { c in c.observations.filter(\.varies).map { (c, $0) } }
         for (c, o) in varying { out.append("varies: \(f(c.id)) \(o.variant.rawValue): runs \(o.runs.map(\.rawValue).joined(separator: ", "))") }
+        out += shapeLines(atlas)
         if let t = atlas.timing { out.append(AtlasTimingText.render(t, atlas: atlas)) }
         return out.joined(separator: "\n")
+    }
+
+    /// The stack shapes, one line per sampled pair, in ``StackShape`` order.
+    static func shapeLines(_ atlas: AtlasResults) -> [String] {
+        guard let cells = atlas.shapes, !cells.isEmpty else { return [] }
+        let f = TerminalText.field
+        var out = ["stack shapes, no variable (\(StackShape.allCases.map(\.rawValue).joined(separator: ", ")); R1/R2 runs with 1/2 runtimes started, s skipped):"]
+        var pairs: [(String, String)] = []
+        for c in cells where !pairs.contains(where: { $0 == (c.first, c.second) }) { pairs.append((c.first, c.second)) }
+        for (a, b) in pairs {
+            let codes = StackShape.allCases.map { shape in cells.first { $0.shape == shape && $0.first == a && $0.second == b }?.code ?? "-" }
+            out.append("  \(f(a))>\(f(b)): " + codes.joined(separator: " "))
+        }
+        return out
     }
 }

@@ -142,6 +142,14 @@ package enum HTMLReport {
             }
             out += "</tbody></table>\n"
         }
+        let stacks = StackShapeCounts(r.results)
+        if !stacks.rows.isEmpty {
+            out += "<h3>Stack shapes: how the runtimes reach the process</h3>\n<table class=\"list\"><thead><tr><th>Shape</th><th>Cells ran</th><th>Outcomes</th><th>Skipped</th></tr></thead><tbody>\n"
+            for row in stacks.rows {
+                out += "<tr><td title=\"\(XMLText.attribute(row.shape.meaning))\"><code>\(h(row.shape.rawValue))</code></td><td>\(row.ran)</td><td>\(h(row.outcomeWords))</td><td>\(h(row.skippedWords))</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
         return out + "</section>\n"
     }
 
@@ -227,7 +235,7 @@ package enum HTMLReport {
         case "interleaved": "B"
         default: c.ordering
         }
-        return o + (c.importMeaning == "load" ? "·load" : "·start")
+        return o + (c.importMeaning == "load" ? "·load" : "·start") + (c.stack == .ownHandle ? "" : "·" + c.stack.rawValue)
     }
 
     static func shortLabel(_ o: Outcome?) -> String {

@@ -38,6 +38,7 @@ package enum MarkdownReport {
         out += hostSection(results)
         out += summarySection(results, summary)
         out += rowsSection(summary)
+        out += stacksSection(results)
         out += fullTable(results, budgetLeft: byteBudget - out.utf8.count)
         return out
     }
@@ -189,6 +190,19 @@ package enum MarkdownReport {
                 "\(row.verdicts[.refuted, default: 0])", "\(row.verdicts[.untestable, default: 0])",
                 ReportText.outcomeCounts(row.outcomes),
             ])
+        }
+        return out + "\n"
+    }
+
+    /// The stack-shape cells counted per shape, own-handle's counterparts first (``StackShapeCounts``).
+    static func stacksSection(_ r: ResultsFile) -> String {
+        let counts = StackShapeCounts(r.results)
+        guard !counts.rows.isEmpty else { return "" }
+        var out = "## Stack shapes: how the runtimes reach the process\n\n"
+        out += MarkdownText.header(["Shape", "Cells ran", "Outcomes", "Skipped"])
+        for row in counts.rows {
+            out += MarkdownText.row([MarkdownText.code(row.shape.rawValue, inTable: true), "\(row.ran)",
+                                     MarkdownText.text(row.outcomeWords, limit: 300), MarkdownText.text(row.skippedWords, limit: 300)])
         }
         return out + "\n"
     }

@@ -56,6 +56,13 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
         ["control", "mixed", "contending"].first { tags.contains($0) }
     }
 
+    /// How the runtimes reached the process (from the cell's tags `stack`, `<shape>`);
+    /// `own-handle` for a cell without them.
+    package var stack: StackShape {
+        guard tags.contains("stack") else { return .ownHandle }
+        return tags.lazy.compactMap { StackShape(rawValue: $0) }.first ?? .ownHandle
+    }
+
     /// Whether the cell ran here.
     package enum Status: String, Codable, Sendable { case ran, skipped }
 

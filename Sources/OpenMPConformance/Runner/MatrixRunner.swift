@@ -48,15 +48,22 @@ package struct MatrixRunner: Sendable {
             progress(Progress(done: results.count, total: total, unexpected: unexpected, elapsed: clock.now - start, last: r))
         }
 
-        for c in cells where !c.testability.isTestable { finished(Verdicts.judge(c, probe: nil)) }
+        // A stack-shape cell whose consumer libraries cannot be had here is untestable, with the reason.
+        let resolved = cells.map { c -> Cell in
+            guard let why = c.stackUnavailable else { return c }
+            var u = c
+            u.testability = .untestable(reason: why)
+            return u
+        }
+        for c in resolved where !c.testability.isTestable { finished(Verdicts.judge(c, probe: nil)) }
         // The testable ones through the one runner (MatrixSource: one probe per distinct probe key).
         var reported = 0
-        _ = await CellRunner(parallel: jobs).run(MatrixSource(cells: cells, timeout: timeout)) { p, judged in
+        _ = await CellRunner(parallel: jobs).run(MatrixSource(cells: resolved, timeout: timeout)) { p, judged in
             guard p.cellFinished else { return }
             for r in judged[reported...] { finished(r) }
             reported = judged.count
         }
-        let rank = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1.id, $0) })
+        let rank = Dictionary(uniqueKeysWithValues: resolved.enumerated().map { ($1.id, $0) })
         return results.sorted { (rank[$0.id] ?? 0) < (rank[$1.id] ?? 0) }
     }
 }

@@ -24,6 +24,10 @@ package final class StackConsumers: @unchecked Sendable {
         package var soname: String?
     }
 
+    /// The consumers in this user's runtime cache (`RuntimeCatalog.directory()`), for matrix cells
+    /// in a stack shape; nil when there is no runtime cache to build them in.
+    package static let forThisHost: StackConsumers? = (try? RuntimeCatalog.directory()).map { StackConsumers(runtimesDirectory: $0) }
+
     static let source = """
         int omp_get_num_threads(void);
         static double term(int i) { return 1.0 / ((double)i + 1.0); }
@@ -67,7 +71,7 @@ package final class StackConsumers: @unchecked Sendable {
         return r
     }
 
-    private func run(_ argv: [String], in dir: String? = nil) -> (Bool, String) {
+    fileprivate func run(_ argv: [String], in dir: String? = nil) -> (Bool, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = argv
@@ -154,9 +158,53 @@ package final class StackConsumers: @unchecked Sendable {
     }
 }
 
+extension StackConsumers {
+    /// The `executable` shape's program: a copy of the probe whose dynamic section gains two
+    /// `DT_NEEDED` entries, the first consumer then the second (`patchelf --add-needed`, as a C
+    /// program linked with both libraries would have them), so the loader maps both consumers and
+    /// their runtimes at startup into the executable's global scope. The copy runs the probe's own
+    /// code and records unchanged. Kept in the runtime cache under
+    /// `consumers/<hash>/executables/<a>+<b>/<probe stamp>/`, rebuilt when the probe changes.
+    package func executable(probe: String, first: String, second: String, names: (String, String)) -> Result<String, Unavailable> {
+        let fm = FileManager.default
+        guard ShellQuote.which("patchelf", path: ProcessInfo.processInfo.environment["PATH"]) != nil else {
+            return .failure(.init(reason: "patchelf is not installed (it adds the consumers to the executable's DT_NEEDED)"))
+        }
+        guard let attrs = try? fm.attributesOfItem(atPath: probe) else { return .failure(.init(reason: "no probe executable at \(probe)")) }
+        let stamp = "\(probe)|\((attrs[.size] as? NSNumber)?.intValue ?? 0)|\((attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)|\(first)|\(second)"
+        let folder = directory.appendingPathComponent("executables/\(names.0)+\(names.1)/\(SHA256.hex(of: Array(stamp.utf8)).prefix(16))").path
+        let final = folder + "/omp-probe"
+        if fm.isExecutableFile(atPath: final) { return .success(final) }
+        do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            return .failure(.init(reason: "cannot create \(folder): \(error.localizedDescription)"))
+        }
+        let tmp = final + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        defer { unlink(tmp) }
+        do { try fm.copyItem(atPath: probe, toPath: tmp) } catch {
+            return .failure(.init(reason: "cannot copy \(probe): \(error.localizedDescription)"))
+        }
+        // One entry at a time, second first: each is added at the front of the dynamic section.
+        for lib in [second, first] {
+            let (ok, out) = run(["patchelf", "--add-needed", lib, tmp])
+            guard ok else { return .failure(.init(reason: "patchelf --add-needed \(lib) failed: \(out)")) }
+        }
+        let needed = (try? ELFFile(path: tmp))?.needed ?? []
+        guard let i = needed.firstIndex(of: first), let j = needed.firstIndex(of: second), i < j else {
+            return .failure(.init(reason: "the patched executable does not need \(first) before \(second) (DT_NEEDED: \(needed.joined(separator: ", ")))"))
+        }
+        guard rename(tmp, final) == 0 else {
+            return .failure(.init(reason: "cannot move the executable into \(folder): \(String(cString: strerror(errno)))"))
+        }
+        return .success(final)
+    }
+}
+
 private extension AtlasRuntime {
     /// Eight hex digits of the file's hash, as auditwheel's renamed names carry.
-    var identityHash: String { String((identity?.sha256 ?? name).prefix(8)) }
+    var identityHash: String {
+        let sha = identity?.sha256 ?? (try? Data(contentsOf: URL(fileURLWithPath: path))).map { SHA256.hex(of: Array($0)) }
+        return String((sha ?? name).prefix(8))
+    }
 }
 
 extension StackConsumers {

@@ -152,7 +152,8 @@ extension Answer {
     package static func compute(results: [CellResult], runtimes: [RuntimeRecord], wheels: [WheelScan.Wheel]? = nil,
                                wheelsMissing: String? = nil, atlas: AtlasEvidence? = nil, hostKey: String? = nil) -> Answer {
         let words = CellWords(runtimes: runtimes)
-        let ran = results.filter { $0.status == .ran && $0.outcome != nil && $0.outcome != .launchFailed }
+        // Stack-shape cells answer how the runtimes reach the process, a question of their own (StackShapeCounts).
+        let ran = results.filter { $0.status == .ran && $0.outcome != nil && $0.outcome != .launchFailed && $0.stack == .ownHandle }
         let noVariable = ran.filter { $0.profileKind == "contending" && $0.envMode == "unset" }
         let withVariable = ran.filter { $0.profileKind == "contending" && ($0.envMode == "exported" || $0.envMode == "set-before-imports") }
         var a = Answer(abort: abort(noVariable, ran: ran, words),

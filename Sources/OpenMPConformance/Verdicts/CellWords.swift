@@ -69,7 +69,9 @@ package struct CellWords: Sendable {
             parts.append("\(loaded[0]) and \(loaded[1]) are loaded, neither is called")
         }
         parts.append(Self.envWords(r.envMode))
-        if !steps.isEmpty, r.profileKind != "control" || starts.count >= 2 {
+        if r.stack != .ownHandle {
+            parts.append("stack shape \(r.stack.rawValue): \(r.stack.meaning)")
+        } else if !steps.isEmpty, r.profileKind != "control" || starts.count >= 2 {
             parts.append(Self.loadWords(steps))
         }
         return parts.joined(separator: "; ")

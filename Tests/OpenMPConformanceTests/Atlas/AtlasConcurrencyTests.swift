@@ -52,6 +52,8 @@ struct AtlasExtraSectionsTests {
                            repro: "omp-probe …", ran: ran, durationSeconds: 0.1),
             AtlasShapeCell(shape: .linkedSameSoname, first: "intel", second: "llvm14", outcome: nil,
                            skipped: "the two runtimes have different SONAMEs", message: "", repro: "", ran: nil, durationSeconds: 0),
+            AtlasShapeCell(shape: .executable, first: "llvm14", second: "llvm16", outcome: .duplicateRuntimeAbort, skipped: nil,
+                           message: "", repro: "omp-probe …", ran: nil, durationSeconds: 0.1),
         ]
         atlas.concurrency = [AtlasConcurrencyCell(kind: .race, first: "intel", second: "llvm16", plan: AtlasConcurrencyCell.Kind.race.planText,
                                                   runs: Array(repeating: .hangAtExit, count: 5) + Array(repeating: .pass, count: 5),
@@ -60,7 +62,13 @@ struct AtlasExtraSectionsTests {
         #expect(md.contains("pass, one runtime ran"))
         #expect(md.contains("skipped: the two runtimes have different SONAMEs"))
         #expect(md.contains("hang-at-exit in 5 of 10, pass in 5 of 10"))
+        #expect(md.contains("linked-same-soname | executable | global"), "the executable shape's column")
+        // The terminal summary: one line per pair, codes in StackShape order (own-handle not sampled here: "-").
+        let summary = AtlasSummaryReport.render(atlas)
+        #expect(summary.contains("  llvm14>llvm16: - - - A R1 -"), "\(summary)")
+        #expect(summary.contains("  intel>llvm14: - - s - - -"), "\(summary)")
         let html = AtlasHTMLReport.render(atlas)
+        #expect(html.contains("executable llvm14&gt;llvm16") || html.contains("executable llvm14>llvm16"))
         #expect(html.contains("Stack shapes") && html.contains("hang-at-exit in 5 of 10"))
         let back = try AtlasCodec.decode(try ResultsCodec.encode(atlas), file: "atlas.json")
         #expect(back.shapes == atlas.shapes && back.concurrency == atlas.concurrency)

@@ -179,7 +179,7 @@ struct SharedOutputTests {
         #expect(second.errors.contains("is being written by another omp-matrix run"), "\(second.errors)")
         #expect(first.terminationStatus == 0)
         let r = try ResultsCodec.read(out)
-        #expect(!r.partial && r.results.count == 32)
+        #expect(!r.partial && r.results.count == MatrixFixtures.linuxCPUTrainingCells)
         #expect(!FileManager.default.fileExists(atPath: out.path + ".lock"), "the lock file is removed")
     }
 }

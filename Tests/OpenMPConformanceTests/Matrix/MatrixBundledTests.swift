@@ -52,7 +52,9 @@ struct MatrixBundledTests {
     @Test func cellIDsAreUniqueAndSpellTheirDimensions() {
         #expect(Set(m.cells.map(\.id)).count == m.cells.count)
         for c in m.cells {
-            #expect(c.id == "\(c.row)/\(c.profile)/\(c.envMode.rawValue)/\(c.ordering.rawValue)/\(c.importMeaning.rawValue)")
+            // A stack-shape cell: the own-handle id plus `/<shape>`; own-handle ids are unchanged.
+            let stack = c.stack == .ownHandle ? "" : "/\(c.stack.rawValue)"
+            #expect(c.id == "\(c.row)/\(c.profile)/\(c.envMode.rawValue)/\(c.ordering.rawValue)/\(c.importMeaning.rawValue)\(stack)")
             #expect(c.description == c.id)
         }
     }
@@ -76,13 +78,15 @@ struct MatrixBundledTests {
 
     @Test func defaultSizeAndBreakdown() {
         func count(_ row: String) -> Int { m.cells.filter { $0.row == row }.count }
-        #expect((150...400).contains(m.cells.count))
+        #expect((150...450).contains(m.cells.count))
         // 4 contending-or-mixed profiles and 2 controls, per the expansion rules:
         // full env spread: 3 contending x 19 + mixed 7 + 2 controls x 2 = 68.
         #expect(count("macos-lvm-training") == 68)
         #expect(count("macos-lvm-training@linux") == 68)
         // unset (5 shapes) + exported (2): 3 x 7 + 7 + 2 x 2 = 32.
-        #expect(count("linux-cpu-training") == 32)
+        // 32 own-handle, and rule 6: 5 stack shapes x 3 profiles x (unset, exported).
+        #expect(count("linux-cpu-training") == 32 + 30)
+        #expect(m.cells.filter { $0.stack != .ownHandle }.count == 30)
         #expect(count("inference-only") == 32)
         // framework-first only: unset 2 + exported 1 per two-file profile, 2 per control: 4 x 3 + 4 = 16.
         for r in ["macos-faiss-index-build", "macos-cpu-fallback-training", "macos-faiss-preprocessing", "macos-web-server"] {
@@ -95,7 +99,7 @@ struct MatrixBundledTests {
         #expect(count("dyld-kills-process") == 8)
         #expect(count("verification-script-catches-it") == 21)
         #expect(count("inference-usually-fine") == 12)
-        #expect(m.cells.count == 389)
+        #expect(m.cells.count == 419)
     }
 
     @Test func predictionsPerEnvModeFollowTheDoc() {
@@ -157,8 +161,13 @@ struct MatrixBundledTests {
     func everyPlanValidatesAndBindsBothRoles(_ cell: Cell) throws {
         try cell.plan.validate(declared: ["framework", "index"])
         #expect(cell.runtimes.map(\.name) == ["framework", "index"])
-        #expect(cell.plan.loadedRuntimes.sorted() == ["framework", "index"])
         #expect(!cell.allowed.isEmpty)
+        // A stack-shape cell reaches the runtimes through consumer libraries (its probe: StackShapeMatrixTests).
+        if cell.stack != .ownHandle {
+            #expect(cell.plan.text == cell.stack.planText(first: "framework", second: "index"))
+            return
+        }
+        #expect(cell.plan.loadedRuntimes.sorted() == ["framework", "index"])
         if cell.testability.isTestable {
             let config = try #require(cell.configuration())
             #expect(cell.runtimes.allSatisfy { !$0.path.isEmpty })

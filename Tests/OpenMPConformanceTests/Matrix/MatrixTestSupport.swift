@@ -21,6 +21,9 @@ enum MatrixFixtures {
     /// The bundled matrix on Linux, loaded once per test process.
     static let linux: Matrix = try! bundled()
 
+    /// The cells a `--row linux-cpu-training` run has: 32 own-handle and 30 in the other stack shapes (rule 6).
+    static var linuxCPUTrainingCells: Int { linux.cells.filter { $0.row == "linux-cpu-training" }.count }
+
     /// A fresh temporary directory holding the given files.
     static func directory(_ files: [String: String]) throws -> URL {
         let dir = try makeTemporaryDirectory("matrix-test")

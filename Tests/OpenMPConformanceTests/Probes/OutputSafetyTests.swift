@@ -81,7 +81,7 @@ struct OutputSafetyTests {
         let file = dir.appendingPathComponent("r.json")
         try r.stdout.write(to: file)
         let results = try ResultsCodec.read(file)
-        #expect(!results.partial && results.results.count == 32)
+        #expect(!results.partial && results.results.count == MatrixFixtures.linuxCPUTrainingCells)
         #expect(r.stderr.contains("results: standard output"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("results").path))
     }
@@ -112,7 +112,7 @@ struct OutputSafetyTests {
         #expect(r.stderr.contains(out.path), "the message names the file: \(r.stderr)")
         let kept = try ResultsCodec.read(out)
         #expect(kept.partial, "the last good checkpoint is a valid partial file")
-        #expect(!r.stderr.contains("[389/389]") && !r.stderr.contains("[390/390]"), "the run stopped early")
+        #expect(!r.stderr.contains("[419/419]") && !r.stderr.contains("[420/420]"), "the run stopped early")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".r.json.tmp") }
         #expect(leftovers.isEmpty, "temporary files removed: \(leftovers)")
     }

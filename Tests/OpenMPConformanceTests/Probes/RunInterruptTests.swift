@@ -71,7 +71,7 @@ struct RunInterruptTests {
         #expect(p.terminationStatus == 4, "interrupted runs exit 4 (incomplete)")
         let r = try ResultsCodec.read(out)
         #expect(r.partial)
-        #expect(!r.results.isEmpty && r.results.count < 389)
+        #expect(!r.results.isEmpty && r.results.count < 419)
         #expect(try Self.children(of: p.processIdentifier).isEmpty)
         for pid in seenProbes { #expect(sessionIsGone(pid), "probe session \(pid) survived") }
         let shm = ShmRegistry.entries().filter { e in r.results.contains { $0.probe?.pid == e.pid } }
@@ -90,7 +90,7 @@ struct RunInterruptTests {
         #expect(files.count == 2, "\(files)")
         for f in files {
             let r = try ResultsCodec.read(dir.appendingPathComponent("results/" + f))
-            #expect(!r.partial && r.results.count == 32)
+            #expect(!r.partial && r.results.count == MatrixFixtures.linuxCPUTrainingCells)
         }
     }
 }

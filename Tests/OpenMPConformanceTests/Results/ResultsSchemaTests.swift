@@ -63,7 +63,7 @@ struct ResultsSchemaTests {
         #expect(status == 0 || status == 4, "omp-matrix run exited \(status)")
         #expect(try omp(["report", out.path, "--format", "json", "--output", rendered.path]) == 0)
         let run = try ResultsCodec.read(out)
-        #expect(run.results.count == 32 && run.results.allSatisfy { $0.row == "linux-cpu-training" })
+        #expect(run.results.count == MatrixFixtures.linuxCPUTrainingCells && run.results.allSatisfy { $0.row == "linux-cpu-training" })
 
         var documents = [
             Document(name: "run", text: try String(contentsOf: out, encoding: .utf8)),
