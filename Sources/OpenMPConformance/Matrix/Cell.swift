@@ -46,6 +46,9 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     package var analogue: String?
     /// For a Linux analogue cell: the macOS cell it stands in for.
     package var analogueFor: String?
+    /// For a `windows-x86_64` cell (platform ``Matrix/Platform/windows``): the Windows probe under
+    /// Wine that runs it, set by the runner once its `WineSession` is up.
+    package var wine: WineLaunch?
 
     public var description: String { id }
 
@@ -124,8 +127,10 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// The probe to run, or nil when this host cannot run the cell.
     package func configuration(timeout: Duration = .seconds(20), executable: String? = nil) -> Probe.Configuration? {
         guard testability.isTestable else { return nil }
-        return Probe.Configuration(runtimes: runtimes, plan: plan, environment: environment,
-                                   launcher: launcher, timeout: timeout, executable: executable)
+        var c = Probe.Configuration(runtimes: runtimes, plan: plan, environment: environment,
+                                    launcher: launcher, timeout: timeout, executable: executable)
+        c.wine = wine
+        return c
     }
 
     /// Identical for cells that would run the identical probe (plan, runtime files, environment,

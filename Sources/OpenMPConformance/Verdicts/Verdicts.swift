@@ -24,6 +24,7 @@ public enum Verdicts {
             status: .skipped, outcome: nil, allowed: cell.allowed, verdict: .untestable, reason: nil,
             analogueOf: cell.analogue, durationSeconds: 0, message: "", repro: "", plan: cell.plan.text, probe: nil)
         result.roleRuntimes = cell.roleRuntimes.isEmpty ? nil : cell.roleRuntimes
+        if cell.platform == .windows { result.platform = WineTools.platform }
         if let why = cell.testability.reason {
             result.reason = why
             return result
@@ -89,9 +90,11 @@ public enum Verdicts {
 
     /// The verdict on one claim from the results that name it (and, for a wheel claim, the wheels found).
     /// `runtimes` name the pair's releases in the words of the finding and counterexample.
+    /// `platform`: whose cells count (nil: the host's; ``WineTools/platform``: the Windows column's);
+    /// the other platform's cells are never counted.
     package static func claim(_ claim: Matrix.Claim, results: [CellResult], wheels: [WheelScan.Wheel] = [],
-                             runtimes: [RuntimeRecord] = []) -> ClaimVerdict {
-        let mine = results.filter { $0.claims.contains(claim.id) }
+                             runtimes: [RuntimeRecord] = [], platform: String? = nil) -> ClaimVerdict {
+        let mine = results.filter { $0.claims.contains(claim.id) && $0.platform == platform }
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         let j = judgement.judge(mine, scope: claim.scope, failures: claim.failures, readings: claim.readings)
         let counted = aggregate(j.counted)
@@ -230,7 +233,7 @@ public enum Verdicts {
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         for r in matrix.rows {
             for (rowID, label) in [(r.id, ""), ("\(r.id)@linux", "Linux analogue of ")] {
-                let mine = results.filter { $0.row == rowID }
+                let mine = results.filter { $0.row == rowID && $0.platform == nil }
                 if mine.isEmpty && !label.isEmpty { continue }
                 // A table row is about the abort: the failure it is about is the one it does not predict.
                 let failures: [Outcome] = r.fixNeeded == .no ? [.duplicateRuntimeAbort, .hangAtExit, .hang, .crash, .wrongResult, .runtimeError]
@@ -254,8 +257,9 @@ public enum Verdicts {
     }
 
     /// A row's finding in one sentence, from its counts.
-    static func rowFinding(_ r: Matrix.Row, analogue: Bool, _ j: ClaimJudgement.Judged) -> String {
-        let what = analogue ? "On Linux, the plans standing in for \u{201C}\(r.scenario)\u{201D} on macOS" : r.scenario
+    /// `what`: the subject when it is neither the row itself nor its Linux analogue (the Windows column's).
+    static func rowFinding(_ r: Matrix.Row, analogue: Bool, _ j: ClaimJudgement.Judged, what subject: String? = nil) -> String {
+        let what = subject ?? (analogue ? "On Linux, the plans standing in for \u{201C}\(r.scenario)\u{201D} on macOS" : r.scenario)
         let tested = j.agreeing.count + j.disagreeing.count
         let table = r.fixNeeded == .no ? "run clean with or without the variable" : "abort without the variable and run clean with it exported"
         // The stack every cell measures: two runtime files opened by their paths in one process.
