@@ -76,7 +76,7 @@ struct WindowsExpander {
             plan: plan, runtimes: bindings, environment: Expander.environment(env), launcher: Expander.launcher(env),
             tags: tags, claims: [], testability: .testable, analogue: nil, analogueFor: nil)
         cell.roleRuntimes = ["framework": p.framework.description, "index": p.index.description]
-        if let why = Self.unsupported(plan: plan, env: env) ?? missing ?? inputs.unavailable {
+        if let why = Self.unsupported(plan: plan, env: env) ?? inputs.unavailable ?? missing {
             cell.testability = .untestable(reason: "\(WineTools.platformLabel): \(why)")
         }
         return cell
