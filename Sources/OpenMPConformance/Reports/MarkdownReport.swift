@@ -53,11 +53,13 @@ package enum MarkdownReport {
         guard let w = r.windows, let part = r.windowsPart else { return "" }
         let label = MarkdownText.text(w.platform.label, limit: 120)
         var out = "## \(label)\n\n"
-        out += "Platform `\(MarkdownText.text(w.platform.id, limit: 40))`: the doc's rows and claims with the OpenMP DLLs that Windows wheels ship, run by the Windows probe under Wine; a claim id ending in `@windows` is a table row's Windows analogue. Counted apart: none of these cells is in the host's counts above.\n\n"
+        out += "Platform \(MarkdownText.code(w.platform.id, limit: 40)): the doc's rows and claims with the OpenMP DLLs that Windows wheels ship, run by the Windows probe under Wine; a claim id ending in `@windows` is a table row's Windows analogue. Counted apart: none of these cells is in the host's counts above.\n\n"
         if let why = w.skipped { out += "> **Not run here:** \(MarkdownText.text(why, limit: 600))\n\n" }
         let s = ResultsSummary(r, platform: w.platform.id)
         func sub(_ text: String) -> String { text.replacingOccurrences(of: "\n## ", with: "\n### ").replacingOccurrences(of: "## ", with: "### ", options: .anchored) }
-        out += sub(claimsTable(part))
+        out += sub(claimsTable(part)).replacingOccurrences(
+            of: "A claim id ending in `@linux` is the same test on Linux, standing in for the macOS row of that name.",
+            with: "A claim id ending in `@windows` is the same test with the Windows DLLs under Wine, standing in for the row of that name.")
         out += sub(deviating(part, budget: budget))
         out += sub(summarySection(part, s))
         out += sub(rowsSection(s))
