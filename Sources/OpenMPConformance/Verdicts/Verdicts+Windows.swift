@@ -15,21 +15,11 @@ extension Verdicts {
             let rowID = r.id + WindowsExpander.rowSuffix
             let cells = mine.filter { $0.row == rowID }
             if cells.isEmpty { continue }
-            let failures: [Outcome] = r.fixNeeded == .no ? [.duplicateRuntimeAbort, .hangAtExit, .hang, .crash, .wrongResult, .runtimeError]
-                : [.hangAtExit, .hang, .crash, .wrongResult, .runtimeError, .pass]
-            let j = judgement.judge(cells, scope: .kmpPairs, tableModesOnly: true, failures: failures)
-            let agg = aggregate(j.counted)
-            var v = ClaimVerdict(
-                id: rowID,
-                statement: "Windows analogue of \(r.scenario) | \(r.device.rawValue) | \(r.platform.rawValue) | fix needed: \(r.fixNeeded.rawValue) — \(r.reason)",
-                source: r.source.text, byProfile: agg.byProfile, verdict: j.state.verdict,
-                method: "The same plans with the OpenMP DLLs that Windows wheels ship, run by the Windows probe under Wine 8.0 and judged against the table's prediction: evidence about the DLLs, not about Windows' own loader.",
-                counterexample: j.counterexample?.id, counterexampleRepro: j.counterexample?.repro,
-                agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
-            v.record(state: j.state, conditions: j.conditions, quote: r.source.quote, from: j, words: judgement.words)
-            v.finding = rowFinding(r, analogue: true, j,
-                                   what: "Under Wine, with the real Windows DLLs, the plans standing in for \u{201C}\(r.scenario)\u{201D}")
-                .replacingOccurrences(of: "of the Intel/LLVM kind", with: "of the Intel kind (libiomp5md.dll)")
+            let method = "The same plans with the OpenMP DLLs that Windows wheels ship, run by the Windows probe under Wine 8.0 and judged against the table's prediction: evidence about the DLLs, not about Windows' own loader."
+            let v = rowVerdict(r, id: rowID, cells: cells, label: "Windows analogue of ", method: method, judgement: judgement) {
+                rowFinding(r, analogue: true, $0, what: "Under Wine, with the real Windows DLLs, the plans standing in for \u{201C}\(r.scenario)\u{201D}")
+                    .replacingOccurrences(of: "of the Intel/LLVM kind", with: "of the Intel kind (libiomp5md.dll)")
+            }
             out.append(v)
         }
         for c in matrix.claims {

@@ -235,25 +235,35 @@ public enum Verdicts {
             for (rowID, label) in [(r.id, ""), ("\(r.id)@linux", "Linux analogue of ")] {
                 let mine = results.filter { $0.row == rowID && $0.platform == nil }
                 if mine.isEmpty && !label.isEmpty { continue }
-                // A table row is about the abort: the failure it is about is the one it does not predict.
-                let failures: [Outcome] = r.fixNeeded == .no ? [.duplicateRuntimeAbort, .hangAtExit, .hang, .crash, .wrongResult, .runtimeError]
-                    : [.hangAtExit, .hang, .crash, .wrongResult, .runtimeError, .pass]
-                let j = judgement.judge(mine, scope: .kmpPairs, tableModesOnly: true, failures: failures)
-                let agg = aggregate(j.counted)
-                var v = ClaimVerdict(
-                    id: rowID,
-                    statement: "\(label)\(r.scenario) | \(r.device.rawValue) | \(r.platform.rawValue) | fix needed: \(r.fixNeeded.rawValue) — \(r.reason)",
-                    source: r.source.text, byProfile: agg.byProfile, verdict: j.state.verdict,
-                    method: label.isEmpty ? "Cells of the row's workload, judged against the table's prediction."
-                        : "The same plans on Linux, judged against the macOS prediction: evidence about the OpenMP runtimes, not about macOS's loader.",
-                    counterexample: j.counterexample?.id, counterexampleRepro: j.counterexample?.repro,
-                    agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
-                v.record(state: j.state, conditions: j.conditions, quote: r.source.quote, from: j, words: judgement.words)
-                v.finding = rowFinding(r, analogue: !label.isEmpty, j)
+                let method = label.isEmpty ? "Cells of the row's workload, judged against the table's prediction."
+                    : "The same plans on Linux, judged against the macOS prediction: evidence about the OpenMP runtimes, not about macOS's loader."
+                let v = rowVerdict(r, id: rowID, cells: mine, label: label, method: method, judgement: judgement) {
+                    rowFinding(r, analogue: !label.isEmpty, $0)
+                }
                 out.append(v)
             }
         }
         return out
+    }
+
+    /// One table row judged over `cells`: two KMP-family runtimes and the table's own env modes
+    /// counted, the rest shown apart; `finding` words the judgement.
+    static func rowVerdict(_ r: Matrix.Row, id: String, cells: [CellResult], label: String, method: String,
+                           judgement: ClaimJudgement, finding: (ClaimJudgement.Judged) -> String) -> ClaimVerdict {
+        // A table row is about the abort: the failure it is about is the one it does not predict.
+        let failures: [Outcome] = r.fixNeeded == .no ? [.duplicateRuntimeAbort, .hangAtExit, .hang, .crash, .wrongResult, .runtimeError]
+            : [.hangAtExit, .hang, .crash, .wrongResult, .runtimeError, .pass]
+        let j = judgement.judge(cells, scope: .kmpPairs, tableModesOnly: true, failures: failures)
+        let agg = aggregate(j.counted)
+        var v = ClaimVerdict(
+            id: id,
+            statement: "\(label)\(r.scenario) | \(r.device.rawValue) | \(r.platform.rawValue) | fix needed: \(r.fixNeeded.rawValue) — \(r.reason)",
+            source: r.source.text, byProfile: agg.byProfile, verdict: j.state.verdict, method: method,
+            counterexample: j.counterexample?.id, counterexampleRepro: j.counterexample?.repro,
+            agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
+        v.record(state: j.state, conditions: j.conditions, quote: r.source.quote, from: j, words: judgement.words)
+        v.finding = finding(j)
+        return v
     }
 
     /// A row's finding in one sentence, from its counts.
