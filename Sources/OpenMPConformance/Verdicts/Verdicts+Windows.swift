@@ -31,7 +31,7 @@ extension Verdicts {
             }
             var v = ClaimVerdict(id: c.id, statement: c.statement, source: c.source.text, byProfile: [:], verdict: .untestable,
                                  method: c.method, counterexample: nil, counterexampleRepro: nil, agreeing: 0, disagreeing: 0, evidence: [])
-            let why = windowsGap(c)
+            let why = windowsGap(c, rows: matrix.rows)
             v.state = .untestable
             v.verdict = .untestable
             v.conditions = [why]
@@ -43,7 +43,7 @@ extension Verdicts {
     }
 
     /// Why a claim has no Windows cells.
-    static func windowsGap(_ c: Matrix.Claim) -> String {
+    static func windowsGap(_ c: Matrix.Claim, rows: [Matrix.Row]) -> String {
         if let why = c.untestableReason { return trimmedStop(why) }
         if let w = c.wheels {
             return "it is about the \(w.platform == .macos ? "macOS" : w.platform.rawValue) wheels; which runtimes the Windows wheels ship is answered by `omp-matrix doctor --packages … --platform windows-x86_64` from the wheel catalog"
@@ -51,6 +51,13 @@ extension Verdicts {
         if let p = c.probe, p.platform == .macos {
             return "it is about macOS's loader; its probe's plans run under Wine as row \(c.id)@windows, which shows what the DLLs do, not what dyld does"
         }
-        return "its evidence is about Linux's loader or a GPU device (MPS, CUDA), which the Windows column does not test"
+        let named = rows.filter { r in c.evidence.contains { $0.rows.contains { Matrix.glob($0, matches: r.id) } } }
+        if !named.isEmpty, named.allSatisfy({ $0.device == .mps || $0.device == .cuda }) {
+            return "it is about GPU training (MPS, CUDA), whose device is the point; the Windows column runs OpenMP on the CPU"
+        }
+        if !named.isEmpty, named.allSatisfy({ $0.platform == .linux }) {
+            return "it is about Linux's loader; the Windows column runs the Windows DLLs under Wine"
+        }
+        return "none of its evidence has a Windows analogue (rows about Linux's loader and MPS or CUDA rows are not run under Wine)"
     }
 }

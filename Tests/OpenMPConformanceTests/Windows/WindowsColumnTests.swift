@@ -103,6 +103,20 @@ struct WindowsColumnTests {
         #expect(m.windowsCells.allSatisfy { !$0.testability.isTestable })
     }
 
+    @Test("A claim without Windows evidence is untestable in the column, saying why", arguments: [
+        ("mps-cuda-no-openmp", "GPU training"), ("linux-unaffected", "Linux's loader"),
+        ("pytorch-intel-faiss-llvm", "macOS wheels"), ("dyld-kills-process", "macOS's loader"),
+        ("unactivated-venv-other-libs", "Python installations"),
+    ])
+    func claimsWithoutWindowsCells(_ id: String, _ why: String) throws {
+        let m = try Matrix.load(directory: Self.matrices, windows: .none)
+        let column = Verdicts.windows(m, results: [])
+        let c = try #require(column.claims.first { $0.id == id })
+        #expect(c.state == .untestable && c.verdict == .untestable)
+        #expect(c.conditions?.first?.contains(why) == true, "\(c.conditions ?? [])")
+        #expect(column.platform == .windows)
+    }
+
     // MARK: Counts kept apart
 
     /// The fixture's ran cells again as Windows cells (row `<row>@windows`, platform set), with a
