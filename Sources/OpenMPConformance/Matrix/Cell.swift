@@ -50,6 +50,9 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
     /// every cell but a row's stack sample, whose id ends in `/<shape>` and whose probe goes
     /// through the consumer libraries (``stackConfiguration(consumers:timeout:executable:)``).
     package var stack: StackShape = .ownHandle
+    /// For a `windows-x86_64` cell (platform ``Matrix/Platform/windows``): the Windows probe under
+    /// Wine that runs it, set by the runner once its `WineSession` is up.
+    package var wine: WineLaunch?
 
     public var description: String { id }
 
@@ -131,8 +134,10 @@ public struct Cell: Sendable, Hashable, Identifiable, CustomStringConvertible {
         if stack != .ownHandle {
             return try? stackConfiguration(consumers: StackConsumers.forThisHost, timeout: timeout, executable: executable).get()
         }
-        return Probe.Configuration(runtimes: runtimes, plan: plan, environment: environment,
-                                   launcher: launcher, timeout: timeout, executable: executable)
+        var c = Probe.Configuration(runtimes: runtimes, plan: plan, environment: environment,
+                                    launcher: launcher, timeout: timeout, executable: executable)
+        c.wine = wine
+        return c
     }
 
     /// Identical for cells that would run the identical probe (plan, runtime files, environment,

@@ -207,6 +207,7 @@ struct Expander {
         switch (platform, host) {
         case (.macos, .linux): return "needs macOS: the doc's prediction here is about macOS and its loader (dyld); this host is Linux"
         case (.linux, .macos): return "needs Linux; this host is macOS"
+        case (.windows, _): return "about Windows: its cells are the Windows column's (\(WineTools.platform), row <row>@windows)"
         default: return nil
         }
     }

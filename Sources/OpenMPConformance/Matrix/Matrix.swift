@@ -26,6 +26,12 @@ public struct Matrix: Sendable {
     package var cells: [Cell]
     /// The platform the cells were expanded for.
     package var host: Platform
+    /// The Windows column (`windows-x86_64`): the Windows DLLs' names, the Windows profiles, and
+    /// the cells of the rows and claim probes that make sense there (``WindowsExpander``), row
+    /// `<row>@windows`. Kept apart from ``cells``: never in the host's counts.
+    package var windowsRuntimes: [RuntimeDeclaration] = []
+    package var windowsProfiles: [Profile] = []
+    package var windowsCells: [Cell] = []
     /// The directory the data came from.
     package var directory: URL
 
@@ -39,15 +45,26 @@ public struct Matrix: Sendable {
     ///     it makes its cells untestable, with the reason).
     ///   - host: the platform to expand for; macOS-only cells are untestable elsewhere.
     /// - Throws: ``MatrixError`` at the `file:line:column` of the first problem.
-    package static func load(directory: URL, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
+    ///   - windows: the Windows DLLs and whether Wine can run them (``windowsCells`` are untestable
+    ///     with the reason when it cannot).
+    package static func load(directory: URL, manifest: [String: RuntimeRecord] = [:], host: Platform = .current,
+                             windows: WindowsInputs = .none) throws(MatrixError) -> Matrix {
         let url = { (name: String) in directory.appendingPathComponent(name) }
-        let (decls, profiles) = try MatrixLoader.profiles(MatrixLoader.read(url("profiles.yaml")))
+        let loadedProfiles = try MatrixLoader.profiles(MatrixLoader.read(url("profiles.yaml")))
+        let (decls, profiles) = (loadedProfiles.runtimes, loadedProfiles.profiles)
         let profileIDs = profiles.map(\.id)
         let (rows, table) = try MatrixLoader.applicability(MatrixLoader.read(url("applicability.yaml")), profileIDs: profileIDs)
         let (claims, refs) = try MatrixLoader.claims(MatrixLoader.read(url("claims.yaml")), profileIDs: profileIDs)
 
         let expander = Expander(host: host, manifest: manifest, declared: Dictionary(uniqueKeysWithValues: decls.map { ($0.name, $0) }),
                                 profiles: profiles, table: table, fileExists: { FileManager.default.fileExists(atPath: $0) })
+        let declared = Dictionary(uniqueKeysWithValues: decls.map { ($0.name, $0) })
+        let hostKinds = Dictionary(uniqueKeysWithValues: profiles.map { ($0.id, $0.kind(declared: declared)) })
+        let windowsExpander = WindowsExpander(
+            profiles: loadedProfiles.windowsProfiles,
+            declared: Dictionary(uniqueKeysWithValues: loadedProfiles.windowsRuntimes.map { ($0.name, $0) }),
+            hostKinds: hostKinds, table: table, inputs: windows)
+        var windowsCells: [Cell] = []
         var cells: [Cell] = []
         var origins: [String: SourceLocation] = [:]
         func add(_ new: [Cell], from loc: SourceLocation) throws(MatrixError) {
@@ -60,15 +77,17 @@ public struct Matrix: Sendable {
             }
         }
         for r in rows {
-            try add(expander.cells(for: .init(row: r.id, origin: .row, platform: r.platform, device: r.device, fixNeeded: r.fixNeeded,
-                                              workload: r.workload, expansion: r.expansion, tags: r.tags, location: r.location)),
-                    from: r.location)
+            let source = Expander.Source(row: r.id, origin: .row, platform: r.platform, device: r.device, fixNeeded: r.fixNeeded,
+                                         workload: r.workload, expansion: r.expansion, tags: r.tags, location: r.location)
+            try add(expander.cells(for: source), from: r.location)
+            windowsCells += windowsExpander.cells(for: source)
         }
         for c in claims {
             guard let p = c.probe else { continue }
-            try add(expander.cells(for: .init(row: c.id, origin: .claimProbe, platform: p.platform, device: p.device, fixNeeded: p.fixNeeded,
-                                              workload: p.workload, expansion: p.expansion, tags: p.tags, location: c.location)),
-                    from: c.location)
+            let source = Expander.Source(row: c.id, origin: .claimProbe, platform: p.platform, device: p.device, fixNeeded: p.fixNeeded,
+                                         workload: p.workload, expansion: p.expansion, tags: p.tags, location: c.location)
+            try add(expander.cells(for: source), from: c.location)
+            windowsCells += windowsExpander.cells(for: source)
         }
 
         // Evidence: every row a selector names must exist; every selector must pick at least one cell.
@@ -90,15 +109,30 @@ public struct Matrix: Sendable {
                 }
             }
         }
-        return Matrix(rows: rows, claims: claims, profiles: profiles, runtimes: decls, predictions: table, cells: cells,
-                      host: host, directory: directory)
+        // The Windows column's evidence: the same selectors, read for Windows (EvidenceSelector.matchesWindows),
+        // and a claim's own probe cells, unless the claim is about macOS's loader (as on Linux, where
+        // its analogue cells run but are not its evidence).
+        for i in windowsCells.indices {
+            for claim in claims where claim.evidence.contains(where: { $0.matchesWindows(windowsCells[i], hostKinds: hostKinds) })
+                || (claim.probe.map { $0.platform != .macos } ?? false && windowsCells[i].origin == .claimProbe
+                    && windowsCells[i].row == claim.id + WindowsExpander.rowSuffix) {
+                windowsCells[i].claims.append(claim.id)
+            }
+        }
+        var m = Matrix(rows: rows, claims: claims, profiles: profiles, runtimes: decls, predictions: table, cells: cells,
+                       host: host, directory: directory)
+        m.windowsRuntimes = loadedProfiles.windowsRuntimes
+        m.windowsProfiles = loadedProfiles.windowsProfiles
+        m.windowsCells = windowsCells
+        return m
     }
 
     /// Loads the kit's `Matrices/`.
     ///
     /// - Parameter root: a package root whose `Matrices/` to load; nil loads the library's own
     ///   copy (see `bundledDirectory()`), which needs no source tree.
-    package static func bundled(root: URL? = nil, manifest: [String: RuntimeRecord] = [:], host: Platform = .current) throws(MatrixError) -> Matrix {
+    package static func bundled(root: URL? = nil, manifest: [String: RuntimeRecord] = [:], host: Platform = .current,
+                                windows: WindowsInputs = .none) throws(MatrixError) -> Matrix {
         let directory: URL
         if let root {
             directory = root.appendingPathComponent("Matrices", isDirectory: true)
@@ -108,7 +142,7 @@ public struct Matrix: Sendable {
             throw MatrixError(file: #filePath, line: 1, column: 1,
                               message: "the library's copy of Matrices/ is missing (built without its resource) and no source tree is here; pass --matrix DIR")
         }
-        return try load(directory: directory, manifest: manifest, host: host)
+        return try load(directory: directory, manifest: manifest, host: host, windows: windows)
     }
 
     /// The kit's own `Matrices/`: the library's resource copy (``MatrixResources``), else the

@@ -26,11 +26,39 @@ enum MatrixLoader {
 
     // MARK: profiles.yaml
 
-    static func profiles(_ doc: YAMLValue) throws(MatrixError) -> ([Matrix.RuntimeDeclaration], [Matrix.Profile]) {
-        let top = try doc.mapping("profiles.yaml", required: ["schemaVersion", "runtimes", "profiles"])
+    /// What profiles.yaml holds: the host's runtimes and profiles, and its optional `windows:`
+    /// section (the Windows DLLs' names and the Windows profiles, see ``WindowsExpander``).
+    struct Profiles {
+        var runtimes: [Matrix.RuntimeDeclaration]
+        var profiles: [Matrix.Profile]
+        var windowsRuntimes: [Matrix.RuntimeDeclaration] = []
+        var windowsProfiles: [Matrix.Profile] = []
+    }
+
+    static func profiles(_ doc: YAMLValue) throws(MatrixError) -> Profiles {
+        let top = try doc.mapping("profiles.yaml", required: ["schemaVersion", "runtimes", "profiles"], optional: ["windows"])
         try checkSchemaVersion(top)
+        let decls = try declarations(top.required("runtimes"), "runtimes")
+        let profiles = try profileList(top.required("profiles"), "profiles", declared: decls)
+        var out = Profiles(runtimes: decls, profiles: profiles)
+        if let w = top["windows"] {
+            let wm = try w.mapping("windows", required: ["runtimes", "profiles"])
+            let wdecls = try declarations(wm.required("runtimes"), "windows runtimes")
+            let wprofiles = try profileList(wm.required("profiles"), "windows profiles", declared: wdecls)
+            for p in wprofiles {
+                if let host = profiles.first(where: { $0.id == p.id }) {
+                    throw MatrixError(p.location, "Windows profile id '\(p.id)' is also a profile id at \(host.location); give it its own")
+                }
+            }
+            out.windowsRuntimes = wdecls
+            out.windowsProfiles = wprofiles
+        }
+        return out
+    }
+
+    static func declarations(_ list: YAMLValue, _ what: String) throws(MatrixError) -> [Matrix.RuntimeDeclaration] {
         var decls: [Matrix.RuntimeDeclaration] = []
-        for item in try top.required("runtimes").sequence("runtimes") {
+        for item in try list.sequence(what) {
             let m = try item.mapping("a runtime", required: ["name", "family", "what"])
             let nameNode = m.required("name")
             let name = try nameNode.identifier("runtime name")
@@ -41,6 +69,10 @@ enum MatrixLoader {
             decls.append(.init(name: name, family: Matrix.RuntimeFamily(rawValue: fam)!, what: try m.required("what").string("what"),
                                location: nameNode.location))
         }
+        return decls
+    }
+
+    static func profileList(_ list: YAMLValue, _ what: String, declared decls: [Matrix.RuntimeDeclaration]) throws(MatrixError) -> [Matrix.Profile] {
         let declared = decls.map(\.name)
         func ref(_ v: YAMLValue, role: String) throws(MatrixError) -> Matrix.RuntimeRef {
             if case .mapping = v.node {
@@ -60,7 +92,7 @@ enum MatrixLoader {
             return .named(name)
         }
         var profiles: [Matrix.Profile] = []
-        for item in try top.required("profiles").sequence("profiles") {
+        for item in try list.sequence(what) {
             let m = try item.mapping("a profile", required: ["id", "framework", "index", "why"])
             let idNode = m.required("id")
             let id = try idNode.identifier("profile id")
@@ -71,8 +103,8 @@ enum MatrixLoader {
                                   index: try ref(m.required("index"), role: "index"),
                                   why: try m.required("why").string("why"), location: idNode.location))
         }
-        if profiles.isEmpty { throw top.required("profiles").fail("at least one profile is needed") }
-        return (decls, profiles)
+        if profiles.isEmpty { throw list.fail("at least one profile is needed") }
+        return profiles
     }
 
     // MARK: shared pieces

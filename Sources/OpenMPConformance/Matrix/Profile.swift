@@ -17,7 +17,7 @@ extension Matrix {
         package func kind(declared: [String: RuntimeDeclaration]) -> Kind {
             if framework.sameFile(as: index) { return .control }
             let families = [framework, index].map { $0.family(declared: declared) }
-            return families.contains(.gnu) ? .mixed : .contending
+            return families.contains(.gnu) || families.contains(.vcomp) ? .mixed : .contending
         }
 
         /// See ``Profile/kind(declared:)``.
@@ -26,7 +26,8 @@ extension Matrix {
             case control
             /// Two files of the KMP family (or of unknown family): the duplicate check applies.
             case contending
-            /// At least one side is GNU libgomp, which has no duplicate check: only `unset` and `exported`.
+            /// At least one side is GNU libgomp (on Windows: Microsoft vcomp), which has no duplicate
+            /// check: only `unset` and `exported`.
             case mixed
         }
     }
@@ -67,6 +68,8 @@ extension Matrix {
         case kmp
         /// GNU libgomp: no registration, no duplicate check.
         case gnu
+        /// Microsoft's vcomp140.dll (Windows): not of the KMP family, no duplicate check.
+        case vcomp
         case unknown
     }
 

@@ -60,7 +60,10 @@ extension Matrix {
 
     /// The platform a prediction is about.
     package enum Platform: String, Sendable, Hashable, Codable, CaseIterable {
-        case macos, linux, any
+        /// `windows`: the Windows DLLs that wheels ship, run by the Windows probe under Wine on a
+        /// Linux host (``WineTools/platform`` `windows-x86_64`); its cells are expanded over the
+        /// Windows profiles only (`<row>@windows`), never counted with the host's.
+        case macos, linux, any, windows
 
         /// The platform this process runs on.
         package static var current: Platform {

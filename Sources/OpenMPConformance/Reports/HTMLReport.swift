@@ -28,12 +28,15 @@ package enum HTMLReport {
         if results.partial {
             out += "<p class=\"warn\"><strong>Partial run:</strong> it stopped before every selected cell ran.</p>\n"
         }
+        // The host's sections over the host's cells only; the Windows column after them, apart.
+        let host = results.hostPart
         out += answerSection(results.resolvedAnswer(atlas: atlas))
-        out += claimsSection(results, anchors)
+        out += claimsSection(host, anchors)
         out += legend()
-        out += grid(results, anchors)
-        out += hostSection(results)
-        out += summarySection(results, summary)
+        out += grid(host, anchors)
+        out += hostSection(host)
+        out += summarySection(host, summary)
+        out += windowsSection(results, anchors)
         if let cellsPage {
             out += "<section><h2>Evidence</h2>\n<p>Every test case's evidence (its plan, outcome, checks and the line that reproduces it) is on <a href=\"\(XMLText.attribute(cellsPage))\">the second page</a>.</p></section>\n"
         } else {
@@ -151,6 +154,22 @@ package enum HTMLReport {
             out += "</tbody></table>\n"
         }
         return out + "</section>\n"
+    }
+
+    /// The Windows column: its claims, grid and counts, under its platform's label, never added
+    /// to the host's; or why it did not run.
+    static func windowsSection(_ r: ResultsFile, _ anchors: Anchors) -> String {
+        guard let w = r.windows, let part = r.windowsPart else { return "" }
+        let h = XMLText.text
+        var out = "<section class=\"platform\" id=\"windows\"><h2>\(h(w.platform.label))</h2>\n"
+        out += "<p class=\"muted\">Platform <code>\(h(w.platform.id))</code>: the doc's rows and claims with the OpenMP DLLs that Windows wheels ship, run by the Windows probe under Wine; a claim id ending in <code>@windows</code> is a table row's Windows analogue. Counted apart: none of these cells is in the host's counts above.</p>\n"
+        if let why = w.skipped { out += "<p class=\"warn\"><strong>Not run here:</strong> \(h(why))</p>\n" }
+        out += "</section>\n"
+        out += claimsSection(part, anchors).replacingOccurrences(of: "<h2>The doc's claims, judged</h2>", with: "<h2>The doc's claims, judged: \(h(w.platform.label))</h2>")
+        out += grid(part, anchors).replacingOccurrences(of: "<h2>Matrix</h2>", with: "<h2>Matrix: \(h(w.platform.label))</h2>")
+        out += summarySection(part, ResultsSummary(r, platform: w.platform.id))
+            .replacingOccurrences(of: "<h2>Summary</h2>", with: "<h2>Summary: \(h(w.platform.label))</h2>")
+        return out
     }
 
     static func answerSection(_ a: Answer) -> String {

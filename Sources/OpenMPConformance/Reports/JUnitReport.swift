@@ -20,7 +20,9 @@ package enum JUnitReport {
         var tests = 0, failures = 0, skipped = 0
         var time = 0.0
         var suites = ""
-        for results in files {
+        // The host's cells in one suite, the Windows column's in a suite of its own (named after its
+        // platform and labelled): never counted together.
+        for results in files.flatMap({ [$0.hostPart] + ($0.windowsPart.map { [$0] } ?? []) }) {
             let counts = suiteCounts(results)
             tests += counts.tests; failures += counts.failures; skipped += counts.skipped; time += counts.time
             suites += suite(results, counts)
@@ -70,7 +72,9 @@ package enum JUnitReport {
     private static func suite(_ r: ResultsFile, _ counts: Counts) -> String {
         let a = XMLText.attribute
         let h = r.host
-        var out = "  <testsuite name=\"\(a(platform(of: h), 2000))\" hostname=\"\(a(h.key, 2000))\" tests=\"\(counts.tests)\" failures=\"\(counts.failures)\" errors=\"0\" skipped=\"\(counts.skipped)\" time=\"\(seconds(counts.time))\" timestamp=\"\(a(r.startedAt, 2000))\">\n"
+        let column = r.results.first?.platform
+        let name = column.map { "\($0) (\(WineTools.platformLabel)) on \(platform(of: h))" } ?? platform(of: h)
+        var out = "  <testsuite name=\"\(a(name, 2000))\" hostname=\"\(a(h.key, 2000))\" tests=\"\(counts.tests)\" failures=\"\(counts.failures)\" errors=\"0\" skipped=\"\(counts.skipped)\" time=\"\(seconds(counts.time))\" timestamp=\"\(a(r.startedAt, 2000))\">\n"
         out += "    <properties>\n"
         var properties: [(String, String)] = [
             ("host.key", h.key), ("host.os", "\(h.os) \(h.osVersion)"), ("host.arch", h.arch),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The run as GitHub-flavoured Markdown, for reading in a terminal, a PR, or a job summary:
 /// title (host key and date); **the answer** (when the abort happens, what the variable does,
 /// what to do instead, macOS); the claims table (the doc's words, state, finding); the cells
@@ -31,15 +33,37 @@ package enum MarkdownReport {
         if results.partial {
             out += "> **Partial run**: it stopped before every selected cell ran; counts below cover only what ran.\n\n"
         }
+        // The host's sections over the host's cells only; the Windows column after them, apart.
+        let host = results.hostPart
         out += answerSection(results.resolvedAnswer(atlas: atlas))
-        out += claimsTable(results)
-        out += deviating(results, budget: byteBudget / 2)
-        out += claimsSection(results)
-        out += hostSection(results)
-        out += summarySection(results, summary)
+        out += claimsTable(host)
+        out += deviating(host, budget: byteBudget / 2)
+        out += claimsSection(host)
+        out += hostSection(host)
+        out += summarySection(host, summary)
         out += rowsSection(summary)
-        out += stacksSection(results)
-        out += fullTable(results, budgetLeft: byteBudget - out.utf8.count)
+        out += stacksSection(host)
+        out += windowsSection(results, budget: byteBudget / 6)
+        out += fullTable(host, budgetLeft: byteBudget - out.utf8.count)
+        return out
+    }
+
+    /// The Windows column under its platform's label: its claims, the cells that ended otherwise
+    /// than predicted, its counts and rows, never added to the host's; or why it did not run.
+    static func windowsSection(_ r: ResultsFile, budget: Int) -> String {
+        guard let w = r.windows, let part = r.windowsPart else { return "" }
+        let label = MarkdownText.text(w.platform.label, limit: 120)
+        var out = "## \(label)\n\n"
+        out += "Platform \(MarkdownText.code(w.platform.id, limit: 40)): the doc's rows and claims with the OpenMP DLLs that Windows wheels ship, run by the Windows probe under Wine; a claim id ending in `@windows` is a table row's Windows analogue. Counted apart: none of these cells is in the host's counts above.\n\n"
+        if let why = w.skipped { out += "> **Not run here:** \(MarkdownText.text(why, limit: 600))\n\n" }
+        let s = ResultsSummary(r, platform: w.platform.id)
+        func sub(_ text: String) -> String { text.replacingOccurrences(of: "\n## ", with: "\n### ").replacingOccurrences(of: "## ", with: "### ", options: .anchored) }
+        out += sub(claimsTable(part)).replacingOccurrences(
+            of: "A claim id ending in `@linux` is the same test on Linux, standing in for the macOS row of that name.",
+            with: "A claim id ending in `@windows` is the same test with the Windows DLLs under Wine, standing in for the row of that name.")
+        out += sub(deviating(part, budget: budget))
+        out += sub(summarySection(part, s))
+        out += sub(rowsSection(s))
         return out
     }
 

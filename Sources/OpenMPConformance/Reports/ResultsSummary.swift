@@ -23,13 +23,17 @@ package struct ResultsSummary: Sendable, Hashable {
         package var verdict: Verdict
     }
 
-    package init(_ results: ResultsFile) {
+    /// - Parameter platform: whose cells and claims to count: nil the host's (the Windows column's
+    ///   cells are never among them), ``WineTools/platform`` the Windows column's.
+    package init(_ results: ResultsFile, platform: String? = nil) {
+        let cellsCounted = results.results(platform: platform)
+        let claimsCounted = platform == nil ? results.claims : results.windows?.claims ?? []
         var verdicts: [Verdict: Int] = [:]
         var outcomes: [Outcome: Int] = [:]
         var ran = 0
         var rowOrder: [String] = []
         var rows: [String: Row] = [:]
-        for cell in results.results {
+        for cell in cellsCounted {
             verdicts[cell.verdict, default: 0] += 1
             if cell.status == .ran { ran += 1 }
             if cell.status == .ran, let o = cell.outcome { outcomes[o, default: 0] += 1 }
@@ -49,10 +53,10 @@ package struct ResultsSummary: Sendable, Hashable {
             return row
         }
         var claimVerdicts: [Verdict: Int] = [:]
-        for claim in results.claims { claimVerdicts[claim.verdict, default: 0] += 1 }
-        self.cells = results.results.count
+        for claim in claimsCounted { claimVerdicts[claim.verdict, default: 0] += 1 }
+        self.cells = cellsCounted.count
         self.ran = ran
-        self.skipped = results.results.count - ran
+        self.skipped = cellsCounted.count - ran
         self.verdicts = verdicts
         self.outcomes = outcomes
         self.claimVerdicts = claimVerdicts

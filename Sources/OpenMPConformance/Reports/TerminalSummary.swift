@@ -45,20 +45,7 @@ package enum TerminalSummary {
         if !r.claims.isEmpty {
             lines.append(paint("The doc's claims", "1") + " (holds: the doc is right here; does not hold: the doc is wrong here; holds only when …: right only under the"
                          + " condition named; untestable here). A claim id ending in @linux is the same test on Linux, standing in for a macOS row.")
-            for c in r.claims {
-                let state = c.stateOrVerdictState
-                let code = switch state {
-                case .holds: "32"
-                case .doesNotHold: "33"
-                case .holdsOnlyWhen: "36"
-                case .untestable: "2"
-                }
-                let word = state.words.replacingOccurrences(of: " …", with: "")
-                // The doc's own words beside the id, so "does not hold" reads as the doc being wrong, not as "unaffected".
-                let quote = c.quote.map { " \u{201C}" + ReportText.truncate($0, 50) + "\u{201D}" } ?? ""
-                lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + plain(t(c.id) + t(quote))
-                             + (state == .holdsOnlyWhen ? ": " + plain(t(ReportText.truncate((c.conditions ?? []).joined(separator: "; "), 70))) : ""))
-            }
+            lines += claimLines(r.claims, paint: paint, plain: plain)
             lines.append("")
         }
         let s = ResultsSummary(r)
@@ -66,7 +53,40 @@ package enum TerminalSummary {
         lines.append("cells: \(s.cells) (ran \(s.ran), skipped \(s.skipped)); cell verdicts: "
                      + Verdict.allCases.map { "\(s.verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         lines.append("outcomes: " + Outcome.allCases.compactMap { o in s.outcomes[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", "))
+        if let w = r.windows {
+            // The Windows column: its own claims and counts, never added to the host's above.
+            lines.append("")
+            lines.append(paint(t(w.platform.label), "1") + " (\(t(w.platform.id)); the doc's rows and claims with the OpenMP DLLs Windows wheels ship;"
+                         + " a claim id ending in @windows is a table row's Windows analogue; counted apart from the host's cells)")
+            if let why = w.skipped { lines += wrap("  not run here: " + plain(t(why)), width: width, indent: "    ", visibleOffset: 0) }
+            lines += claimLines(w.claims, paint: paint, plain: plain)
+            let ws = ResultsSummary(r, platform: w.platform.id)
+            lines.append("cells: \(ws.cells) (ran \(ws.ran), skipped \(ws.skipped)); cell verdicts: "
+                         + Verdict.allCases.map { "\(ws.verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+            lines.append("outcomes: " + Outcome.allCases.compactMap { o in ws.outcomes[o].map { "\($0) \(o.rawValue)" } }.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// One line per claim or row: its state (coloured), id, the doc's words, the conditions.
+    static func claimLines(_ claims: [ClaimVerdict], paint: (String, String) -> String, plain: (String) -> String) -> [String] {
+        let t = { (s: String) in TerminalText.field(s) }
+        var lines: [String] = []
+        for c in claims {
+            let state = c.stateOrVerdictState
+            let code = switch state {
+            case .holds: "32"
+            case .doesNotHold: "33"
+            case .holdsOnlyWhen: "36"
+            case .untestable: "2"
+            }
+            let word = state.words.replacingOccurrences(of: " …", with: "")
+            // The doc's own words beside the id, so "does not hold" reads as the doc being wrong, not as "unaffected".
+            let quote = c.quote.map { " \u{201C}" + ReportText.truncate($0, 50) + "\u{201D}" } ?? ""
+            lines.append("  " + paint(word.padding(toLength: 16, withPad: " ", startingAt: 0), code) + " " + plain(t(c.id) + t(quote))
+                         + (state == .holdsOnlyWhen ? ": " + plain(t(ReportText.truncate((c.conditions ?? []).joined(separator: "; "), 70))) : ""))
+        }
+        return lines
     }
 
     /// Word-wraps one paragraph; continuation lines get `indent`.

@@ -43,6 +43,9 @@ public struct CellResult: Codable, Sendable, Hashable, Identifiable {
     /// Every run's outcome, in order, when a hang at exit was rerun to confirm it (``HangConfirmation``);
     /// absent otherwise. More than one distinct outcome: the cell is varying, reported "n of m".
     package var runs: [Outcome]?
+    /// The platform of a cell that is not the host's: `windows-x86_64` for the Windows column
+    /// (the real DLLs under Wine); absent for the host's own cells. Reports count each platform apart.
+    package var platform: String?
 
     /// The distinct outcomes of ``runs`` when there are more than one: a varying cell.
     package var varying: Set<Outcome>? {

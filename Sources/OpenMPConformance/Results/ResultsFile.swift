@@ -28,6 +28,10 @@ package struct ResultsFile: Codable, Sendable, Hashable {
     package var wheels: [WheelScan.Wheel]?
     /// The answer section, as structured fields (schema 2).
     package var answer: Answer?
+    /// The Windows column: its rows and claims judged over the `windows-x86_64` cells only
+    /// (absent when no Windows cell was selected). Its cells are in ``results`` with
+    /// `platform` set; every host count and the answer leave them out (``hostResults``).
+    package var windows: PlatformColumn?
 
     package init(schemaVersion: Int = ResultsFile.currentSchemaVersion, tool: Tool = Tool(), partial: Bool,
                 startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,
@@ -40,7 +44,7 @@ package struct ResultsFile: Codable, Sendable, Hashable {
     /// The answer for this file: the stored one, or computed from its cells (schema 1 files).
     package func resolvedAnswer(atlas: AtlasEvidence? = nil, wheelsMissing: String? = nil) -> Answer {
         if let answer, answer.questions != nil, atlas == nil, wheelsMissing == nil { return answer }
-        return Answer.compute(results: results, runtimes: host.runtimes, wheels: wheels,
+        return Answer.compute(results: hostResults, runtimes: host.runtimes, wheels: wheels,
                               wheelsMissing: wheelsMissing ?? (wheels == nil ? "this results file records no wheel scan (written by schema \(schemaVersion))" : nil),
                               atlas: atlas, hostKey: host.key)
     }
@@ -53,6 +57,47 @@ package struct ResultsFile: Codable, Sendable, Hashable {
         out.answer = nil
         out.answer = out.resolvedAnswer(atlas: atlas, wheelsMissing: wheelsMissing)
         return out
+    }
+
+    /// The host's own cells: every result without a `platform` (the Windows column's are left out).
+    package var hostResults: [CellResult] { results.filter { $0.platform == nil } }
+
+    /// The cells of one platform: nil for the host's, ``WineTools/platform`` for the Windows column's.
+    package func results(platform: String?) -> [CellResult] { results.filter { $0.platform == platform } }
+
+    /// The host's part of the file, to render the host's sections with: the Windows column's cells
+    /// and verdicts left out.
+    package var hostPart: ResultsFile {
+        var r = self
+        r.results = hostResults
+        r.windows = nil
+        return r
+    }
+
+    /// The Windows column as a file of its own, to render with the same code: its cells, its rows
+    /// and claims; nil when the run selected no Windows cell.
+    package var windowsPart: ResultsFile? {
+        guard let w = windows else { return nil }
+        var r = self
+        r.results = results(platform: w.platform.id)
+        r.claims = w.claims
+        r.windows = nil
+        r.answer = nil
+        r.wheels = nil
+        return r
+    }
+
+    /// A platform's rows and claims, judged apart from the host's.
+    package struct PlatformColumn: Codable, Sendable, Hashable {
+        /// `windows-x86_64`, "Windows: the real DLLs under Wine 8.0, not Windows".
+        package var platform: AtlasPlatform
+        /// Why its cells did not run here, when they did not.
+        package var skipped: String?
+        /// Its rows (`<row>@windows`) and the doc's claims, judged over its cells only.
+        package var claims: [ClaimVerdict]
+        package init(platform: AtlasPlatform, skipped: String?, claims: [ClaimVerdict]) {
+            self.platform = platform; self.skipped = skipped; self.claims = claims
+        }
     }
 
     package struct Tool: Codable, Sendable, Hashable {

@@ -24,6 +24,7 @@ public enum Verdicts {
             status: .skipped, outcome: nil, allowed: cell.allowed, verdict: .untestable, reason: nil,
             analogueOf: cell.analogue, durationSeconds: 0, message: "", repro: "", plan: cell.plan.text, probe: nil)
         result.roleRuntimes = cell.roleRuntimes.isEmpty ? nil : cell.roleRuntimes
+        if cell.platform == .windows { result.platform = WineTools.platform }
         if let why = cell.testability.reason {
             result.reason = why
             return result
@@ -89,9 +90,11 @@ public enum Verdicts {
 
     /// The verdict on one claim from the results that name it (and, for a wheel claim, the wheels found).
     /// `runtimes` name the pair's releases in the words of the finding and counterexample.
+    /// `platform`: whose cells count (nil: the host's; ``WineTools/platform``: the Windows column's);
+    /// the other platform's cells are never counted.
     package static func claim(_ claim: Matrix.Claim, results: [CellResult], wheels: [WheelScan.Wheel] = [],
-                             runtimes: [RuntimeRecord] = []) -> ClaimVerdict {
-        let mine = results.filter { $0.claims.contains(claim.id) }
+                             runtimes: [RuntimeRecord] = [], platform: String? = nil) -> ClaimVerdict {
+        let mine = results.filter { $0.claims.contains(claim.id) && $0.platform == platform }
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         let j = judgement.judge(mine, scope: claim.scope, failures: claim.failures, readings: claim.readings)
         let counted = aggregate(j.counted)
@@ -230,32 +233,43 @@ public enum Verdicts {
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         for r in matrix.rows {
             for (rowID, label) in [(r.id, ""), ("\(r.id)@linux", "Linux analogue of ")] {
-                let mine = results.filter { $0.row == rowID }
+                let mine = results.filter { $0.row == rowID && $0.platform == nil }
                 if mine.isEmpty && !label.isEmpty { continue }
-                // A table row is about the abort: the failure it is about is the one it does not predict.
-                let failures: [Outcome] = r.fixNeeded == .no ? [.duplicateRuntimeAbort, .hangAtExit, .hang, .crash, .wrongResult, .runtimeError]
-                    : [.hangAtExit, .hang, .crash, .wrongResult, .runtimeError, .pass]
-                let j = judgement.judge(mine, scope: .kmpPairs, tableModesOnly: true, failures: failures)
-                let agg = aggregate(j.counted)
-                var v = ClaimVerdict(
-                    id: rowID,
-                    statement: "\(label)\(r.scenario) | \(r.device.rawValue) | \(r.platform.rawValue) | fix needed: \(r.fixNeeded.rawValue) — \(r.reason)",
-                    source: r.source.text, byProfile: agg.byProfile, verdict: j.state.verdict,
-                    method: label.isEmpty ? "Cells of the row's workload, judged against the table's prediction."
-                        : "The same plans on Linux, judged against the macOS prediction: evidence about the OpenMP runtimes, not about macOS's loader.",
-                    counterexample: j.counterexample?.id, counterexampleRepro: j.counterexample?.repro,
-                    agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
-                v.record(state: j.state, conditions: j.conditions, quote: r.source.quote, from: j, words: judgement.words)
-                v.finding = rowFinding(r, analogue: !label.isEmpty, j)
+                let method = label.isEmpty ? "Cells of the row's workload, judged against the table's prediction."
+                    : "The same plans on Linux, judged against the macOS prediction: evidence about the OpenMP runtimes, not about macOS's loader."
+                let v = rowVerdict(r, id: rowID, cells: mine, label: label, method: method, judgement: judgement) {
+                    rowFinding(r, analogue: !label.isEmpty, $0)
+                }
                 out.append(v)
             }
         }
         return out
     }
 
+    /// One table row judged over `cells`: two KMP-family runtimes and the table's own env modes
+    /// counted, the rest shown apart; `finding` words the judgement.
+    static func rowVerdict(_ r: Matrix.Row, id: String, cells: [CellResult], label: String, method: String,
+                           judgement: ClaimJudgement, finding: (ClaimJudgement.Judged) -> String) -> ClaimVerdict {
+        // A table row is about the abort: the failure it is about is the one it does not predict.
+        let failures: [Outcome] = r.fixNeeded == .no ? [.duplicateRuntimeAbort, .hangAtExit, .hang, .crash, .wrongResult, .runtimeError]
+            : [.hangAtExit, .hang, .crash, .wrongResult, .runtimeError, .pass]
+        let j = judgement.judge(cells, scope: .kmpPairs, tableModesOnly: true, failures: failures)
+        let agg = aggregate(j.counted)
+        var v = ClaimVerdict(
+            id: id,
+            statement: "\(label)\(r.scenario) | \(r.device.rawValue) | \(r.platform.rawValue) | fix needed: \(r.fixNeeded.rawValue) — \(r.reason)",
+            source: r.source.text, byProfile: agg.byProfile, verdict: j.state.verdict, method: method,
+            counterexample: j.counterexample?.id, counterexampleRepro: j.counterexample?.repro,
+            agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
+        v.record(state: j.state, conditions: j.conditions, quote: r.source.quote, from: j, words: judgement.words)
+        v.finding = finding(j)
+        return v
+    }
+
     /// A row's finding in one sentence, from its counts.
-    static func rowFinding(_ r: Matrix.Row, analogue: Bool, _ j: ClaimJudgement.Judged) -> String {
-        let what = analogue ? "On Linux, the plans standing in for \u{201C}\(r.scenario)\u{201D} on macOS" : r.scenario
+    /// `what`: the subject when it is neither the row itself nor its Linux analogue (the Windows column's).
+    static func rowFinding(_ r: Matrix.Row, analogue: Bool, _ j: ClaimJudgement.Judged, what subject: String? = nil) -> String {
+        let what = subject ?? (analogue ? "On Linux, the plans standing in for \u{201C}\(r.scenario)\u{201D} on macOS" : r.scenario)
         let tested = j.agreeing.count + j.disagreeing.count
         let table = r.fixNeeded == .no ? "run clean with or without the variable" : "abort without the variable and run clean with it exported"
         // The stack every cell measures: two runtime files opened by their paths in one process.

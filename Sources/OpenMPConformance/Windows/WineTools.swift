@@ -14,6 +14,11 @@ package enum WineTools {
     /// `WINEDLLOVERRIDES` for creating the prefix: no Mono or Gecko download prompt.
     package static let prefixOverrides = "mscoree,mshtml="
 
+    /// The plan verbs the Windows probe implements (its `known_verbs`; a test keeps the two lists
+    /// equal). A plan with another step is untestable under Wine, naming the step.
+    package static let probeVerbs: Set<String> = ["load", "init", "setenv", "unsetenv", "parallel", "train", "index", "add",
+                                                  "search", "infer", "serve"]
+
     /// The runtimes directory's folders for the prefix and the probe.
     package static let prefixFolder = "wine-prefix"
     package static let probePath = "wine-probe/omp-probe-windows.exe"

@@ -47,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try selection.load()
         let cells = loaded.cells
-        guard !cells.isEmpty else { throw ToolExit.badInput("the selection matches no cell (\(selection.summary))") }
+        guard !cells.isEmpty || !loaded.windowsCells.isEmpty else { throw ToolExit.badInput("the selection matches no cell (\(selection.summary))") }
         // No probe, no run: say how to build one, once, instead of failing every cell.
         if cells.contains(where: { $0.testability.reason == nil }) {
             do { _ = try ProbeExecutable.locate() } catch {
@@ -74,29 +74,61 @@ struct RunCommand: AsyncParsableCommand {
         }
         let atlas = AtlasInput.load(hostKey: host.key)
         let wheels = loaded.scanWheels()
+        // The Windows column (the real DLLs under Wine): why its selected cells cannot run here, if they cannot.
+        let windowsSkipped = Mutex<String?>(loaded.windowsCells.isEmpty ? nil : loaded.windowsInputs.unavailable)
         @Sendable func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
             var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
                                 environment: env, selection: selection.summaryList, results: results,
                                 claims: loaded.claimVerdicts(results, wheels: wheels))
             f.wheels = wheels.scanned
+            f.windows = loaded.windowsColumn(results, skipped: windowsSkipped.withLock { $0 })
             return f.annotated(atlas: atlas, wheelsMissing: wheels.missing)
         }
         // A first, empty partial file proves the location is writable before any probe runs.
         try out.start(file([], partial: true))
 
+        // Trapped before a wineserver starts, so an interrupt at any point still stops it.
         let signals = SignalTrap([SIGINT, SIGTERM, SIGHUP]) { Cancellation.request() }
+        var windowsCells = loaded.windowsCells
+        var session: WineSession?
+        if windowsCells.contains(where: { $0.testability.isTestable }) {
+            let dir = loaded.catalog.manifestURL.deletingLastPathComponent()
+            var why: String?
+            switch WineLaunch.provisioned(in: dir) {
+            case .success(let launch):
+                do {
+                    session = try WineSession.start(launch)
+                    for i in windowsCells.indices { windowsCells[i].wine = launch }
+                } catch { why = error.reason }
+            case .failure(let e): why = e.reason
+            }
+            if let why {
+                windowsSkipped.withLock { $0 = why }
+                for i in windowsCells.indices where windowsCells[i].testability.isTestable {
+                    windowsCells[i].testability = .untestable(reason: "\(WineTools.platformLabel): \(why)")
+                }
+            }
+        }
+        // No wineserver outlives the run: stopped at the end, on an error and after an interrupt.
+        defer { session?.stop() }
+        let allCells = cells + windowsCells
         let tty = isatty(1) == 1 && !plain && !out.toStandardOutput && ProcessInfo.processInfo.environment["CI"] == nil
-        let sink = ProgressSink(tty: tty, total: cells.count, say: say, checkpoint: { out.checkpoint(file($0, partial: true)) })
-        let runner = MatrixRunner(cells: cells, timeout: .timeoutOption(seconds: timeout), jobs: jobs)
+        let sink = ProgressSink(tty: tty, total: allCells.count, say: say, checkpoint: { out.checkpoint(file($0, partial: true)) })
+        let runner = MatrixRunner(cells: allCells, timeout: .timeoutOption(seconds: timeout), jobs: jobs)
         say("omp-matrix: \(cells.count) cells (\(cells.filter { $0.testability.isTestable }.count) testable here) on \(host.key), BLAS \(host.blas.corename) (\(host.blas.source))")
+        if !windowsCells.isEmpty {
+            say("omp-matrix: and \(windowsCells.count) cells of the Windows column (\(WineTools.platformLabel)), \(windowsCells.filter { $0.testability.isTestable }.count) testable here"
+                + (windowsSkipped.withLock { $0 }.map { "; not run: \($0)" } ?? ""))
+        }
         let heartbeat = sink.heartbeat()
         let results = await runner.run { sink.update($0) }
         heartbeat.cancel()
         sink.finish()
         let interrupted = Cancellation.isRequested
-        let partial = interrupted || results.count < cells.count
+        let partial = interrupted || results.count < allCells.count
         let final = file(results, partial: partial)
         let written = try out.finish(final)
+        session?.stop()
         signals.cancel()
         say(SummaryText.render(final))   // escaped by TerminalSummary (fields, then lines), colour added after
         say("results: \(written)\(partial ? " (partial)" : "")")
@@ -105,6 +137,11 @@ struct RunCommand: AsyncParsableCommand {
             let report = try GateRun.compare(resultsFile: final, baselinePath: baseline)
             say(TerminalText.block(report.text))
             if !report.passed { throw ToolExit.unexpected }
+        }
+        // Selected but not run: the Windows column is incomplete here (README: exit 4). Leave it
+        // out on purpose with --platform linux-x86_64.
+        if let why = windowsSkipped.withLock({ $0 }) {
+            throw ToolExit(code: .incomplete, message: "omp-matrix: incomplete: the Windows column (\(WineTools.platformLabel)) did not run: \(why) (--platform linux-x86_64 leaves it out on purpose)")
         }
     }
 }

@@ -106,7 +106,7 @@ struct OutputSafetyTests {
         // pairs in its answer) and not much more; the whole run's file is over 1 MB.
         #expect(mount("tmpfs", dir.path, "tmpfs", 0, "size=64k") == 0)
         let out = dir.appendingPathComponent("r.json")
-        let r = try Self.run(["run", "--plain", "--output", out.path], in: FileManager.default.temporaryDirectory)
+        let r = try Self.run(["run", "--plain", "--platform", "linux-x86_64", "--output", out.path], in: FileManager.default.temporaryDirectory)
         #expect(r.status == 3, "\(r.stderr)")
         #expect(r.stderr.contains("a checkpoint failed") && r.stderr.contains("stopped early"), "\(r.stderr)")
         #expect(r.stderr.contains(out.path), "the message names the file: \(r.stderr)")

@@ -59,7 +59,7 @@ struct RunInterruptTests {
         let dir = try makeTemporaryDirectory("omp-int")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("r.json")
-        let p = try Self.start(["run", "--plain", "--output", out.path], in: dir)
+        let p = try Self.start(["run", "--plain", "--platform", "linux-x86_64", "--output", out.path], in: dir)
         // Wait until some probes have run (the checkpoint holds ran cells), then interrupt. The wait
         // blocks this thread rather than awaiting: under a full parallel suite the cooperative pool
         // (one thread per core) is busy, and an awaited sleep could resume after the run has ended.

@@ -43,9 +43,12 @@ struct ResultsSchemaTests {
         let errors = try Self.validate([
             Document(name: "fixture", text: try Self.encodedText(r)),
             Document(name: "hostile", text: try Self.encodedText(ReportFixtures.hostileResults())),
+            // With the Windows column: cells with `platform`, the `windows` section with its claims.
+            Document(name: "windows", text: try Self.encodedText(WindowsColumnTests.withWindows(r, skipped: "wine64 not found"))),
         ])
         #expect(errors["fixture"]?.isEmpty == true, "\(errors["fixture"] ?? [])")
         #expect(errors["hostile"]?.isEmpty == true, "\(errors["hostile"] ?? [])")
+        #expect(errors["windows"]?.isEmpty == true, "\(errors["windows"] ?? [])")
     }
 
     /// A real run of one row by `omp-matrix run`, its `report --format json` rendering, and every
