@@ -132,6 +132,9 @@ package struct AtlasEvidence: Sendable, Hashable {
     package var pairs: [Pair]
     /// The packages behind the macOS stand-ins, paired.
     package var packagePairs: [PackagePair]
+    /// Sampled pairs in each stack shape, and concurrent or nested use (empty when the atlas has none).
+    package var shapes: [ShapeRun] = []
+    package var concurrent: [ConcurrentRun] = []
     package init(source: String, observations: [Observation], pairs: [Pair] = [], packagePairs: [PackagePair] = []) {
         self.source = source; self.observations = observations; self.pairs = pairs; self.packagePairs = packagePairs
     }
@@ -298,7 +301,8 @@ extension Answer {
         var last = "Only as a last resort, export KMP_DUPLICATE_LIB_OK=TRUE before the program starts"
         if let atlas, case let observed = atlas.pairs.reduce(0, { $0 + $1.observedWithVariable }), observed > 0 {
             let two = atlas.pairs.reduce(0) { $0 + $1.twoRanWithVariable }
-            last += ". It keeps both runtimes, each with its own thread pool (two runtimes ran in \(two) of \(plural(observed, "atlas probe")) with it), so twice the OpenMP threads run, and more when one runtime's threads open regions of the other (not measured in this run)"
+            last += ". It keeps both runtimes, each with its own thread pool (two runtimes ran in \(two) of \(plural(observed, "atlas probe")) with it), so twice the OpenMP threads run, and more when one runtime's threads open regions of the other "
+                + (ClaimAtlasWeighing.nestedWords(atlas.concurrent).map { "(\($0))" } ?? "(not measured in this atlas)")
         } else {
             last += ". It keeps both runtimes, each with its own thread pool (the atlas was not read, so not counted here)"
         }
@@ -406,5 +410,7 @@ extension AtlasEvidence {
             }
         }
         self.init(source: source, observations: out, pairs: Self.pairs(atlas), packagePairs: Self.packagePairs(atlas))
+        shapes = Self.shapeRuns(atlas)
+        concurrent = Self.concurrentRuns(atlas)
     }
 }

@@ -89,8 +89,10 @@ public enum Verdicts {
 
     /// The verdict on one claim from the results that name it (and, for a wheel claim, the wheels found).
     /// `runtimes` name the pair's releases in the words of the finding and counterexample.
+    /// `atlas`, when given, judges the claims that read it (``ClaimAtlasWeighing``) with its pairs,
+    /// shapes and concurrent cells beside the matrix's.
     package static func claim(_ claim: Matrix.Claim, results: [CellResult], wheels: [WheelScan.Wheel] = [],
-                             runtimes: [RuntimeRecord] = []) -> ClaimVerdict {
+                             runtimes: [RuntimeRecord] = [], atlas: AtlasEvidence? = nil) -> ClaimVerdict {
         let mine = results.filter { $0.claims.contains(claim.id) }
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         let j = judgement.judge(mine, scope: claim.scope, failures: claim.failures, readings: claim.readings)
@@ -140,6 +142,9 @@ public enum Verdicts {
         ]
         let template = claim.findings[state] ?? defaultFinding(state, statement: claim.statement)
         v.finding = ClaimJudgement.fill(template, values)
+        if claim.untestableReason == nil || !mine.isEmpty {
+            ClaimAtlasWeighing.weigh(&v, j, atlas: atlas, words: judgement.words)
+        }
         return v
     }
 
@@ -217,15 +222,16 @@ public enum Verdicts {
 
     /// Every claim of a matrix, in file order.
     package static func claims(_ matrix: Matrix, results: [CellResult], wheels: [WheelScan.Wheel] = [],
-                              runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
-        matrix.claims.map { claim($0, results: results, wheels: wheels, runtimes: runtimes) }
+                              runtimes: [RuntimeRecord] = [], atlas: AtlasEvidence? = nil) -> [ClaimVerdict] {
+        matrix.claims.map { claim($0, results: results, wheels: wheels, runtimes: runtimes, atlas: atlas) }
     }
 
     /// One verdict per applicability row (id = row id), over the row's own cells. The Linux
     /// analogues (`<row>@linux`) get their own entries, labelled as analogues, after the rows.
     /// Rows are about two KMP-family runtimes and the table's own env modes: controls, GNU-mixed
     /// profiles and troubleshooting modes are shown apart (``ClaimJudgement``).
-    package static func rows(_ matrix: Matrix, results: [CellResult], runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
+    package static func rows(_ matrix: Matrix, results: [CellResult], runtimes: [RuntimeRecord] = [],
+                             atlas: AtlasEvidence? = nil) -> [ClaimVerdict] {
         var out: [ClaimVerdict] = []
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         for r in matrix.rows {
@@ -247,6 +253,7 @@ public enum Verdicts {
                     agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
                 v.record(state: j.state, conditions: j.conditions, quote: r.source.quote, from: j, words: judgement.words)
                 v.finding = rowFinding(r, analogue: !label.isEmpty, j)
+                ClaimAtlasWeighing.weigh(&v, j, atlas: atlas, words: judgement.words)
                 out.append(v)
             }
         }

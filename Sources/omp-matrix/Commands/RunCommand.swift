@@ -77,7 +77,7 @@ struct RunCommand: AsyncParsableCommand {
         @Sendable func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
             var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
                                 environment: env, selection: selection.summaryList, results: results,
-                                claims: loaded.claimVerdicts(results, wheels: wheels))
+                                claims: loaded.claimVerdicts(results, wheels: wheels, atlas: atlas))
             f.wheels = wheels.scanned
             return f.annotated(atlas: atlas, wheelsMissing: wheels.missing)
         }
