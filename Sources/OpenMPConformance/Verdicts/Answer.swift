@@ -135,6 +135,9 @@ package struct AtlasEvidence: Sendable, Hashable {
     /// Sampled pairs in each stack shape, and concurrent or nested use (empty when the atlas has none).
     package var shapes: [ShapeRun] = []
     package var concurrent: [ConcurrentRun] = []
+    /// The Windows atlas's ordered pairs (the real DLLs under Wine), counted apart, and its file.
+    package var windowsPairs: [Pair] = []
+    package var windowsSource: String?
     package init(source: String, observations: [Observation], pairs: [Pair] = [], packagePairs: [PackagePair] = []) {
         self.source = source; self.observations = observations; self.pairs = pairs; self.packagePairs = packagePairs
     }
@@ -393,7 +396,13 @@ extension AtlasEvidence {
     /// - Throws: ``InputError`` naming the file when it exists but cannot be read.
     package static func snapshot(hostKey: String, root: URL) throws -> AtlasEvidence? {
         guard let atlas = try Atlas.snapshot(hostKey: hostKey, packageRoot: root) else { return nil }
-        return AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json")
+        var evidence = AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json")
+        // The Windows atlas of the same host, when checked in: its pairs, counted apart.
+        if let url = WindowsAtlas.snapshotURL(hostKey: hostKey, packageRoot: root), FileManager.default.fileExists(atPath: url.path) {
+            evidence.windowsPairs = pairs(try AtlasCodec.read(url))
+            evidence.windowsSource = "Matrices/atlas/\(WineTools.platform)/\(hostKey).json"
+        }
+        return evidence
     }
 
     /// The off-diagonal cells of two KMP-family runtimes, one observation per distinct outcome

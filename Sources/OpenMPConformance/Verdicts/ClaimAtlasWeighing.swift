@@ -165,6 +165,19 @@ package enum ClaimAtlasWeighing {
         v.verdict = ClaimState.holdsOnlyWhen.verdict
         v.conditions = [rule.condition]
         v.finding = "It holds only when \(rule.condition): with the variable, \(rule.evidence). Beside it, \(matrix)."
+            + (windowsWords(atlas).map { " " + $0 } ?? "")
+    }
+
+    /// The Windows atlas with the variable, labelled and counted apart: `Windows: the real DLLs under Wine 8.0, not Windows: …`.
+    static func windowsWords(_ atlas: AtlasEvidence) -> String? {
+        let runs = atlas.windowsPairs.flatMap { $0.withVariable + $0.withLoadedFirst }
+        guard !runs.isEmpty else { return nil }
+        let label = Answer.platformLabel(hostKey: "windows")
+        if let rule = VariableRule.compute(atlas.windowsPairs) {
+            return "\(label): \(rule.order); \(rule.evidence)."
+        }
+        let clean = runs.filter { $0 == .pass }.count
+        return "\(label): with the variable, \(clean) of \(Answer.plural(runs.count, "run")) of \(Answer.plural(atlas.windowsPairs.count, "ordered pair")) ran clean."
     }
 
     // MARK: first-one-loaded

@@ -91,6 +91,26 @@ struct ClaimAtlasTests {
         #expect(varying.finding?.contains("varying: 8 of 9 runs in that order") == true, "\(varying.finding ?? "")")
     }
 
+    @Test("the Windows atlas is read beside the Linux one, labelled and counted apart")
+    func windowsAtlas() throws {
+        let id = "safe-1-same-standard"
+        var atlas = try #require(try AtlasEvidence.snapshot(hostKey: AnswerQuestionsTests.committedAtlas, root: URL(fileURLWithPath: TestRuntimes.root)))
+        try #require(!atlas.windowsPairs.isEmpty, "the committed Windows atlas has pairs")
+        let runs = atlas.windowsPairs.flatMap { $0.withVariable + $0.withLoadedFirst }
+        let clean = runs.filter { $0 == .pass }.count
+        let v = Self.judge(id, Self.variableCells(id), atlas: atlas)
+        let label = "Windows: the real DLLs under Wine 8.0, not Windows"
+        if clean == runs.count {
+            #expect(v.finding?.contains("\(label): with the variable, \(clean) of \(runs.count) runs of \(atlas.windowsPairs.count) ordered pairs ran clean.") == true, "\(v.finding ?? "")")
+        } else {
+            #expect(v.finding?.contains("\(label): ") == true, "\(v.finding ?? "")")
+        }
+        // One Windows pair hanging with the variable: the Windows sentence states its own rule.
+        atlas.windowsPairs[0].withVariable = [.hangAtExit]
+        let w = Self.judge(id, Self.variableCells(id), atlas: atlas)
+        #expect(w.finding?.contains("\(label): \(atlas.windowsPairs[0].second) is loaded and started second, after") == true, "\(w.finding ?? "")")
+    }
+
     @Test("first-one-loaded is judged by what ran: two runtimes with the variable refute it; one runtime would not")
     func firstOneLoaded() throws {
         let id = "first-one-loaded"
