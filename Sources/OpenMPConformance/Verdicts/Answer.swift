@@ -138,6 +138,8 @@ package struct AtlasEvidence: Sendable, Hashable {
     /// The Windows atlas's ordered pairs (the real DLLs under Wine), counted apart, and its file.
     package var windowsPairs: [Pair] = []
     package var windowsSource: String?
+    /// The wheel catalog (`Matrices/wheels/catalog.yaml`), read beside the atlas: which runtime each wheel brings.
+    package var wheelCatalog: WheelCatalog?
     package init(source: String, observations: [Observation], pairs: [Pair] = [], packagePairs: [PackagePair] = []) {
         self.source = source; self.observations = observations; self.pairs = pairs; self.packagePairs = packagePairs
     }
@@ -401,6 +403,10 @@ extension AtlasEvidence {
         if let url = WindowsAtlas.snapshotURL(hostKey: hostKey, packageRoot: root), FileManager.default.fileExists(atPath: url.path) {
             evidence.windowsPairs = pairs(try AtlasCodec.read(url))
             evidence.windowsSource = "Matrices/atlas/\(WineTools.platform)/\(hostKey).json"
+        }
+        let catalog = root.appendingPathComponent("Matrices/wheels").appendingPathComponent(WheelCatalog.fileName)
+        if FileManager.default.fileExists(atPath: catalog.path) {
+            evidence.wheelCatalog = try WheelCatalog.load(catalog)
         }
         return evidence
     }

@@ -229,7 +229,7 @@ package enum ClaimAtlasWeighing {
             if let t = n.teamThreads { counts.append("\(t) OpenMP threads") }
             if let o = n.osThreads { counts.append("\(o) OS threads") }
             s += counts.joined(separator: " and ")
-            if let p = n.threadsPerTeam { s += " where one team has \(p) (\(p)×\(p) = \(p * p))" }
+            if let p = n.threadsPerTeam { s += " (\(p)×\(p) for \(p) threads per team; one runtime alone runs \(p))" }
             return s
         }.joined(separator: "; ")
     }
@@ -275,9 +275,13 @@ package enum ClaimAtlasWeighing {
     /// The claims that Linux (or inference) does not abort: true or false by how the runtimes
     /// reach the process. The state names the shapes where the loader gives one runtime.
     static func shapes(_ v: inout ClaimVerdict, _ j: ClaimJudgement.Judged, _ atlas: AtlasEvidence, matrix: String) {
+        let wheels = linuxWheelWords(atlas.wheelCatalog).map { " " + $0 } ?? ""
         let t = tallies(atlas.shapes)
         let aborting = t.filter { $0.aborts > 0 }, clean = t.filter { $0.aborts == 0 }
-        guard !aborting.isEmpty, !clean.isEmpty else { return }
+        guard !aborting.isEmpty, !clean.isEmpty else {
+            v.finding = (v.finding ?? "") + wheels
+            return
+        }
         let one = clean.filter { $0.started == [1] }
         let cleanNames = AtlasWords.list(clean.map(\.shape))
         let runs = clean.reduce(0) { $0 + $1.runs }
@@ -287,8 +291,25 @@ package enum ClaimAtlasWeighing {
         v.conditions = ["\(why) (\(cleanNames))"]
         let abortWords = aborting.map { "\($0.shape) \($0.aborts) of \(Answer.plural($0.runs, "sampled pair"))" }
         v.finding = "It depends on how the runtimes reach the process. Two runtime files opened by path or carrying renamed SONAMEs abort on Linux too "
-            + "(\(AtlasWords.list(abortWords)), without the variable); where \(why) (\(cleanNames)), 0 aborts in \(Answer.plural(runs, "run"))"
-            + (one.count == clean.count ? ", one runtime started in each" : "") + ". Beside it, \(matrix), all with runtime files opened by path."
+            + "(\(AtlasWords.list(abortWords)), without the variable); where \(why) (\(cleanNames)), 0 aborts in \(Answer.plural(runs, "probe"))"
+            + (one.count == clean.count ? ", one runtime started in each" : "") + ". Beside it, \(matrix), all with runtime files opened by path." + wheels
+    }
+
+    /// Which Linux wheels of the catalog bring a runtime of the Intel/LLVM kind: a stack starts
+    /// two only if it holds two of them.
+    static func linuxWheelWords(_ catalog: WheelCatalog?) -> String? {
+        guard let catalog else { return nil }
+        let linux = catalog.wheels.filter { $0.platform == .linux }
+        guard !linux.isEmpty else { return nil }
+        let kmp = linux.filter { w in w.runtimes.contains { $0.family == "kmp" } }
+        let names = kmp.map { w in
+            "\(w.package) " + AtlasWords.list(ClaimJudgement.ordered(w.runtimes.filter { $0.family == "kmp" }.map { "(\($0.vendor == "intel" ? "Intel" : $0.vendor == "llvm" ? "LLVM" : $0.vendor), \($0.linkage.rawValue))" }))
+        }
+        let packages = Set(kmp.map(\.package)).count
+        var s = "In the wheel catalog (Matrices/wheels/catalog.yaml), \(kmp.count) of \(Answer.plural(linux.count, "Linux wheel")) bring a runtime of the Intel/LLVM kind"
+        s += kmp.isEmpty ? "" : ": " + AtlasWords.list(names)
+        s += packages < 2 ? "; no stack of these Linux wheels starts two such runtimes." : "; the others bring GNU libgomp or none, so a Linux stack starts two such runtimes only when it holds two of these."
+        return s
     }
 }
 

@@ -120,7 +120,7 @@ struct ClaimAtlasTests {
         let f = try #require(v.finding)
         #expect(f.hasPrefix("Judged by what ran, not only by whether the process survived: "), "\(f)")
         #expect(f.contains("both runtimes stay active, each with its own thread pool (two runtimes ran in 10 of 10 atlas probes with the variable"), "\(f)")
-        #expect(f.contains("nested (a region of LLVM 14 inside each of LLVM 16's 2 threads): 4 OpenMP threads and 6 OS threads where one team has 2 (2×2 = 4)"), "\(f)")
+        #expect(f.contains("nested (a region of LLVM 14 inside each of LLVM 16's 2 threads): 4 OpenMP threads and 6 OS threads (2×2 for 2 threads per team; one runtime alone runs 2)"), "\(f)")
         #expect(f.contains("it went on cleanly only when no LLVM 16 is loaded and started second"), "\(f)")
 
         // Had one runtime run in every probe with the variable, the mechanism would not be refuted.
@@ -161,7 +161,7 @@ struct ClaimAtlasTests {
         #expect(v.conditions == ["the loader gives both libraries one runtime (linked-same-soname, global and preloaded)"], "\(v.conditions ?? [])")
         let f = try #require(v.finding)
         #expect(f.contains("Two runtime files opened by path or carrying renamed SONAMEs abort on Linux too (own-handle 4 of 4 sampled pairs and linked-renamed 4 of 4 sampled pairs, without the variable)"), "\(f)")
-        #expect(f.contains("0 aborts in 12 runs, one runtime started in each"), "\(f)")
+        #expect(f.contains("0 aborts in 12 probes, one runtime started in each"), "\(f)")
 
         // Same-SONAME copies aborting too: that shape leaves the condition.
         let w = Self.judge(id, Self.linuxCells(id), atlas: try Self.atlas(shapes: Self.shapes(abortIn: [.ownHandle, .linkedRenamed, .linkedSameSoname])),
@@ -171,6 +171,23 @@ struct ClaimAtlasTests {
         let all = Self.judge(id, Self.linuxCells(id), atlas: try Self.atlas(shapes: Self.shapes(abortIn: Set(StackShape.allCases))),
                              failures: [.duplicateRuntimeAbort])
         #expect(all.state == .doesNotHold)
+    }
+
+    @Test("the Linux claims name the Linux wheels that bring a runtime of the Intel/LLVM kind, from the catalog")
+    func linuxWheels() throws {
+        let id = "linux-unaffected"
+        var atlas = try Self.atlas(shapes: Self.shapes())
+        atlas.wheelCatalog = try #require(try AtlasEvidence.snapshot(hostKey: AnswerQuestionsTests.committedAtlas,
+                                                                     root: URL(fileURLWithPath: TestRuntimes.root))?.wheelCatalog)
+        let catalog = try #require(atlas.wheelCatalog)
+        let linux = catalog.wheels.filter { $0.platform == .linux }
+        let kmp = linux.filter { w in w.runtimes.contains { $0.family == "kmp" } }
+        let v = Self.judge(id, Self.linuxCells(id), atlas: atlas, failures: [.duplicateRuntimeAbort])
+        #expect(v.finding?.contains("In the wheel catalog (Matrices/wheels/catalog.yaml), \(kmp.count) of \(linux.count) Linux wheels bring a runtime of the Intel/LLVM kind") == true, "\(v.finding ?? "")")
+        // Only one package left with such a runtime: no stack of them starts two.
+        atlas.wheelCatalog?.wheels.removeAll { w in w.platform == .linux && w.runtimes.contains { $0.family == "kmp" } && w.package != kmp.first?.package }
+        let one = Self.judge(id, Self.linuxCells(id), atlas: atlas, failures: [.duplicateRuntimeAbort])
+        #expect(one.finding?.contains("no stack of these Linux wheels starts two such runtimes") == true, "\(one.finding ?? "")")
     }
 
     @Test("the rows about Linux read the shapes too")
