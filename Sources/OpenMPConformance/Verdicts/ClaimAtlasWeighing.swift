@@ -39,19 +39,17 @@ package enum ClaimAtlasWeighing {
         switch kind {
         case .mechanism: mechanism(&v, j, atlas, words, matrix: matrix)
         case .variable: variable(&v, j, atlas, words, matrix: matrix)
-        case .concurrent:
-            variable(&v, j, atlas, words, matrix: matrix)
-            if let c = concurrentWords(atlas.concurrent) { v.finding = (v.finding ?? "") + " " + c }
+        case .concurrent: variable(&v, j, atlas, words, matrix: matrix, then: concurrentWords(atlas.concurrent))
         case .shapes: shapes(&v, j, atlas, matrix: matrix)
         }
     }
 
-    /// `in the matrix, 13 of 18 test cases ran clean and 5 hung at exit`.
+    /// `Matrix: 13 of 18 test cases agreed, 5 gave 5 hangs at exit`.
     static func matrixPart(_ j: ClaimJudgement.Judged) -> String {
         let tested = j.agreeing.count + j.disagreeing.count
-        guard tested > 0 else { return "no test case of the matrix tests it here" }
-        var s = "in the matrix, \(j.agreeing.count) of \(Answer.plural(tested, "test case")) agreed with the claim"
-        if !j.disagreeing.isEmpty { s += " and \(j.disagreeing.count) gave \(ClaimJudgement.outcomeSummary(j.disagreeing))" }
+        guard tested > 0 else { return "Matrix: no test case tests it here" }
+        var s = "Matrix: \(j.agreeing.count) of \(Answer.plural(tested, "test case")) agreed"
+        if !j.disagreeing.isEmpty { s += ", \(j.disagreeing.count) gave \(ClaimJudgement.outcomeSummary(j.disagreeing))" }
         return s
     }
 
@@ -94,8 +92,7 @@ package enum ClaimAtlasWeighing {
         /// What the atlas showed, with counts: pairs, the runtimes it runs after, and whether repeats agree.
         package var evidence: String {
             let what = AtlasWords.list(outcomes.map(AtlasWords.singular))
-            var s = "in the atlas, it \(what) in \(failingFirsts.count) of \(Answer.plural(pairsWithSecond, "pair")) with \(second) \(onlyLoadedSecond ? "loaded and started" : "started") second"
-            if byDetection { s += " (after \(AtlasWords.list(failingFirsts)))" }
+            var s = "atlas: it \(what) in \(failingFirsts.count) of the \(Answer.plural(pairsWithSecond, "pair")) with \(second) \(onlyLoadedSecond ? "loaded and started" : "started") second"
             if !runningFirsts.isEmpty {
                 s += "; after \(AtlasWords.list(runningFirsts))\(byDetection ? ", which do not detect it," : "") it runs"
             }
@@ -107,8 +104,8 @@ package enum ClaimAtlasWeighing {
         package var repeats: String {
             if failingRuns == runs {
                 let other = onlyLoadedSecond && otherOrderRuns > 0 && otherOrderFailingRuns == 0
-                    ? ", and none of \(Answer.plural(otherOrderRuns, "run")) with \(second) loaded first" : ""
-                return "deterministic by load order: every one of \(Answer.plural(runs, "run")) in that order\(other)"
+                    ? ", 0 of \(otherOrderRuns) with \(second) loaded first" : ""
+                return "deterministic by load order: \(runs) of \(Answer.plural(runs, "run")) in that order\(other)"
             }
             return "varying: \(failingRuns) of \(Answer.plural(runs, "run")) in that order"
         }
@@ -153,18 +150,20 @@ package enum ClaimAtlasWeighing {
 
     /// The claims whose truth is a clean run with the variable: the atlas's rule replaces the
     /// matrix's profile-bound condition when the matrix's cells agree with it.
-    static func variable(_ v: inout ClaimVerdict, _ j: ClaimJudgement.Judged, _ atlas: AtlasEvidence, _ words: CellWords, matrix: String) {
+    /// `then` follows the condition (concurrent and nested use, for `safe-2-not-mixing`).
+    static func variable(_ v: inout ClaimVerdict, _ j: ClaimJudgement.Judged, _ atlas: AtlasEvidence, _ words: CellWords, matrix: String,
+                         then: String? = nil) {
         guard let rule = VariableRule.compute(atlas.pairs) else { return }
         // The matrix must agree with the rule: every failing cell under it, every cell under it failing.
         guard j.disagreeing.allSatisfy({ rule.covers($0, words) }), !j.agreeing.contains(where: { rule.covers($0, words) }) else {
-            v.finding = (v.finding ?? "") + " The atlas's rule (\(rule.order)) does not separate this claim's test cases here; \(rule.evidence)."
+            v.finding = (v.finding ?? "") + " The atlas's rule (\(rule.order)) does not separate this claim's test cases here (\(rule.evidence))." + (then.map { " " + $0 } ?? "")
             return
         }
         // The atlas shows the variable failing in that order, whatever the matrix's profiles reached.
         v.state = .holdsOnlyWhen
         v.verdict = ClaimState.holdsOnlyWhen.verdict
         v.conditions = [rule.condition]
-        v.finding = "It holds only when \(rule.condition): with the variable, \(rule.evidence). Beside it, \(matrix)."
+        v.finding = "It holds only when \(rule.condition) (\(rule.evidence))." + (then.map { " " + $0 } ?? "") + " \(matrix)."
             + (windowsWords(atlas).map { " " + $0 } ?? "")
     }
 
@@ -174,10 +173,10 @@ package enum ClaimAtlasWeighing {
         guard !runs.isEmpty else { return nil }
         let label = Answer.platformLabel(hostKey: "windows")
         if let rule = VariableRule.compute(atlas.windowsPairs) {
-            return "\(label): \(rule.order); \(rule.evidence)."
+            return "\(label): it fails when \(rule.order) (\(rule.evidence))."
         }
         let clean = runs.filter { $0 == .pass }.count
-        return "\(label): with the variable, \(clean) of \(Answer.plural(runs.count, "run")) of \(Answer.plural(atlas.windowsPairs.count, "ordered pair")) ran clean."
+        return "\(label): \(clean) of \(Answer.plural(runs.count, "run")) with the variable ran clean (\(Answer.plural(atlas.windowsPairs.count, "ordered pair")))."
     }
 
     // MARK: first-one-loaded
@@ -188,17 +187,17 @@ package enum ClaimAtlasWeighing {
         let (two, observed) = twoRan(atlas)
         guard observed > 0 else { return }
         let rule = VariableRule.compute(atlas.pairs)
-        let clean = rule.map { "it went on cleanly only when \($0.condition) (\($0.evidence))" } ?? "every atlas pair went on cleanly"
+        let clean = rule.map { "It went on cleanly only when \($0.condition) (\($0.evidence))" } ?? "Every atlas pair went on cleanly"
         let nested = nestedWords(atlas.concurrent).map { "; \($0)" } ?? ""
         if two > 0 {
             v.state = .doesNotHold
             v.verdict = .refuted
             v.conditions = nil
-            v.finding = "Judged by what ran, not only by whether the process survived: with the variable, both runtimes stay active, "
-                + "each with its own thread pool (two runtimes ran in \(two) of \(Answer.plural(observed, "atlas probe")) with the variable\(nested)), "
-                + "so the process does not go on with the first runtime alone. Whether it survived: \(clean); \(matrix)."
+            v.finding = "Judged by what ran, not only by survival: with the variable both runtimes stay active, "
+                + "each with its own thread pool (two runtimes ran in \(two) of \(Answer.plural(observed, "atlas probe"))\(nested)), "
+                + "so the process does not go on with the first runtime alone. \(clean). \(matrix)."
         } else {
-            v.finding = "Judged by what ran: one runtime ran in all \(Answer.plural(observed, "atlas probe")) with the variable. Whether it survived: \(clean); \(matrix)."
+            v.finding = "Judged by what ran: one runtime ran in all \(Answer.plural(observed, "atlas probe")) with the variable. \(clean). \(matrix)."
         }
     }
 
@@ -208,20 +207,36 @@ package enum ClaimAtlasWeighing {
     static func raceWords(_ runs: [AtlasEvidence.ConcurrentRun]) -> String? {
         let races = runs.filter { $0.kind == "race" }
         guard !races.isEmpty else { return nil }
-        let parts = races.map { r -> String in
-            let bad = r.runs.filter { $0 != .pass }
-            let what = bad.isEmpty ? "ran clean" : AtlasWords.list(ClaimJudgement.ordered(bad).map(AtlasWords.singular))
-            return "\(r.first) then \(r.second): \(what) in \(bad.isEmpty ? r.runs.count : bad.count) of \(Answer.plural(r.runs.count, "run"))"
+        let failures = ClaimJudgement.ordered(races.flatMap { $0.runs.filter { $0 != .pass } })
+        let parts: [String]
+        if failures.count == 1, let only = failures.first {
+            // One way of failing: name it once, then the count per order.
+            parts = ["it \(AtlasWords.singular(only)) in " + races.map { r in
+                "\(r.runs.filter { $0 == only }.count) of \(r.runs.count) runs with \(r.first) then \(r.second)"
+            }.joined(separator: ", ")]
+        } else {
+            parts = races.map { r -> String in
+                let bad = r.runs.filter { $0 != .pass }
+                let what = bad.isEmpty ? "ran clean" : AtlasWords.list(ClaimJudgement.ordered(bad).map(AtlasWords.singular))
+                return "\(r.first) then \(r.second): \(what) in \(bad.isEmpty ? r.runs.count : bad.count) of \(Answer.plural(r.runs.count, "run"))"
+            }
         }
         let varies = races.contains { Set($0.runs).count > 1 }
-        return "Under concurrent first use (both runtimes' first calls from two threads at once, the variable exported), "
-            + (varies ? "it varies from run to run: " : "every run agreed: ") + parts.joined(separator: "; ") + "."
+        return "Under concurrent first use (first calls from two threads at once), "
+            + (varies ? "it varies from run to run (a race): " : "every run agreed: ") + parts.joined(separator: "; ") + "."
     }
 
     /// `nested (a region of LLVM 14 inside each of LLVM 16's 2 threads), 4 OpenMP threads and 6 OS threads ran, where one runtime runs 2`.
     static func nestedWords(_ runs: [AtlasEvidence.ConcurrentRun]) -> String? {
         let nests = runs.filter { $0.kind == "nest" && ($0.teamThreads != nil || $0.osThreads != nil) }
         guard !nests.isEmpty else { return nil }
+        // Nested pairs that produced the same threads are named once, with how many.
+        if nests.count > 1, Set(nests.map { [$0.teamThreads, $0.osThreads, $0.threadsPerTeam] }).count == 1, let n = nests.first {
+            var s = "nested, \(nests.count) pairs: "
+            s += [n.teamThreads.map { "\($0) OpenMP threads" }, n.osThreads.map { "\($0) OS threads" }].compactMap { $0 }.joined(separator: " and ")
+            if let p = n.threadsPerTeam { s += " (\(p)×\(p) at \(p) threads per team)" }
+            return s
+        }
         return nests.map { n -> String in
             let per = n.threadsPerTeam.map { " \($0)" } ?? ""
             var s = "nested (a region of \(n.second) inside each of \(n.first)'s\(per) threads): "
@@ -229,14 +244,14 @@ package enum ClaimAtlasWeighing {
             if let t = n.teamThreads { counts.append("\(t) OpenMP threads") }
             if let o = n.osThreads { counts.append("\(o) OS threads") }
             s += counts.joined(separator: " and ")
-            if let p = n.threadsPerTeam { s += " (\(p)×\(p) for \(p) threads per team; one runtime alone runs \(p))" }
+            if let p = n.threadsPerTeam { s += " (\(p)×\(p) at \(p) threads per team)" }
             return s
         }.joined(separator: "; ")
     }
 
     static func concurrentWords(_ runs: [AtlasEvidence.ConcurrentRun]) -> String? {
         let race = raceWords(runs)
-        let nest = nestedWords(runs).map { "Nested use: " + $0 + "." }
+        let nest = nestedWords(runs).map { "Nested use (one runtime's region inside each thread of the other's): " + $0 + "." }
         let parts = [race, nest].compactMap { $0 }
         return parts.isEmpty ? "Concurrent first use and nesting were not in this atlas (the matrix runs its calls one after the other)." : parts.joined(separator: " ")
     }
@@ -275,7 +290,7 @@ package enum ClaimAtlasWeighing {
     /// The claims that Linux (or inference) does not abort: true or false by how the runtimes
     /// reach the process. The state names the shapes where the loader gives one runtime.
     static func shapes(_ v: inout ClaimVerdict, _ j: ClaimJudgement.Judged, _ atlas: AtlasEvidence, matrix: String) {
-        let wheels = linuxWheelWords(atlas.wheelCatalog).map { " " + $0 } ?? ""
+        let wheels = linuxWheelWords(atlas.wheelCatalog) ?? ""
         let t = tallies(atlas.shapes)
         let aborting = t.filter { $0.aborts > 0 }, clean = t.filter { $0.aborts == 0 }
         guard !aborting.isEmpty, !clean.isEmpty else {
@@ -289,10 +304,10 @@ package enum ClaimAtlasWeighing {
         v.state = .holdsOnlyWhen
         v.verdict = .refuted
         v.conditions = ["\(why) (\(cleanNames))"]
-        let abortWords = aborting.map { "\($0.shape) \($0.aborts) of \(Answer.plural($0.runs, "sampled pair"))" }
-        v.finding = "It depends on how the runtimes reach the process. Two runtime files opened by path or carrying renamed SONAMEs abort on Linux too "
-            + "(\(AtlasWords.list(abortWords)), without the variable); where \(why) (\(cleanNames)), 0 aborts in \(Answer.plural(runs, "probe"))"
-            + (one.count == clean.count ? ", one runtime started in each" : "") + ". Beside it, \(matrix), all with runtime files opened by path." + wheels
+        let abortWords = aborting.map { "\($0.shape) \($0.aborts) of \($0.runs) sampled pairs" }
+        v.finding = "It depends on how the runtimes reach the process: two runtime files opened by path or under renamed SONAMEs abort on Linux too "
+            + "(\(AtlasWords.list(abortWords)), no variable); where \(why) (\(cleanNames)), 0 of \(Answer.plural(runs, "probe")) aborted"
+            + (one.count == clean.count ? ", one runtime started in each" : "") + "." + wheels + " \(matrix) (runtime files opened by path)."
     }
 
     /// Which Linux wheels of the catalog bring a runtime of the Intel/LLVM kind: a stack starts
@@ -303,12 +318,12 @@ package enum ClaimAtlasWeighing {
         guard !linux.isEmpty else { return nil }
         let kmp = linux.filter { w in w.runtimes.contains { $0.family == "kmp" } }
         let names = kmp.map { w in
-            "\(w.package) " + AtlasWords.list(ClaimJudgement.ordered(w.runtimes.filter { $0.family == "kmp" }.map { "(\($0.vendor == "intel" ? "Intel" : $0.vendor == "llvm" ? "LLVM" : $0.vendor), \($0.linkage.rawValue))" }))
+            "\(w.package) (" + AtlasWords.list(ClaimJudgement.ordered(w.runtimes.filter { $0.family == "kmp" }.map { $0.vendor == "intel" ? "Intel" : $0.vendor == "llvm" ? "LLVM" : $0.vendor })) + ")"
         }
         let packages = Set(kmp.map(\.package)).count
-        var s = "In the wheel catalog (Matrices/wheels/catalog.yaml), \(kmp.count) of \(Answer.plural(linux.count, "Linux wheel")) bring a runtime of the Intel/LLVM kind"
-        s += kmp.isEmpty ? "" : ": " + AtlasWords.list(names)
-        s += packages < 2 ? "; no stack of these Linux wheels starts two such runtimes." : "; the others bring GNU libgomp or none, so a Linux stack starts two such runtimes only when it holds two of these."
+        var s = " Wheel catalog: \(kmp.count) of \(Answer.plural(linux.count, "Linux wheel")) bring a runtime of the Intel/LLVM kind"
+        s += kmp.isEmpty ? "" : " (" + AtlasWords.list(names) + ")"
+        s += packages < 2 ? "; no stack of these Linux wheels starts two such runtimes." : "; a Linux stack starts two such runtimes only when it holds two of these."
         return s
     }
 }
