@@ -413,7 +413,7 @@ extension AtlasEvidence {
 
     /// The off-diagonal cells of two KMP-family runtimes, one observation per distinct outcome
     /// of each variant.
-    init(_ atlas: AtlasResults, source: String) {
+    package init(_ atlas: AtlasResults, source: String) {
         var out: [Observation] = []
         for c in atlas.cells where c.diagonal == nil && c.firstIdentity?.family == "kmp" && c.secondIdentity?.family == "kmp" {
             for o in c.observations {

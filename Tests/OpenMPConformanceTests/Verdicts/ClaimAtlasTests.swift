@@ -13,16 +13,7 @@ struct ClaimAtlasTests {
     /// The committed atlas snapshot with `cells`, `shapes` and `concurrency` in place of its own.
     static func atlas(_ cells: Cells = AnswerQuestionsTests.cells(), shapes: [(StackShape, String, String, Outcome, Int?)] = [],
                       concurrency: [(AtlasConcurrencyCell.Kind, String, String, [Outcome], Int?, Int?)] = []) throws -> AtlasEvidence {
-        var atlas = try #require(try Atlas.snapshot(hostKey: AnswerQuestionsTests.committedAtlas,
-                                                    packageRoot: URL(fileURLWithPath: TestRuntimes.root)))
-        atlas.cells = try cells.map { first, second, observations in
-            let f = try #require(atlas.runtime(named: first)?.identity), s = try #require(atlas.runtime(named: second)?.identity)
-            return AtlasCell(first: first, second: second, firstIdentity: f, secondIdentity: s, secondFile: nil, diagonal: nil, notRun: nil,
-                             observations: observations.map { v, runs, ran in
-                                 AtlasObservation(variant: v, plan: v.planText, outcomes: ClaimJudgement.ordered(runs), runs: runs, repro: "",
-                                                  message: "", durationSeconds: 1, runtimesRan: ran.map { [$0] })
-                             })
-        }
+        var atlas = try AnswerQuestionsTests.atlasResults(cells)
         atlas.shapes = shapes.isEmpty ? nil : shapes.map { shape, f, s, outcome, started in
             AtlasShapeCell(shape: shape, first: f, second: s, outcome: outcome, skipped: nil, message: "", repro: "",
                            ran: .init(mappedFiles: 2, runtimesStarted: started, teamThreads: nil, osThreads: nil), durationSeconds: 1)
@@ -217,6 +208,32 @@ struct ClaimAtlasTests {
         #expect(aborting.instead.lastResort.contains("(not measured in this atlas)"))
         let unmeasured = AnswerQuestionsTests.answer(run, atlas: try Self.atlas())
         #expect(unmeasured.questions?.first { $0.id == "instead" }?.answers.first?.details.contains { $0.contains("the atlas read here has no stack shapes to measure it") } == true)
+    }
+
+    @Test("omp-matrix report --atlas judges the claims with the atlas file given; without it, with the snapshot")
+    func reportWithAtlasFile() throws {
+        let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("claim-atlas-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cells = Self.variableCells("first-one-loaded")
+        let file = ResultsFile(partial: false, startedAt: "2026-12-01T10:00:00Z", finishedAt: nil, host: ReportFixtures.host(),
+                               environment: .init(scrubbed: [], passedThrough: [], pinned: [:]), selection: ["all"], results: cells, claims: [])
+        try ResultsCodec.write(file, to: dir.appendingPathComponent("results.json"))
+        var atlas = try AnswerQuestionsTests.atlasResults(AnswerQuestionsTests.cells())
+        atlas.environment.pinned["OMP_NUM_THREADS"] = "3"
+        atlas.concurrency = [AtlasConcurrencyCell(kind: .nest, first: "llvm16", second: "llvm14", plan: AtlasConcurrencyCell.Kind.nest.planText,
+                                                  runs: [.pass], repro: "", message: "",
+                                                  ran: .init(mappedFiles: 2, runtimesStarted: 2, teamThreads: 9, osThreads: 11), durationSeconds: 1)]
+        try AtlasCodec.write(atlas, to: dir.appendingPathComponent("atlas.json"))
+        let given = try TestProcess.run([cli, "report", "results.json", "--atlas", "atlas.json", "--format", "md"], in: dir)
+        #expect(given.terminationStatus == 0, "\(given.errors)")
+        #expect(given.output.contains("9 OpenMP threads and 11 OS threads \\(3×3 at 3 threads per team\\)"), "\(given.output.prefix(3000))")
+        let snapshot = try TestProcess.run([cli, "report", "results.json", "--format", "md"], in: dir)
+        #expect(snapshot.terminationStatus == 0, "\(snapshot.errors)")
+        #expect(!snapshot.output.contains("9 OpenMP threads and 11 OS threads"))
+        let missing = try TestProcess.run([cli, "report", "results.json", "--atlas", "nope.json"], in: dir)
+        #expect(missing.terminationStatus == 2, "\(missing.errors)")
     }
 
     @Test("wording per claim: present, names its condition, no banned phrasing",
