@@ -43,7 +43,9 @@ extension Answer {
     static func questions(_ a: Answer, atlas: AtlasEvidence?, platform: String) -> [Question] {
         let pairs = atlas?.pairs ?? []
         var need = [PlatformAnswer(platform: platform, answer: needAnswer(a, pairs), details: needDetails(a, pairs, atlas?.source))]
-        var safe = [PlatformAnswer(platform: platform, answer: safeAnswer(a, pairs), details: safeDetails(a, pairs))]
+        // Repeats under concurrent first use: a race, with counts, beside the order rule.
+        let race = ClaimAtlasWeighing.raceWords(atlas?.concurrent ?? []).map { " " + $0 } ?? ""
+        var safe = [PlatformAnswer(platform: platform, answer: safeAnswer(a, pairs) + race, details: safeDetails(a, pairs))]
         var instead = [PlatformAnswer(platform: platform, answer: insteadAnswer(a), details: insteadDetails(a, pairs, shapes: atlas?.shapes ?? []))]
         if !a.macOS.ranHere, let atlas {
             let mac = macOSAnswers(atlas)

@@ -137,6 +137,10 @@ struct ClaimAtlasTests {
         let steady = Self.judge(id, Self.variableCells(id), atlas: try Self.atlas(concurrency: [
             (.race, "intel", "llvm16", Array(repeating: .hangAtExit, count: 10), nil, nil)]))
         #expect(steady.finding?.contains("every run agreed: it hangs at exit in 10 of 10 runs with Intel 2025.2.1 then LLVM 16") == true, "\(steady.finding ?? "")")
+        // The answer to "is it safe?" says the same.
+        let safe = AnswerQuestionsTests.text(AnswerQuestionsTests.answer(atlas: try Self.atlas(concurrency: [(.race, "intel", "llvm16", racing, nil, nil)])), "safe")
+        #expect(safe.contains("it varies from run to run (a race): it hangs at exit in 5 of 10 runs with Intel 2025.2.1 then LLVM 16."), "\(safe)")
+        #expect(!AnswerQuestionsTests.text(AnswerQuestionsTests.answer(atlas: try Self.atlas()), "safe").contains("concurrent first use"))
         let none = Self.judge(id, Self.variableCells(id), atlas: try Self.atlas())
         #expect(none.finding?.contains("Concurrent first use and nesting were not in this atlas") == true)
     }
