@@ -372,7 +372,8 @@ extension Answer {
             guard !bad.isEmpty else { return nil }
             let counts = Dictionary(bad.map { ($0, 1) }, uniquingKeysWith: +).sorted { $0.key < $1.key }
                 .map { "\($0.value) \(ClaimJudgement.outcomeWords($0.key, count: $0.value))" }.joined(separator: ", ")
-            return "\(k): \(counts) of \(groups[k]!.count) observations."
+            // Distinct outcomes, not runs: no rate can be read from them, and none is given.
+            return "\(k): \(counts) among its probes with the variable (this atlas keeps no run counts, so whether it follows the load order or varies is not known)."
         }
         let total = a.observations.filter(\.variable).count
         let bad = keys.filter { groups[$0]!.contains { $0 != .pass } }.count

@@ -240,6 +240,16 @@ struct ClaimAtlasTests {
         #expect(missing.terminationStatus == 2, "\(missing.errors)")
     }
 
+    @Test("an atlas without run counts gives no rate: distinct outcomes are not read as n of m")
+    func noRateWithoutRuns() {
+        let evidence = AtlasEvidence(source: "old.json", observations: [
+            .init(first: "LLVM 14", second: "LLVM 16", variable: true, outcome: .hangAtExit),
+            .init(first: "LLVM 14", second: "LLVM 16", variable: true, outcome: .pass)])
+        let lines = Answer.atlasPart(evidence).lines
+        #expect(lines.contains { $0.contains("LLVM 14 starts first, then LLVM 16: 1 hang at exit among its probes with the variable (this atlas keeps no run counts") }, "\(lines)")
+        #expect(!lines.contains { $0.contains("of 2 observations") })
+    }
+
     @Test("wording per claim: present, names its condition, no banned phrasing",
           arguments: ClaimAtlasWeighing.kinds.keys.sorted())
     func wording(_ id: String) throws {
