@@ -67,7 +67,7 @@ package enum ReadmeSection {
         out.append("| claim | the doc's words | state | finding | counted: agree / disagree |")
         out.append("|---|---|---|---|---|")
         for c in s.claims {
-            out.append("| \(MarkdownText.code(c.id, limit: 80, inTable: true)) | \u{201C}\(MarkdownText.text(c.quote ?? c.source, limit: 120))\u{201D} | **\(MarkdownText.text(c.state?.words ?? c.verdict.rawValue, limit: 40))** | \(MarkdownText.text(c.finding ?? c.statement, limit: 600)) | \(c.agreeing) / \(c.disagreeing) |")
+            out.append("| \(MarkdownText.code(c.id, limit: 80, inTable: true)) | \u{201C}\(MarkdownText.text(c.quote ?? c.source, limit: 120))\u{201D} | **\(MarkdownText.text(c.state?.words ?? c.verdict.rawValue, limit: 40))** | \(MarkdownText.text(c.finding ?? c.statement, limit: 1200)) | \(c.agreeing) / \(c.disagreeing) |")
         }
         out.append("")
         out.append("Measured \(md(s.startedAt)) on \(MarkdownText.code(s.hostKey, limit: 80)) (\(md(s.os)), kernel \(md(s.kernel))), OpenBLAS kernel \(md(s.blas)).")

@@ -91,7 +91,7 @@ package enum MarkdownReport {
                 MarkdownText.code(c.id, limit: 80, inTable: true),
                 "\u{201C}" + MarkdownText.text(c.quote ?? c.source, limit: 120) + "\u{201D}",
                 "**\(MarkdownText.text(c.stateWords, limit: 300))**",
-                MarkdownText.text(c.finding ?? c.statement, limit: 600),
+                MarkdownText.text(c.finding ?? c.statement, limit: 1200),
                 "\(c.agreeing) / \(c.disagreeing)",
                 apart.isEmpty ? "—" : MarkdownText.text(apart, limit: 120),
             ])
@@ -236,7 +236,7 @@ package enum MarkdownReport {
         if r.claims.isEmpty { return out + "No claims were evaluated.\n\n" }
         for c in r.claims {
             out += "### \(MarkdownText.text(c.id, limit: 80)): \(MarkdownText.text(c.stateWords, limit: 300))\n\n"
-            if let f = c.finding { out += "\(MarkdownText.text(f, limit: 800))\n\n" }
+            if let f = c.finding { out += "\(MarkdownText.text(f, limit: 1200))\n\n" }
             out += "- The claim, in our words: \(MarkdownText.text(c.statement, limit: 600))\n"
             for reading in c.readings ?? [] {
                 out += "- Reading \u{201C}\(MarkdownText.text(reading.reading, limit: 200))\u{201D}: \(reading.state.words), \(reading.agreeing) agree, \(reading.disagreeing) disagree"

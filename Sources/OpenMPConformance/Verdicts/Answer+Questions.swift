@@ -41,8 +41,10 @@ extension Answer {
     static func questions(_ a: Answer, atlas: AtlasEvidence?, platform: String) -> [Question] {
         let pairs = atlas?.pairs ?? []
         var need = [PlatformAnswer(platform: platform, answer: needAnswer(a, pairs), details: needDetails(a, pairs, atlas?.source))]
-        var safe = [PlatformAnswer(platform: platform, answer: safeAnswer(a, pairs), details: safeDetails(a, pairs))]
-        var instead = [PlatformAnswer(platform: platform, answer: insteadAnswer(a), details: insteadDetails(a, pairs))]
+        // Repeats under concurrent first use: a race, with counts, beside the order rule.
+        let race = ClaimAtlasWeighing.raceWords(atlas?.concurrent ?? []).map { " " + $0 } ?? ""
+        var safe = [PlatformAnswer(platform: platform, answer: safeAnswer(a, pairs) + race, details: safeDetails(a, pairs))]
+        var instead = [PlatformAnswer(platform: platform, answer: insteadAnswer(a), details: insteadDetails(a, pairs, shapes: atlas?.shapes ?? []))]
         if !a.macOS.ranHere, let atlas {
             let mac = macOSAnswers(atlas)
             need.append(mac[0]); safe.append(mac[1]); instead.append(mac[2])
@@ -219,12 +221,12 @@ extension Answer {
         return s + " Set the variable only as a last resort (below, with its costs)."
     }
 
-    static func insteadDetails(_ a: Answer, _ pairs: [AtlasEvidence.Pair]) -> [String] {
+    static func insteadDetails(_ a: Answer, _ pairs: [AtlasEvidence.Pair], shapes: [AtlasEvidence.ShapeRun] = []) -> [String] {
         var out = a.instead.steps
         if a.instead.copiesCells > 0, let pair = a.instead.copiesPair {
             out.append("A vendored copy counts as a second runtime when it is opened by its path or carries a different SONAME: "
                        + "two files of one release (\(pair)), opened by path as these test cases open them, aborted in \(a.instead.copiesAborted) of \(a.instead.copiesCells). "
-                       + "Two libraries that need one SONAME are given one file by the loader (the loader's rule; not measured in this run).")
+                       + ClaimAtlasWeighing.sameSonameWords(shapes))
         }
         var last = a.instead.lastResort
         if let rule = variableRule(pairs) { last += " In the atlas, \(rule)." }

@@ -136,6 +136,14 @@ package struct AtlasEvidence: Sendable, Hashable {
     package var macOSUnanswered: [String] = []
     /// The doc's Windows packages, measured on the Windows atlas (the real DLLs under Wine), when one is checked in.
     package var windows: Packages?
+    /// Sampled pairs in each stack shape, and concurrent or nested use (empty when the atlas has none).
+    package var shapes: [ShapeRun] = []
+    package var concurrent: [ConcurrentRun] = []
+    /// The Windows atlas's ordered pairs (the real DLLs under Wine), counted apart, and its file.
+    package var windowsPairs: [Pair] = []
+    package var windowsSource: String?
+    /// The wheel catalog (`Matrices/wheels/catalog.yaml`), read beside the atlas: which runtime each wheel brings.
+    package var wheelCatalog: WheelCatalog?
     package init(source: String, observations: [Observation], pairs: [Pair] = [], packagePairs: [PackagePair] = []) {
         self.source = source; self.observations = observations; self.pairs = pairs; self.packagePairs = packagePairs
     }
@@ -303,7 +311,8 @@ extension Answer {
         var last = "Only as a last resort, export KMP_DUPLICATE_LIB_OK=TRUE before the program starts"
         if let atlas, case let observed = atlas.pairs.reduce(0, { $0 + $1.observedWithVariable }), observed > 0 {
             let two = atlas.pairs.reduce(0) { $0 + $1.twoRanWithVariable }
-            last += ". It keeps both runtimes, each with its own thread pool (two runtimes ran in \(two) of \(plural(observed, "atlas probe")) with it), so twice the OpenMP threads run, and more when one runtime's threads open regions of the other (not measured in this run)"
+            last += ". It keeps both runtimes, each with its own thread pool (two runtimes ran in \(two) of \(plural(observed, "atlas probe")) with it), so twice the OpenMP threads run, and more when one runtime's threads open regions of the other "
+                + (ClaimAtlasWeighing.nestedWords(atlas.concurrent).map { "(\($0))" } ?? "(not measured in this atlas)")
         } else {
             last += ". It keeps both runtimes, each with its own thread pool (the atlas was not read, so not counted here)"
         }
@@ -368,7 +377,8 @@ extension Answer {
             guard !bad.isEmpty else { return nil }
             let counts = Dictionary(bad.map { ($0, 1) }, uniquingKeysWith: +).sorted { $0.key < $1.key }
                 .map { "\($0.value) \(ClaimJudgement.outcomeWords($0.key, count: $0.value))" }.joined(separator: ", ")
-            return "\(k): \(counts) of \(groups[k]!.count) observations."
+            // Distinct outcomes, not runs: no rate can be read from them, and none is given.
+            return "\(k): \(counts) among its probes with the variable (this atlas keeps no run counts, so whether it follows the load order or varies is not known)."
         }
         let total = a.observations.filter(\.variable).count
         let bad = keys.filter { groups[$0]!.contains { $0 != .pass } }.count
@@ -402,6 +412,9 @@ extension AtlasEvidence {
             windows = (try AtlasCodec.read(url), "Matrices/atlas/\(WineTools.platform)/\(hostKey).json")
         }
         var e = AtlasEvidence(atlas, source: "Matrices/atlas/\(hostKey).json", catalog: catalog, windows: windows)
+        // The claims read the Windows atlas's pairs (counted apart) and the wheel catalog too.
+        if let windows { e.windowsPairs = pairs(windows.0); e.windowsSource = windows.1 }
+        e.wheelCatalog = catalog
         if catalog != nil, windows == nil {
             // Said, not left out: the Windows pairs have nothing measured to cite on this host.
             e.windows = Packages(source: "", pairs: [], bystanders: [],
@@ -413,7 +426,7 @@ extension AtlasEvidence {
     /// The off-diagonal cells of two KMP-family runtimes, one observation per distinct outcome
     /// of each variant; with a wheel catalog, the doc's packages on macOS (by stand-ins) and, with a
     /// Windows atlas, on Windows.
-    init(_ atlas: AtlasResults, source: String, catalog: WheelCatalog? = nil, windows: (atlas: AtlasResults, source: String)? = nil) {
+    package init(_ atlas: AtlasResults, source: String, catalog: WheelCatalog? = nil, windows: (atlas: AtlasResults, source: String)? = nil) {
         var out: [Observation] = []
         for c in atlas.cells where c.diagonal == nil && c.firstIdentity?.family == "kmp" && c.secondIdentity?.family == "kmp" {
             for o in c.observations {
@@ -431,5 +444,7 @@ extension AtlasEvidence {
             self.windows = Self.packages(Self.measured(Answer.docPackages(.windows), platform: .windows, catalog: catalog, atlas: windows.atlas),
                                          atlas: windows.atlas, source: windows.source)
         }
+        shapes = Self.shapeRuns(atlas)
+        concurrent = Self.concurrentRuns(atlas)
     }
 }

@@ -77,3 +77,59 @@ extension AtlasEvidence {
     }
 
 }
+
+/// The atlas's stack shapes and its concurrent and nested cells, in the shape the claims read.
+extension AtlasEvidence {
+    /// One sampled pair in one stack shape (``StackShape``), without the variable.
+    package struct ShapeRun: Sendable, Hashable {
+        /// The shape's raw value: `own-handle`, `linked-same-soname`, …
+        package var shape: String
+        package var first: String
+        package var second: String
+        package var outcome: Outcome
+        /// Runtimes observed to start, when observed.
+        package var runtimesStarted: Int?
+        package init(shape: String, first: String, second: String, outcome: Outcome, runtimesStarted: Int?) {
+            self.shape = shape; self.first = first; self.second = second; self.outcome = outcome; self.runtimesStarted = runtimesStarted
+        }
+    }
+
+    /// One sampled pair used at once (`race`: first calls from two threads, repeated) or nested
+    /// (`nest`: a region of the second inside each thread of the first's), with the variable.
+    package struct ConcurrentRun: Sendable, Hashable {
+        /// `race` or `nest`.
+        package var kind: String
+        package var first: String
+        package var second: String
+        package var runs: [Outcome]
+        /// OpenMP team threads and OS threads of the first run, when observed.
+        package var teamThreads: Int?
+        package var osThreads: Int?
+        /// Threads per team the probes were pinned to (`OMP_NUM_THREADS`), when known.
+        package var threadsPerTeam: Int?
+        package init(kind: String, first: String, second: String, runs: [Outcome], teamThreads: Int?, osThreads: Int?,
+                     threadsPerTeam: Int?) {
+            self.kind = kind; self.first = first; self.second = second; self.runs = runs
+            self.teamThreads = teamThreads; self.osThreads = osThreads; self.threadsPerTeam = threadsPerTeam
+        }
+    }
+
+    static func runtimeLabel(_ atlas: AtlasResults, _ name: String) -> String {
+        label(atlas.runtime(named: name)?.identity, name)
+    }
+
+    static func shapeRuns(_ atlas: AtlasResults) -> [ShapeRun] {
+        (atlas.shapes ?? []).compactMap { s in
+            s.outcome.map { ShapeRun(shape: s.shape.rawValue, first: runtimeLabel(atlas, s.first), second: runtimeLabel(atlas, s.second),
+                                     outcome: $0, runtimesStarted: s.ran?.runtimesStarted) }
+        }
+    }
+
+    static func concurrentRuns(_ atlas: AtlasResults) -> [ConcurrentRun] {
+        let perTeam = atlas.environment.pinned["OMP_NUM_THREADS"].flatMap { Int($0) }
+        return (atlas.concurrency ?? []).filter { !$0.runs.isEmpty }.map { c in
+            ConcurrentRun(kind: c.kind.rawValue, first: runtimeLabel(atlas, c.first), second: runtimeLabel(atlas, c.second), runs: c.runs,
+                          teamThreads: c.ran?.teamThreads, osThreads: c.ran?.osThreads, threadsPerTeam: perTeam)
+        }
+    }
+}

@@ -92,8 +92,10 @@ public enum Verdicts {
     /// `runtimes` name the pair's releases in the words of the finding and counterexample.
     /// `platform`: whose cells count (nil: the host's; ``WineTools/platform``: the Windows column's);
     /// the other platform's cells are never counted.
+    /// `atlas`, when given, judges the host's claims that read it (``ClaimAtlasWeighing``) with its pairs,
+    /// shapes and concurrent cells beside the matrix's.
     package static func claim(_ claim: Matrix.Claim, results: [CellResult], wheels: [WheelScan.Wheel] = [],
-                             runtimes: [RuntimeRecord] = [], platform: String? = nil) -> ClaimVerdict {
+                             runtimes: [RuntimeRecord] = [], platform: String? = nil, atlas: AtlasEvidence? = nil) -> ClaimVerdict {
         let mine = results.filter { $0.claims.contains(claim.id) && $0.platform == platform }
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         let j = judgement.judge(mine, scope: claim.scope, failures: claim.failures, readings: claim.readings)
@@ -143,6 +145,9 @@ public enum Verdicts {
         ]
         let template = claim.findings[state] ?? defaultFinding(state, statement: claim.statement)
         v.finding = ClaimJudgement.fill(template, values)
+        if claim.untestableReason == nil || !mine.isEmpty {
+            ClaimAtlasWeighing.weigh(&v, j, atlas: atlas, words: judgement.words)
+        }
         return v
     }
 
@@ -220,15 +225,16 @@ public enum Verdicts {
 
     /// Every claim of a matrix, in file order.
     package static func claims(_ matrix: Matrix, results: [CellResult], wheels: [WheelScan.Wheel] = [],
-                              runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
-        matrix.claims.map { claim($0, results: results, wheels: wheels, runtimes: runtimes) }
+                              runtimes: [RuntimeRecord] = [], atlas: AtlasEvidence? = nil) -> [ClaimVerdict] {
+        matrix.claims.map { claim($0, results: results, wheels: wheels, runtimes: runtimes, atlas: atlas) }
     }
 
     /// One verdict per applicability row (id = row id), over the row's own cells. The Linux
     /// analogues (`<row>@linux`) get their own entries, labelled as analogues, after the rows.
     /// Rows are about two KMP-family runtimes and the table's own env modes: controls, GNU-mixed
     /// profiles and troubleshooting modes are shown apart (``ClaimJudgement``).
-    package static func rows(_ matrix: Matrix, results: [CellResult], runtimes: [RuntimeRecord] = []) -> [ClaimVerdict] {
+    package static func rows(_ matrix: Matrix, results: [CellResult], runtimes: [RuntimeRecord] = [],
+                             atlas: AtlasEvidence? = nil) -> [ClaimVerdict] {
         var out: [ClaimVerdict] = []
         let judgement = ClaimJudgement(words: CellWords(runtimes: runtimes))
         for r in matrix.rows {
@@ -237,7 +243,7 @@ public enum Verdicts {
                 if mine.isEmpty && !label.isEmpty { continue }
                 let method = label.isEmpty ? "Cells of the row's workload, judged against the table's prediction."
                     : "The same plans on Linux, judged against the macOS prediction: evidence about the OpenMP runtimes, not about macOS's loader."
-                let v = rowVerdict(r, id: rowID, cells: mine, label: label, method: method, judgement: judgement) {
+                let v = rowVerdict(r, id: rowID, cells: mine, label: label, method: method, judgement: judgement, atlas: atlas) {
                     rowFinding(r, analogue: !label.isEmpty, $0)
                 }
                 out.append(v)
@@ -248,8 +254,10 @@ public enum Verdicts {
 
     /// One table row judged over `cells`: two KMP-family runtimes and the table's own env modes
     /// counted, the rest shown apart; `finding` words the judgement.
+    /// `atlas`: the host's atlas, which the row is weighed with (``ClaimAtlasWeighing``); nil for the Windows column.
     static func rowVerdict(_ r: Matrix.Row, id: String, cells: [CellResult], label: String, method: String,
-                           judgement: ClaimJudgement, finding: (ClaimJudgement.Judged) -> String) -> ClaimVerdict {
+                           judgement: ClaimJudgement, atlas: AtlasEvidence? = nil,
+                           finding: (ClaimJudgement.Judged) -> String) -> ClaimVerdict {
         // A table row is about the abort: the failure it is about is the one it does not predict.
         let failures: [Outcome] = r.fixNeeded == .no ? [.duplicateRuntimeAbort, .hangAtExit, .hang, .crash, .wrongResult, .runtimeError]
             : [.hangAtExit, .hang, .crash, .wrongResult, .runtimeError, .pass]
@@ -263,6 +271,7 @@ public enum Verdicts {
             agreeing: j.agreeing.count, disagreeing: j.disagreeing.count, evidence: agg.evidence)
         v.record(state: j.state, conditions: j.conditions, quote: r.source.quote, from: j, words: judgement.words)
         v.finding = finding(j)
+        ClaimAtlasWeighing.weigh(&v, j, atlas: atlas, words: judgement.words)
         return v
     }
 

@@ -16,7 +16,14 @@ struct ReadmeCommand: AsyncParsableCommand {
         var r: ResultsFile
         do { r = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
         // The answer with the atlas snapshot beside the cells, as the reports give it.
-        if let atlas = AtlasInput.load(hostKey: r.host.key) { r.answer = r.resolvedAnswer(atlas: atlas) }
+        if let atlas = AtlasInput.load(hostKey: r.host.key) {
+            r.answer = r.resolvedAnswer(atlas: atlas)
+            // The claims judged with the same atlas (a file written before it existed has them without).
+            let manifest = Dictionary(r.host.runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            do { r.claims = r.claimsJudged(with: try Matrix.bundled(manifest: manifest), atlas: atlas) } catch {
+                throw ToolExit.badInput("\(error)")
+            }
+        }
         guard !r.partial else { throw ToolExit.badInput("\(path) is a partial run; the README needs a complete one") }
         // Checked in: no path of this machine.
         let snap = ReadmeSection.Snapshot(r.portable(.current()))

@@ -13,15 +13,24 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write here instead of standard output (atomically).", valueName: "file")) var output: String?
     @Option(help: "Where to look for the newest results file.") var resultsDir: String = "results"
     @Flag(help: "Print the path of the newest results file and exit.") var printLatest = false
+    @Option(help: ArgumentHelp("Judge the claims and the answer with this atlas file (e.g. the same job's reports/atlas.json, with its stack shapes and concurrent cells) instead of the host's snapshot.", valueName: "file"))
+    var atlas: String?
 
     func run() async throws {
         let path = try file ?? Self.newest(in: resultsDir)
         if printLatest { print(path); return }
         // One report command for every kind of results file: an atlas renders through the atlas's renderers.
         if ResultsKind.of(file: path) == .atlas { return try renderAtlas(path) }
-        let results: ResultsFile
+        var results: ResultsFile
         do { results = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
-        let atlas = AtlasInput.load(hostKey: results.host.key)
+        let atlas = try self.atlas.map { try AtlasInput.load(file: $0, hostKey: results.host.key) } ?? AtlasInput.load(hostKey: results.host.key)
+        if self.atlas != nil, let atlas {
+            // The claims judged again with the atlas given (the results file holds them judged with the snapshot).
+            let manifest = Dictionary(results.host.runtimes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            do { results.claims = results.claimsJudged(with: try Matrix.bundled(manifest: manifest), atlas: atlas) } catch {
+                throw ToolExit.badInput("\(error)")
+            }
+        }
         // What people read: the runtime cache as $OMP_CONFORMANCE_RUNTIMES/…, the probe as $OMP_PROBE
         // (the JSON stays the results file, paths as measured).
         let shown = results.portable(.current())
@@ -86,6 +95,18 @@ struct ReportCommand: AsyncParsableCommand {
 /// The atlas snapshot of a host, when the package has one (`Matrices/atlas/<host key>.json`);
 /// an unreadable one is reported on stderr and left out, never a silent gap.
 enum AtlasInput {
+    /// An atlas file named on the command line, with the host's Windows atlas and wheel catalog
+    /// from the snapshot beside it. An unreadable file is bad input (exit 2).
+    static func load(file: String, hostKey: String) throws -> AtlasEvidence {
+        let read: AtlasResults
+        do { read = try AtlasCodec.read(URL(fileURLWithPath: file)) } catch { throw ToolExit.badInput("\(error)") }
+        var evidence = AtlasEvidence(read, source: file)
+        if let snap = load(hostKey: hostKey) {
+            evidence.windowsPairs = snap.windowsPairs; evidence.windowsSource = snap.windowsSource; evidence.wheelCatalog = snap.wheelCatalog
+        }
+        return evidence
+    }
+
     static func load(hostKey: String) -> AtlasEvidence? {
         // Where the bundled Matrices/ live (the same root the bundled matrix is read from).
         let root = RuntimeCatalog.packageRoot() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)

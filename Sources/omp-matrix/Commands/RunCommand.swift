@@ -79,7 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         @Sendable func file(_ results: [CellResult], partial: Bool) -> ResultsFile {
             var f = ResultsFile(partial: partial, startedAt: started, finishedAt: partial ? nil : Timestamp.now(), host: host,
                                 environment: env, selection: selection.summaryList, results: results,
-                                claims: loaded.claimVerdicts(results, wheels: wheels))
+                                claims: loaded.claimVerdicts(results, wheels: wheels, atlas: atlas))
             f.wheels = wheels.scanned
             f.windows = loaded.windowsColumn(results, skipped: windowsSkipped.withLock { $0 })
             return f.annotated(atlas: atlas, wheelsMissing: wheels.missing)

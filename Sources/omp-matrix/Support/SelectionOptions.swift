@@ -60,9 +60,9 @@ struct SelectionOptions: ParsableArguments {
         }
 
         /// The nine rows (and their Linux analogues), then every other claim.
-        func claimVerdicts(_ results: [CellResult], wheels: Wheels) -> [ClaimVerdict] {
-            Verdicts.rows(matrix, results: results, runtimes: runtimes)
-                + Verdicts.claims(matrix, results: results, wheels: wheels.scanned, runtimes: runtimes)
+        func claimVerdicts(_ results: [CellResult], wheels: Wheels, atlas: AtlasEvidence? = nil) -> [ClaimVerdict] {
+            Verdicts.rows(matrix, results: results, runtimes: runtimes, atlas: atlas)
+                + Verdicts.claims(matrix, results: results, wheels: wheels.scanned, runtimes: runtimes, atlas: atlas)
         }
 
         /// The Windows column's rows and claims, judged over its cells only; nil when none was selected.

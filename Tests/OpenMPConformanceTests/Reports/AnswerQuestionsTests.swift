@@ -12,6 +12,11 @@ struct AnswerQuestionsTests {
     /// The committed atlas snapshot (its runtimes, identities and stand-ins) with `cells` in
     /// place of its measured cells.
     static func atlas(_ cells: [(String, String, [(AtlasVariant, [Outcome], AtlasRuntimesRan?)])]) throws -> AtlasEvidence {
+        AtlasEvidence(try atlasResults(cells), source: "Matrices/atlas/\(committedAtlas).json")
+    }
+
+    /// The same, as the atlas file's model.
+    static func atlasResults(_ cells: [(String, String, [(AtlasVariant, [Outcome], AtlasRuntimesRan?)])]) throws -> AtlasResults {
         var atlas = try #require(try Atlas.snapshot(hostKey: committedAtlas, packageRoot: URL(fileURLWithPath: TestRuntimes.root)))
         atlas.cells = try cells.map { first, second, observations in
             let f = try #require(atlas.runtime(named: first)?.identity), s = try #require(atlas.runtime(named: second)?.identity)
@@ -21,7 +26,7 @@ struct AnswerQuestionsTests {
                                                   message: "", durationSeconds: 1, runtimesRan: ran.map { [$0] })
                              })
         }
-        return AtlasEvidence(atlas, source: "Matrices/atlas/\(committedAtlas).json")
+        return atlas
     }
 
     /// LLVM 16 started second after LLVM 14, LLVM 13 and Intel 2025 hangs at exit with the variable
