@@ -31,6 +31,21 @@ extension AtlasResults {
             }
             return c
         }
+        // The concurrent and nested cells and the stack shapes hold repro lines too (their consumer
+        // libraries and executables live in the runtime cache).
+        a.concurrency = concurrency?.map { c in
+            var c = c
+            c.repro = line(c.repro)
+            c.message = line(c.message)
+            return c
+        }
+        a.shapes = shapes?.map { c in
+            var c = c
+            c.repro = line(c.repro)
+            c.message = line(c.message)
+            c.skipped = c.skipped.map(line)
+            return c
+        }
         return a
     }
 }

@@ -61,8 +61,13 @@ struct AtlasGenerationsTests {
         let snap = try #require(AtlasFixtures.snapshot)
         let paths = snap.runtimes.map(\.path) + snap.cells.compactMap { $0.secondFile?.path } + snap.host.runtimes.map(\.path)
         for p in paths where p.hasPrefix("/") { #expect(p.hasPrefix("/usr/"), "a system file or a cache-relative path: \(p)") }
-        for o in snap.cells.flatMap(\.observations) {
-            #expect(o.repro.contains("$OMP_PROBE --runtime"), "\(o.repro)")
+        // `$OMP_PROBE` (or the executable shape's linked copy of it in the runtime cache), then the probe's
+        // OMPT tool from the runtime cache when it was used, then the runtimes.
+        let probeThenRuntimes = #/(\$OMP_PROBE|\$OMP_CONFORMANCE_RUNTIMES/\S*/omp-probe) (--ompt-tool \$OMP_CONFORMANCE_RUNTIMES/\S+ )?--runtime /#
+        let repros = snap.cells.flatMap(\.observations).map(\.repro) + (snap.concurrency ?? []).map(\.repro)
+            + (snap.shapes ?? []).filter { $0.skipped == nil }.map(\.repro)
+        for r in repros {
+            #expect(r.contains(probeThenRuntimes), "\(r)")
         }
     }
 
