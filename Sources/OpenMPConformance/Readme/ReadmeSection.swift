@@ -22,21 +22,42 @@ package enum ReadmeSection {
         package var claims: [ClaimVerdict]
         /// The answer section (absent in snapshots written before it existed).
         package var answer: Answer?
+        /// The Windows column's counts, apart from the host's (absent when the run had none).
+        package var windows: Counts?
+
+        /// One platform's cell counts.
+        package struct Counts: Codable, Sendable, Hashable {
+            package var label: String
+            package var cells: Int
+            package var ran: Int
+            package var skipped: Int
+            package var outcomes: [String: Int]
+            package var verdicts: [String: Int]
+
+            init(label: String, _ results: [CellResult]) {
+                self.label = label
+                cells = results.count
+                ran = results.filter { $0.status == .ran }.count
+                skipped = cells - ran
+                var o: [String: Int] = [:], v: [String: Int] = [:]
+                for c in results {
+                    if let x = c.outcome { o[x.rawValue, default: 0] += 1 }
+                    v[c.verdict.rawValue, default: 0] += 1
+                }
+                outcomes = o; verdicts = v
+            }
+        }
 
         package init(_ r: ResultsFile) {
             hostKey = r.host.key; os = r.host.os; kernel = r.host.kernel
             blas = "\(r.host.blas.corename) (\(r.host.blas.source))"
             runtimes = r.host.runtimes.map { "\($0.name) \($0.family) \($0.version) [\($0.source)]" }
             startedAt = r.startedAt
-            cells = r.results.count
-            ran = r.results.filter { $0.status == .ran }.count
-            skipped = cells - ran
-            var o: [String: Int] = [:], v: [String: Int] = [:]
-            for c in r.results {
-                if let x = c.outcome { o[x.rawValue, default: 0] += 1 }
-                v[c.verdict.rawValue, default: 0] += 1
-            }
-            outcomes = o; verdicts = v
+            // The host's counts over the host's cells; the Windows column's apart, never added in.
+            let host = Counts(label: "", r.hostPart.results)
+            cells = host.cells; ran = host.ran; skipped = host.skipped
+            outcomes = host.outcomes; verdicts = host.verdicts
+            if let w = r.windows, let part = r.windowsPart { windows = Counts(label: w.platform.label, part.results) }
             claims = r.claims.map { var c = $0; c.evidence = Array(c.evidence.prefix(3)); return c }
             answer = r.resolvedAnswer()
         }
@@ -72,10 +93,16 @@ package enum ReadmeSection {
         out.append("")
         out.append("Measured \(md(s.startedAt)) on \(MarkdownText.code(s.hostKey, limit: 80)) (\(md(s.os)), kernel \(md(s.kernel))), OpenBLAS kernel \(md(s.blas)).")
         out.append("Runtimes: " + s.runtimes.map { MarkdownText.code($0, limit: 200) }.joined(separator: ", ") + ".")
-        out.append("\(s.cells) cells: \(s.ran) ran, \(s.skipped) untestable here. Outcomes: "
-                   + Outcome.allCases.compactMap { o in s.outcomes[o.rawValue].map { "\($0) `\(o.rawValue)`" } }.joined(separator: ", ")
-                   + ". Cell verdicts on the doc's predictions: "
-                   + Verdict.allCases.map { "\(s.verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + ".")
+        func counts(_ cells: Int, _ ran: Int, _ skipped: Int, _ outcomes: [String: Int], _ verdicts: [String: Int]) -> String {
+            "\(cells) cells: \(ran) ran, \(skipped) untestable here. Outcomes: "
+                + Outcome.allCases.compactMap { o in outcomes[o.rawValue].map { "\($0) `\(o.rawValue)`" } }.joined(separator: ", ")
+                + ". Cell verdicts on the doc's predictions: "
+                + Verdict.allCases.map { "\(verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + "."
+        }
+        out.append(counts(s.cells, s.ran, s.skipped, s.outcomes, s.verdicts))
+        if let w = s.windows {
+            out.append("\(md(w.label)), counted apart: " + counts(w.cells, w.ran, w.skipped, w.outcomes, w.verdicts))
+        }
         return out.joined(separator: "\n")
     }
 
