@@ -107,7 +107,8 @@ struct AnswerQuestionsTests {
         #expect(q.answer.hasPrefix("Put one OpenMP runtime in the process: with one runtime file for both libraries, 1 of 1 test case ran clean without the variable."), "\(q.answer)")
         let details = q.details.joined(separator: "\n")
         #expect(details.contains("opened by path as these test cases open them, aborted in 1 of 1"), "\(details)")
-        #expect(details.contains("Two libraries that need one SONAME are given one file by the loader"))
+        // With or without the atlas's stack shapes: "… need one SONAME [from two folders] are given one file by the loader".
+        #expect(details.contains(#/Two libraries that need one SONAME( from two folders)? are given one file by the loader/#), "\(details)")
         #expect(!details.contains("must be replaced"))
         #expect(details.contains("keeping the newer release"))
         #expect(details.contains("Install both from one channel (not measured here)"))
