@@ -178,7 +178,9 @@ struct SharedOutputTests {
         let dir = try makeTemporaryDirectory("omp-one-output")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("r.json")
-        let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1", "--output", out.path]
+        // --timeout 120: no probe of this row comes near it (each ends within a second), so the pause below
+        // cannot turn a probe into a hang.
+        let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1", "--timeout", "120", "--output", out.path]
         let first = Process()
         first.executableURL = URL(fileURLWithPath: TestProducts.ompMatrix!)
         first.arguments = args
@@ -187,7 +189,12 @@ struct SharedOutputTests {
         try first.run()
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: out.path) { usleep(20_000) }
-        let second = try TestProcess.run([TestProducts.ompMatrix!] + args)
+        // The results file exists once the first run holds its lock. It is paused while the second run
+        // starts: under load the second run's start (seconds in a debug build) outlasted the first run's
+        // 32 quick probes, found the lock gone, and ran too (exit 0, not 2).
+        kill(first.processIdentifier, SIGSTOP)
+        let second: TestProcess.Finished
+        do { defer { kill(first.processIdentifier, SIGCONT) }; second = try TestProcess.run([TestProducts.ompMatrix!] + args) }
         first.waitUntilExit()
         #expect(second.terminationStatus == 2, "\(second.errors)")
         #expect(second.errors.contains("is being written by another omp-matrix run"), "\(second.errors)")
