@@ -40,6 +40,11 @@ int omp_shim_set_child_subreaper(void) {
 
 int omp_shim_spawn_session(pid_t *pid, const char *path, char *const argv[],
                            char *const envp[], int stdout_fd, int stderr_fd, int lifeline_fd) {
+    return omp_shim_spawn_session_in(pid, path, argv, envp, stdout_fd, stderr_fd, lifeline_fd, NULL);
+}
+
+int omp_shim_spawn_session_in(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                              int stdout_fd, int stderr_fd, int lifeline_fd, const char *cwd) {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     int rc = posix_spawn_file_actions_init(&fa);
@@ -59,6 +64,14 @@ int omp_shim_spawn_session(pid_t *pid, const char *path, char *const argv[],
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
     posix_spawn_file_actions_addclosefrom_np(&fa, lifeline_fd >= 0 ? 4 : 3);
 #endif
+    if (cwd != NULL) {
+#if (defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))) || defined(__APPLE__)
+        rc = posix_spawn_file_actions_addchdir_np(&fa, cwd);
+#else
+        rc = ENOSYS;
+#endif
+        if (rc != 0) { posix_spawn_file_actions_destroy(&fa); posix_spawnattr_destroy(&at); return rc; }
+    }
     sigset_t none, all;
     sigemptyset(&none);
     sigfillset(&all);

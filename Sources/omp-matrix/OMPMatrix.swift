@@ -23,6 +23,14 @@ struct OMPMatrix: AsyncParsableCommand {
     static func main() async {
         #if os(Linux)
         if let why = ResourceFloor.shortfall() { exit(with: ToolExit.internal(why)) }
+        // No free process slot: no probe can start (nor a thread, and then Swift's tasks wait forever).
+        // The doctor answers "not probed" (incomplete, exit 4); the other subcommands stop as above.
+        if let why = ResourceFloor.processSlotShortfall() {
+            if CommandLine.arguments.dropFirst().first == "doctor" {
+                exit(with: ToolExit(code: .incomplete, message: "omp-matrix: doctor: not probed: " + TerminalText.field(why)))
+            }
+            exit(with: ToolExit.internal(why))
+        }
         #endif
         do {
             var command = try parseAsRoot()

@@ -36,12 +36,17 @@ extension Doctor {
         var bound = options.commandTimeout
         var boundMessage: String?
         let unset = [PairProber.variable.keys.first!]
+        // Every run starts where the user started the doctor (the link fix: in that folder's copy),
+        // so that paths the command opens relative to its working directory name the same files.
+        let userDirectory = FileManager.default.currentDirectoryPath
         /// One run; nil when an interrupt ended it (not finished, so no evidence) or came before it.
-        func observe(_ label: String, _ argv: [String], env: [String: String] = [:], preload: [String] = []) async throws(DoctorError) -> CommandObservation? {
+        func observe(_ label: String, _ argv: [String], env: [String: String] = [:], preload: [String] = [],
+                     in directory: String? = nil) async throws(DoctorError) -> CommandObservation? {
             if Cancellation.isRequested { return nil }
             var o = try await CommandObservation.run(command: argv, environment: env, preload: preload,
                                                      timeout: runs.isEmpty ? options.commandTimeout : bound, observer: observer,
-                                                     inheriting: true, removing: env.isEmpty ? unset : [])
+                                                     inheriting: true, removing: env.isEmpty ? unset : [],
+                                                     workingDirectory: directory ?? userDirectory)
             if Cancellation.isRequested || o.result.ending.killedBy == Classifier.KillReason.cancelled.rawValue { return nil }
             if !runs.isEmpty, let boundMessage, o.result.ending.killedBy == Classifier.KillReason.timeout.rawValue {
                 o.result.message = .init(text: boundMessage)
@@ -104,8 +109,8 @@ extension Doctor {
                 if options.fixCheck, withVar != nil {
                     if case .keep = choice {
                         let (link, linkRun) = try await linkFix(command, keep: keep, replace: replace, choice: linkChoice,
-                                                                observe: { l, a, e, p throws(DoctorError) in
-                            try await observe(l, a, env: e, preload: p)
+                                                                cwd: userDirectory, observe: { l, a, d throws(DoctorError) in
+                            try await observe(l, a, in: d)
                         })
                         fixes.append(link)
                         if let linkRun { observations.append(linkRun) }
@@ -157,9 +162,12 @@ extension Doctor {
     /// The link fix on a copy: the smallest tree that holds the runtime to replace and every
     /// path the command names (outside the system's folders) is copied into a temporary folder,
     /// the runtime is replaced there by a link to the one kept, and the command runs against the
-    /// copy (its path arguments rewritten to the copy).
-    static func linkFix(_ command: [String], keep: DoctorRuntime, replace: DoctorRuntime, choice: String,
-                        observe: (String, [String], [String: String], [String]) async throws(DoctorError) -> CommandObservation?)
+    /// copy (its path arguments rewritten to the copy). When the runtime to replace lies under the
+    /// working directory `cwd`, the copy holds that folder too (the command may open the runtime by
+    /// a path relative to it, as `ctypes.CDLL('lib/libomp.so.5')` does), and the run starts in the
+    /// copy of `cwd`; a `cwd` outside the copy stays the run's working directory.
+    static func linkFix(_ command: [String], keep: DoctorRuntime, replace: DoctorRuntime, choice: String, cwd: String,
+                        observe: (String, [String], String) async throws(DoctorError) -> CommandObservation?)
         async throws(DoctorError) -> (DoctorReport.Fix, DoctorReport.Observation?) {
         let instruction = "Keep one runtime: replace \(replace.path) by a link to \(keep.path) (\(choice)); the loader then maps one file, so there is one runtime."
         let cmd = PairProber.linkCommand(replace: replace.path, keep: keep.path)
@@ -169,7 +177,6 @@ extension Doctor {
         if isSystemPath(replace.path) {
             return notVerified("the runtime to replace is in the system's folders (\(replace.path)); a copy of the system is not made")
         }
-        let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ a: String) -> String? {
             guard !a.isEmpty, !a.hasPrefix("-") else { return nil }
             let p = a.hasPrefix("/") ? a : cwd + "/" + a
@@ -180,9 +187,17 @@ extension Doctor {
             guard let p = absolute(a), !isSystemPath(p) else { return nil }
             return p
         }
-        let root = DoctorWorkspace.commonAncestor([replace.path.doctorParent] + named.map(\.doctorParent))
-        guard root.split(separator: "/").count >= 2, !isSystemPath(root + "/"),
-              root != FileManager.default.homeDirectoryForCurrentUser.path else {
+        func copyable(_ root: String) -> Bool {
+            root.split(separator: "/").count >= 2 && !isSystemPath(root + "/") && root != FileManager.default.homeDirectoryForCurrentUser.path
+        }
+        let files = [replace.path.doctorParent] + named.map(\.doctorParent)
+        var root = DoctorWorkspace.commonAncestor(files)
+        let here = URL(fileURLWithPath: cwd).standardizedFileURL.path
+        if replace.path.hasPrefix(here == "/" ? "/" : here + "/") {
+            let withCwd = DoctorWorkspace.commonAncestor(files + [here])
+            if copyable(withCwd) { root = withCwd }
+        }
+        guard copyable(root) else {
             return notVerified("the runtime to replace and the command's files share no folder smaller than \(root); it is not copied")
         }
         let ws = try DoctorWorkspace()
@@ -196,7 +211,8 @@ extension Doctor {
             guard let p = absolute(a), p == root || p.hasPrefix(root + "/") else { return a }
             return inCopy(p)
         }
-        guard let o = try await observe("link fix on a copy (\(replace.path) -> \(keep.path))", argv, [:], []) else {
+        let runIn = here == root || here.hasPrefix(root + "/") ? inCopy(here) : cwd
+        guard let o = try await observe("link fix on a copy (\(replace.path) -> \(keep.path))", argv, runIn) else {
             return notVerified("interrupted before the run with the link ended")
         }
         let obs = DoctorReport.Observation(label: "link fix on a copy (\(replace.path) -> \(keep.path))", o.result)

@@ -33,10 +33,11 @@ package struct CommandObservation: Sendable {
     ///   - inheriting: the user's environment is kept (the doctor's command form); `removing`
     ///     names variables the kit takes out of it. False: the kit's scrubbed, pinned environment
     ///     (``Conformance/check(command:expected:timeout:)``).
+    ///   - workingDirectory: where the command runs (nil: this process's working directory).
     package static func run(command: [String], environment: [String: String] = [:], preload: [String] = [],
                            launcher: Probe.Configuration.Launcher = .direct, timeout: Duration = .seconds(600),
                            observer: DoctorObserver? = nil, inheriting: Bool = false,
-                           removing: [String] = []) async throws(DoctorError) -> CommandObservation {
+                           removing: [String] = [], workingDirectory: String? = nil) async throws(DoctorError) -> CommandObservation {
         let obs: DoctorObserver
         if let observer { obs = observer } else { obs = try DoctorObserver.locate() }
         try checkStartable(command)
@@ -50,6 +51,7 @@ package struct CommandObservation: Sendable {
         config.exitSignalLog = log
         config.inheritsEnvironment = inheriting
         config.removedVariables = removing
+        config.workingDirectory = workingDirectory
         guard var result = await CellRunner.run(config).first else { throw .environment("the command was not run (the runner returned no run)") }
         if result.ending.kind == .notStarted { throw .badInput("cannot start \(command[0]): \(result.message.text)") }
         let records = DoctorObserver.Log.read(path: log)

@@ -81,6 +81,10 @@ extension Probe {
         package var inheritsEnvironment = false
         /// Variables taken out of an inherited environment (shown as `env -u NAME`).
         package var removedVariables: [String] = []
+        /// The child's working directory; nil: this process's. A user's command that opens files by
+        /// relative paths (`ctypes.CDLL('lib/libomp.so.5')`) finds them there; the repro line then
+        /// begins `cd DIR &&`.
+        package var workingDirectory: String?
 
         public init(runtimes: [RuntimeBinding], plan: Plan, environment: [String: String] = [:],
                     launcher: Launcher = .direct, timeout: Duration = .seconds(20),

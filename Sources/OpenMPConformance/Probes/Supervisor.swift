@@ -79,7 +79,7 @@ enum Supervisor {
         if let script = wrapperScript(c.launcher, pinned: env.significant(extra: [:])) {
             launchArgv = ["/bin/sh", "-c", script, "parent"] + argv
         }
-        let repro: String
+        var repro: String
         if c.inheritsEnvironment {
             // The user's environment is theirs: the repro line names only what the kit changed.
             let removed = c.removedVariables.filter { childEnv[$0] != nil }.sorted()
@@ -89,6 +89,10 @@ enum Supervisor {
             repro = ShellQuote.repro(setting: added, unsetting: removed, argv: launchArgv)
         } else {
             repro = ShellQuote.repro(env: env.significant(extra: extra), argv: launchArgv)
+        }
+        // A run in another working directory than this process's says so: run from the caller's shell, it starts there.
+        if let dir = c.workingDirectory, dir != FileManager.default.currentDirectoryPath {
+            repro = "cd \(ShellQuote.quote(dir)) && " + repro
         }
         // Not in the repro line: bookkeeping of this supervisor, not part of the cell.
         let marker = ProcessTree.newMarker()
@@ -123,7 +127,7 @@ enum Supervisor {
         let rc = ProcessTree.watched.withLock { leaders -> Int32 in
             let rc = withCStrings(launchArgv) { av in
                 withCStrings(envList) { ev in
-                    omp_shim_spawn_session(&pid, exePath, av, ev, outFDs[1], errFDs[1], made ? life[0] : -1)
+                    omp_shim_spawn_session_in(&pid, exePath, av, ev, outFDs[1], errFDs[1], made ? life[0] : -1, c.workingDirectory)
                 }
             }
             if rc == 0 { leaders.insert(pid) }
@@ -133,7 +137,8 @@ enum Supervisor {
         if life[0] >= 0 { close(life[0]) }
         if rc != 0 {
             close(outFDs[0]); close(errFDs[0])
-            return notStarted(c, "could not start \(exePath): \(String(cString: strerror(rc)))", stepsTotal: stepsTotal,
+            let place = c.workingDirectory.map { " in \($0)" } ?? ""
+            return notStarted(c, "could not start \(exePath)\(place): \(String(cString: strerror(rc)))", stepsTotal: stepsTotal,
                               started: started, argv: launchArgv, env: env, repro: repro)
         }
         let watch = Watch(pid: pid, stdoutFD: outFDs[0], stderrFD: errFDs[0], config: c, stepsTotal: stepsTotal, speaks: speaks)

@@ -19,6 +19,11 @@ int omp_shim_set_child_subreaper(void);
 /// probe never holds another probe's pipe or a file the kit is writing. Returns 0 or an errno.
 int omp_shim_spawn_session(pid_t *pid, const char *path, char *const argv[],
                            char *const envp[], int stdout_fd, int stderr_fd, int lifeline_fd);
+/// ``omp_shim_spawn_session`` with the child's working directory set to `cwd` before it execs
+/// (NULL: this process's; a relative `path` is then resolved in `cwd`). Returns 0 or an errno
+/// (that of the directory change when `cwd` cannot be entered).
+int omp_shim_spawn_session_in(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                              int stdout_fd, int stderr_fd, int lifeline_fd, const char *cwd);
 
 /// pidfd_open(2), or -1 with errno where the kernel lacks it.
 int omp_shim_pidfd_open(pid_t pid);

@@ -58,7 +58,7 @@ struct AtlasCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let j = jobs, j < 1 || j > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(j)") }
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        if let why = Duration.timeoutRefusal(timeout, largest: 3600) { throw ValidationError(why) }
         let names = runtimes.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         if names.contains(where: \.isEmpty) { throw ValidationError("--runtimes has an empty name: '\(runtimes)'") }
         if from != nil, writeSnapshot { throw ValidationError("--write-snapshot needs a measured atlas, not --from") }

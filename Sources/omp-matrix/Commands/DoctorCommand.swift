@@ -75,7 +75,7 @@ struct DoctorCommand: AsyncParsableCommand {
             throw ToolExit.badInput(forms == 0 ? "doctor needs PATH..., --pid PID, or -- COMMAND ARGS..."
                                                : "give one of PATH..., --pid PID, or -- COMMAND, not several")
         }
-        if let t = timeout, !(t > 0 && t <= 86_400) { throw ToolExit.badInput("--timeout must be between 0 and 86400 seconds, got \(t)") }
+        if let t = timeout, let why = Duration.timeoutRefusal(t, largest: 86_400) { throw ToolExit.badInput(why) }
         guard maxFileSize > 0 else { throw ToolExit.badInput("--max-file-size must be positive, got \(maxFileSize)") }
         if let p = pid, p <= 0 { throw ToolExit.badInput("--pid must be a positive process id, got \(p)") }
         var options = Doctor.Options(fixCheck: !noFixCheck, observeOnly: observeOnly)

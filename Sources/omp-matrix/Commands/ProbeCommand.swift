@@ -37,7 +37,7 @@ struct ProbeCommand: AsyncParsableCommand {
     var format: TextOrJSON = .json
 
     func validate() throws {
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds, got \(timeout)") }
+        if let why = Duration.timeoutRefusal(timeout, largest: 3600) { throw ValidationError(why) }
         guard Probe.Configuration.Launcher(rawValue: launcher) != nil else {
             throw ValidationError("--launcher must be one of \(Probe.Configuration.Launcher.allCases.map(\.rawValue).joined(separator: ", ")), got '\(launcher)'")
         }

@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let j = jobs, j < 1 || j > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(j)") }
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        if let why = Duration.timeoutRefusal(timeout, largest: 3600) { throw ValidationError(why) }
         if let output, output != "-", let problem = ResultsOutput.refusal(output) {
             throw ValidationError("--output \(output) \(problem)")
         }

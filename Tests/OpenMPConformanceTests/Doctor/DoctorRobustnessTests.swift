@@ -143,6 +143,31 @@ extension DoctorTests {
             #expect(report.pairs.count == 1 && !report.answer.contains { $0.hasPrefix("No OpenMP runtime found") }, "\(report.answer)")
         }
 
+        @Test("a program that opens its runtimes by paths relative to its working directory: the link fix runs in the copy's working directory and is verified, its repro line says where it ran",
+              .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"),
+              arguments: [["prog.py"], ["-c", "PROGRAM"]])
+        func relativePathLinkFix(_ form: [String]) throws {
+            let dir = try DoctorFixtures.temporaryDirectory("relative-fix")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try DoctorFixtures.copy(try DoctorFixtures.runtimePath("intel"), to: dir + "/lib/libiomp5.so")
+            try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: dir + "/lib/libomp.so.5")
+            let program = "import ctypes\nctypes.CDLL('lib/libiomp5.so').omp_get_max_threads()\nctypes.CDLL('lib/libomp.so.5').omp_get_max_threads()\n"
+            try program.write(toFile: dir + "/prog.py", atomically: true, encoding: .utf8)
+            let p = try TestProcess.run([TestProducts.ompMatrix!, "doctor", "--format", "json", "--", DoctorFixtures.python!]
+                                        + form.map { $0 == "PROGRAM" ? program : $0 }, in: URL(fileURLWithPath: dir))
+            #expect(p.terminationStatus == 1, "\(p.errors)")
+            let report = try ResultsCodec.decode(DoctorReport.self, from: p.stdout, file: "stdout", schemaVersion: nil)
+            #expect(report.runs.first?.outcome == .duplicateRuntimeAbort)
+            let pair = try #require(report.pairs.first)
+            let link = try #require(pair.fixes.first { $0.kind == .link })
+            // Before: the fix ran in the doctor's working directory, loaded the original files, and "failed here".
+            #expect(link.status == .verified, "\(link.evidence)")
+            let linkRun = try #require(report.runs.first { $0.label.hasPrefix("link fix") })
+            #expect(linkRun.outcome == .pass && linkRun.repro.hasPrefix("cd "), "\(linkRun.repro)")
+            let kept = try FileManager.default.attributesOfItem(atPath: dir + "/lib/libomp.so.5")[.type] as? FileAttributeType
+            #expect(kept == .typeRegular, "the user's files are unchanged")
+        }
+
         @Test("SIGTERM during a later run: the answer from the runs that finished, marked incomplete, exit 4; nothing left",
               .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
         func interruptKeepsAnswer() async throws {

@@ -60,6 +60,20 @@ extension DoctorTests {
             #expect(p.terminationStatus == 4, "\(p.output)\(p.errors)")
             #expect(p.output.contains("raise it with --max-file-size"), "\(p.output)")
         }
+
+        @Test("--timeout below 1 ms is a usage error naming the option (exit 2), before anything runs",
+              .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"),
+              arguments: [["doctor", "--timeout", "0.0004", "--", "/bin/true"],
+                          ["doctor", "--observe-only", "--timeout", "0.0009999", "--", "/bin/true"],
+                          ["probe", "--timeout", "0.0004", "--runtime", "a=/nonexistent/libomp.so.5", "--steps", "load a"],
+                          ["run", "--timeout", "0.0001", "--row", "linux-cpu-training", "--output", "-"]])
+        func timeoutBelowOneMillisecond(_ args: [String]) throws {
+            let p = try TestProcess.run([TestProducts.ompMatrix!] + args)
+            #expect(p.terminationStatus == 2, "\(p.output)\(p.errors)")
+            let value = args[args.firstIndex(of: "--timeout")! + 1]
+            #expect(p.errors.contains("--timeout must be between 0.001 and") && p.errors.contains("got \(value)"), "\(p.errors)")
+            #expect(!p.output.contains("doctor: run 1") && !p.errors.contains("doctor: run 1"), "no run started")
+        }
     }
 
     @Suite("Input files that are not regular files")
@@ -164,7 +178,9 @@ struct SharedOutputTests {
         let dir = try makeTemporaryDirectory("omp-one-output")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("r.json")
-        let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1", "--output", out.path]
+        // --timeout 120: no probe of this row comes near it (each ends within a second), so the pause below
+        // cannot turn a probe into a hang.
+        let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1", "--timeout", "120", "--output", out.path]
         let first = Process()
         first.executableURL = URL(fileURLWithPath: TestProducts.ompMatrix!)
         first.arguments = args
@@ -173,7 +189,12 @@ struct SharedOutputTests {
         try first.run()
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: out.path) { usleep(20_000) }
-        let second = try TestProcess.run([TestProducts.ompMatrix!] + args)
+        // The results file exists once the first run holds its lock. It is paused while the second run
+        // starts: under load the second run's start (seconds in a debug build) outlasted the first run's
+        // 32 quick probes, found the lock gone, and ran too (exit 0, not 2).
+        kill(first.processIdentifier, SIGSTOP)
+        let second: TestProcess.Finished
+        do { defer { kill(first.processIdentifier, SIGCONT) }; second = try TestProcess.run([TestProducts.ompMatrix!] + args) }
         first.waitUntilExit()
         #expect(second.terminationStatus == 2, "\(second.errors)")
         #expect(second.errors.contains("is being written by another omp-matrix run"), "\(second.errors)")
@@ -194,6 +215,59 @@ struct ResourceLimitTests {
                                      "sh", TestProducts.ompMatrix!])
         #expect(p.terminationStatus == 3, "\(limit): exit \(p.terminationStatus) \(p.errors)")
         #expect(p.errors.contains("(\(limit.split(separator: " ").prefix(2).joined(separator: " ")))"), "\(p.errors)")
+    }
+
+    /// Whether every folder above `path` lets other users through, and `path` itself is readable and executable by them.
+    static func reachableByOthers(_ path: String) -> Bool {
+        var p = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        var st = stat()
+        guard stat(p, &st) == 0, st.st_mode & 0o005 == 0o005 else { return false }
+        while p != "/" {
+            p = (p as NSString).deletingLastPathComponent
+            guard stat(p, &st) == 0, st.st_mode & 0o001 != 0 else { return false }
+        }
+        return true
+    }
+
+    static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static var canRunAsNobody: Bool {
+        geteuid() == 0 && setpriv != nil && DoctorFixtures.python != nil && FileManager.default.isExecutableFile(atPath: "/bin/bash")
+            && TestProducts.ompMatrix.map(reachableByOthers) == true
+            && (ProcessInfo.processInfo.environment["OMP_PROBE"]).map(reachableByOthers) != false
+    }
+
+    @Test("the user's process slots (ulimit -u) exhausted, as a non-root user: the doctor says 'not probed' with the reason, exit 4, at once; nothing left behind",
+          .enabled(if: canRunAsNobody, "needs root, setpriv, bash and python3, and omp-matrix (and OMP_PROBE) in folders user nobody can reach"),
+          .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
+    func processSlotsExhausted() throws {
+        let dir = try makeTemporaryDirectory("omp-nproc").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/tmp", withIntermediateDirectories: true)
+        try DoctorFixtures.copy(try DoctorFixtures.runtimePath("intel"), to: dir + "/tree/libiomp5.so")
+        try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: dir + "/tree/libomp.so.5")
+        for (p, mode) in [(dir, 0o755), (dir + "/tree", 0o755), (dir + "/tmp", 0o777), (dir + "/tree/libiomp5.so", 0o644), (dir + "/tree/libomp.so.5", 0o644)] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: p)
+        }
+        // Under a limit of 64 (the kit's floor), 50 sleeping threads of one python process (threads count
+        // against ulimit -u; a thread that cannot start fails at once, where a shell's fork retries for
+        // seconds); python then runs the doctor and exits, its threads with it: nothing to clean up.
+        let filler = "import subprocess, sys, threading, time\nfor _ in range(50):\n    try: threading.Thread(target=time.sleep, args=(300,), daemon=True).start()\n"
+            + "    except RuntimeError: break\nsys.exit(subprocess.run(sys.argv[1:]).returncode)\n"
+        var env = ["HOME=/", "TMPDIR=\(dir)/tmp", "PATH=/usr/bin:/bin"]
+        if let probe = ProcessInfo.processInfo.environment["OMP_PROBE"] { env.append("OMP_PROBE=\(probe)") }
+        let clock = ContinuousClock(), start = clock.now
+        // Before the check: verdicts from starved probes ("not safe here: ... OMP: Error #34", the link
+        // fix "fails here"), exit 1; with fewer slots still, a hang (so bounded from outside).
+        let p = try TestProcess.run(["/usr/bin/timeout", "-s", "KILL", "120", Self.setpriv!, "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env"] + env
+                                    + ["/bin/bash", "-c", "ulimit -u 64 || exit 90; exec \"$0\" -c \"$1\" \"$2\" doctor \"$3\"",
+                                       DoctorFixtures.python!, filler, TestProducts.ompMatrix!, dir + "/tree"])
+        #expect(p.terminationStatus == 4, "\(p.output)\(p.errors)")
+        #expect(p.errors.contains("not probed: ") && p.errors.contains("ulimit -u"), "\(p.errors)")
+        #expect(!p.output.contains("Need KMP_DUPLICATE_LIB_OK") && !p.output.contains("Answer:"), "no verdict: \(p.output)")
+        #expect(clock.now - start < .seconds(60), "at once, never a hang")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/tmp").isEmpty, "no temporary folder left")
+        let left = try TestProcess.run(["/usr/bin/pgrep", "-u", "65534", "-f", "omp-matrix doctor \(dir)"])
+        #expect(left.output.isEmpty, "no omp-matrix process left: \(left.output)")
     }
 
     @Test("a soft limit under the floor that the hard limit allows is raised, and the command runs")
