@@ -201,6 +201,27 @@ package enum ClaimAtlasWeighing {
         }
     }
 
+    /// `first-one-loaded` judged by what ran in a column's own test cases, where no atlas counts the
+    /// runtimes that ran (the Windows column): the cells that ran to the end and observed how many
+    /// runtimes started. Two started in any: the mechanism is refuted, whatever the survival.
+    static func mechanism(_ v: inout ClaimVerdict, cells: [CellResult], runtimeWords: String) {
+        guard v.id == "first-one-loaded" else { return }
+        let counts = cells.filter { $0.claims.contains(v.id) && $0.status == .ran }.compactMap { $0.probe?.startedCount }
+        guard !counts.isEmpty else { return }
+        let two = counts.filter { $0 >= 2 }.count
+        let was = v.finding ?? ""
+        if two > 0 {
+            v.state = .doesNotHold
+            v.verdict = .refuted
+            v.conditions = nil
+            v.finding = "Judged by what ran, not only by survival: with the variable both \(runtimeWords) started, each with its own "
+                + "threads, in \(two) of \(Answer.plural(counts.count, "test case")) that observed it, so the process does not go on with "
+                + "the first runtime alone. By survival alone: \(was)"
+        } else {
+            v.finding = "Judged by what ran: one runtime started in all \(Answer.plural(counts.count, "test case")) that observed it. \(was)"
+        }
+    }
+
     // MARK: Concurrent and nested use
 
     /// `under concurrent first use, it varies: Intel 2025.2.1 then LLVM 16 hung at exit in 5 of 10 runs, …`.

@@ -26,7 +26,10 @@ extension Verdicts {
             if matrix.windowsCells.contains(where: { $0.claims.contains(c.id) }) {
                 var cellsOnly = c
                 cellsOnly.wheels = nil
-                out.append(claim(cellsOnly, results: mine, platform: platform))
+                var v = claim(cellsOnly, results: mine, platform: platform)
+                // What ran, from the column's own probes (no Windows atlas counts the runtimes that ran).
+                ClaimAtlasWeighing.mechanism(&v, cells: mine, runtimeWords: "DLLs")
+                out.append(v)
                 continue
             }
             var v = ClaimVerdict(id: c.id, statement: c.statement, source: c.source.text, byProfile: [:], verdict: .untestable,

@@ -218,4 +218,29 @@ struct WindowsColumnRunTests {
         #expect(r.status == 0, "\(r.output)")
         #expect(r.file.windows == nil && r.file.results.allSatisfy { $0.platform == nil } && !r.file.results.isEmpty)
     }
+
+    @Test("first-one-loaded in the Windows column is judged by what ran: both DLLs started refutes it; one started leaves the survival verdict",
+          arguments: [2, 1])
+    func firstOneLoadedByWhatRan(started: Int) throws {
+        var cells = (0..<3).map { i in
+            AnswerFixtures.cell("w\(i)", roles: ("win-intel-2026", "win-ctranslate2-4.8.5"), kind: "contending", env: "exported",
+                                outcome: .pass, allowed: [.pass], claims: ["first-one-loaded"])
+        }
+        for i in cells.indices {
+            cells[i].probe?.runtimesStarted = [.init(runtime: "framework", started: true, how: "its first OpenMP call returned"),
+                                               .init(runtime: "index", started: started == 2, how: "its first OpenMP call returned")]
+        }
+        var v = ClaimVerdict(id: "first-one-loaded", statement: "s", source: "d", byProfile: [:], verdict: .confirmed, method: "m",
+                             counterexample: nil, counterexampleRepro: nil, agreeing: 3, disagreeing: 0, evidence: [])
+        v.state = .holds
+        v.finding = "3 of 3 ran clean."
+        ClaimAtlasWeighing.mechanism(&v, cells: cells, runtimeWords: "DLLs")
+        if started == 2 {
+            #expect(v.state == .doesNotHold && v.verdict == .refuted)
+            #expect(v.finding?.hasPrefix("Judged by what ran, not only by survival: with the variable both DLLs started, each with its own threads, in 3 of 3 test cases") == true, "\(v.finding ?? "")")
+        } else {
+            #expect(v.state == .holds && v.verdict == .confirmed)
+            #expect(v.finding == "Judged by what ran: one runtime started in all 3 test cases that observed it. 3 of 3 ran clean.", "\(v.finding ?? "")")
+        }
+    }
 }
