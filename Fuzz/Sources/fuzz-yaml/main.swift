@@ -7,8 +7,8 @@ import FuzzDriver
 public func fuzzYAML(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     guard let doc = try? YAMLValue.parse(text, file: "fuzz.yaml") else { return 0 }
-    if let (_, profiles) = try? MatrixLoader.profiles(doc) {
-        let ids = profiles.map(\.id)
+    if let loaded = try? MatrixLoader.profiles(doc) {
+        let ids = (loaded.profiles + loaded.windowsProfiles).map(\.id)
         _ = try? MatrixLoader.applicability(doc, profileIDs: ids)
         _ = try? MatrixLoader.claims(doc, profileIDs: ids)
     } else {
