@@ -36,7 +36,8 @@ package enum HTMLReport {
         out += grid(host, anchors)
         out += hostSection(host)
         out += summarySection(host, summary)
-        out += windowsSection(results, anchors)
+        // Two pages: the Windows column's counts here, its claims and grid on the second page (the first stays small).
+        out += windowsSection(results, anchors, detailsOn: cellsPage)
         if let cellsPage {
             out += "<section><h2>Evidence</h2>\n<p>Every test case's evidence (its plan, outcome, checks and the line that reproduces it) is on <a href=\"\(XMLText.attribute(cellsPage))\">the second page</a>.</p></section>\n"
         } else {
@@ -51,7 +52,8 @@ package enum HTMLReport {
         let anchors = Anchors(results.results.map(\.id))
         let h = XMLText.text
         return HTMLPage.head(title: "OpenMP conformance, every test case: \(h(results.host.key))", css: css)
-            + "<h1 id=\"top\">Every test case: \(h(results.host.key))</h1>\n<p>\(h(PortablePaths.howToRun))</p>\n" + evidence(results, anchors) + "</body>\n</html>\n"
+            + "<h1 id=\"top\">Every test case: \(h(results.host.key))</h1>\n<p>\(h(PortablePaths.howToRun))</p>\n"
+            + windowsDetails(results, anchors) + evidence(results, anchors) + "</body>\n</html>\n"
     }
 
     // MARK: Anchors
@@ -158,18 +160,35 @@ package enum HTMLReport {
 
     /// The Windows column: its claims, grid and counts, under its platform's label, never added
     /// to the host's; or why it did not run.
-    static func windowsSection(_ r: ResultsFile, _ anchors: Anchors) -> String {
+    /// `detailsOn`: the second page's name when the column's claims and grid go there (``windowsDetails(_:_:)``).
+    static func windowsSection(_ r: ResultsFile, _ anchors: Anchors, detailsOn page: String? = nil) -> String {
         guard let w = r.windows, let part = r.windowsPart else { return "" }
         let h = XMLText.text
         var out = "<section class=\"platform\" id=\"windows\"><h2>\(h(w.platform.label))</h2>\n"
         out += "<p class=\"muted\">Platform <code>\(h(w.platform.id))</code>: the doc's rows and claims with the OpenMP DLLs that Windows wheels ship, run by the Windows probe under Wine; a claim id ending in <code>@windows</code> is a table row's Windows analogue. Counted apart: none of these cells is in the host's counts above.</p>\n"
         if let why = w.skipped { out += "<p class=\"warn\"><strong>Not run here:</strong> \(h(why))</p>\n" }
+        if let page {
+            let states = Dictionary(grouping: part.claims, by: { $0.state?.words ?? $0.verdict.rawValue })
+                .sorted { $0.key < $1.key }.map { "\($0.value.count) \(h($0.key))" }.joined(separator: ", ")
+            out += "<p>Its \(part.claims.count) rows and claims: \(states). Each with its finding, and its grid, on <a href=\"\(XMLText.attribute(page))#windows-details\">the second page</a>.</p>\n"
+        }
         out += "</section>\n"
-        out += claimsSection(part, anchors).replacingOccurrences(of: "<h2>The doc's claims, judged</h2>", with: "<h2>The doc's claims, judged: \(h(w.platform.label))</h2>")
-        out += grid(part, anchors).replacingOccurrences(of: "<h2>Matrix</h2>", with: "<h2>Matrix: \(h(w.platform.label))</h2>")
+        if page == nil { out += windowsClaimsAndGrid(part, w.platform.label, anchors) }
         out += summarySection(part, ResultsSummary(r, platform: w.platform.id))
             .replacingOccurrences(of: "<h2>Summary</h2>", with: "<h2>Summary: \(h(w.platform.label))</h2>")
         return out
+    }
+
+    /// The Windows column's claims and grid, on the second page (empty when the run had no Windows column).
+    static func windowsDetails(_ r: ResultsFile, _ anchors: Anchors) -> String {
+        guard let w = r.windows, let part = r.windowsPart else { return "" }
+        return "<section id=\"windows-details\"></section>\n" + windowsClaimsAndGrid(part, w.platform.label, anchors)
+    }
+
+    static func windowsClaimsAndGrid(_ part: ResultsFile, _ label: String, _ anchors: Anchors) -> String {
+        let h = XMLText.text
+        return claimsSection(part, anchors).replacingOccurrences(of: "<h2>The doc's claims, judged</h2>", with: "<h2>The doc's claims, judged: \(h(label))</h2>")
+            + grid(part, anchors).replacingOccurrences(of: "<h2>Matrix</h2>", with: "<h2>Matrix: \(h(label))</h2>")
     }
 
     static func answerSection(_ a: Answer) -> String {
@@ -449,7 +468,7 @@ package enum HTMLReport {
     table.claims{width:100%}
     table.claims td{max-width:40em}
     table.claims td:first-child{min-width:9em}
-    @media (max-width:700px){body{margin:.6em;font-size:13px}table.claims td:nth-child(3){display:none}table.claims th:nth-child(3){display:none}th,td{padding:2px 3px}table.kv th{white-space:normal}table.grid th.scenario,table.grid th.env{white-space:normal;word-break:break-word;font-size:10px;max-width:5.5em}table.grid th.scenario{position:sticky;left:0;z-index:1}table.grid td{min-width:5.6em}.c{min-width:2.3em;font-size:11px}pre{font-size:11px}table.kv,table.list{display:block;overflow-x:auto;max-width:100%}td code{word-break:break-all}h1{font-size:22px;word-break:break-word}}
+    @media (max-width:700px){body{margin:.6em;font-size:13px}table.claims td:nth-child(3){display:none}table.claims th:nth-child(3){display:none}th,td{padding:2px 3px}table.kv th{white-space:normal}table.grid th.scenario,table.grid th.env{white-space:normal;word-break:break-word;font-size:10px;max-width:5.5em}table.grid th.scenario{position:sticky;left:0;z-index:1}table.grid td{min-width:5.6em}.c{min-width:2.3em;font-size:11px}pre{font-size:11px}table.kv,table.list{display:block;overflow-x:auto;max-width:100%}td code{word-break:break-all}code{overflow-wrap:anywhere}h1{font-size:22px;word-break:break-word}}
     .legend{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin:.4em 0}
     section.evidence{border-top:1px solid #ddd;margin-top:1em;padding-top:.3em}
     section.evidence:target{background:#fffbe6;outline:2px solid #e0a800}
