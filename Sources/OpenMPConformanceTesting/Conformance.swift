@@ -53,7 +53,7 @@ public enum Conformance {
     /// An untestable cell is skipped (a warning with its reason, then cancelled) — never a pass.
     public static func check(_ cell: Cell, baseline: BaselineStore.Lookup = BaselineStore.forThisHost,
                              sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
-        if let why = cell.testability.reason ?? cell.stackUnavailable {
+        if let why = cell.untestableHere {
             if let summary {
                 summary.add(untestable: why)
                 try Test.cancel(Comment(rawValue: "untestable here: \(why)"), sourceLocation: sourceLocation)

@@ -48,9 +48,9 @@ package struct MatrixRunner: Sendable {
             progress(Progress(done: results.count, total: total, unexpected: unexpected, elapsed: clock.now - start, last: r))
         }
 
-        // A stack-shape cell whose consumer libraries cannot be had here is untestable, with the reason.
+        // A cell this host cannot run (a stack shape whose consumer libraries cannot be had here) is untestable, with the reason.
         let resolved = cells.map { c -> Cell in
-            guard let why = c.stackUnavailable else { return c }
+            guard c.testability.isTestable, let why = c.untestableHere else { return c }
             var u = c
             u.testability = .untestable(reason: why)
             return u

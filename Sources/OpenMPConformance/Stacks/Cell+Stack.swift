@@ -2,6 +2,11 @@ import Foundation
 import OMPPlan
 
 extension Cell {
+    /// Why this host cannot run the cell, whatever makes it so: its data (``testability``) or, for a
+    /// stack-shape cell, its consumer libraries (``stackUnavailable``); nil when it can run. The
+    /// runner and downstream checks both ask this.
+    package var untestableHere: String? { testability.reason ?? stackUnavailable }
+
     /// For a stack-shape cell that is testable by its data: why its shape cannot be had on this
     /// host (the consumers in this user's runtime cache); nil when it can, or for `own-handle`.
     package var stackUnavailable: String? {
