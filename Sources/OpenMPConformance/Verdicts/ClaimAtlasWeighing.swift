@@ -190,15 +190,20 @@ package enum ClaimAtlasWeighing {
         let clean = rule.map { "It went on cleanly only when \($0.condition) (\($0.evidence))" } ?? "Every atlas pair went on cleanly"
         let nested = nestedWords(atlas.concurrent).map { "; \($0)" } ?? ""
         if two > 0 {
-            v.state = .doesNotHold
-            v.verdict = .refuted
-            v.conditions = nil
+            refute(&v)
             v.finding = "Judged by what ran, not only by survival: with the variable both runtimes stay active, "
                 + "each with its own thread pool (two runtimes ran in \(two) of \(Answer.plural(observed, "atlas probe"))\(nested)), "
                 + "so the process does not go on with the first runtime alone. \(clean). \(matrix)."
         } else {
             v.finding = "Judged by what ran: one runtime ran in all \(Answer.plural(observed, "atlas probe")) with the variable. \(clean). \(matrix)."
         }
+    }
+
+    /// The mechanism refuted by what ran: "does not hold", whatever the conditions survival alone had.
+    static func refute(_ v: inout ClaimVerdict) {
+        v.state = .doesNotHold
+        v.verdict = .refuted
+        v.conditions = nil
     }
 
     /// `first-one-loaded` judged by what ran in a column's own test cases, where no atlas counts the
@@ -211,9 +216,7 @@ package enum ClaimAtlasWeighing {
         let two = counts.filter { $0 >= 2 }.count
         let was = v.finding ?? ""
         if two > 0 {
-            v.state = .doesNotHold
-            v.verdict = .refuted
-            v.conditions = nil
+            refute(&v)
             v.finding = "Judged by what ran, not only by survival: with the variable both \(runtimeWords) started, each with its own "
                 + "threads, in \(two) of \(Answer.plural(counts.count, "test case")) that observed it, so the process does not go on with "
                 + "the first runtime alone. By survival alone: \(was)"
