@@ -1,9 +1,10 @@
 import Foundation
 
-/// Reads and writes atlas files: the kit's versioned JSON (``ResultsCodec``: located syntax
-/// errors, duplicate keys refused, schema version checked first, atomic writes), then checks
-/// what the types cannot: every cell names runtimes on the axes, once; every observation has
-/// at least one run and its outcome set is exactly the set of its runs.
+/// Reads and writes atlas files: results files of kind `atlas`, read through
+/// ``ResultsDocument`` (located syntax errors, duplicate keys refused, schema version and kind
+/// checked first) and written atomically by ``ResultsCodec``; then checks what the types
+/// cannot: every cell names runtimes on the axes, once; every observation has at least one run
+/// and its outcome set is exactly the set of its runs.
 package enum AtlasCodec {
     /// - Throws: ``InputError`` naming the file (and line:column where the JSON says it).
     package static func read(_ url: URL) throws -> AtlasResults {
@@ -11,13 +12,9 @@ package enum AtlasCodec {
         return try decode(data, file: url.path)
     }
 
-    /// - Throws: ``InputError``.
+    /// - Throws: ``InputError``, also when the file holds matrix results.
     package static func decode(_ data: Data, file: String) throws -> AtlasResults {
-        let document = try ResultsCodec.parse(data, file: file)
-        try ResultsCodec.checkVersion(document, file: file, readable: AtlasResults.readableSchemaVersions)
-        let atlas = try ResultsCodec.decodeChecked(AtlasResults.self, document: document, data: data, file: file)
-        try validate(atlas, file: file)
-        return atlas
+        try ResultsDocument.decode(data, file: file, expecting: .atlas).atlas(file: file)
     }
 
     /// The checks beyond the JSON shape.

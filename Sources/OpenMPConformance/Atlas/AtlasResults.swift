@@ -3,13 +3,17 @@
 /// comparison and other commands (the answers, `doctor`) read.
 ///
 /// Written as JSON by `AtlasCodec` (schema `currentSchemaVersion`), checked in as
-/// `Matrices/atlas/<host key>.json`.
+/// `Matrices/atlas/<host key>.json`. A results file of kind `atlas` (``ResultsDocument``).
 package struct AtlasResults: Codable, Sendable, Hashable {
     /// 2: observations record how many runtimes ran (`runtimesRan`); paths in a snapshot are
     /// relative to the runtime cache. Schema 1 files still read (nothing observed there).
-    package static let currentSchemaVersion = 2
-    package static let readableSchemaVersions = 1...currentSchemaVersion
+    /// 4 (shared with matrix results, ``ResultsDocument/currentSchemaVersion``; there was no atlas 3)
+    /// adds `kind`.
+    package static let currentSchemaVersion = ResultsDocument.currentSchemaVersion
+    package static let readableSchemaVersions = ResultsDocument.readableVersions(.atlas)
 
+    /// `atlas`. Written from schema 4 on; set by ``ResultsDocument`` when an older file is read.
+    package var kind: ResultsKind?
     package var schemaVersion: Int
     package var tool: ResultsFile.Tool
     /// True when the run was interrupted before every runnable cell finished.
@@ -39,7 +43,7 @@ package struct AtlasResults: Codable, Sendable, Hashable {
                 partial: Bool, startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,
                 runtimes: [AtlasRuntime], standIns: [AtlasStandIn], cells: [AtlasCell], timing: AtlasTiming? = nil,
                 platform: AtlasPlatform? = nil) {
-        self.schemaVersion = schemaVersion; self.tool = tool; self.partial = partial; self.startedAt = startedAt
+        self.kind = .atlas; self.schemaVersion = schemaVersion; self.tool = tool; self.partial = partial; self.startedAt = startedAt
         self.finishedAt = finishedAt; self.host = host; self.environment = environment; self.runtimes = runtimes
         self.standIns = standIns; self.cells = cells; self.timing = timing; self.platform = platform
     }

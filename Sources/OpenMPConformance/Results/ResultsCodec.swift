@@ -41,16 +41,16 @@ package enum ResultsCodec {
 
     // MARK: Decoding
 
-    /// Decodes a results file of the schema version this tool reads.
+    /// Decodes a matrix results file of a schema version this tool reads (through
+    /// ``ResultsDocument/decode(_:file:expecting:)``, the one reader of results files).
     /// - Parameters:
     ///   - data: The file's bytes.
     ///   - file: The path or label used in error messages.
     /// - Throws: ``InputError`` for malformed JSON (with line:column), duplicate keys, another
-    ///   schema version (naming both versions), or a wrong shape (with the coding path).
+    ///   schema version (naming both versions), a `kind` that contradicts the body, an atlas file,
+    ///   or a wrong shape (with the coding path).
     package static func decode(_ data: Data, file: String) throws -> ResultsFile {
-        let document = try parse(data, file: file)
-        try checkVersion(document, file: file, readable: ResultsFile.readableSchemaVersions)
-        return try decodeChecked(ResultsFile.self, document: document, data: data, file: file)
+        try ResultsDocument.decode(data, file: file, expecting: .matrix).matrix(file: file)
     }
 
     /// Decodes any versioned document. The top level must be an object whose `schemaVersion`
@@ -64,7 +64,7 @@ package enum ResultsCodec {
         return try decodeChecked(type, document: document, data: data, file: file)
     }
 
-    /// Reads and decodes a results file.
+    /// Reads and decodes a matrix results file; see ``decode(_:file:)``.
     /// - Throws: ``InputError`` (including when the file cannot be read).
     package static func read(_ url: URL) throws -> ResultsFile {
         try decode(try readData(url), file: url.path)

@@ -1,14 +1,18 @@
-/// The one file a run writes: host, environment, every cell, every claim.
-/// `Resources/results.schema.json` is its JSON Schema; `report --format json` writes exactly this.
+/// The one file a run writes: host, environment, every cell, every claim. A results file of
+/// kind `matrix` (``ResultsDocument``); `Resources/results.schema.json` is its JSON Schema;
+/// `report --format json` writes exactly this.
 package struct ResultsFile: Codable, Sendable, Hashable {
     /// 2 adds `answer`, `wheels`, each claim's `state`/`finding`/`quote`/…, and each cell's
     /// `roleRuntimes` and `words`; all optional, so schema 1 files still read, report and merge.
     /// 3 adds what ran in each probe: `runtimesStarted`, `teamThreads`, `osThreads` (optional: absent
     /// means not observed), so schema 1 and 2 files still read.
-    package static let currentSchemaVersion = 3
+    /// 4 (shared with the atlas, ``ResultsDocument/currentSchemaVersion``) adds `kind`.
+    package static let currentSchemaVersion = ResultsDocument.currentSchemaVersion
     /// The versions this tool reads.
-    package static let readableSchemaVersions = 1...3
+    package static let readableSchemaVersions = ResultsDocument.readableVersions(.matrix)
 
+    /// `matrix`. Written from schema 4 on; set by ``ResultsDocument`` when an older file is read.
+    package var kind: ResultsKind?
     package var schemaVersion: Int
     package var tool: Tool
     /// True when the run was interrupted or failed before every selected cell ran.
@@ -36,7 +40,7 @@ package struct ResultsFile: Codable, Sendable, Hashable {
     package init(schemaVersion: Int = ResultsFile.currentSchemaVersion, tool: Tool = Tool(), partial: Bool,
                 startedAt: String, finishedAt: String?, host: HostInfo, environment: EnvironmentRecord,
                 selection: [String], results: [CellResult], claims: [ClaimVerdict]) {
-        self.schemaVersion = schemaVersion; self.tool = tool; self.partial = partial; self.startedAt = startedAt
+        self.kind = .matrix; self.schemaVersion = schemaVersion; self.tool = tool; self.partial = partial; self.startedAt = startedAt
         self.finishedAt = finishedAt; self.host = host; self.environment = environment; self.selection = selection
         self.results = results; self.claims = claims
     }

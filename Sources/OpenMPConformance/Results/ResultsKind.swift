@@ -1,26 +1,21 @@
 import Foundation
 
-/// What a JSON file under `results/` is, told from its content, never from its name or age:
-/// `omp-matrix run` writes matrix results (`results`, `selection`), `omp-matrix atlas` writes
-/// atlas results (`cells`, `runtimes`) into the same folder. Each command reads only its own kind.
-package enum ResultsKind: String, Sendable {
+/// What a results file is: its `kind` field (schema 4 on), or for an older file its content
+/// (`results`, `selection`: matrix; `cells`, `runtimes`: atlas); never its name or age.
+/// `omp-matrix run` and `omp-matrix atlas` write into the same `results/` folder, and a command
+/// that takes one kind reads only that kind (``ResultsDocument``).
+package enum ResultsKind: String, Codable, Sendable, Hashable {
     /// A results file of `omp-matrix run` (``ResultsFile``).
     case matrix
     /// A results file of `omp-matrix atlas` (``AtlasResults``).
     case atlas
 
-    /// The kind of the file at `path`, or nil when it is neither (or not readable JSON).
+    /// The kind of the file at `path` by its envelope (``ResultsDocument``'s checks of `kind` and
+    /// `schemaVersion`, the body left unread), or nil when it is no results file this tool reads.
     package static func of(file path: String) -> ResultsKind? {
         guard let data = FileManager.default.contents(atPath: path),
-              let document = try? ResultsCodec.parse(data, file: path),
-              case .object = document.root.value, document.root.member("schemaVersion") != nil else { return nil }
-        func isArray(_ key: String) -> Bool {
-            if case .array? = document.root.member(key)?.value.value { return true }
-            return false
-        }
-        if isArray("results") && isArray("selection") { return .matrix }
-        if isArray("cells") && isArray("runtimes") { return .atlas }
-        return nil
+              let document = try? ResultsCodec.parse(data, file: path) else { return nil }
+        return try? ResultsDocument.kind(of: document, file: path, expecting: nil)
     }
 
     /// The most recently modified file of this kind among `dir`'s `*.json` files; nil when there is none.

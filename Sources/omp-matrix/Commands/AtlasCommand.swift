@@ -106,7 +106,8 @@ struct AtlasCommand: AsyncParsableCommand {
         case .md: text = AtlasMarkdownReport.render(atlas)
         case .html: text = AtlasHTMLReport.render(atlas)
         case .json:
-            do { text = String(decoding: try ResultsCodec.encode(atlas), as: UTF8.self) } catch { throw ToolExit.internal("\(error)") }
+            // In the current format, also for an older file given with --from.
+            do { text = String(decoding: try ResultsDocument.atlas(atlas).current.encoded(), as: UTF8.self) } catch { throw ToolExit.internal("\(error)") }
         }
         if let output {
             do { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output)) } catch {

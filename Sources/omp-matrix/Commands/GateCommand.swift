@@ -15,10 +15,12 @@ struct GateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = try results ?? ReportCommand.newest(in: "results")
-        // An atlas file is gated by the same rules against an atlas (the checked-in snapshot).
-        if ResultsKind.of(file: path) == .atlas { return try gateAtlas(path) }
         let r: ResultsFile
-        do { r = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        switch try ResultsInput.read(path) {
+        case .matrix(let m): r = m
+        // An atlas file is gated by the same rules against an atlas (the checked-in snapshot).
+        case .atlas(let a): return try gateAtlas(a, path: path)
+        }
         let url = URL(fileURLWithPath: baseline)
         if update {
             let old: Baseline? = FileManager.default.fileExists(atPath: baseline) ? try GateRun.readBaseline(baseline) : nil
@@ -40,16 +42,16 @@ struct GateCommand: AsyncParsableCommand {
 }
 
 extension GateCommand {
-    func gateAtlas(_ path: String) throws {
+    func gateAtlas(_ run: AtlasResults, path: String) throws {
         if update {
             throw ToolExit.badInput("\(path) is an atlas: its baseline is the snapshot itself; rewrite it with `omp-matrix atlas --write-snapshot`")
         }
-        let run: AtlasResults, base: AtlasResults
-        do { run = try AtlasCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
-        guard ResultsKind.of(file: baseline) == .atlas else {
+        let base: AtlasResults
+        switch try ResultsInput.read(baseline, expecting: .atlas) {
+        case .atlas(let a): base = a
+        case .matrix:
             throw ToolExit.badInput("\(baseline): not an atlas file; an atlas results file is gated against an atlas (Matrices/atlas/<host key>.json)")
         }
-        do { base = try AtlasCodec.read(URL(fileURLWithPath: baseline)) } catch { throw ToolExit.badInput("\(error)") }
         let report = Gate.compare(atlas: run, baseline: base, options: .init(strict: strict, allowHostMismatch: allowHostMismatch))
         print(TerminalText.block(report.text))
         if !report.passed { throw ToolExit.unexpected }

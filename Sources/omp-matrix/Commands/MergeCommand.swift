@@ -17,7 +17,8 @@ struct MergeCommand: AsyncParsableCommand {
     func run() async throws {
         var inputs: [(name: String, results: ResultsFile)] = []
         for f in files {
-            do { inputs.append((f, try ResultsCodec.read(URL(fileURLWithPath: f)))) } catch { throw ToolExit.badInput("\(error)") }
+            // Atlases are not merged: an atlas is one host's pairs, compared with `gate`, not joined on cell id.
+            inputs.append((f, try ResultsInput.matrix(f, use: "merge takes matrix results files (of `omp-matrix run`); compare an atlas with its snapshot by `omp-matrix gate --baseline Matrices/atlas/<host key>.json`")))
         }
         let merged: MergedMatrix
         do { merged = try Merge.merge(named: inputs) } catch { throw ToolExit.badInput("\(error)") }

@@ -14,7 +14,7 @@ struct ReadmeCommand: AsyncParsableCommand {
     func run() async throws {
         let path = try results ?? ReportCommand.newest(in: "results")
         var r: ResultsFile
-        do { r = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        r = try ResultsInput.matrix(path, use: "the README's results section comes from matrix results (of `omp-matrix run`); its atlas section is written by `omp-matrix atlas --readme README.md`")
         // The answer with the atlas snapshot beside the cells, as the reports give it.
         if let atlas = AtlasInput.load(hostKey: r.host.key) {
             r.answer = r.resolvedAnswer(atlas: atlas)

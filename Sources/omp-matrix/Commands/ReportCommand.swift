@@ -19,10 +19,13 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let path = try file ?? Self.newest(in: resultsDir)
         if printLatest { print(path); return }
-        // One report command for every kind of results file: an atlas renders through the atlas's renderers.
-        if ResultsKind.of(file: path) == .atlas { return try renderAtlas(path) }
+        // One report command for every kind of results file (one reader, by its kind): an atlas
+        // renders through the atlas's renderers.
         var results: ResultsFile
-        do { results = try ResultsCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+        switch try ResultsInput.read(path) {
+        case .matrix(let r): results = r
+        case .atlas(let a): return try renderAtlas(a, path: path)
+        }
         let atlas = try self.atlas.map { try AtlasInput.load(file: $0, hostKey: results.host.key) } ?? AtlasInput.load(hostKey: results.host.key)
         if self.atlas != nil, let atlas {
             // The claims judged again with the atlas given (the results file holds them judged with the snapshot).
@@ -39,9 +42,7 @@ struct ReportCommand: AsyncParsableCommand {
         case .md: text = MarkdownReport.render(shown, atlas: atlas)
         case .json:
             // The JSON report is the results file with the answer as structured fields.
-            var full = results.annotated(atlas: atlas)
-            full.schemaVersion = ResultsFile.currentSchemaVersion
-            text = String(decoding: try ResultsCodec.encode(full), as: UTF8.self)
+            text = String(decoding: try ResultsDocument.matrix(results.annotated(atlas: atlas)).current.encoded(), as: UTF8.self)
         case .junit: text = JUnitReport.render(shown)
         case .html: text = HTMLReport.render(shown, atlas: atlas, cellsPage: cellsPage)
         case .htmlCells: text = HTMLReport.renderCells(shown)
@@ -62,16 +63,15 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     /// An atlas file (of `omp-matrix atlas`, or a snapshot) in the same formats, where they apply.
-    func renderAtlas(_ path: String) throws {
-        let atlas: AtlasResults
-        do { atlas = try AtlasCodec.read(URL(fileURLWithPath: path)) } catch { throw ToolExit.badInput("\(error)") }
+    /// The JSON is the atlas in the current format (an older file comes out rewritten as this tool writes it).
+    func renderAtlas(_ atlas: AtlasResults, path: String) throws {
         let text: String
         switch format {
         case .md: text = AtlasMarkdownReport.render(atlas)
         case .html: text = AtlasHTMLReport.render(atlas)
         case .summary: text = AtlasSummaryReport.render(atlas)
         case .json:
-            do { text = String(decoding: try ResultsCodec.encode(atlas), as: UTF8.self) } catch { throw ToolExit.internal("\(error)") }
+            do { text = String(decoding: try ResultsDocument.atlas(atlas).current.encoded(), as: UTF8.self) } catch { throw ToolExit.internal("\(error)") }
         case .junit, .htmlCells:
             throw ToolExit.badInput("\(path) is an atlas: it renders as md, html, summary or json (--format \(format.rawValue) is for matrix results)")
         }
@@ -89,6 +89,22 @@ struct ReportCommand: AsyncParsableCommand {
             throw ToolExit.badInput("no results file of `omp-matrix run` in '\(dir)' (name an atlas file to render it)")
         }
         return found
+    }
+}
+
+/// A results file named on the command line or found in results/, read by the one reader of
+/// results files (``ResultsDocument``): unreadable, of another version, or contradicting its
+/// own `kind`, it is bad input (exit 2).
+enum ResultsInput {
+    static func read(_ path: String, expecting: ResultsKind? = nil) throws -> ResultsDocument {
+        do { return try ResultsDocument.read(URL(fileURLWithPath: path), expecting: expecting) } catch { throw ToolExit.badInput("\(error)") }
+    }
+
+    /// A matrix results file; an atlas is bad input, `use` saying what the command takes instead.
+    static func matrix(_ path: String, use: String) throws -> ResultsFile {
+        do { return try read(path, expecting: .matrix).matrix(file: path, use: use) } catch let error as InputError {
+            throw ToolExit.badInput("\(error)")
+        }
     }
 }
 
