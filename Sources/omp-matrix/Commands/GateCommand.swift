@@ -47,11 +47,13 @@ extension GateCommand {
             throw ToolExit.badInput("\(path) is an atlas: its baseline is the snapshot itself; rewrite it with `omp-matrix atlas --write-snapshot`")
         }
         let base: AtlasResults
-        switch try ResultsInput.read(baseline, expecting: .atlas) {
-        case .atlas(let a): base = a
-        case .matrix:
-            throw ToolExit.badInput("\(baseline): not an atlas file; an atlas results file is gated against an atlas (Matrices/atlas/<host key>.json)")
-        }
+        let against = "an atlas results file is gated against an atlas (Matrices/atlas/<host key>.json)"
+        do {
+            switch try ResultsDocument.read(URL(fileURLWithPath: baseline)) {
+            case .atlas(let a): base = a
+            case .matrix: throw ToolExit.badInput("\(baseline): not an atlas file but matrix results; \(against)")
+            }
+        } catch let error as InputError { throw ToolExit.badInput("not an atlas file: \(error); \(against)") }
         let report = Gate.compare(atlas: run, baseline: base, options: .init(strict: strict, allowHostMismatch: allowHostMismatch))
         print(TerminalText.block(report.text))
         if !report.passed { throw ToolExit.unexpected }

@@ -20,7 +20,7 @@ struct ResultsCodecTests {
         #expect(text.hasSuffix("}\n"))
         #expect(text.contains("\n  \"claims\" : ["))  // pretty-printed
         // Sorted keys: the top-level keys appear alphabetically.
-        let top = ["claims", "environment", "finishedAt", "host", "partial", "results", "schemaVersion", "selection", "startedAt", "tool"]
+        let top = ["claims", "environment", "finishedAt", "host", "kind", "partial", "results", "schemaVersion", "selection", "startedAt", "tool"]
         let positions = top.map { text.range(of: "\n  \"\($0)\" :")!.lowerBound }
         #expect(positions == positions.sorted())
     }
@@ -38,20 +38,20 @@ struct ResultsCodecTests {
 
     @Test func otherSchemaVersionNamesFileAndBothVersions() throws {
         var text = String(decoding: try ResultsCodec.encode(ReportFixtures.results()), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"schemaVersion\" : 3", with: "\"schemaVersion\" : 4")
+        text = text.replacingOccurrences(of: "\"schemaVersion\" : 4", with: "\"schemaVersion\" : 5")
         do {
             _ = try ResultsCodec.decode(Data(text.utf8), file: "results/debian.json")
-            Issue.record("decoding a schema-4 file should fail")
+            Issue.record("decoding a schema-5 file should fail")
         } catch let error as InputError {
             #expect(error.file == "results/debian.json")
-            #expect(error.message.contains("written by schema 4, this tool reads 1 to 3"))
+            #expect(error.message.contains("written by schema 5, this tool reads 1 to 4"))
             #expect(error.description.hasPrefix("results/debian.json:"))
             // The location points at the version number itself.
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             let line = try #require(error.line)
             let column = try #require(error.column)
             let lineText = Array(lines[line - 1])
-            #expect(String(lineText[(column - 1)...]).hasPrefix("4"))
+            #expect(String(lineText[(column - 1)...]).hasPrefix("5"))
         }
     }
 

@@ -73,10 +73,26 @@ struct ResultsSchemaTests {
             Document(name: "report", text: try String(contentsOf: rendered, encoding: .utf8)),
         ]
         let kept = TestRuntimes.root + "/results"
-        // Only results of `omp-matrix run`, told by content: `omp-matrix atlas` writes its own kind there too.
+        // Every results file there, of either kind (`omp-matrix atlas` writes its own kind there too).
         for f in ((try? FileManager.default.contentsOfDirectory(atPath: kept)) ?? []).sorted()
-        where f.hasSuffix(".json") && ResultsKind.of(file: kept + "/" + f) == .matrix {
+        where f.hasSuffix(".json") && ResultsKind.of(file: kept + "/" + f) != nil {
             documents.append(Document(name: "results/" + f, text: try String(contentsOfFile: kept + "/" + f, encoding: .utf8)))
+        }
+        let errors = try Self.validate(documents)
+        for d in documents {
+            #expect(errors[d.name]?.isEmpty == true, "\(d.name): \(errors[d.name] ?? [])")
+        }
+    }
+
+    /// The checked-in atlas snapshots (real atlas files of `omp-matrix atlas`), and every older
+    /// version this tool reads, conform: one schema for both kinds.
+    @Test func realAtlasFilesAndOlderVersionsConform() throws {
+        var documents = try [OlderResults.linuxSnapshot, OlderResults.windowsSnapshot].map {
+            Document(name: $0, text: try String(contentsOfFile: $0, encoding: .utf8))
+        }
+        #expect(documents.allSatisfy { $0.text.contains("\n  \"kind\" : \"atlas\",") })
+        for v in OlderResults.versions {
+            documents.append(Document(name: v.testDescription, text: try OlderResults.texts(v).old))
         }
         let errors = try Self.validate(documents)
         for d in documents {
@@ -89,14 +105,16 @@ struct ResultsSchemaTests {
         var name: String
         var replace: String
         var with: String
-        /// Expected (path, keyword) pairs; `/results/*/outcome` matches any outcome of any result.
+        /// Expected (path, keyword) pairs; `*` in a path matches any one step (`/results/*/outcome`: any result's outcome).
         var expected: [(path: String, validator: String)]
+        /// Doctor the Windows atlas snapshot instead of the matrix fixture.
+        var atlas = false
         var testDescription: String { name }
     }
 
     static let mutations: [Mutation] = [
         Mutation(name: "unknown outcome", replace: "\"hang-at-exit\"", with: "\"exploded\"",
-                 expected: [("/results/*/outcome", "enum")]),
+                 expected: [("/results/*/outcome", "enum"), ("/results/*/probe/outcome", "enum")]),
         Mutation(name: "missing required field", replace: "\"partial\" : false,", with: "",
                  expected: [("", "required")]),
         Mutation(name: "extra field", replace: "\"cores\" : 2,", with: "\"cores\" : 2, \"gpu\" : \"none\",",
@@ -109,16 +127,35 @@ struct ResultsSchemaTests {
                  expected: [("/partial", "type")]),
         Mutation(name: "null where not nullable", replace: "\"startedAt\" : \"2026-11-27T10:00:00Z\"", with: "\"startedAt\" : null",
                  expected: [("/startedAt", "type")]),
-        Mutation(name: "another schema version", replace: "\"schemaVersion\" : 3", with: "\"schemaVersion\" : 4",
+        Mutation(name: "another schema version", replace: "\"schemaVersion\" : 4", with: "\"schemaVersion\" : 5",
                  expected: [("/schemaVersion", "enum")]),
+        Mutation(name: "version 4 without its kind", replace: "\n  \"kind\" : \"matrix\",", with: "",
+                 expected: [("", "required")]),
+        Mutation(name: "a matrix body labelled atlas", replace: "\"kind\" : \"matrix\"", with: "\"kind\" : \"atlas\"",
+                 expected: [("", "required"), ("", "unevaluatedProperties")]),
+        Mutation(name: "an atlas body labelled matrix", replace: "\n  \"kind\" : \"atlas\"", with: "\n  \"kind\" : \"matrix\"",
+                 expected: [("", "required"), ("", "unevaluatedProperties")], atlas: true),
+        Mutation(name: "an unknown kind", replace: "\n  \"kind\" : \"atlas\"", with: "\n  \"kind\" : \"table\"",
+                 expected: [("/kind", "enum"), ("/kind", "const"), ("", "required"), ("", "unevaluatedProperties")], atlas: true),
+        Mutation(name: "an atlas of schema 3 (there was none)", replace: "\n  \"kind\" : \"atlas\",\n", with: "\n",
+                 expected: [("/schemaVersion", "enum")], atlas: true),
+        Mutation(name: "an unknown atlas variant", replace: "\"variant\" : \"with-second-loaded-first\"", with: "\"variant\" : \"sideways\"",
+                 expected: [("/cells/*/observations/*/variant", "enum")], atlas: true),
+        Mutation(name: "an extra field in an atlas cell", replace: "\"first\" : ", with: "\"gpu\" : \"none\", \"first\" : ",
+                 expected: [("/cells/*", "additionalProperties")], atlas: true),
+        Mutation(name: "an atlas observation without runs", replace: "\"runs\" : [", with: "\"ruins\" : [",
+                 expected: [("/cells/*/observations/*", "required"), ("/cells/*/observations/*", "additionalProperties")], atlas: true),
         Mutation(name: "null where nullable", replace: "\"finishedAt\" : \"2026-11-27T10:04:31Z\"", with: "\"finishedAt\" : null",
                  expected: []),
     ]
 
     @Test func doctoredFilesFailWhereExpected() throws {
-        let text = try Self.encodedText()
+        let matrix = try Self.encodedText()
+        let atlas = try String(contentsOfFile: OlderResults.windowsSnapshot, encoding: .utf8)
         let documents = try Self.mutations.map { m in
-            let doctored = text.replacingOccurrences(of: m.replace, with: m.with)
+            let text = m.atlas ? atlas : matrix
+            var doctored = text.replacingOccurrences(of: m.replace, with: m.with)
+            if m.name.hasPrefix("an atlas of schema 3") { doctored = doctored.replacingOccurrences(of: "\"schemaVersion\" : 4", with: "\"schemaVersion\" : 3") }
             try #require(doctored != text, "\(m.name): the fixture holds no \(m.replace)")
             return Document(name: m.name, text: doctored)
         }
@@ -127,8 +164,8 @@ struct ResultsSchemaTests {
             let got = errors[m.name] ?? []
             func matches(_ e: SchemaError, _ x: (path: String, validator: String)) -> Bool {
                 guard e.validator == x.validator else { return false }
-                guard x.path == "/results/*/outcome" else { return e.path == x.path }
-                return e.path.hasPrefix("/results/") && e.path.hasSuffix("/outcome")
+                let got = e.path.split(separator: "/", omittingEmptySubsequences: false), want = x.path.split(separator: "/", omittingEmptySubsequences: false)
+                return got.count == want.count && zip(got, want).allSatisfy { $1 == "*" || $0 == $1 }
             }
             if m.expected.isEmpty {
                 #expect(got.isEmpty, "\(m.name): \(got)")
@@ -160,5 +197,17 @@ struct ResultsSchemaTests {
         for kind in ["exited", "signaled", "killed", "not-started"] {
             #expect(ProbeResult.Ending.Kind(rawValue: kind) != nil)
         }
+        // The envelope's kind, and the atlas's enums.
+        #expect(enumOf(["Envelope", "properties", "kind"], in: defs) == [ResultsKind.matrix, .atlas].map(\.rawValue))
+        #expect(enumOf(["AtlasVariant"], in: defs) == AtlasVariant.allCases.map(\.rawValue))
+        #expect(enumOf(["AtlasRuntimesRan"], in: defs) == AtlasRuntimesRan.allCases.map(\.rawValue))
+        #expect(enumOf(["AtlasShapeCell", "properties", "shape"], in: defs) == StackShape.allCases.map(\.rawValue))
+        #expect(enumOf(["AtlasConcurrencyCell", "properties", "kind"], in: defs) == AtlasConcurrencyCell.Kind.allCases.map(\.rawValue))
+        #expect(enumOf(["AtlasCell", "properties", "diagonal"], in: defs) == [AtlasCell.Diagonal.copy, .control].map(\.rawValue))
+        func versions(_ def: String) -> [Int] {
+            (((defs[def] as! [String: Any])["properties"] as! [String: Any])["schemaVersion"] as! [String: Any])["enum"] as! [Int]
+        }
+        #expect(versions("MatrixResults") == ResultsDocument.readableVersions(.matrix))
+        #expect(versions("AtlasResults") == ResultsDocument.readableVersions(.atlas))
     }
 }
