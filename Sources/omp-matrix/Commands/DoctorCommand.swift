@@ -11,7 +11,7 @@ struct DoctorCommand: AsyncParsableCommand {
         omp-matrix doctor PATH... [options]
         omp-matrix doctor --pid PID [options]
         omp-matrix doctor [options] -- COMMAND ARGS...
-        omp-matrix doctor --packages PKG[==VERSION]... | --requirements FILE [--platform ID] [options]
+        omp-matrix doctor --packages PKG[SPECIFIERS][; MARKER]... | --requirements FILE [--platform ID] [--python 3.12] [options]
         """,
         discussion: """
         PATH: a venv, conda prefix, site-packages, wheel file or folder, app bundle. The runtimes are found by \
@@ -52,6 +52,8 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Packages (name or name==version) to answer for before installing.") var packages: [String] = []
     @Option(help: "A requirements file to answer for before installing.") var requirements: String?
     @Option(help: "With --packages or --requirements: linux-x86_64, macos-arm64 or windows-x86_64 (default this host's).") var platform: String?
+    @Option(help: "With --packages or --requirements: the Python the packages are for (3.12, or 3.12.4 for python_full_version markers).")
+    var python = "3.12"
 
     /// The paths and the command: ArgumentParser gives every word after `--` as a positional
     /// value too (options stay parseable anywhere before it), so the command is the last words,
@@ -68,7 +70,8 @@ struct DoctorCommand: AsyncParsableCommand {
             guard paths.isEmpty, command.isEmpty, pid == nil else {
                 throw ToolExit.badInput("--packages and --requirements take no PATH, --pid or -- COMMAND")
             }
-            return try await PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, format: format.rawValue)
+            return try await PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, python: python,
+                                                  format: format.rawValue)
         }
         let forms = (paths.isEmpty ? 0 : 1) + (pid == nil ? 0 : 1) + (command.isEmpty ? 0 : 1)
         guard forms == 1 else {
