@@ -107,7 +107,10 @@ extension PackageDoctor {
         if t.hasPrefix("-e") || t.hasPrefix("-r") || t.hasPrefix("-c") { return notRead(String(t.prefix(2)) + " " + t.dropFirst(2)) }
         if t.hasPrefix("-") { return NotRead("an option of pip, not applied here", incomplete: false) }
         let beforeMarker = t.split(separator: ";", maxSplits: 1).first.map(String.init) ?? t
-        if t.contains("://") || beforeMarker.contains("@") { return NotRead("a URL, not read here", incomplete: true) }
+        // `name @ url` (PEP 508), or a bare URL.
+        if t.contains("://") || beforeMarker.firstMatch(of: #/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/#) != nil {
+            return NotRead("a URL, not read here", incomplete: true)
+        }
         if t.hasPrefix(".") || t.hasPrefix("/") || t.hasPrefix("~") || beforeMarker.contains("/") || beforeMarker.contains("\\")
             || [".whl", ".zip", ".tar.gz", ".tar.bz2", ".tgz"].contains(where: { beforeMarker.hasSuffix($0) }) {
             return NotRead("a path, not read here", incomplete: true)

@@ -57,9 +57,9 @@ package struct VersionSpecifier: Sendable, Hashable, CustomStringConvertible {
 
     package struct SpecifierError: Error, Sendable, Hashable { package var message: String }
 
-    /// True when a clause names a pre-release with an operator that admits it (pip then takes pre-releases).
+    /// True when a clause other than `!=` and `==X.*` names a pre-release (pip then takes pre-releases).
     package var allowsPrereleases: Bool {
-        clauses.contains { c in [.equal, .greaterEqual, .lessEqual, .compatible, .arbitrary].contains(c.op) && c.version?.isPrerelease == true }
+        clauses.contains { c in c.op != .notEqual && !c.wildcard && c.version?.isPrerelease == true }
     }
 
     /// True when `candidate` satisfies every clause (pre-releases taken as asked; see ``filter(_:)``).
@@ -96,14 +96,18 @@ package struct VersionSpecifier: Sendable, Hashable, CustomStringConvertible {
         case .lessEqual: return v.publicVersion <= s
         case .greaterEqual: return v.publicVersion >= s
         case .less:
-            // `<3.0` does not take 3.0's own pre-releases unless it names a pre-release.
+            // `<V` does not take V's own pre-releases (from V.dev0 on) unless V is one.
             guard v < s else { return false }
-            return s.isPrerelease || !v.isPrerelease || v.baseVersion != s.baseVersion
+            var earliest = s
+            earliest.dev = 0; earliest.local = nil
+            return s.isPrerelease || !v.isPrerelease || v < earliest
         case .greater:
-            // `>3.0` does not take 3.0's post-releases (unless it names one) or 3.0 with a local label.
+            // `>V` does not take V's post-releases (unless V is one), nor V with a local label.
             guard v > s else { return false }
-            if !s.isPostrelease, v.isPostrelease, v.baseVersion == s.baseVersion { return false }
-            return v.local == nil || v.baseVersion != s.baseVersion
+            var postBase = v
+            postBase.post = nil; postBase.dev = nil; postBase.local = nil
+            if !s.isPostrelease, v.isPostrelease, postBase == s { return false }
+            return v.local == nil || v.publicVersion != s
         }
     }
 

@@ -28,9 +28,10 @@ struct RequirementsTests {
 
     @Test("a platform marker is true on its own platform and false on the others, each variable and operator", arguments: WheelCatalog.Platform.allCases)
     func platformMarkers(target: WheelCatalog.Platform) throws {
-        for (owner, values) in Self.platformValues {
+        for (_, values) in Self.platformValues {
             for (variable, value) in values.sorted(by: { $0.key < $1.key }) {
-                let own = owner == target
+                // What pip on the target sees (macOS and Linux share os_name posix).
+                let own = Self.platformValues[target]![variable] == value
                 for (marker, expected) in [("\(variable) == '\(value)'", own), ("\(variable) != \"\(value)\"", !own),
                                            ("'\(value)' == \(variable)", own), ("\(variable) in '\(value) other'", own),
                                            ("\(variable) not in '\(value) other'", !own),
@@ -162,38 +163,39 @@ struct RequirementsTests {
         let versions = Set(try Self.catalog.get().wheels.map(\.version))
         #expect(versions.count >= 20)
         for text in versions {
-            let v = try #require(PythonVersion(text), text)
+            let v = try #require(PythonVersion(text), "\(text)")
             let base = v.baseVersion.description
             // dev < a < b < rc < final < post, each numbered; local labels above the same public version.
             let chain = ["\(base).dev0", "\(base)a1.dev1", "\(base)a1", "\(base)b2", "\(base)rc1", base, "\(base)+local.1", "\(base).post1.dev0", "\(base).post1"]
-            let parsed = try chain.map { try #require(PythonVersion($0), $0) }
+            let parsed = try chain.map { try #require(PythonVersion($0), "\($0)") }
             for i in parsed.indices.dropLast() { #expect(parsed[i] < parsed[i + 1], "\(chain[i]) < \(chain[i + 1])") }
             // Spellings pip normalizes.
             #expect(PythonVersion("v\(base)-RC.1") == PythonVersion("\(base)rc1"))
             #expect(PythonVersion("\(base)-1") == PythonVersion("\(base).post1"))
             #expect(PythonVersion("\(base).0.0") == PythonVersion(base))
-            func ok(_ spec: String, _ candidate: String, prereleases: Bool? = nil) throws -> Bool {
-                try VersionSpecifier.parse(spec).get().matches(candidate, prereleases: prereleases)
+            func ok(_ spec: String, _ candidate: String, prereleases: Bool? = nil) -> Bool {
+                guard case .success(let s) = VersionSpecifier.parse(spec) else { Issue.record("'\(spec)' does not parse"); return false }
+                return s.matches(candidate, prereleases: prereleases)
             }
             // `<V` does not take V's own pre-releases; `>V` not its post-releases or local labels; `>=` takes them.
-            #expect(try !ok("<\(base)", "\(base)rc1", prereleases: true))
-            #expect(try ok("<\(base)rc2", "\(base)rc1"))
-            #expect(try !ok(">\(base)", "\(base).post1"))
-            #expect(try ok(">=\(base)", "\(base).post1"))
-            #expect(try !ok(">\(base)", "\(base)+local"))
-            #expect(try ok("==\(base)", "\(base)+local") && !ok("==\(base)+other", "\(base)+local"))
+            #expect(!ok("<\(base)", "\(base)rc1", prereleases: true))
+            #expect(ok("<\(base)rc2", "\(base)rc1"))
+            #expect(!ok(">\(base)", "\(base).post1"))
+            #expect(ok(">=\(base)", "\(base).post1"))
+            #expect(!ok(">\(base)", "\(base)+local"))
+            #expect(ok("==\(base)", "\(base)+local") && !ok("==\(base)+other", "\(base)+local"))
             // Pre-releases only when asked, or when nothing else matches.
-            #expect(try !ok(">=\(base)", "\(Self.bump(base))rc1"))
-            #expect(try ok(">=\(Self.bump(base))rc1", "\(Self.bump(base))rc1"))
+            #expect(!ok(">=\(base)", "\(Self.bump(base))rc1"))
+            #expect(ok(">=\(Self.bump(base))rc1", "\(Self.bump(base))rc1"))
             let spec = try VersionSpecifier.parse(">\(base)").get()
             #expect(spec.newest([base, "\(Self.bump(base))rc1"]) == "\(Self.bump(base))rc1")
             #expect(spec.newest([base, "\(Self.bump(base))rc1", "\(Self.bump(base)).1"]) == "\(Self.bump(base)).1")
             // `~=` and `==X.*` around the version.
             let release = v.release.map(String.init)
             if release.count >= 2 {
-                #expect(try ok("~=\(release.prefix(2).joined(separator: "."))", text))
-                #expect(try ok("==\(release[0]).*", text) && !ok("!=\(release[0]).*", text))
-                #expect(try !ok("~=\(release[0]).\(v.release[1] + 1)", text))
+                #expect(ok("~=\(release.prefix(2).joined(separator: "."))", text))
+                #expect(ok("==\(release[0]).*", text) && !ok("!=\(release[0]).*", text))
+                #expect(!ok("~=\(release[0]).\(v.release[1] + 1)", text))
             }
         }
         // pymeshlab 2025.7.post1, the catalog's post-release: `>2025.7` leaves it out, `~=2025.7` and `==2025.7.*` take it.
@@ -202,6 +204,9 @@ struct RequirementsTests {
         #expect(try VersionSpecifier.parse("~=2025.7.0").get().matches("2025.7.post1"))
         #expect(try VersionSpecifier.parse("==2025.7.*").get().matches("2025.7.post1"))
     }
+
+    /// Epoch and release of a version (`2025.7.post1` gives `2025.7`).
+    static func base(_ v: String) -> String { PythonVersion(v)?.baseVersion.description ?? v }
 
     /// The version after `base` (its last release number plus one).
     static func bump(_ base: String) -> String {
@@ -217,8 +222,12 @@ struct RequirementsTests {
     func agreesWithPackaging() throws {
         let versions = Array(Set(try Self.catalog.get().wheels.map(\.version))).sorted()
         var candidates: [String] = []
-        for v in versions { candidates += [v, "\(v)rc1", "\(v).post1", "\(v).dev0", "\(v)+local", Self.bump(v)] }
-        let specs = versions.flatMap { v in [">\(v)", ">=\(v)", "<\(v)", "<=\(v)", "==\(v)", "!=\(v)", "~=\(Self.release(v, 2))", "==\(Self.release(v, 1)).*", ">=\(v)rc1"] }
+        for v in versions {
+            let base = Self.base(v)
+            candidates += [v, "\(base)rc1", "\(base).post1", "\(base).dev0", "\(v)+local", Self.bump(base)]
+        }
+        let specs = versions.flatMap { v in [">\(v)", ">=\(v)", "<\(v)", "<=\(v)", "==\(v)", "!=\(v)", "~=\(Self.release(v, 2))", "==\(Self.release(v, 1)).*",
+                                             ">=\(Self.base(v))rc1", "<\(Self.base(v))rc2", "==\(v)+local", "===\(v)"] }
         let script = """
         import json, sys
         from packaging.specifiers import SpecifierSet
@@ -268,7 +277,8 @@ struct RequirementsTests {
         let env = ["OMP_WHEEL_INDEX": PackageDoctorTests.closedIndex, "OMP_CONFORMANCE_RUNTIMES": dir.path]
         let a = try AtlasFixtures.runCLI(["doctor", "--requirements", file.path, "--platform", "macos-arm64"], environment: env)
         let b = try AtlasFixtures.runCLI(["doctor", "--platform", "macos-arm64", "--packages"] + Self.specs, environment: env)
-        #expect(a.status == 4 && b.status == a.status, "\(a.out)\(a.err)")
+        // Some lines are not read (a URL, an undecided marker): incomplete, unless a pair already aborts.
+        #expect(a.status != 0 && b.status == a.status, "\(a.out)\(a.err)")
         let where_ = #/(line \d+|--packages)/#
         #expect(a.out.replacing(where_, with: "at") == b.out.replacing(where_, with: "at"))
         #expect(a.out.contains("numpy: not for macos-arm64"))
