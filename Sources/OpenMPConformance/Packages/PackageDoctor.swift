@@ -53,6 +53,8 @@ package enum PackageDoctor {
         package var pairs: [Pair]
         package var unknown: [String]
         package var unsupported: [String]
+        /// What to do, after the pairs: one runtime in the process, what one file measured, what the variable does for these pairs.
+        package var whatToDo: String?
         /// The packages resolved outside the catalog (downloaded or recorded), and those that could not be, with how.
         package var downloads: [Download]
         /// 1 a pair aborts or hangs at exit; 4 incomplete; 0 otherwise.
@@ -115,7 +117,7 @@ package enum PackageDoctor {
         case .macos:
             rule = "macOS: each wheel's libomp.dylib is loaded from its own path, so each is a separate runtime; runtimes expected from the system are one."
         case .windows:
-            rule = "Windows: torch, ctranslate2 and paddlepaddle load their DLLs by full path, so each shipped DLL is its own module; a DLL loaded by name reuses a loaded one of that name (Wine-measured; Windows' own loader is not proven here)."
+            rule = "Windows: \(AtlasWords.list(loadsByFullPath)) load their DLLs by full path, so each shipped DLL is its own module; a DLL loaded by name reuses a loaded one of that name (Wine-measured; Windows' own loader is not proven here)."
         }
         for b in brought where b.runtime.family == "kmp" {
             let base = WheelCatalog.fileName(b.runtime.path).lowercased()
@@ -156,6 +158,8 @@ package enum PackageDoctor {
                          + incompleteWords)
             for p in pairs { lines.append(p.answer) }
         }
+        let todo = whatToDo(pairs, loaded: loaded, platform: platform, atlas: atlas, windowsAtlas: windowsAtlas).map(ReportText.stripControls)
+        if let todo { lines.append(Self.whatToDoLabel + todo) }
         lines.append("Packages: " + perPackage.joined(separator: "; ") + ".")
         lines.append("Loader rule: " + rule + (merged.isEmpty ? "" : " Here: " + merged.joined(separator: "; ") + "."))
         if platform == .windows, windowsAtlas != nil {
@@ -170,7 +174,7 @@ package enum PackageDoctor {
                          + (unsupported.contains(where: \.incomplete) ? " Incomplete: the packages of those lines are not answered." : ""))
         }
         return Answer(platform: platform.rawValue, platformLabel: label(platform), lines: lines.map(ReportText.stripControls), brought: brought,
-                      pairs: pairs, unknown: unknown, unsupported: unsupported.map(\.words),
+                      pairs: pairs, unknown: unknown, unsupported: unsupported.map(\.words), whatToDo: todo,
                       downloads: downloads.filter { d in requests.contains { WheelCatalog.normalize($0.name) == d.package && $0.version == d.requested && $0.specifier == d.specifier } },
                       exitCode: fails ? 1 : incomplete ? 4 : 0)
     }
@@ -334,10 +338,17 @@ package enum PackageDoctor {
         return (nil, problems.isEmpty ? "no atlas snapshot in \(dir.path)" : problems.joined(separator: "; "))
     }
 
-    /// The answer as Markdown.
+    /// The packages whose Windows wheels load their libiomp5md.dll by full path: the Windows loader rule, one list for the rule and "What to do".
+    static let loadsByFullPath = ["torch", "ctranslate2", "paddlepaddle"]
+
+    /// How the text answer starts its "What to do" line.
+    static let whatToDoLabel = "What to do: "
+
+    /// The answer as Markdown: the lines as a list, "What to do" as its own paragraph after them.
     package static func markdown(_ a: Answer) -> String {
         var out = "# OpenMP runtimes of these packages on \(a.platform)\n\n_\(a.platformLabel)_\n\n"
-        for l in a.lines { out += "- " + MarkdownText.text(l, limit: 100_000) + "\n" }
+        for l in a.lines where !l.hasPrefix(whatToDoLabel) { out += "- " + MarkdownText.text(l, limit: 100_000) + "\n" }
+        if let todo = a.whatToDo { out += "\n**What to do.** " + MarkdownText.text(todo, limit: 100_000) + "\n" }
         return out
     }
 }
