@@ -288,3 +288,29 @@ struct RequirementsTests {
         #expect(bad.err.contains("\(file.path):2: "), "\(bad.err)")
     }
 }
+
+extension RequirementsTests {
+    @Test("network: a specifier the catalog lacks resolves to the newest matching version with a wheel for the platform, downloaded and verified",
+          .enabled(if: ProcessInfo.processInfo.environment["OMP_NETWORK_TESTS"] == "1", "network lane only (OMP_NETWORK_TESTS=1, set by .ci/run)"))
+    func specifierDownload() async throws {
+        let dir = try makeTemporaryDirectory("omp-pkg-spec")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let builder = WheelCatalogBuilder(downloads: dir)
+        let c = try Self.catalog.get()
+        let r = try PackageDoctor.requirements("PyYAML>=5.4,<6.0.2 ; os_name == 'posix'\n", file: "req.txt")
+        let downloads = await PackageDoctor.resolve(r.requests, platform: .linux, catalog: c, builder: builder)
+        let d = try #require(downloads.first)
+        let w = try #require(d.wheel, "\(d.how)")
+        #expect(try VersionSpecifier.parse(">=5.4,<6.0.2").get().matches(w.version), "\(w.version)")
+        // No newer matching version has a wheel for the platform on the index.
+        let files = try await builder.indexFiles("pyyaml")
+        let versions = Set(files.compactMap { $0.filename.split(separator: "-").dropFirst().first.map(String.init) })
+            .filter { builder.select(files, package: "pyyaml", version: $0, platform: .linux) != nil }
+        #expect(try VersionSpecifier.parse(">=5.4,<6.0.2").get().newest(Array(versions)) == w.version)
+        let spec = try #require(r.requests.first?.specifier)
+        #expect(d.how.contains("version \(w.version) is the one pip resolves for linux-x86_64 (the newest matching '\(spec)'"), "\(d.how)")
+        #expect(d.how.contains("verified against the index's SHA-256"))
+        let a = PackageDoctor.answer(r.requests, platform: .linux, catalog: c, atlas: Self.atlas.0, atlasSource: Self.atlas.1, downloads: downloads)
+        #expect(a.exitCode == 0 && a.unknown.isEmpty, "\(a.lines)")
+    }
+}
