@@ -102,8 +102,8 @@ extension PackageDoctor {
                 aborting += aborts.count
             }
             for (c, first, second) in cells {
-                // How many runtimes ran with the variable, where the atlas recorded it.
-                for o in c.observations where o.variant != .withoutVariable && o.runtimesRan != nil {
+                // How many runtimes ran with the variable in the orders it rescues, where the atlas recorded it.
+                for o in c.observations where !aborts.isEmpty && o.variant != .withoutVariable && o.runtimesRan != nil {
                     withRuns += 1
                     if o.runtimesRan?.contains(.two) == true { twoPools += 1 }
                 }
