@@ -185,14 +185,16 @@ package enum PackageDoctor {
     /// The catalog's wheel for a request: the newest catalogued version that satisfies its
     /// version constraint (every one when it has none), for the Python tag and platform.
     static func catalogWheel(_ r: Request, catalog: WheelCatalog, python: String, platform: WheelCatalog.Platform) -> WheelCatalog.Wheel? {
-        let name = WheelCatalog.normalize(r.name), c = r.constraint
+        guard let c = r.constraint else { return nil }
+        let name = WheelCatalog.normalize(r.name)
         return catalog.wheels.filter { $0.package == name && $0.python == python && $0.platform == platform && c.matches($0.version) }
             .max { (PythonVersion($0.version) ?? PythonVersion(epoch: 0, release: [0])) < (PythonVersion($1.version) ?? PythonVersion(epoch: 0, release: [0])) }
     }
 
     /// A catalogued absence (no wheel for the platform) of a version that satisfies the request.
     static func catalogMissing(_ r: Request, catalog: WheelCatalog, platform: WheelCatalog.Platform) -> WheelCatalog.Missing? {
-        let name = WheelCatalog.normalize(r.name), c = r.constraint
+        guard let c = r.constraint else { return nil }
+        let name = WheelCatalog.normalize(r.name)
         return catalog.missing.first { $0.package == name && $0.platform == platform && c.matches($0.version) }
     }
 

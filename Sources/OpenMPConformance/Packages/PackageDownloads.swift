@@ -55,6 +55,10 @@ extension PackageDoctor {
         var out: [Download] = [], added = false
         for r in todo {
             let name = WheelCatalog.normalize(r.name)
+            guard let constraint = r.constraint else {
+                out.append(Download(r, platform: platform, wheel: nil, how: "'\(r.asked)' is not a valid version specifier, so not answered"))
+                continue
+            }
             if r.version != nil, let w = catalogWheel(r, catalog: record, python: builder.pythonTag, platform: platform) {
                 out.append(Download(r, platform: platform, wheel: w,
                                     how: "not in the catalog; \(w.file) was downloaded earlier, verified against the index's SHA-256 and recorded in the runtime cache"))
@@ -68,7 +72,6 @@ extension PackageDoctor {
                 continue
             }
             let versions = Set(files.compactMap { f in f.filename.split(separator: "-").dropFirst().first.map(String.init) })
-            let constraint = r.constraint
             let version: String
             var how: String
             if let v = r.version {

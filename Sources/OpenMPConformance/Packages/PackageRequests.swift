@@ -19,10 +19,11 @@ extension PackageDoctor {
             self.name = name; self.version = version; self.specifier = specifier; self.marker = marker; self.line = line
         }
 
-        /// The version constraint: `==version`, the specifiers, or none.
-        package var constraint: VersionSpecifier {
-            let text = version.map { "==" + $0 } ?? specifier ?? ""
-            return (try? VersionSpecifier.parse(text).get()) ?? VersionSpecifier(clauses: [])
+        /// The version constraint: `==version`, the specifiers, or none (no clause); nil when the
+        /// text is not valid (a request built in code; ``parse(_:)`` refuses one), which then matches no version.
+        package var constraint: VersionSpecifier? {
+            guard case .success(let c) = VersionSpecifier.parse(version.map { "==" + $0 } ?? specifier ?? "") else { return nil }
+            return c
         }
 
         /// `torch==2.15.0`, `torch>=2.0`, `torch`.
@@ -191,8 +192,7 @@ extension PackageDoctor {
             case true?: kept.append(r)
             case false?: notFor.append("\(r.asked): not for \(platform.rawValue) with Python \(python) (marker \(text) is false there, \(r.origin))")
             case nil:
-                let names = Array(NSOrderedSet(array: v.unknown)) as? [String] ?? v.unknown
-                undecided.append(NotRead("\(r.origin): '\(r.asked); \(text)' (the marker depends on \(names.joined(separator: ", ")), "
+                undecided.append(NotRead("\(r.origin): '\(r.asked); \(text)' (the marker depends on \(uniqued(v.unknown).joined(separator: ", ")), "
                                          + "which the target platform does not fix, so \(r.asked) is not answered)", incomplete: true))
             }
         }

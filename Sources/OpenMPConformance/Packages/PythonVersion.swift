@@ -13,7 +13,7 @@ package struct PythonVersion: Sendable, Hashable, Comparable, CustomStringConver
 
     /// Nil when `text` is not a PEP 440 version.
     package init?(_ text: String) {
-        var s = Scanner(Array(text.lowercased().drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()))
+        var s = Scanner(Array(text.lowercased().trimmingWhitespace))
         _ = s.take("v")
         guard let first = s.number() else { return nil }
         if s.take("!") {

@@ -314,3 +314,20 @@ extension RequirementsTests {
         #expect(a.exitCode == 0 && a.unknown.isEmpty, "\(a.lines)")
     }
 }
+
+extension RequirementsTests {
+    @Test("a request built in code with a specifier that does not parse matches no version: not answered, never the catalog's, exit 4")
+    func invalidSpecifierInCode() async throws {
+        let c = try Self.catalog.get()
+        let bad = PackageDoctor.Request(name: "torch", specifier: ">>1")
+        #expect(bad.constraint == nil)
+        let dir = try makeTemporaryDirectory("omp-pkg-spec")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var builder = WheelCatalogBuilder(downloads: dir)
+        builder.index = PackageDoctorTests.closedIndex
+        let downloads = await PackageDoctor.resolve([bad], platform: .macos, catalog: c, builder: builder)
+        #expect(downloads.count == 1 && downloads[0].how == "'torch>>1' is not a valid version specifier, so not answered", "\(downloads)")
+        let a = PackageDoctor.answer([bad], platform: .macos, catalog: c, atlas: Self.atlas.0, atlasSource: Self.atlas.1, downloads: downloads)
+        #expect(a.unknown == ["torch>>1"] && a.brought.isEmpty && a.exitCode == 4, "\(a.lines)")
+    }
+}
