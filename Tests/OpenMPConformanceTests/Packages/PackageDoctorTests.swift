@@ -206,6 +206,10 @@ struct PackageDoctorTests {
     /// An index on a closed loopback port: what "no network" looks like, without needing one.
     static let closedIndex = "http://127.0.0.1:9/simple"
 
+    /// The tests that reach the package index: the network lane only.
+    static let networkLane: ConditionTrait = .enabled(if: ProcessInfo.processInfo.environment["OMP_NETWORK_TESTS"] == "1",
+                                                      "network lane only (OMP_NETWORK_TESTS=1, set by .ci/run)")
+
     @Test("no network: a package not in the catalog is named with the reason, the rest is answered, exit 4")
     func noNetwork() async throws {
         let dir = try makeTemporaryDirectory("omp-pkg-download")
@@ -240,8 +244,7 @@ struct PackageDoctorTests {
         #expect(r.out.contains("numpy 2.5.5 (the catalog's version): ships no OpenMP runtime"))
     }
 
-    @Test("network: a small package not in the catalog is downloaded, verified, recorded, then answered from the record",
-          .enabled(if: ProcessInfo.processInfo.environment["OMP_NETWORK_TESTS"] == "1", "network lane only (OMP_NETWORK_TESTS=1, set by .ci/run)"))
+    @Test("network: a small package not in the catalog is downloaded, verified, recorded, then answered from the record", networkLane)
     func download() async throws {
         let dir = try makeTemporaryDirectory("omp-pkg-download")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -17,6 +17,18 @@ struct RequirementsTests {
         .windows: ["sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64"],
     ]
 
+    /// Runs `body` with a builder whose downloads go to a new temporary folder (removed afterwards)
+    /// and whose index is a closed port (no network); then checks nothing was left in the folder.
+    static func offline<T>(_ body: (WheelCatalogBuilder) async throws -> T) async throws -> T {
+        let dir = try makeTemporaryDirectory("omp-pkg-spec")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var builder = WheelCatalogBuilder(downloads: dir)
+        builder.index = PackageDoctorTests.closedIndex
+        let out = try await body(builder)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "something was downloaded or recorded")
+        return out
+    }
+
     static func answer(_ text: String, _ platform: WheelCatalog.Platform, python: String = "3.12") throws -> PackageDoctor.Answer {
         let r = try PackageDoctor.requirements(text, file: "req.txt")
         return PackageDoctor.answer(r.requests, platform: platform, python: python, catalog: try catalog.get(), atlas: atlas.0, atlasSource: atlas.1,
@@ -100,21 +112,18 @@ struct RequirementsTests {
           arguments: WheelCatalog.Platform.allCases)
     func satisfiedByCatalog(platform: WheelCatalog.Platform) async throws {
         let c = try Self.catalog.get()
-        let dir = try makeTemporaryDirectory("omp-pkg-spec")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var builder = WheelCatalogBuilder(downloads: dir)
-        builder.index = PackageDoctorTests.closedIndex
-        for w in c.wheels where w.platform == platform {
-            let v = w.version
-            for spec in [">=\(v)", "<=\(v)", "~=\(Self.release(v, 2))", "==\(Self.release(v, 1)).*", "!=0.0.1", ">=0.1,<\(Int(Self.release(v, 1))! + 1)",
-                         "===\(v)", "(>=\(Self.release(v, 2)))"] {
-                let r = try PackageDoctor.requirements("\(w.package)\(spec)\n", file: "req.txt")
-                #expect(await PackageDoctor.resolve(r.requests, platform: platform, catalog: c, builder: builder).isEmpty, "\(w.package)\(spec)")
-                let a = PackageDoctor.answer(r.requests, platform: platform, catalog: c, atlas: Self.atlas.0, atlasSource: Self.atlas.1)
-                let shown = r.requests[0].specifier ?? ""
-                #expect(a.lines.contains { $0.contains("\(w.package) \(v) (the catalog's version, which satisfies '\(shown)')") } || r.requests[0].version != nil,
-                        "\(w.package)\(spec): \(a.lines)")
-                #expect(a.unknown.isEmpty, "\(w.package)\(spec): \(a.unknown)")
+        try await Self.offline { builder in
+            for w in c.wheels where w.platform == platform {
+                let v = w.version
+                for spec in [">=\(v)", "<=\(v)", "~=\(Self.release(v, 2))", "==\(Self.release(v, 1)).*", "!=0.0.1", ">=0.1,<\(Int(Self.release(v, 1))! + 1)",
+                             "===\(v)", "(>=\(Self.release(v, 2)))"] {
+                    let r = try PackageDoctor.requirements("\(w.package)\(spec)\n", file: "req.txt")
+                    #expect(await PackageDoctor.resolve(r.requests, platform: platform, catalog: c, builder: builder).isEmpty, "\(w.package)\(spec)")
+                    let a = PackageDoctor.answer(r.requests, platform: platform, catalog: c, atlas: Self.atlas.0, atlasSource: Self.atlas.1)
+                    let shown = r.requests[0].specifier ?? ""
+                    #expect(a.lines.contains { $0.contains("\(w.package) \(v) (the catalog's version, which satisfies '\(shown)')") }, "\(w.package)\(spec): \(a.lines)")
+                    #expect(a.unknown.isEmpty, "\(w.package)\(spec): \(a.unknown)")
+                }
             }
         }
     }
@@ -123,13 +132,9 @@ struct RequirementsTests {
         "torch>2.15.0", "torch<2", "torch!=2.15.0", "torch~=2.16", "torch==3.*", "torch===2.15",
     ])
     func notSatisfiedNoNetwork(spec: String) async throws {
-        let dir = try makeTemporaryDirectory("omp-pkg-spec")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var builder = WheelCatalogBuilder(downloads: dir)
-        builder.index = PackageDoctorTests.closedIndex
         let c = try Self.catalog.get()
         let r = try PackageDoctor.requirements("\(spec)\nnumpy\n", file: "req.txt")
-        let downloads = await PackageDoctor.resolve(r.requests, platform: .linux, catalog: c, builder: builder)
+        let downloads = try await Self.offline { await PackageDoctor.resolve(r.requests, platform: .linux, catalog: c, builder: $0) }
         #expect(downloads.count == 1 && downloads[0].failed && downloads[0].how.contains("the index could not be read"), "\(downloads)")
         let a = PackageDoctor.answer(r.requests, platform: .linux, catalog: c, atlas: Self.atlas.0, atlasSource: Self.atlas.1, downloads: downloads)
         #expect(a.exitCode == 4)
@@ -138,7 +143,6 @@ struct RequirementsTests {
         #expect(a.lines[0].contains("Incomplete: \(asked) not answered"), "\(a.lines[0])")
         #expect(a.lines.contains { $0.contains("torch \(r.requests[0].specifier ?? r.requests[0].version ?? ""): not in the catalog; the index could not be read") }, "\(a.lines)")
         #expect(Self.tookNumpyAny(a))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
     static func tookNumpyAny(_ a: PackageDoctor.Answer) -> Bool { a.lines.contains { $0.contains("numpy 2.5.5") } }
@@ -291,7 +295,7 @@ struct RequirementsTests {
 
 extension RequirementsTests {
     @Test("network: a specifier the catalog lacks resolves to the newest matching version with a wheel for the platform, downloaded and verified",
-          .enabled(if: ProcessInfo.processInfo.environment["OMP_NETWORK_TESTS"] == "1", "network lane only (OMP_NETWORK_TESTS=1, set by .ci/run)"))
+          PackageDoctorTests.networkLane)
     func specifierDownload() async throws {
         let dir = try makeTemporaryDirectory("omp-pkg-spec")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -321,11 +325,7 @@ extension RequirementsTests {
         let c = try Self.catalog.get()
         let bad = PackageDoctor.Request(name: "torch", specifier: ">>1")
         #expect(bad.constraint == nil)
-        let dir = try makeTemporaryDirectory("omp-pkg-spec")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var builder = WheelCatalogBuilder(downloads: dir)
-        builder.index = PackageDoctorTests.closedIndex
-        let downloads = await PackageDoctor.resolve([bad], platform: .macos, catalog: c, builder: builder)
+        let downloads = try await Self.offline { await PackageDoctor.resolve([bad], platform: .macos, catalog: c, builder: $0) }
         #expect(downloads.count == 1 && downloads[0].how == "'torch>>1' is not a valid version specifier, so not answered", "\(downloads)")
         let a = PackageDoctor.answer([bad], platform: .macos, catalog: c, atlas: Self.atlas.0, atlasSource: Self.atlas.1, downloads: downloads)
         #expect(a.unknown == ["torch>>1"] && a.brought.isEmpty && a.exitCode == 4, "\(a.lines)")
