@@ -107,6 +107,8 @@ extension PackageDoctor {
         }
         if t.hasPrefix("-e") || t.hasPrefix("-r") || t.hasPrefix("-c") { return notRead(String(t.prefix(2)) + " " + t.dropFirst(2)) }
         if t.hasPrefix("-") { return NotRead("an option of pip, not applied here", incomplete: false) }
+        // pip expands `${NAME}` from the installing machine's environment.
+        if t.contains("${") { return NotRead("an environment variable pip expands, not expanded here", incomplete: true) }
         let beforeMarker = t.split(separator: ";", maxSplits: 1).first.map(String.init) ?? t
         // `name @ url` (PEP 508), or a bare URL.
         if t.contains("://") || beforeMarker.firstMatch(of: #/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/#) != nil {

@@ -331,3 +331,21 @@ extension RequirementsTests {
         #expect(a.unknown == ["torch>>1"] && a.brought.isEmpty && a.exitCode == 4, "\(a.lines)")
     }
 }
+
+extension RequirementsTests {
+    @Test("pip's options: --hash on a requirement changes nothing; other options are named and leave the answer complete; -r, -e, URLs and paths make it incomplete")
+    func options() throws {
+        let plain = try Self.answer("numpy==2.5.5\n", .linux)
+        let hashed = try Self.answer("numpy==2.5.5 --hash=sha256:0123 \\\n    --hash=sha256:4567\n", .linux)
+        #expect(hashed.lines == plain.lines && hashed.exitCode == 0, "\(hashed.lines)")
+        let named = try Self.answer("--index-url https://example.org/simple\n--pre\nnumpy==2.5.5 --config-settings=x=1\n", .linux)
+        #expect(named.exitCode == 0, "\(named.lines)")
+        #expect(named.unsupported.map { String($0.prefix(7)) } == ["line 1:", "line 2:", "line 3:"], "\(named.unsupported)")
+        #expect(named.unsupported.allSatisfy { $0.contains("an option of pip, not applied here") })
+        for line in ["-r other.txt", "-e ./src", "-egit+https://example.org/x.git#egg=x", "x @ https://example.org/x.whl", "./wheels/x-1.0-py3-none-any.whl",
+                     "-c constraints.txt", "--requirement=other.txt", "torch==${TORCH_VERSION}"] {
+            let a = try Self.answer("numpy==2.5.5\n\(line)\n", .linux)
+            #expect(a.exitCode == 4 && a.unsupported.count == 1 && a.unsupported[0].hasPrefix("line 2: '\(line)'"), "\(line): \(a.unsupported)")
+        }
+    }
+}
