@@ -97,11 +97,13 @@ struct RequirementsTests {
     func undecided(marker: String, variable: String) throws {
         // Without the line the answer is complete.
         #expect(try Self.answer("numpy\n", .linux).exitCode == 0)
-        let a = try Self.answer("numpy\nscipy ; \(marker)\n", .linux)
+        let a = try Self.answer("numpy\nscipy ; \(marker)\nhttps://example.org/x.whl\n", .linux)
         #expect(a.exitCode == 4, "\(a.lines)")
         let note = try #require(a.lines.first { $0.hasPrefix("Not read: ") })
         #expect(note.contains("line 2: 'scipy; \(marker)' (the marker depends on \(variable)"), "\(note)")
-        #expect(a.lines[0].contains("Incomplete: 1 line not read"), "\(a.lines[0])")
+        // The lines not read first, then the undecided markers (so --packages and --requirements list them alike).
+        #expect(a.unsupported.map { String($0.prefix(7)) } == ["line 3:", "line 2:"])
+        #expect(a.lines[0].contains("Incomplete: 2 lines not read"), "\(a.lines[0])")
         #expect(!a.lines.contains { $0.contains("scipy 1.18.1") })
     }
 
