@@ -123,7 +123,11 @@ extension PackageDoctor {
             s = "KMP_DUPLICATE_LIB_OK=TRUE avoids nothing here."
             if !hangs.isEmpty { s += " With it, it hangs at exit " + hangs.joined(separator: "; ") + "." }
         }
-        if !nothing.isEmpty { s += " The variable changes nothing for " + AtlasWords.list(nothing) + "." }
+        if !nothing.isEmpty {
+            s += " The variable changes nothing for " + AtlasWords.list(nothing)
+                // Linux builds up to LLVM 11 and from LLVM 13 register apart; the macOS dylibs were only read, never run.
+                + (platform == .macos ? ", as their Linux stand-ins ran; whether the macOS builds detect each other is not measured here." : ".")
+        }
         if !unmeasured.isEmpty {
             s += " For \(AtlasWords.list(unmeasured)), nothing is measured here, so nothing is said of the variable."
         }
