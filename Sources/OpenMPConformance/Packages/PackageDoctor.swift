@@ -9,87 +9,6 @@ import Foundation
 /// verified against the index's SHA-256 and recorded); one that cannot be is listed with the reason,
 /// never guessed, and the answer is then incomplete.
 package enum PackageDoctor {
-    /// A package asked for: a name and, optionally, an exact version.
-    package struct Request: Sendable, Hashable, Codable {
-        package var name: String
-        package var version: String?
-        /// The requirements file line it came from.
-        package var line: Int?
-        package init(name: String, version: String? = nil, line: Int? = nil) { self.name = name; self.version = version; self.line = line }
-    }
-
-    /// A requirement pip would reject, at `file:line`.
-    package struct RequirementsError: Error, Sendable, Hashable, CustomStringConvertible {
-        package var file: String
-        package var line: Int
-        package var message: String
-        package var description: String { "\(file):\(line): \(message)" }
-    }
-
-    /// `name`, `name==version`, `name[extras]==version`; nil with the reason otherwise.
-    package static func parse(_ spec: String) -> Result<Request, RequirementsError> {
-        func bad(_ m: String) -> Result<Request, RequirementsError> { .failure(.init(file: "", line: 0, message: m)) }
-        var s = Substring(spec.trimmingCharacters(in: .whitespaces))
-        let nameEnd = s.firstIndex { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") } ?? s.endIndex
-        let name = String(s[..<nameEnd])
-        guard let f = name.first, f.isLetter || f.isNumber, let l = name.last, l.isLetter || l.isNumber, name.allSatisfy(\.isASCII) else {
-            return bad("'\(spec)' does not start with a valid project name")
-        }
-        s = s[nameEnd...].drop { $0 == " " }
-        if s.first == "[" {
-            guard let close = s.firstIndex(of: "]") else { return bad("'\(spec)': extras are not closed with ']'") }
-            s = s[s.index(after: close)...].drop { $0 == " " } // extras do not change which wheel is taken
-        }
-        if s.isEmpty { return .success(Request(name: name)) }
-        guard s.hasPrefix("==") else {
-            if s.hasPrefix(">") || s.hasPrefix("<") || s.hasPrefix("~=") || s.hasPrefix("!=") || s.hasPrefix("===") {
-                return bad("'\(spec)': version ranges are not supported here; pin the version with ==")
-            }
-            return bad("'\(spec)': expected '==VERSION' after the name")
-        }
-        let version = s.dropFirst(2).trimmingCharacters(in: .whitespaces)
-        guard !version.isEmpty, version.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "+" || $0 == "!" || $0 == "-" || $0 == "_" }),
-              !version.contains("*") else {
-            return bad("'\(spec)': '\(version)' is not a version")
-        }
-        return .success(Request(name: name, version: version))
-    }
-
-    /// A requirements file: one requirement per line; comments, blank lines and `\`
-    /// continuations as pip reads them. Markers, URLs, editable installs and other options are
-    /// listed as unsupported (with their line); a line pip would reject throws.
-    package static func requirements(_ text: String, file: String) throws(RequirementsError) -> (requests: [Request], unsupported: [String]) {
-        var requests: [Request] = [], unsupported: [String] = []
-        var pending = "", startLine = 0
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = String(raw)
-            if line.hasSuffix("\r") { line.removeLast() }
-            if pending.isEmpty { startLine = i + 1 }
-            if line.hasSuffix("\\") { pending += String(line.dropLast()); continue }
-            line = pending + line
-            pending = ""
-            if let hash = line.range(of: "#"), hash.lowerBound == line.startIndex || line[line.index(before: hash.lowerBound)] == " " || line[line.index(before: hash.lowerBound)] == "\t" {
-                line = String(line[..<hash.lowerBound])
-            }
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { continue }
-            if t.hasPrefix("-") || t.contains("://") || t.hasPrefix(".") || t.hasPrefix("/") || t.contains(" @ ") {
-                unsupported.append("line \(startLine): '\(t)' (options, URLs, paths and editable installs are not read here)")
-                continue
-            }
-            if let semi = t.firstIndex(of: ";") {
-                unsupported.append("line \(startLine): '\(t)' (environment markers are not evaluated here)")
-                if case .failure(let e) = parse(String(t[..<semi])) { throw RequirementsError(file: file, line: startLine, message: e.message) }
-                continue
-            }
-            switch parse(t) {
-            case .success(var r): r.line = startLine; requests.append(r)
-            case .failure(let e): throw RequirementsError(file: file, line: startLine, message: e.message)
-            }
-        }
-        return (requests, unsupported)
-    }
-
     // MARK: answering
 
     /// One runtime in the process: the package that brings it and the catalog's record.
@@ -134,6 +53,8 @@ package enum PackageDoctor {
         package var pairs: [Pair]
         package var unknown: [String]
         package var unsupported: [String]
+        /// What to do, after the pairs: one runtime in the process, what one file measured, what the variable does for these pairs.
+        package var whatToDo: String?
         /// The packages resolved outside the catalog (downloaded or recorded), and those that could not be, with how.
         package var downloads: [Download]
         /// 1 a pair aborts or hangs at exit; 4 incomplete; 0 otherwise.
@@ -148,29 +69,35 @@ package enum PackageDoctor {
         }
     }
 
-    /// The answer for `requests` on `platform`.
-    /// `downloads` are the packages resolved outside the catalog (``resolve(_:platform:catalog:builder:)``).
-    package static func answer(_ requests: [Request], platform: WheelCatalog.Platform, catalog: WheelCatalog,
+    /// The answer for `requests` on `platform` with Python `python` (`3.12`; markers are evaluated for both).
+    /// `downloads` are the packages resolved outside the catalog (``resolve(_:platform:catalog:builder:)``);
+    /// `unsupported` the lines not read (those naming packages make the answer incomplete).
+    package static func answer(_ all: [Request], platform: WheelCatalog.Platform, python: String = "3.12", catalog: WheelCatalog,
                                atlas: AtlasResults?, atlasSource: String, windowsAtlas: AtlasResults? = nil, windowsAtlasSource: String = "",
-                               unsupported: [String] = [], downloads: [Download] = []) -> Answer {
+                               unsupported given: [NotRead] = [], downloads: [Download] = []) -> Answer {
         var lines: [String] = [], unknown: [String] = [], brought: [Brought] = []
-        var perPackage: [String] = []
+        let (requests, notForTarget, undecided) = forTarget(all, platform: platform, python: python)
+        let unsupported = given + undecided
+        var perPackage: [String] = notForTarget
+        let tag = pythonTag(python)
         for r in requests {
             let name = WheelCatalog.normalize(r.name)
-            let fetched = downloads.first { $0.package == name && $0.requested == r.version && $0.platform == platform }
-            guard let w = catalog.wheel(package: name, version: r.version, platform: platform) ?? fetched?.wheel else {
+            let shown = name + (r.version.map { " \($0)" } ?? r.specifier.map { " \($0)" } ?? "")
+            let fetched = downloads.first { $0.package == name && $0.requested == r.version && $0.specifier == r.specifier && $0.platform == platform }
+            guard let w = catalogWheel(r, catalog: catalog, python: tag, platform: platform) ?? fetched?.wheel else {
                 if let d = fetched {
-                    unknown.append(name + (r.version.map { "==\($0)" } ?? ""))
-                    perPackage.append("\(name)\(r.version.map { " \($0)" } ?? ""): \(d.how)")
-                } else if let m = catalog.missing.first(where: { $0.package == name && (r.version == nil || $0.version == r.version) && $0.platform == platform }) {
+                    unknown.append(r.asked)
+                    perPackage.append("\(shown): \(d.how)")
+                } else if let m = catalogMissing(r, catalog: catalog, platform: platform) {
                     perPackage.append("\(name) \(m.version): no wheel for \(platform.rawValue) (\(m.reason))")
                 } else {
-                    unknown.append(name + (r.version.map { "==\($0)" } ?? ""))
-                    perPackage.append("\(name)\(r.version.map { " \($0)" } ?? ""): not in the wheel catalog, so not answered (nothing downloaded here)")
+                    unknown.append(r.asked)
+                    perPackage.append("\(shown): not in the wheel catalog, so not answered (nothing downloaded here)")
                 }
                 continue
             }
-            let how = fetched?.wheel == w ? " (\(fetched!.how))" : r.version == nil ? " (the catalog's version)" : ""
+            let how = fetched?.wheel == w ? " (\(fetched!.how))"
+                : r.specifier.map { " (the catalog's version, which satisfies '\($0)')" } ?? (r.version == nil ? " (the catalog's version)" : "")
             if w.runtimes.isEmpty {
                 perPackage.append("\(name) \(w.version)\(how): ships no OpenMP runtime")
             }
@@ -190,7 +117,7 @@ package enum PackageDoctor {
         case .macos:
             rule = "macOS: each wheel's libomp.dylib is loaded from its own path, so each is a separate runtime; runtimes expected from the system are one."
         case .windows:
-            rule = "Windows: torch, ctranslate2 and paddlepaddle load their DLLs by full path, so each shipped DLL is its own module; a DLL loaded by name reuses a loaded one of that name (Wine-measured; Windows' own loader is not proven here)."
+            rule = "Windows: \(AtlasWords.list(loadsByFullPath)) load their DLLs by full path, so each shipped DLL is its own module; a DLL loaded by name reuses a loaded one of that name (Wine-measured; Windows' own loader is not proven here)."
         }
         for b in brought where b.runtime.family == "kmp" {
             let base = WheelCatalog.fileName(b.runtime.path).lowercased()
@@ -214,21 +141,25 @@ package enum PackageDoctor {
             }
         }
         let fails = pairs.contains(where: \.fails)
-        let incomplete = !unknown.isEmpty || pairs.contains(where: \.unmeasured) || (atlas == nil && !pairs.isEmpty)
+        let incomplete = !unknown.isEmpty || pairs.contains(where: \.unmeasured) || (atlas == nil && !pairs.isEmpty) || unsupported.contains(where: \.incomplete)
+        let incompleteWords = (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not answered (see Packages).")
+            + (unsupported.contains(where: \.incomplete) ? " Incomplete: \(unsupported.filter(\.incomplete).count) line\(unsupported.filter(\.incomplete).count == 1 ? "" : "s") not read (see Not read)." : "")
         if pairs.isEmpty {
             let kmp = loaded.count
             lines.append("No pair of KMP-family runtimes meets on \(platform.rawValue): "
                          + (kmp == 0 ? "none of these packages brings one." : "one KMP-family runtime, \(loaded[0].name).")
                          + " GNU libgomp and Microsoft vcomp take no part in the duplicate-runtime check."
-                         + (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not answered (see Packages)."))
+                         + incompleteWords)
         } else {
             let open = pairs.filter(\.unmeasured).count
             lines.append("\(pairs.count) pair\(pairs.count == 1 ? " of KMP-family runtimes meets" : "s of KMP-family runtimes meet") in one process on \(platform.rawValue)"
                          + (fails ? "; at least one aborts or hangs at exit." : ".")
                          + (open == 0 ? "" : " Incomplete: \(open) of them not measured here.")
-                         + (unknown.isEmpty ? "" : " Incomplete: \(unknown.joined(separator: ", ")) not answered (see Packages)."))
+                         + incompleteWords)
             for p in pairs { lines.append(p.answer) }
         }
+        let todo = whatToDo(pairs, loaded: loaded, platform: platform, atlas: atlas, windowsAtlas: windowsAtlas).map(ReportText.stripControls)
+        if let todo { lines.append(Self.whatToDoLabel + todo) }
         lines.append("Packages: " + perPackage.joined(separator: "; ") + ".")
         lines.append("Loader rule: " + rule + (merged.isEmpty ? "" : " Here: " + merged.joined(separator: "; ") + "."))
         if platform == .windows, windowsAtlas != nil {
@@ -238,11 +169,33 @@ package enum PackageDoctor {
             let standing = platform == .windows ? windowsStanding : label(platform)
             lines.append("Atlas: " + (atlas == nil ? "no snapshot, nothing cited" : atlasSource) + "; \(standing).")
         }
-        if !unsupported.isEmpty { lines.append("Not read: " + unsupported.joined(separator: "; ") + ".") }
+        if !unsupported.isEmpty {
+            lines.append("Not read: " + unsupported.map(\.words).joined(separator: "; ") + "."
+                         + (unsupported.contains(where: \.incomplete) ? " Incomplete: the packages of those lines are not answered." : ""))
+        }
         return Answer(platform: platform.rawValue, platformLabel: label(platform), lines: lines.map(ReportText.stripControls), brought: brought,
-                      pairs: pairs, unknown: unknown, unsupported: unsupported,
-                      downloads: downloads.filter { d in requests.contains { WheelCatalog.normalize($0.name) == d.package && $0.version == d.requested } },
+                      pairs: pairs, unknown: unknown, unsupported: unsupported.map(\.words), whatToDo: todo,
+                      downloads: downloads.filter { d in requests.contains { WheelCatalog.normalize($0.name) == d.package && $0.version == d.requested && $0.specifier == d.specifier } },
                       exitCode: fails ? 1 : incomplete ? 4 : 0)
+    }
+
+    /// `cp312` for `3.12` (or `3.12.4`).
+    package static func pythonTag(_ python: String) -> String { "cp" + python.split(separator: ".").prefix(2).joined() }
+
+    /// The catalog's wheel for a request: the newest catalogued version that satisfies its
+    /// version constraint (every one when it has none), for the Python tag and platform.
+    static func catalogWheel(_ r: Request, catalog: WheelCatalog, python: String, platform: WheelCatalog.Platform) -> WheelCatalog.Wheel? {
+        guard let c = r.constraint else { return nil }
+        let name = WheelCatalog.normalize(r.name)
+        return catalog.wheels.filter { $0.package == name && $0.python == python && $0.platform == platform && c.matches($0.version) }
+            .max { (PythonVersion($0.version) ?? PythonVersion(epoch: 0, release: [0])) < (PythonVersion($1.version) ?? PythonVersion(epoch: 0, release: [0])) }
+    }
+
+    /// A catalogued absence (no wheel for the platform) of a version that satisfies the request.
+    static func catalogMissing(_ r: Request, catalog: WheelCatalog, platform: WheelCatalog.Platform) -> WheelCatalog.Missing? {
+        guard let c = r.constraint else { return nil }
+        let name = WheelCatalog.normalize(r.name)
+        return catalog.missing.first { $0.package == name && $0.platform == platform && c.matches($0.version) }
     }
 
     /// Where Windows pairs stand when no Windows atlas (measured under Wine) is checked in: the one
@@ -387,10 +340,17 @@ package enum PackageDoctor {
         return (nil, problems.isEmpty ? "no atlas snapshot in \(dir.path)" : problems.joined(separator: "; "))
     }
 
-    /// The answer as Markdown.
+    /// The packages whose Windows wheels load their libiomp5md.dll by full path: the Windows loader rule, one list for the rule and "What to do".
+    static let loadsByFullPath = ["torch", "ctranslate2", "paddlepaddle"]
+
+    /// How the text answer starts its "What to do" line.
+    static let whatToDoLabel = "What to do: "
+
+    /// The answer as Markdown: the lines as a list, "What to do" as its own paragraph after them.
     package static func markdown(_ a: Answer) -> String {
         var out = "# OpenMP runtimes of these packages on \(a.platform)\n\n_\(a.platformLabel)_\n\n"
-        for l in a.lines { out += "- " + MarkdownText.text(l, limit: 100_000) + "\n" }
+        for l in a.lines where !l.hasPrefix(whatToDoLabel) { out += "- " + MarkdownText.text(l, limit: 100_000) + "\n" }
+        if let todo = a.whatToDo { out += "\n**What to do.** " + MarkdownText.text(todo, limit: 100_000) + "\n" }
         return out
     }
 }

@@ -7,8 +7,10 @@ extension PackageDoctor {
     package struct Download: Sendable, Hashable, Codable {
         /// The normalized name asked for.
         package var package: String
-        /// The version asked for (nil: unversioned).
+        /// The version asked for (nil: unversioned, or specifiers).
         package var requested: String?
+        /// The version specifiers asked for (`>=2.0,<3`), when not an exact version.
+        package var specifier: String?
         package var platform: WheelCatalog.Platform
         /// The wheel read, when resolved.
         package var wheel: WheelCatalog.Wheel?
@@ -17,8 +19,13 @@ extension PackageDoctor {
         /// True when the answer for this package is missing.
         package var failed: Bool { wheel == nil }
 
-        package init(package: String, requested: String?, platform: WheelCatalog.Platform, wheel: WheelCatalog.Wheel?, how: String) {
-            self.package = package; self.requested = requested; self.platform = platform; self.wheel = wheel; self.how = how
+        package init(package: String, requested: String?, specifier: String? = nil, platform: WheelCatalog.Platform, wheel: WheelCatalog.Wheel?, how: String) {
+            self.package = package; self.requested = requested; self.specifier = specifier; self.platform = platform; self.wheel = wheel; self.how = how
+        }
+
+        /// The download for a request, as `answer` matches them.
+        init(_ r: Request, platform: WheelCatalog.Platform, wheel: WheelCatalog.Wheel?, how: String) {
+            self.init(package: WheelCatalog.normalize(r.name), requested: r.version, specifier: r.specifier, platform: platform, wheel: wheel, how: how)
         }
     }
 
@@ -26,15 +33,16 @@ extension PackageDoctor {
     package static func recordURL(downloads: URL) -> URL { downloads.appendingPathComponent("resolved.yaml") }
 
     /// Resolves every request the catalog does not answer (neither a wheel nor a recorded missing
-    /// one) by the index and a download: an exact version is taken as asked; an unversioned one
-    /// becomes the newest final release with a wheel for the platform (the version pip takes).
-    /// A pinned version downloaded before is answered from the record, without the network.
+    /// one, for a version that satisfies it) by the index and a download: the version pip takes
+    /// for the platform, the newest that satisfies the request's specifiers and has a wheel for
+    /// the platform (final releases first, as pip). Requests whose marker is false for the
+    /// platform, or undecided, are not resolved. A pinned version downloaded before is answered
+    /// from the record, without the network.
     package static func resolve(_ requests: [Request], platform: WheelCatalog.Platform, catalog: WheelCatalog,
                                 builder: WheelCatalogBuilder) async -> [Download] {
-        let todo = requests.filter { r in
-            let name = WheelCatalog.normalize(r.name)
-            return catalog.wheel(package: name, version: r.version, python: builder.pythonTag, platform: platform) == nil
-                && !catalog.missing.contains { $0.package == name && (r.version == nil || $0.version == r.version) && $0.platform == platform }
+        let todo = forTarget(requests, platform: platform, python: builder.python).kept.filter { r in
+            catalogWheel(r, catalog: catalog, python: builder.pythonTag, platform: platform) == nil
+                && catalogMissing(r, catalog: catalog, platform: platform) == nil
         }
         guard !todo.isEmpty else { return [] }
         let recordURL = recordURL(downloads: builder.downloads)
@@ -47,8 +55,12 @@ extension PackageDoctor {
         var out: [Download] = [], added = false
         for r in todo {
             let name = WheelCatalog.normalize(r.name)
-            if let v = r.version, let w = record.wheel(package: name, version: v, python: builder.pythonTag, platform: platform) {
-                out.append(Download(package: name, requested: v, platform: platform, wheel: w,
+            guard let constraint = r.constraint else {
+                out.append(Download(r, platform: platform, wheel: nil, how: "'\(r.asked)' is not a valid version specifier, so not answered"))
+                continue
+            }
+            if r.version != nil, let w = catalogWheel(r, catalog: record, python: builder.pythonTag, platform: platform) {
+                out.append(Download(r, platform: platform, wheel: w,
                                     how: "not in the catalog; \(w.file) was downloaded earlier, verified against the index's SHA-256 and recorded in the runtime cache"))
                 continue
             }
@@ -56,24 +68,30 @@ extension PackageDoctor {
             do { files = try await builder.indexFiles(name) } catch {
                 let e = "\(error)"
                 let why = e.hasSuffix("HTTP 404") ? "the index has no package of this name (\(e))" : "the index could not be read, so not answered (\(e))"
-                out.append(Download(package: name, requested: r.version, platform: platform, wheel: nil, how: "not in the catalog; " + why))
+                out.append(Download(r, platform: platform, wheel: nil, how: "not in the catalog; " + why))
                 continue
             }
+            let versions = Set(files.compactMap { f in f.filename.split(separator: "-").dropFirst().first.map(String.init) })
             let version: String
             var how: String
             if let v = r.version {
-                version = v
+                // The index's spelling of the version asked for (`2.15` asks for `2.15.0`), as pip matches it.
+                version = versions.filter { constraint.matches($0, prereleases: true) }.sorted().first ?? v
                 how = "not in the catalog; "
             } else {
-                let candidates = Set(files.compactMap { f in f.filename.split(separator: "-").dropFirst().first.map(String.init) })
-                    .filter { v in builder.select(files, package: name, version: v, platform: platform) != nil }
-                guard let newest = candidates.compactMap({ v in finalRelease(v).map { (v, $0) } }).max(by: { $0.1.lexicographicallyPrecedes($1.1) })?.0 else {
-                    out.append(Download(package: name, requested: nil, platform: platform, wheel: nil,
-                                        how: "not in the catalog; the index has no final release with a \(builder.pythonTag) wheel for \(platform.rawValue)"))
+                let candidates = versions.filter { v in builder.select(files, package: name, version: v, platform: platform) != nil }
+                let wanted = r.specifier.map { "version \($0)" } ?? "version"
+                guard let newest = constraint.newest(Array(candidates)) else {
+                    out.append(Download(r, platform: platform, wheel: nil,
+                                        how: "not in the catalog; the index has no \(wanted) with a \(builder.pythonTag) wheel for \(platform.rawValue)"))
                     continue
                 }
                 version = newest
-                how = "not in the catalog; version \(newest) is the one pip resolves for \(platform.rawValue) (the newest final release with a \(builder.pythonTag) wheel), "
+                let catalogued = catalog.wheels.filter { $0.package == name && $0.platform == platform }.map(\.version)
+                how = r.specifier.map { s in
+                    (catalogued.isEmpty ? "not in the catalog; " : "the catalog's \(catalogued.joined(separator: ", ")) does not satisfy '\(s)'; ")
+                        + "version \(newest) is the one pip resolves for \(platform.rawValue) (the newest matching '\(s)' with a \(builder.pythonTag) wheel), "
+                } ?? "not in the catalog; version \(newest) is the one pip resolves for \(platform.rawValue) (the newest final release with a \(builder.pythonTag) wheel), "
             }
             switch await builder.entry(package: name, version: version, platform: platform, files: files) {
             case .success(let w):
@@ -83,9 +101,9 @@ extension PackageDoctor {
                 record.wheels.removeAll { $0.package == w.package && $0.version == w.version && $0.python == w.python && $0.platform == w.platform }
                 record.wheels.append(w)
                 added = true
-                out.append(Download(package: name, requested: r.version, platform: platform, wheel: w, how: how))
+                out.append(Download(r, platform: platform, wheel: w, how: how))
             case .failure(let m):
-                out.append(Download(package: name, requested: r.version, platform: platform, wheel: nil, how: how + "version \(version): " + m.reason))
+                out.append(Download(r, platform: platform, wheel: nil, how: how + "version \(version): " + m.reason))
             }
         }
         if added {
@@ -96,18 +114,5 @@ extension PackageDoctor {
             }
         }
         return out
-    }
-
-    /// A final release's numbers (`2025.7.post1` gives [2025, 7, 0, 1]: the post number last);
-    /// nil for pre-, dev and local releases, which pip does not take unless asked.
-    static func finalRelease(_ v: String) -> [Int]? {
-        var release: [Int] = [], post = 0
-        for part in v.lowercased().split(separator: ".", omittingEmptySubsequences: false) {
-            if let n = Int(part) { release.append(n); continue }
-            guard part.hasPrefix("post"), let p = Int(part.dropFirst(4)) else { return nil }
-            post = p
-        }
-        guard !release.isEmpty else { return nil }
-        return release + Array(repeating: 0, count: max(0, 6 - release.count)) + [post]
     }
 }

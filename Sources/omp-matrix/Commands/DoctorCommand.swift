@@ -11,7 +11,7 @@ struct DoctorCommand: AsyncParsableCommand {
         omp-matrix doctor PATH... [options]
         omp-matrix doctor --pid PID [options]
         omp-matrix doctor [options] -- COMMAND ARGS...
-        omp-matrix doctor --packages PKG[==VERSION]... | --requirements FILE [--platform ID] [options]
+        omp-matrix doctor --packages PKG[SPECIFIERS][; MARKER]... | --requirements FILE [--platform ID] [--python 3.12] [options]
         """,
         discussion: """
         PATH: a venv, conda prefix, site-packages, wheel file or folder, app bundle. The runtimes are found by \
@@ -27,9 +27,11 @@ struct DoctorCommand: AsyncParsableCommand {
         --platform (linux-x86_64, macos-arm64, windows-x86_64; default this host's), which pairs meet under \
         that platform's loader rules, and what each pair does, cited from atlas cells. A package not in the \
         catalog is downloaded (pip's choice of wheel for --platform, verified against the index's SHA-256, \
-        recorded in <runtime cache>/wheel-catalog; OMP_WHEEL_INDEX names another index). Exit status there: \
-        1 a pair aborts or hangs at exit, 0 none does, 4 incomplete (a package that could not be resolved, a \
-        release not measured), 2 a requirements line pip would reject (named).
+        recorded in <runtime cache>/wheel-catalog; OMP_WHEEL_INDEX names another index). Version specifiers are \
+        matched as pip does (PEP 440); markers are evaluated for --platform and --python (default 3.12). Exit \
+        status there: 1 a pair aborts or hangs at exit, 0 none does, 4 incomplete (a package that could not be \
+        resolved, a release not measured, a marker the target does not decide, a URL, path or -r line not read), \
+        2 a requirements line pip would reject (named).
         Your files are never changed. The answer comes first; --format json carries the same content.
         Exit status: 0 no OpenMP conflict seen or predicted (a command that failed otherwise: 0, or 1 with \
         --strict); 1 a conflict (an abort, an exit hang, or two KMP-family runtimes that both start); 2 bad \
@@ -49,9 +51,11 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(help: "Do not try the fixes.") var noFixCheck = false
     @Flag(help: "Command form: run the command once, observe, verify nothing.") var observeOnly = false
     @Flag(help: "Command form: exit 1 also when the command failed for a reason other than OpenMP.") var strict = false
-    @Option(parsing: .upToNextOption, help: "Packages (name or name==version) to answer for before installing.") var packages: [String] = []
+    @Option(parsing: .upToNextOption, help: "Requirements to answer for before installing, as a requirements line (name, name==1.2, 'name>=1,<2', 'name; sys_platform == \"darwin\"').") var packages: [String] = []
     @Option(help: "A requirements file to answer for before installing.") var requirements: String?
     @Option(help: "With --packages or --requirements: linux-x86_64, macos-arm64 or windows-x86_64 (default this host's).") var platform: String?
+    @Option(help: "With --packages or --requirements: the Python the packages are for (3.12, or 3.12.4 for python_full_version markers).")
+    var python = "3.12"
 
     /// The paths and the command: ArgumentParser gives every word after `--` as a positional
     /// value too (options stay parseable anywhere before it), so the command is the last words,
@@ -68,7 +72,8 @@ struct DoctorCommand: AsyncParsableCommand {
             guard paths.isEmpty, command.isEmpty, pid == nil else {
                 throw ToolExit.badInput("--packages and --requirements take no PATH, --pid or -- COMMAND")
             }
-            return try await PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, format: format.rawValue)
+            return try await PackageDoctorForm.run(packages: packages, requirements: requirements, platform: platform, python: python,
+                                                  format: format.rawValue)
         }
         let forms = (paths.isEmpty ? 0 : 1) + (pid == nil ? 0 : 1) + (command.isEmpty ? 0 : 1)
         guard forms == 1 else {

@@ -3,7 +3,7 @@ import OpenMPConformance
 
 /// `doctor --packages … | --requirements FILE`: the catalog and atlas answer, printed.
 enum PackageDoctorForm {
-    static func run(packages: [String], requirements: String?, platform: String?, format: String) async throws {
+    static func run(packages: [String], requirements: String?, platform: String?, python: String, format: String) async throws {
         let host: WheelCatalog.Platform
         #if os(macOS)
         host = .macos
@@ -19,12 +19,17 @@ enum PackageDoctorForm {
         } else {
             target = host
         }
-        var requests: [PackageDoctor.Request] = [], unsupported: [String] = []
+        let parts = python.split(separator: ".", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }), parts[0] == "3" else {
+            throw ToolExit.badInput("--python '\(python)' is not a Python 3 version (3.12, or 3.12.4)")
+        }
+        // Both forms are read the one same way: a --packages spec as a requirements line.
+        var requests: [PackageDoctor.Request] = [], unsupported: [PackageDoctor.NotRead] = []
         for spec in packages {
-            switch PackageDoctor.parse(spec) {
-            case .success(let r): requests.append(r)
-            case .failure(let e): throw ToolExit.badInput("--packages: \(e.message)")
-            }
+            do {
+                let r = try PackageDoctor.package(spec)
+                requests += r.requests; unsupported += r.unsupported
+            } catch { throw ToolExit.badInput("--packages: \(error.message)") }
         }
         if let requirements {
             let text: String
@@ -47,15 +52,16 @@ enum PackageDoctorForm {
         let downloads: [PackageDoctor.Download]
         do {
             var builder = WheelCatalogBuilder(downloads: try RuntimeCatalog.directory().appendingPathComponent("wheel-catalog", isDirectory: true))
+            builder.python = parts.prefix(2).joined(separator: ".")
             builder.progress = { FileHandle.standardError.write(Data((TerminalText.block($0) + "\n").utf8)) }
             downloads = await PackageDoctor.resolve(requests, platform: target, catalog: catalog, builder: builder)
         } catch {
             downloads = requests.map { r in
-                PackageDoctor.Download(package: WheelCatalog.normalize(r.name), requested: r.version, platform: target, wheel: nil,
+                PackageDoctor.Download(package: WheelCatalog.normalize(r.name), requested: r.version, specifier: r.specifier, platform: target, wheel: nil,
                                        how: "not in the catalog; no runtime cache to download into (\(error))")
             }
         }
-        let answer = PackageDoctor.answer(requests, platform: target, catalog: catalog, atlas: atlas, atlasSource: source,
+        let answer = PackageDoctor.answer(requests, platform: target, python: python, catalog: catalog, atlas: atlas, atlasSource: source,
                                           windowsAtlas: windows, windowsAtlasSource: windowsSource,
                                           unsupported: unsupported, downloads: downloads)
         switch format {
