@@ -29,6 +29,10 @@ apt_install_for_tests() {
 if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && ! python3 -c 'import jsonschema' 2>/dev/null; then
     apt_install_for_tests python3-jsonschema "the results-schema tests"
 fi
+# The requirements tests compare the kit's PEP 440 matching with Python's own `packaging`.
+if ! /usr/bin/python3 -c 'import packaging' 2>/dev/null && ! python3 -c 'import packaging' 2>/dev/null; then
+    apt_install_for_tests python3-packaging "the PEP 440 comparison with Python's packaging"
+fi
 # The doctor's tests rename a vendored runtime copy with patchelf, as auditwheel does for wheels.
 if ! command -v patchelf >/dev/null 2>&1; then
     apt_install_for_tests patchelf "the doctor's command tests"

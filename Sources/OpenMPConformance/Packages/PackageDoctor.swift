@@ -146,14 +146,17 @@ package enum PackageDoctor {
             + (unsupported.contains(where: \.incomplete) ? " Incomplete: \(unsupported.filter(\.incomplete).count) line\(unsupported.filter(\.incomplete).count == 1 ? "" : "s") not read (see Not read)." : "")
         if pairs.isEmpty {
             let kmp = loaded.count
-            lines.append("No pair of KMP-family runtimes meets on \(platform.rawValue): "
-                         + (kmp == 0 ? "none of these packages brings one." : "one KMP-family runtime, \(loaded[0].name).")
-                         + " GNU libgomp and Microsoft vcomp take no part in the duplicate-runtime check."
+            lines.append("No two OpenMP runtimes of the Intel/LLVM kind meet on \(platform.rawValue): "
+                         + (kmp == 0 ? "none of these packages brings one." : "only one reaches the process, \(loaded[0].name).")
+                         + " GNU libgomp and Microsoft vcomp take no part in Error #15."
                          + incompleteWords)
         } else {
             let open = pairs.filter(\.unmeasured).count
-            lines.append("\(pairs.count) pair\(pairs.count == 1 ? " of KMP-family runtimes meets" : "s of KMP-family runtimes meet") in one process on \(platform.rawValue)"
-                         + (fails ? "; at least one aborts or hangs at exit." : ".")
+            var bringers: [String] = []
+            for name in pairs.flatMap({ [$0.first.package, $0.second.package] }) where !bringers.contains(name) { bringers.append(name) }
+            lines.append("\(AtlasWords.list(bringers)) bring OpenMP runtimes of the Intel/LLVM kind that meet in one process on \(platform.rawValue) "
+                         + "(\(pairs.count) pair\(pairs.count == 1 ? "" : "s"))"
+                         + (fails ? "; at least one pair aborts with Error #15 or hangs at exit." : "; no pair aborts or hangs at exit in the cited cells.")
                          + (open == 0 ? "" : " Incomplete: \(open) of them not measured here.")
                          + incompleteWords)
             for p in pairs { lines.append(p.answer) }
@@ -290,7 +293,7 @@ package enum PackageDoctor {
     }
 
     static func pair(_ a: Brought, _ b: Brought, atlas: AtlasResults?, platform: WheelCatalog.Platform, windowsAtlas: AtlasResults? = nil) -> Pair {
-        let head = "\(a.name) + \(b.name): two KMP-family runtimes in one process"
+        let head = "\(a.name) + \(b.name): two OpenMP runtimes of the Intel/LLVM kind in one process"
         func unanswered(_ findings: String, cells: [String] = []) -> Pair {
             Pair(first: a, second: b, answer: head + "; " + findings + ".", findings: findings, cells: cells, fails: false, unmeasured: true)
         }
