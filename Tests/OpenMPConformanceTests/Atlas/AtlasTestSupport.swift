@@ -40,10 +40,10 @@ enum AtlasFixtures {
     }
 
     /// Runs `omp-matrix` to completion; returns status, stdout, stderr.
-    static func runCLI(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    static func runCLI(_ args: [String], environment: [String: String] = [:]) async throws -> (status: Int32, out: String, err: String) {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        let p = try TestProcess.run([try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")] + args, environment: env)
+        let p = try await TestProcess.run([try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")] + args, environment: env)
         return (p.terminationStatus, p.output, p.errors)
     }
 }

@@ -146,13 +146,13 @@ struct HostileFieldTests {
 
     @Test("clean-shm prints a registration file's name escaped",
           .enabled(if: ShmRegistry.platformNote == nil, "no registration files on this platform"))
-    func cleanShmNames() throws {
+    func cleanShmNames() async throws {
         let cli = try #require(DoctorCLI.path, "omp-matrix not built beside the tests")
-        let pid = try TestProcess.reapedPid()
+        let pid = try await TestProcess.reapedPid()
         let name = "\(ShmRegistry.directories[0])/\(ShmRegistry.prefix)\(pid)_\u{1B}]0;pwned\u{7}\u{202E}"
         try #require(FileManager.default.createFile(atPath: name, contents: Data("x".utf8)))
         defer { unlink(name) }
-        let run = try DoctorCLI.run(cli, ["clean-shm", "--dry-run"])
+        let run = try await DoctorCLI.run(cli, ["clean-shm", "--dry-run"])
         #expect(run.stdout.contains("\\e]0;pwned\\a"), "\(run.stdout)")
         #expect(HostileFields.live(run.stdout).isEmpty, "clean-shm printed \(HostileFields.live(run.stdout))")
     }
@@ -172,7 +172,7 @@ struct HostileFieldTests {
         // The shell word for the path, as the command writes it, names the file itself.
         let word = ShellQuote.quote(odd)
         #expect(command.contains(word))
-        let echoed = try TestProcess.run(["/bin/bash", "-c", "printf %s " + word])
+        let echoed = try await TestProcess.run(["/bin/bash", "-c", "printf %s " + word])
         #expect(echoed.output == odd)
         for (format, text) in [("text", report.text), ("md", report.markdown)] {
             #expect(HostileFields.live(text).isEmpty, "\(format) carries \(HostileFields.live(text))")
