@@ -6,7 +6,7 @@ import Testing
 /// a disk that fills mid-run stops the run with exit 3 and keeps the last good checkpoint.
 @Suite("omp-matrix run --output safety", .serialized)
 struct OutputSafetyTests {
-    static let args = ["run", "--plain", "--row", "linux-cpu-training"]
+    static let args = ["run", "--plain"] + MatrixFixtures.quickRun
 
     static func run(_ args: [String], in dir: URL) async throws -> (status: Int32, stdout: Data, stderr: String) {
         let p = try await TestProcess.run([try #require(RunInterruptTests.cli, "omp-matrix not built beside the tests")] + args, in: dir)
@@ -81,7 +81,7 @@ struct OutputSafetyTests {
         let file = dir.appendingPathComponent("r.json")
         try r.stdout.write(to: file)
         let results = try ResultsCodec.read(file)
-        #expect(!results.partial && results.results.count == MatrixFixtures.linuxCPUTrainingCells)
+        #expect(!results.partial && results.results.count == MatrixFixtures.quickRunCells)
         #expect(r.stderr.contains("results: standard output"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("results").path))
     }
