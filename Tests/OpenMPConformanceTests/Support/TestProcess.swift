@@ -44,6 +44,9 @@ enum TestProcess {
         var stdout: Data
         /// Empty when standard error was merged into standard output.
         var stderr: Data
+        /// When the child's end was seen (by its termination handler, not by the awaiting test, which
+        /// a busy cooperative pool may resume later).
+        var endedAt: ContinuousClock.Instant
         var output: String { String(decoding: stdout, as: UTF8.self) }
         var errors: String { String(decoding: stderr, as: UTF8.self) }
     }
@@ -57,6 +60,8 @@ enum TestProcess {
         var status: Int32
         /// True when a signal ended it (`status` is then the signal's number).
         var bySignal: Bool
+        /// When its end was seen (see ``Finished/endedAt``).
+        var at: ContinuousClock.Instant = .now
     }
 
     /// A child running in the background: its pid, and its end to await.
@@ -178,7 +183,7 @@ enum TestProcess {
 
         func finished(_ ended: Ended) throws -> Finished {
             Finished(terminationStatus: ended.status, terminationReason: ended.bySignal ? .uncaughtSignal : .exit,
-                     stdout: try Data(contentsOf: outURL), stderr: try Data(contentsOf: errURL))
+                     stdout: try Data(contentsOf: outURL), stderr: try Data(contentsOf: errURL), endedAt: ended.at)
         }
     }
 
