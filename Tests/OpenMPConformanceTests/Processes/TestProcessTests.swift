@@ -15,9 +15,12 @@ struct TestProcessTests {
         let run = Task {
             try await TestProcess.run(["/bin/sh", "-c", "sleep 60 & echo $! > \"$1.tmp\"; mv \"$1.tmp\" \"$1\"; wait", "sh", pidFile.path])
         }
-        let clock = ContinuousClock(), start = clock.now
-        while clock.now - start < .seconds(10), !FileManager.default.fileExists(atPath: pidFile.path) {
-            try await Task.sleep(for: .milliseconds(20))
+        // Waited for on a thread of its own: under a full suite, a sleep on the cooperative pool can
+        // resume many seconds late.
+        let clock = ContinuousClock()
+        try await onOwnThread { [path = pidFile.path] in
+            let start = clock.now
+            while clock.now - start < .seconds(60), !FileManager.default.fileExists(atPath: path) { usleep(20_000) }
         }
         let grandchild = try #require(Int32(String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)),
                                       "the grandchild never started")
