@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where the doctor looks up a pair in the atlas (`Matrices/atlas/<host key>.json`, what the
 /// kit measured for runtime pairs by identity), so the answer can cite the cell.
@@ -16,15 +17,30 @@ package struct DoctorAtlas: Sendable {
     }
 
     /// The snapshot of this host (`Matrices/atlas/<host key>.json`, written by `omp-matrix atlas`);
-    /// without one, no citation and a note saying so.
+    /// without one, no citation and a note saying so. Read once per process while the file stays
+    /// the same (path, size, modification time): each diagnosis asks, and decoding the snapshot
+    /// is most of a second in a debug build.
     package static var standard: DoctorAtlas {
         let root = RuntimeCatalog.packageRoot() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         // Given a root, the atlas always names the file.
         guard let url = Atlas.snapshotURL(hostKey: HostInfo.current().key, packageRoot: root) else {
             preconditionFailure("Atlas.snapshotURL names a file under a given package root")
         }
-        return snapshot(at: url.path)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        let key = StandardKey(path: url.path, size: (attributes?[.size] as? NSNumber)?.int64Value,
+                              modified: (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970)
+        if let known = standardRead.withLock({ $0?.key == key ? $0?.atlas : nil }) { return known }
+        let atlas = snapshot(at: url.path)
+        standardRead.withLock { $0 = (key, atlas) }
+        return atlas
     }
+
+    private struct StandardKey: Equatable, Sendable {
+        var path: String, size: Int64?, modified: Double?
+    }
+
+    /// The last ``standard`` read, with the file it read.
+    private static let standardRead = Mutex<(key: StandardKey, atlas: DoctorAtlas)?>(nil)
 
     /// The atlas snapshot at `path`, read by the atlas's own reader (``AtlasCodec``).
     package static func snapshot(at path: String) -> DoctorAtlas {

@@ -16,8 +16,8 @@ struct AtlasPlanTests {
     }
 
     @Test("omp-matrix atlas --runtimes with an unknown name exits 2 and names it")
-    func unknownNameExit() throws {
-        let r = try AtlasFixtures.runCLI(["atlas", "--runtimes", "gnu,no-such-runtime", "--results", "/dev/null"])
+    func unknownNameExit() async throws {
+        let r = try await AtlasFixtures.runCLI(["atlas", "--runtimes", "gnu,no-such-runtime", "--results", "/dev/null"])
         #expect(r.status == 2)
         #expect(r.err.contains("no-such-runtime"), "stderr: \(r.err)")
     }
@@ -45,12 +45,12 @@ struct AtlasPlanTests {
     }
 
     @Test("the CLI measures the rest, shows the row and column as not provisioned, and exits 4")
-    func notProvisionedExit() throws {
+    func notProvisionedExit() async throws {
         let gnu = try #require(TestRuntimes.named("gnu"), "run Scripts/provision-runtimes.sh")
         let dir = try AtlasFixtures.manifestDirectory([gnu])
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("atlas.json")
-        let r = try AtlasFixtures.runCLI(["atlas", "--runtimes", "gnu,llvm13", "--results", out.path, "--format", "md"],
+        let r = try await AtlasFixtures.runCLI(["atlas", "--runtimes", "gnu,llvm13", "--results", out.path, "--format", "md"],
                                          environment: [RuntimeCatalog.directoryVariable: dir.path])
         #expect(r.status == 4, "stderr: \(r.err)")
         #expect(r.out.contains("not provisioned"), "\(r.out)")

@@ -1,13 +1,25 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import OpenMPConformance
 
 /// Namespace for the atlas suites (`swift test --filter Atlas`).
 enum AtlasFixtures {
     /// This host's checked-in atlas, or nil when there is none for this host.
-    static let snapshot: AtlasResults? = {
-        try? Atlas.snapshot(hostKey: HostInfo.current().key, packageRoot: URL(fileURLWithPath: TestRuntimes.root))
-    }()
+    static let snapshot: AtlasResults? = try? committed(HostInfo.current().key)
+
+    private static let decoded = Mutex<[String: Result<AtlasResults?, any Error>]>([:])
+
+    /// The checked-in atlas `Matrices/atlas/<hostKey>.json` (nil when there is none), as
+    /// `Atlas.snapshot` reads it, decoded once per test process: the tests that build their atlas
+    /// evidence on it decoded its 800 KB again each time (about 0.4 s in a debug build). Each
+    /// caller gets its own copy (a value) to change.
+    static func committed(_ hostKey: String) throws -> AtlasResults? {
+        if let known = decoded.withLock({ $0[hostKey] }) { return try known.get() }
+        let result = Result { try Atlas.snapshot(hostKey: hostKey, packageRoot: URL(fileURLWithPath: TestRuntimes.root)) }
+        decoded.withLock { $0[hostKey] = result }
+        return try result.get()
+    }
 
     static var hasSnapshot: Bool { snapshot != nil }
 
@@ -40,10 +52,10 @@ enum AtlasFixtures {
     }
 
     /// Runs `omp-matrix` to completion; returns status, stdout, stderr.
-    static func runCLI(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    static func runCLI(_ args: [String], environment: [String: String] = [:]) async throws -> (status: Int32, out: String, err: String) {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        let p = try TestProcess.run([try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")] + args, environment: env)
+        let p = try await TestProcess.run([try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")] + args, environment: env)
         return (p.terminationStatus, p.output, p.errors)
     }
 }

@@ -15,7 +15,7 @@ extension DoctorTests {
         @Test("python3 loading two consumer libraries by ctypes: runtimes mapped, abort without the variable, link fix verified on a copy, preload verified or not applicable as the program reaches its runtime",
               arguments: DoctorFixtures.Reach.allCases)
         func pythonStack(_ reach: DoctorFixtures.Reach) async throws {
-            let s = try DoctorFixtures.pythonStack(reach)
+            let s = try await DoctorFixtures.pythonStack(reach)
             defer { try? FileManager.default.removeItem(atPath: s.root) }
             let before = try DoctorFixtures.hashes(s.root)
             let lines = Lines()
@@ -54,7 +54,7 @@ extension DoctorTests {
 
         @Test("--observe-only runs the command once")
         func observeOnly() async throws {
-            let s = try DoctorFixtures.pythonStack()
+            let s = try await DoctorFixtures.pythonStack()
             defer { try? FileManager.default.removeItem(atPath: s.root) }
             let report = try await Doctor.diagnose(command: s.command, options: .init(observeOnly: true, commandTimeout: .seconds(60)))
             #expect(report.runs.count == 1)
@@ -64,7 +64,7 @@ extension DoctorTests {
 
         @Test("Conformance.check(command:) reports the runtimes the command mapped")
         func conformanceCheckMapsRuntimes() async throws {
-            let s = try DoctorFixtures.pythonStack()
+            let s = try await DoctorFixtures.pythonStack()
             defer { try? FileManager.default.removeItem(atPath: s.root) }
             let r = await Conformance.check(command: s.command, expected: [.duplicateRuntimeAbort], timeout: .seconds(60))
             #expect(Set(r.runtimesMapped.map(\.path)).isSuperset(of: [s.a, s.b]), "\(r.runtimesMapped)")
@@ -79,7 +79,7 @@ extension DoctorTests {
               arguments: [("exit-hang", "static void spin(void) { for (;;) pause(); }\nint main(void) { atexit(spin); return 0; }", Outcome.hangAtExit),
                           ("work-hang", "int main(void) { for (;;) pause(); }", Outcome.hang)])
         func exitSignal(_ name: String, _ body: String, _ expected: Outcome) async throws {
-            let exe = try DoctorFixtures.cProgram(name, source: "#include <stdlib.h>\n#include <unistd.h>\n" + body)
+            let exe = try await DoctorFixtures.cProgram(name, source: "#include <stdlib.h>\n#include <unistd.h>\n" + body)
             defer { try? FileManager.default.removeItem(atPath: (exe as NSString).deletingLastPathComponent) }
             let o = try await CommandObservation.run(command: [exe], timeout: .seconds(3))
             #expect(o.result.outcome == expected, "\(o.result.message.text)")
@@ -161,14 +161,14 @@ extension DoctorTests {
             #expect(runtimes.allSatisfy { $0["family"] as? String == "kmp" && ($0["release"] as? String)?.isEmpty == false })
             #expect(objects.contains { ($0["path"] as? String)?.hasSuffix("/libc.so.6") == true && $0["openmpRuntime"] as? Bool == false })
             if let cli = DoctorCLI.path {
-                #expect(try DoctorCLI.run(cli, ["inspect", String(pid)]).status == 1)
-                #expect(try DoctorCLI.run(cli, ["doctor", "--no-fix-check", "--pid", String(pid)]).status == 1)
+                #expect(try await DoctorCLI.run(cli, ["inspect", String(pid)]).status == 1)
+                #expect(try await DoctorCLI.run(cli, ["doctor", "--no-fix-check", "--pid", String(pid)]).status == 1)
             }
         }
 
         @Test("a pid that is gone: bad input naming it")
         func gonePid() async throws {
-            let pid = try TestProcess.reapedPid()
+            let pid = try await TestProcess.reapedPid()
             await #expect { try await Doctor.diagnose(pid: pid) } throws: { e in
                 guard let e = e as? DoctorError, case .badInput(let m) = e else { return false }
                 return m.contains(String(pid))

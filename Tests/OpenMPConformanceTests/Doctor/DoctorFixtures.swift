@@ -76,13 +76,13 @@ enum DoctorFixtures {
     /// `lib/`, `libconsb.so` linked against a vendored LLVM copy renamed `libomp-7f3e2a.so.5`
     /// (file name and SONAME, by patchelf) in `pkg.libs/`, each found by `$ORIGIN` rpath; `app.py`
     /// loads both with ctypes and calls a parallel function in each, checking 2 threads and the sum.
-    static func pythonStack(_ reach: Reach = .byName) throws -> (root: String, command: [String], a: String, b: String) {
+    static func pythonStack(_ reach: Reach = .byName) async throws -> (root: String, command: [String], a: String, b: String) {
         let clang = try #require(clang), patchelf = try #require(patchelf), python = try #require(python)
         let root = try temporaryDirectory("stack")
         let a = root + "/lib/libiomp5.so", b = root + "/pkg.libs/libomp-7f3e2a.so.5"
         try copy(try runtimePath("intel"), to: a)
         try copy(try runtimePath("llvm16"), to: b)
-        try run([patchelf, "--set-soname", "libomp-7f3e2a.so.5", b])
+        try await run([patchelf, "--set-soname", "libomp-7f3e2a.so.5", b])
         for (n, rt, rpath) in [("a", a, "$ORIGIN/lib"), ("b", b, "$ORIGIN/pkg.libs")] {
             let src = """
             extern int omp_get_num_threads(void);
@@ -99,8 +99,8 @@ enum DoctorFixtures {
             }
             """
             try src.write(toFile: root + "/cons\(n).c", atomically: true, encoding: .utf8)
-            try run([clang, "-fopenmp", "-fPIC", "-c", root + "/cons\(n).c", "-o", root + "/cons\(n).o"])
-            try run([clang, "-shared", root + "/cons\(n).o", rt, "-Wl,-rpath,\(rpath)", "-o", root + "/libcons\(n).so"])
+            try await run([clang, "-fopenmp", "-fPIC", "-c", root + "/cons\(n).c", "-o", root + "/cons\(n).o"])
+            try await run([clang, "-shared", root + "/cons\(n).o", rt, "-Wl,-rpath,\(rpath)", "-o", root + "/libcons\(n).so"])
             try FileManager.default.removeItem(atPath: root + "/cons\(n).o")
         }
         let handleCall = reach == .byHandle
@@ -120,17 +120,17 @@ enum DoctorFixtures {
     }
 
     /// A small C program built in the test (`cc -o`), for the exit-signal checks.
-    static func cProgram(_ name: String, source: String) throws -> String {
+    static func cProgram(_ name: String, source: String) async throws -> String {
         let clang = try #require(clang)
         let dir = try temporaryDirectory("c-\(name)")
         try source.write(toFile: dir + "/\(name).c", atomically: true, encoding: .utf8)
-        try run([clang, "-O1", "-o", dir + "/\(name)", dir + "/\(name).c"])
+        try await run([clang, "-O1", "-o", dir + "/\(name)", dir + "/\(name).c"])
         return dir + "/\(name)"
     }
 
     @discardableResult
-    static func run(_ argv: [String]) throws -> String {
-        let p = try TestProcess.run(argv, mergingErrors: true)
+    static func run(_ argv: [String]) async throws -> String {
+        let p = try await TestProcess.run(argv, mergingErrors: true)
         let text = p.output
         try #require(p.terminationStatus == 0, "\(argv.joined(separator: " ")) failed: \(text)")
         return text

@@ -116,12 +116,12 @@ extension DoctorTests {
             let cli = try #require(DoctorCLI.path, "omp-matrix not built beside the tests")
             let v = try DoctorFixtures.venv()
             defer { try? FileManager.default.removeItem(atPath: v.root) }
-            let doctor = try DoctorCLI.run(cli, ["doctor", "--format", "json", "--no-fix-check", v.root])
+            let doctor = try await DoctorCLI.run(cli, ["doctor", "--format", "json", "--no-fix-check", v.root])
             #expect(doctor.status == 1)
             let json = try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [String: Any]
             #expect((json?["answer"] as? [String])?.first?.contains("Conflict") == true)
-            #expect(try DoctorCLI.run(cli, ["scan", v.root]).status == 1)
-            let missing = try DoctorCLI.run(cli, ["doctor", "/nonexistent/omp-doctor-cli"])
+            #expect(try await DoctorCLI.run(cli, ["scan", v.root]).status == 1)
+            let missing = try await DoctorCLI.run(cli, ["doctor", "/nonexistent/omp-doctor-cli"])
             #expect(missing.status == 2)
             #expect(missing.stderr.contains("/nonexistent/omp-doctor-cli"))
         }
@@ -135,8 +135,8 @@ enum DoctorCLI {
         return TestProducts.ompMatrix ?? (FileManager.default.isExecutableFile(atPath: alt) ? alt : nil)
     }
 
-    static func run(_ cli: String, _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = try TestProcess.run([cli] + args)
+    static func run(_ cli: String, _ args: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = try await TestProcess.run([cli] + args)
         return (p.terminationStatus, p.output, p.errors)
     }
 }

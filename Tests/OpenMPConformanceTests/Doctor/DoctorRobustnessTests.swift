@@ -82,7 +82,7 @@ extension DoctorTests {
             let cli = try #require(TestProducts.ompMatrix, "omp-matrix is not built beside the tests")
             var env = ProcessInfo.processInfo.environment
             env["OMP_NUM_THREADS"] = "3"; env["H5_USER_VAR"] = "kept"; env["KMP_DUPLICATE_LIB_OK"] = "TRUE"
-            let p = try TestProcess.run([cli, "doctor", "--format", "json", "--", python, "-c", script], environment: env)
+            let p = try await TestProcess.run([cli, "doctor", "--format", "json", "--", python, "-c", script], environment: env)
             #expect(p.terminationStatus == 0, "\(p.errors)")
             let report = try ResultsCodec.decode(DoctorReport.self, from: p.stdout, file: "stdout", schemaVersion: nil)
             let run = try #require(report.runs.first)
@@ -91,14 +91,14 @@ extension DoctorTests {
             #expect(run.repro.hasPrefix("env -u KMP_DUPLICATE_LIB_OK LD_AUDIT="), "\(run.repro)")
             // The repro line in the user's shell (their environment; bash, which reads the $'…' quoting of
             // arguments with control characters) reproduces the run.
-            let again = try TestProcess.run(["/bin/bash", "-c", run.repro], environment: env)
+            let again = try await TestProcess.run(["/bin/bash", "-c", run.repro], environment: env)
             #expect(again.terminationStatus == 13, "\(run.repro) exited \(again.terminationStatus)")
         }
 
         @Test("a program without OpenMP that hangs in an atexit handler: the command's own hang, no OpenMP conflict, exit 0 (1 with --strict)",
               .enabled(if: DoctorFixtures.clang != nil, "needs a C compiler"))
         func atexitHangWithoutOpenMP() async throws {
-            let exe = try DoctorFixtures.cProgram("atexit-spin", source: "#include <stdlib.h>\n#include <unistd.h>\nstatic void spin(void) { for (;;) pause(); }\nint main(void) { atexit(spin); return 0; }\n")
+            let exe = try await DoctorFixtures.cProgram("atexit-spin", source: "#include <stdlib.h>\n#include <unistd.h>\nstatic void spin(void) { for (;;) pause(); }\nint main(void) { atexit(spin); return 0; }\n")
             defer { try? FileManager.default.removeItem(atPath: (exe as NSString).deletingLastPathComponent) }
             let report = try await Doctor.diagnose(command: [exe], options: .init(commandTimeout: .seconds(10)))
             #expect(report.runs.first?.outcome == .hangAtExit)
@@ -126,13 +126,13 @@ extension DoctorTests {
 
         @Test("runtimes opened by a relative path (ctypes.CDLL('lib/libomp.so.5')) are seen, resolved against the working directory",
               .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
-        func relativePaths() throws {
+        func relativePaths() async throws {
             let dir = try DoctorFixtures.temporaryDirectory("relative")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             try DoctorFixtures.copy(try DoctorFixtures.runtimePath("intel"), to: dir + "/lib/libiomp5.so")
             try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: dir + "/lib/libomp.so.5")
             let script = "import ctypes\nctypes.CDLL('lib/libiomp5.so').omp_get_max_threads()\nctypes.CDLL('lib/libomp.so.5').omp_get_max_threads()\n"
-            let p = try TestProcess.run([TestProducts.ompMatrix!, "doctor", "--observe-only", "--format", "json", "--", DoctorFixtures.python!, "-c", script],
+            let p = try await TestProcess.run([TestProducts.ompMatrix!, "doctor", "--observe-only", "--format", "json", "--", DoctorFixtures.python!, "-c", script],
                                         in: URL(fileURLWithPath: dir))
             #expect(p.terminationStatus == 1, "\(p.errors)")
             let report = try ResultsCodec.decode(DoctorReport.self, from: p.stdout, file: "stdout", schemaVersion: nil)
@@ -146,14 +146,14 @@ extension DoctorTests {
         @Test("a program that opens its runtimes by paths relative to its working directory: the link fix runs in the copy's working directory and is verified, its repro line says where it ran",
               .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"),
               arguments: [["prog.py"], ["-c", "PROGRAM"]])
-        func relativePathLinkFix(_ form: [String]) throws {
+        func relativePathLinkFix(_ form: [String]) async throws {
             let dir = try DoctorFixtures.temporaryDirectory("relative-fix")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             try DoctorFixtures.copy(try DoctorFixtures.runtimePath("intel"), to: dir + "/lib/libiomp5.so")
             try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: dir + "/lib/libomp.so.5")
             let program = "import ctypes\nctypes.CDLL('lib/libiomp5.so').omp_get_max_threads()\nctypes.CDLL('lib/libomp.so.5').omp_get_max_threads()\n"
             try program.write(toFile: dir + "/prog.py", atomically: true, encoding: .utf8)
-            let p = try TestProcess.run([TestProducts.ompMatrix!, "doctor", "--format", "json", "--", DoctorFixtures.python!]
+            let p = try await TestProcess.run([TestProducts.ompMatrix!, "doctor", "--format", "json", "--", DoctorFixtures.python!]
                                         + form.map { $0 == "PROGRAM" ? program : $0 }, in: URL(fileURLWithPath: dir))
             #expect(p.terminationStatus == 1, "\(p.errors)")
             let report = try ResultsCodec.decode(DoctorReport.self, from: p.stdout, file: "stdout", schemaVersion: nil)
@@ -170,10 +170,10 @@ extension DoctorTests {
 
         @Test("SIGTERM during a later run: the answer from the runs that finished, marked incomplete, exit 4; nothing left",
               .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
-        // Synchronous on purpose: an async wait loop here could not resume while other tests' blocking
-        // waits held both cooperative threads of a 2-core machine (seen under load: the SIGTERM came
-        // only after the doctor had finished, exit 1). A loop that never yields is not starved.
-        func interruptKeepsAnswer() throws {
+        // The wait loop and the SIGTERM run on a thread of their own: an async wait loop on the cooperative
+        // pool could not resume while other tests held both its threads on a 2-core machine (seen under
+        // load: the SIGTERM came only after the doctor had finished, exit 1).
+        func interruptKeepsAnswer() async throws {
             let marker = "omp-doctor-term-\(UUID().uuidString.prefix(8))"
             // Run 1 aborts at once; the run with the variable then sleeps, and is interrupted.
             let intel = try DoctorFixtures.runtimePath("intel"), llvm = try DoctorFixtures.runtimePath("llvm14")
@@ -181,26 +181,26 @@ extension DoctorTests {
                 + "if os.environ.get('KMP_DUPLICATE_LIB_OK'): time.sleep(600)\nctypes.CDLL(sys.argv[2]).omp_get_max_threads()\n"
             let out = try DoctorFixtures.temporaryDirectory("term")
             defer { try? FileManager.default.removeItem(atPath: out) }
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: TestProducts.ompMatrix!)
-            child.arguments = ["doctor", "--", DoctorFixtures.python!, "-c", script, intel, llvm, marker]
             try #require(FileManager.default.createFile(atPath: out + "/out", contents: nil))
             try #require(FileManager.default.createFile(atPath: out + "/err", contents: nil))
-            child.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/out"))
-            child.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/err"))
-            try child.run()
+            let child = try TestProcess.start([TestProducts.ompMatrix!, "doctor", "--", DoctorFixtures.python!, "-c", script, intel, llvm, marker],
+                                              standardOutput: try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/out")),
+                                              standardError: try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/err")))
             // Wait (at most 60 s) until the second run is under way, then SIGTERM.
-            let clock = ContinuousClock(), start = clock.now
-            while clock.now - start < .seconds(60), !(try String(contentsOfFile: out + "/err", encoding: .utf8)).contains("run 1 (") {
-                usleep(100_000)
+            let clock = ContinuousClock()
+            let termAt = try await onOwnThread { [pid = child.pid] in
+                let start = clock.now
+                while clock.now - start < .seconds(60), !(try String(contentsOfFile: out + "/err", encoding: .utf8)).contains("run 1 (") {
+                    usleep(100_000)
+                }
+                usleep(500_000)
+                kill(pid, SIGTERM)
+                return clock.now
             }
-            usleep(500_000)
-            kill(child.processIdentifier, SIGTERM)
-            let termAt = clock.now
-            child.waitUntilExit()
+            let ended = await child.exit()
             let text = try String(contentsOfFile: out + "/out", encoding: .utf8)
-            #expect(clock.now - termAt < .seconds(15), "ended soon after SIGTERM")
-            #expect(child.terminationStatus == 4, "\(text)")
+            #expect(ended.at - termAt < .seconds(15), "ended soon after SIGTERM")
+            #expect(ended.status == 4 && !ended.bySignal, "\(text)")
             #expect(text.contains("Answer (incomplete, interrupted after 1 finished run): OpenMP conflict."), "\(text)")
             #expect(text.contains("duplicate-runtime-abort"), "\(text)")
             #expect(try DoctorFixtures.processes(marked: marker).isEmpty, "processes left")
@@ -274,8 +274,8 @@ extension DoctorTests {
         static var cli: String { TestProducts.ompMatrix! }
 
         @Test("--help works for omp-matrix and every subcommand it lists")
-        func helpEverywhere() throws {
-            let top = try TestProcess.run([Self.cli, "--help"])
+        func helpEverywhere() async throws {
+            let top = try await TestProcess.run([Self.cli, "--help"])
             #expect(top.terminationStatus == 0)
             let section = top.output.components(separatedBy: "SUBCOMMANDS:").last ?? ""
             let names = section.split(separator: "\n").compactMap { line -> String? in
@@ -284,20 +284,20 @@ extension DoctorTests {
             }
             #expect(names.contains("doctor") && names.count >= 10, "subcommands read from --help: \(names)")
             for name in names {
-                let p = try TestProcess.run([Self.cli, name, "--help"])
+                let p = try await TestProcess.run([Self.cli, name, "--help"])
                 #expect(p.terminationStatus == 0 && p.output.contains("USAGE:"), "\(name) --help exited \(p.terminationStatus): \(p.errors)")
             }
         }
 
         @Test("options after the path: doctor PATH --format json")
-        func optionsAfterPath() throws {
+        func optionsAfterPath() async throws {
             let dir = try DoctorFixtures.temporaryDirectory("empty")
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let p = try TestProcess.run([Self.cli, "doctor", dir, "--format", "json", "--no-fix-check"])
+            let p = try await TestProcess.run([Self.cli, "doctor", dir, "--format", "json", "--no-fix-check"])
             #expect(p.terminationStatus == 0, "\(p.errors)")
             let report = try ResultsCodec.decode(DoctorReport.self, from: p.stdout, file: "stdout", schemaVersion: nil)
             #expect(report.subject == [dir] && report.runtimes.isEmpty)
-            let bad = try TestProcess.run([Self.cli, "doctor", dir, "--format", "yaml"])
+            let bad = try await TestProcess.run([Self.cli, "doctor", dir, "--format", "yaml"])
             #expect(bad.terminationStatus == 2 && bad.errors.contains("text"), "a wrong format names the choices: \(bad.errors)")
         }
 
@@ -318,11 +318,11 @@ extension DoctorTests {
         @Test("omp-matrix started through PATH from another directory finds the omp-probe beside it, and probes",
               .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)),
               .enabled(if: TestProducts.executable("omp-probe") != nil, "omp-probe is not built beside the tests"))
-        func probeFoundThroughPath() throws {
+        func probeFoundThroughPath() async throws {
             let v = try DoctorFixtures.venv()
             let (bin, cwd) = try Self.installed(Self.cli)
             defer { for d in [v.root, bin, cwd] { try? FileManager.default.removeItem(atPath: d) } }
-            let p = try TestProcess.run(["/bin/sh", "-c", "exec omp-matrix doctor --no-fix-check --format json \"$1\"", "sh", v.root],
+            let p = try await TestProcess.run(["/bin/sh", "-c", "exec omp-matrix doctor --no-fix-check --format json \"$1\"", "sh", v.root],
                                         environment: Self.environment(bin: bin), in: URL(fileURLWithPath: cwd))
             #expect(p.terminationStatus == 1, "\(p.errors)")
             let report = try ResultsCodec.decode(DoctorReport.self, from: p.stdout, file: "stdout", schemaVersion: nil)
@@ -334,13 +334,13 @@ extension DoctorTests {
 
         @Test("with no omp-probe beside it: 'not probed' and exit 4, no need, safety or fix verdict",
               .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
-        func notProbedWithoutProbe() throws {
+        func notProbedWithoutProbe() async throws {
             let v = try DoctorFixtures.venv()
             let lone = try DoctorFixtures.temporaryDirectory("lone")
-            try copyExecutable(Self.cli, to: lone + "/omp-matrix")
+            try await copyExecutable(Self.cli, to: lone + "/omp-matrix")
             let (bin, cwd) = try Self.installed(lone + "/omp-matrix")
             defer { for d in [v.root, lone, bin, cwd] { try? FileManager.default.removeItem(atPath: d) } }
-            let p = try TestProcess.run(["/bin/sh", "-c", "exec omp-matrix doctor \"$1\"", "sh", v.root],
+            let p = try await TestProcess.run(["/bin/sh", "-c", "exec omp-matrix doctor \"$1\"", "sh", v.root],
                                         environment: Self.environment(bin: bin), in: URL(fileURLWithPath: cwd))
             #expect(p.terminationStatus == 4, "\(p.output)\(p.errors)")
             #expect(p.output.contains("not probed: no omp-probe"), "\(p.output)")

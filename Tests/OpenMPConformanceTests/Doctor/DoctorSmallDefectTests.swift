@@ -29,7 +29,7 @@ extension DoctorTests {
             try "#include <unistd.h>\nvoid __kmpc_fork_call(void) {}\nint omp_get_max_threads(void) { return 1; }\n__attribute__((constructor)) static void hang(void) { for (;;) pause(); }\n"
                 .write(toFile: dir + "/h.c", atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(atPath: dir + "/tree", withIntermediateDirectories: true)
-            try DoctorFixtures.run([DoctorFixtures.clang!, "-shared", "-fPIC", "-o", dir + "/tree/libomp.so.5", dir + "/h.c"])
+            try await DoctorFixtures.run([DoctorFixtures.clang!, "-shared", "-fPIC", "-o", dir + "/tree/libomp.so.5", dir + "/h.c"])
             try DoctorFixtures.copy(try DoctorFixtures.runtimePath("intel"), to: dir + "/tree/libiomp5.so")
             let report = try await Doctor.diagnose(paths: [dir + "/tree"], options: .init(probeTimeout: .seconds(2)))
             let pair = try #require(report.pairs.first)
@@ -51,11 +51,11 @@ extension DoctorTests {
 
         @Test("the doctor accepts the --max-file-size its skipped-file message names",
               .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
-        func maxFileSizeOption() throws {
+        func maxFileSizeOption() async throws {
             let dir = try DoctorFixtures.temporaryDirectory("maxsize")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             try Data(repeating: 0x7f, count: 4096).write(to: URL(fileURLWithPath: dir + "/libbig.so"))
-            let p = try TestProcess.run([TestProducts.ompMatrix!, "doctor", dir, "--max-file-size", "1000"])
+            let p = try await TestProcess.run([TestProducts.ompMatrix!, "doctor", dir, "--max-file-size", "1000"])
             // Accepted (not a usage error, 2); the file over the limit could be a runtime, so the answer is incomplete.
             #expect(p.terminationStatus == 4, "\(p.output)\(p.errors)")
             #expect(p.output.contains("raise it with --max-file-size"), "\(p.output)")
@@ -67,8 +67,8 @@ extension DoctorTests {
                           ["doctor", "--observe-only", "--timeout", "0.0009999", "--", "/bin/true"],
                           ["probe", "--timeout", "0.0004", "--runtime", "a=/nonexistent/libomp.so.5", "--steps", "load a"],
                           ["run", "--timeout", "0.0001", "--row", "linux-cpu-training", "--output", "-"]])
-        func timeoutBelowOneMillisecond(_ args: [String]) throws {
-            let p = try TestProcess.run([TestProducts.ompMatrix!] + args)
+        func timeoutBelowOneMillisecond(_ args: [String]) async throws {
+            let p = try await TestProcess.run([TestProducts.ompMatrix!] + args)
             #expect(p.terminationStatus == 2, "\(p.output)\(p.errors)")
             let value = args[args.firstIndex(of: "--timeout")! + 1]
             #expect(p.errors.contains("--timeout must be between 0.001 and") && p.errors.contains("got \(value)"), "\(p.errors)")
@@ -80,12 +80,12 @@ extension DoctorTests {
     struct SpecialInputTests {
         @Test("a results file piped through /dev/stdin is read, even as root",
               .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
-        func stdinInput() throws {
+        func stdinInput() async throws {
             let dir = try DoctorFixtures.temporaryDirectory("stdin")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             try ResultsCodec.encode(ReportFixtures.results()).write(to: URL(fileURLWithPath: dir + "/r.json"))
             // Through a pipe: /dev/stdin is then a FIFO, not the file.
-            let p = try TestProcess.run(["/bin/sh", "-c", "cat \"$1\" | \"$2\" report /dev/stdin --format summary", "sh",
+            let p = try await TestProcess.run(["/bin/sh", "-c", "cat \"$1\" | \"$2\" report /dev/stdin --format summary", "sh",
                                          dir + "/r.json", TestProducts.ompMatrix!])
             #expect(p.terminationStatus == 0, "\(p.errors)")
             #expect(!p.errors.contains("permission"), "\(p.errors)")
@@ -99,12 +99,12 @@ extension DoctorTests {
 struct CleanShmReportTests {
     @Test("the count in the last line is the number of files it says it removed",
           .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
-    func countMatchesLines() throws {
-        let pid = try TestProcess.reapedPid()
+    func countMatchesLines() async throws {
+        let pid = try await TestProcess.reapedPid()
         let file = "/dev/shm/__KMP_REGISTERED_LIB_\(pid)_\(getuid())"
         #expect(FileManager.default.createFile(atPath: file, contents: Data("0x1-cafe-libomp.so.5".utf8)))
         defer { unlink(file) }
-        let p = try TestProcess.run([TestProducts.ompMatrix!, "clean-shm"])
+        let p = try await TestProcess.run([TestProducts.ompMatrix!, "clean-shm"])
         #expect(p.terminationStatus == 0, "\(p.errors)")
         let lines = p.output.split(separator: "\n")
         let removed = lines.filter { $0.hasPrefix("removed: ") }.count
@@ -157,7 +157,7 @@ struct DaemonizingRuntimeTests {
             """
         try source.write(toFile: dir + "/d.c", atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: dir + "/" + name, withDestinationPath: "/bin/sleep")
-        try DoctorFixtures.run([DoctorFixtures.clang!, "-shared", "-fPIC", "-o", dir + "/libomp.so.5", dir + "/d.c"])
+        try await DoctorFixtures.run([DoctorFixtures.clang!, "-shared", "-fPIC", "-o", dir + "/libomp.so.5", dir + "/d.c"])
         for _ in 0..<3 {
             let r = await Probe.run(.init(runtimes: [.init(name: "a", path: dir + "/libomp.so.5")], plan: try Plan.parse("load a"), timeout: .seconds(20)))
             #expect(r.outcome == .pass, "\(r.message.text)")
@@ -174,33 +174,32 @@ struct DaemonizingRuntimeTests {
        .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
 struct SharedOutputTests {
     @Test("a second run naming the same --output stops before its first probe (exit 2); the first run's results are whole")
-    func secondWriterRefused() throws {
+    func secondWriterRefused() async throws {
         let dir = try makeTemporaryDirectory("omp-one-output")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("r.json")
-        // --timeout 120: no probe of this row comes near it (each ends within a second), so the pause below
+        // --timeout 120: no probe of this selection comes near it (each ends within a second), so the pause below
         // cannot turn a probe into a hang.
-        let args = ["run", "--plain", "--row", "linux-cpu-training", "--jobs", "1", "--timeout", "120", "--output", out.path]
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: TestProducts.ompMatrix!)
-        first.arguments = args
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: out.path) { usleep(20_000) }
+        let args = ["run", "--plain", "--jobs", "1", "--timeout", "120", "--output", out.path] + MatrixFixtures.quickRun
+        let first = try TestProcess.start([TestProducts.ompMatrix!] + args, standardOutput: FileHandle.nullDevice,
+                                          standardError: FileHandle.nullDevice)
         // The results file exists once the first run holds its lock. It is paused while the second run
         // starts: under load the second run's start (seconds in a debug build) outlasted the first run's
-        // 32 quick probes, found the lock gone, and ran too (exit 0, not 2).
-        kill(first.processIdentifier, SIGSTOP)
+        // quick probes, found the lock gone, and ran too (exit 0, not 2). The poll and the pause are on
+        // a thread of their own, so that a busy cooperative pool cannot delay the pause past the run's end.
+        try await onOwnThread { [path = out.path, pid = first.pid] in
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: path) { usleep(20_000) }
+            kill(pid, SIGSTOP)
+        }
         let second: TestProcess.Finished
-        do { defer { kill(first.processIdentifier, SIGCONT) }; second = try TestProcess.run([TestProducts.ompMatrix!] + args) }
-        first.waitUntilExit()
+        do { defer { kill(first.pid, SIGCONT) }; second = try await TestProcess.run([TestProducts.ompMatrix!] + args) }
+        let firstEnded = await first.exit()
         #expect(second.terminationStatus == 2, "\(second.errors)")
         #expect(second.errors.contains("is being written by another omp-matrix run"), "\(second.errors)")
-        #expect(first.terminationStatus == 0)
+        #expect(firstEnded.status == 0 && !firstEnded.bySignal)
         let r = try ResultsCodec.read(out)
-        #expect(!r.partial && r.results.count == MatrixFixtures.linuxCPUTrainingCells)
+        #expect(!r.partial && r.results.count == MatrixFixtures.quickRunCells)
         #expect(!FileManager.default.fileExists(atPath: out.path + ".lock"), "the lock file is removed")
     }
 }
@@ -210,8 +209,8 @@ struct SharedOutputTests {
 struct ResourceLimitTests {
     @Test("too few file descriptors or too little address space: exit 3 naming the limit, never a trap or a crash",
           arguments: ["ulimit -n 8", "ulimit -v 400000"])
-    func belowTheFloor(_ limit: String) throws {
-        let p = try TestProcess.run(["/bin/sh", "-c", "\(limit) && exec \"$1\" probe --runtime a=/nonexistent/libomp.so.5 --steps 'load a' --format text",
+    func belowTheFloor(_ limit: String) async throws {
+        let p = try await TestProcess.run(["/bin/sh", "-c", "\(limit) && exec \"$1\" probe --runtime a=/nonexistent/libomp.so.5 --steps 'load a' --format text",
                                      "sh", TestProducts.ompMatrix!])
         #expect(p.terminationStatus == 3, "\(limit): exit \(p.terminationStatus) \(p.errors)")
         #expect(p.errors.contains("(\(limit.split(separator: " ").prefix(2).joined(separator: " ")))"), "\(p.errors)")
@@ -239,7 +238,7 @@ struct ResourceLimitTests {
     @Test("the user's process slots (ulimit -u) exhausted, as a non-root user: the doctor says 'not probed' with the reason, exit 4, at once; nothing left behind",
           .enabled(if: canRunAsNobody, "needs root, setpriv, bash and python3, and omp-matrix (and OMP_PROBE) in folders user nobody can reach"),
           .enabled(if: !TestRuntimes.all.isEmpty, Comment(rawValue: TestRuntimes.missingReason)))
-    func processSlotsExhausted() throws {
+    func processSlotsExhausted() async throws {
         let dir = try makeTemporaryDirectory("omp-nproc").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/tmp", withIntermediateDirectories: true)
@@ -258,7 +257,7 @@ struct ResourceLimitTests {
         let clock = ContinuousClock(), start = clock.now
         // Before the check: verdicts from starved probes ("not safe here: ... OMP: Error #34", the link
         // fix "fails here"), exit 1; with fewer slots still, a hang (so bounded from outside).
-        let p = try TestProcess.run(["/usr/bin/timeout", "-s", "KILL", "120", Self.setpriv!, "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env"] + env
+        let p = try await TestProcess.run(["/usr/bin/timeout", "-s", "KILL", "120", Self.setpriv!, "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env"] + env
                                     + ["/bin/bash", "-c", "ulimit -u 64 || exit 90; exec \"$0\" -c \"$1\" \"$2\" doctor \"$3\"",
                                        DoctorFixtures.python!, filler, TestProducts.ompMatrix!, dir + "/tree"])
         #expect(p.terminationStatus == 4, "\(p.output)\(p.errors)")
@@ -266,13 +265,13 @@ struct ResourceLimitTests {
         #expect(!p.output.contains("Need KMP_DUPLICATE_LIB_OK") && !p.output.contains("Answer:"), "no verdict: \(p.output)")
         #expect(clock.now - start < .seconds(60), "at once, never a hang")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/tmp").isEmpty, "no temporary folder left")
-        let left = try TestProcess.run(["/usr/bin/pgrep", "-u", "65534", "-f", "omp-matrix doctor \(dir)"])
+        let left = try await TestProcess.run(["/usr/bin/pgrep", "-u", "65534", "-f", "omp-matrix doctor \(dir)"])
         #expect(left.output.isEmpty, "no omp-matrix process left: \(left.output)")
     }
 
     @Test("a soft limit under the floor that the hard limit allows is raised, and the command runs")
-    func softLimitRaised() throws {
-        let p = try TestProcess.run(["/bin/sh", "-c", "ulimit -S -n 20 && exec \"$1\" --help", "sh", TestProducts.ompMatrix!])
+    func softLimitRaised() async throws {
+        let p = try await TestProcess.run(["/bin/sh", "-c", "ulimit -S -n 20 && exec \"$1\" --help", "sh", TestProducts.ompMatrix!])
         #expect(p.terminationStatus == 0, "\(p.errors)")
     }
 }

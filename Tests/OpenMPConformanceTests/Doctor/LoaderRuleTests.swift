@@ -14,52 +14,50 @@ enum LoaderFixtures {
     static let buildReason = Comment(rawValue: "needs clang and patchelf (Scripts/test.sh installs patchelf)")
 
     /// Copies a runtime to `dest` and gives the copy the SONAME `soname` (as auditwheel does for a vendored copy).
-    static func vendor(_ runtime: String, to dest: String, soname: String) throws {
+    static func vendor(_ runtime: String, to dest: String, soname: String) async throws {
         try DoctorFixtures.copy(runtime, to: dest)
-        try DoctorFixtures.run([try #require(DoctorFixtures.patchelf), "--set-soname", soname, dest])
+        try await DoctorFixtures.run([try #require(DoctorFixtures.patchelf), "--set-soname", soname, dest])
     }
 
     /// A shared library at `dest` that imports `symbols` and needs `runtime` (linked by its file, so
     /// its DT_NEEDED is the runtime's SONAME).
     /// `originRunpath`: the library finds its runtime beside it (RUNPATH `$ORIGIN`), as wheels' libraries do.
-    static func consumer(_ dest: String, calling symbols: [String], linkedTo runtime: String, originRunpath: Bool = false) throws {
+    static func consumer(_ dest: String, calling symbols: [String], linkedTo runtime: String, originRunpath: Bool = false) async throws {
         let clang = try #require(DoctorFixtures.clang)
         let source = symbols.map { "extern int \($0)(void);" }.joined(separator: "\n")
             + "\nint consumer_entry(void) { return 0" + symbols.map { " + \($0)()" }.joined() + "; }\n"
         let c = dest + ".c"
         try source.write(toFile: c, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: c) }
-        try DoctorFixtures.run([clang, "-shared", "-fPIC", "-o", dest, c, runtime] + (originRunpath ? ["-Wl,-rpath,$ORIGIN"] : []))
+        try await DoctorFixtures.run([clang, "-shared", "-fPIC", "-o", dest, c, runtime] + (originRunpath ? ["-Wl,-rpath,$ORIGIN"] : []))
     }
 
     /// LLVM 14 at `root/lib/libomp.so.5` and LLVM 16 vendored at `root/pkg.libs/libomp-16c0ffee.so.5` (renamed
     /// SONAME), as a venv holding a system-style runtime and a wheel's renamed copy.
-    static func llvm14AndVendored16(in root: String) throws -> (old: String, new: String) {
+    static func llvm14AndVendored16(in root: String) async throws -> (old: String, new: String) {
         let old = root + "/lib/libomp.so.5", new = root + "/pkg.libs/libomp-16c0ffee.so.5"
         try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: old)
-        try vendor(try DoctorFixtures.runtimePath("llvm16"), to: new, soname: "libomp-16c0ffee.so.5")
+        try await vendor(try DoctorFixtures.runtimePath("llvm16"), to: new, soname: "libomp-16c0ffee.so.5")
         return (old, new)
     }
 
     /// Runs `argv` and returns whether it ended within `seconds` (it is killed otherwise).
-    static func endsWithin(_ seconds: Double, _ argv: [String]) throws -> (ended: Bool, status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
+    static func endsWithin(_ seconds: Double, _ argv: [String]) async throws -> (ended: Bool, status: Int32, output: String) {
         let out = try makeTemporaryDirectory("omp-ends-within").appendingPathComponent("out")
         try #require(FileManager.default.createFile(atPath: out.path, contents: nil))
         defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         let handle = try FileHandle(forWritingTo: out)
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        while p.isRunning && Date() < deadline { usleep(20_000) }
-        let ended = !p.isRunning
-        if !ended { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
+        let p = try TestProcess.start(argv, standardOutput: handle, standardError: handle)
+        // The deadline is kept by a thread of its own, not by a sleep on a possibly busy cooperative pool.
+        let ended = try await onOwnThread { [p] in
+            let deadline = Date().addingTimeInterval(seconds)
+            while !p.hasEnded && Date() < deadline { usleep(20_000) }
+            if !p.hasEnded { kill(p.pid, SIGKILL); return false }
+            return true
+        }
+        let status = await p.exit().status
         try handle.close()
-        return (ended, p.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
+        return (ended, status, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
     }
 
     /// A python3 that loads `libraries` with `mode` (`os.RTLD_GLOBAL` or `os.RTLD_LOCAL`), calls
@@ -110,8 +108,8 @@ extension DoctorTests {
             let old = root + "/lib/python3.11/site-packages/paddle/libs/libiomp5.so", new = root + "/lib/libiomp5.so"
             try DoctorFixtures.copy(try LoaderFixtures.path("intel-2024"), to: old)
             try DoctorFixtures.copy(try LoaderFixtures.path("intel"), to: new)
-            try LoaderFixtures.consumer(root + "/lib/python3.11/site-packages/paddle/libs/libpaddle_core.so", calling: ["omp_get_max_threads"], linkedTo: old)
-            try LoaderFixtures.consumer(root + "/lib/libmkl_like.so", calling: ["omp_get_num_procs"], linkedTo: new)
+            try await LoaderFixtures.consumer(root + "/lib/python3.11/site-packages/paddle/libs/libpaddle_core.so", calling: ["omp_get_max_threads"], linkedTo: old)
+            try await LoaderFixtures.consumer(root + "/lib/libmkl_like.so", calling: ["omp_get_num_procs"], linkedTo: new)
 
             let scan = try RuntimeScanner().scan(paths: [root])
             #expect(scan.runtimes.count == 2)
@@ -127,17 +125,17 @@ extension DoctorTests {
             #expect(report.answer.contains { $0.contains("You do not need KMP_DUPLICATE_LIB_OK") })
 
             let cli = try #require(DoctorCLI.path, "omp-matrix not built beside the tests")
-            #expect(try DoctorCLI.run(cli, ["scan", root]).status == 0)
-            #expect(try DoctorCLI.run(cli, ["doctor", "--no-fix-check", root]).status == 0)
+            #expect(try await DoctorCLI.run(cli, ["scan", root]).status == 0)
+            #expect(try await DoctorCLI.run(cli, ["doctor", "--no-fix-check", root]).status == 0)
         }
 
         @Test("a conflict says under which loading: different SONAMEs load both by name",
               .enabled(if: LoaderFixtures.canBuild, LoaderFixtures.buildReason))
-        func conflictSaysWhichLoading() throws {
+        func conflictSaysWhichLoading() async throws {
             let root = try DoctorFixtures.temporaryDirectory("renamed")
             defer { try? FileManager.default.removeItem(atPath: root) }
             try DoctorFixtures.copy(try DoctorFixtures.runtimePath("llvm14"), to: root + "/lib/libomp.so.5")
-            try LoaderFixtures.vendor(try DoctorFixtures.runtimePath("llvm14"), to: root + "/pkg.libs/libomp-5f3a9c1e.so.5", soname: "libomp-5f3a9c1e.so.5")
+            try await LoaderFixtures.vendor(try DoctorFixtures.runtimePath("llvm14"), to: root + "/pkg.libs/libomp-5f3a9c1e.so.5", soname: "libomp-5f3a9c1e.so.5")
             let scan = try RuntimeScanner().scan(paths: [root])
             let c = try #require(scan.conflicts.first)
             #expect(scan.conflicts.count == 1)
@@ -151,7 +149,7 @@ extension DoctorTests {
             defer { try? FileManager.default.removeItem(atPath: root) }
             let wheel = root + "/dup-1.0-py3-none-linux_x86_64.whl"
             let l14 = try DoctorFixtures.runtimePath("llvm14"), intel = try DoctorFixtures.runtimePath("intel")
-            try DoctorFixtures.run([try #require(DoctorFixtures.python), "-W", "ignore", "-c", """
+            try await DoctorFixtures.run([try #require(DoctorFixtures.python), "-W", "ignore", "-c", """
                 import sys, zipfile
                 w, a, b = sys.argv[1:4]
                 with zipfile.ZipFile(w, "w") as z:
@@ -203,7 +201,7 @@ extension DoctorTests {
             #expect(report.answer.first?.hasPrefix("Incomplete:") == true)
             #expect(report.unreadable.first?.reason.hasPrefix("unreadable: ") == true)
             let cli = try #require(DoctorCLI.path, "omp-matrix not built beside the tests")
-            #expect(try DoctorCLI.run(cli, ["doctor", root]).status == 4)
+            #expect(try await DoctorCLI.run(cli, ["doctor", root]).status == 4)
         }
 
         @Test("a link fix keeps the runtime whose exports cover what the other side imports; of two that do, the newer",
@@ -211,10 +209,10 @@ extension DoctorTests {
         func linkFixKeepsTheCoveringRuntime() async throws {
             let root = try DoctorFixtures.temporaryDirectory("link-choice")
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let (old, new) = try LoaderFixtures.llvm14AndVendored16(in: root)
+            let (old, new) = try await LoaderFixtures.llvm14AndVendored16(in: root)
             // Built against LLVM 16: calls omp_in_explicit_task, which LLVM 14 does not export.
-            try LoaderFixtures.consumer(root + "/pkg.libs/libuses16.so", calling: ["omp_in_explicit_task"], linkedTo: new)
-            try LoaderFixtures.consumer(root + "/lib/libuses14.so", calling: ["omp_get_max_threads"], linkedTo: old)
+            try await LoaderFixtures.consumer(root + "/pkg.libs/libuses16.so", calling: ["omp_in_explicit_task"], linkedTo: new)
+            try await LoaderFixtures.consumer(root + "/lib/libuses14.so", calling: ["omp_get_max_threads"], linkedTo: old)
             let report = try await Doctor.diagnose(paths: [root])
             let pair = try #require(report.pairs.first)
             let links = pair.fixes.filter { $0.kind == .link }
@@ -234,10 +232,10 @@ extension DoctorTests {
         func commandLinkFixKeepsTheCoveringRuntime() async throws {
             let root = try DoctorFixtures.temporaryDirectory("cmd-link-choice")
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let (old, new) = try LoaderFixtures.llvm14AndVendored16(in: root)
+            let (old, new) = try await LoaderFixtures.llvm14AndVendored16(in: root)
             // The one built against LLVM 16 also calls omp_in_explicit_task, which LLVM 14 does not export.
-            try LoaderFixtures.consumer(root + "/lib/libuses14.so", calling: ["omp_get_max_threads"], linkedTo: old, originRunpath: true)
-            try LoaderFixtures.consumer(root + "/pkg.libs/libuses16.so", calling: ["omp_get_max_threads", "omp_in_explicit_task"],
+            try await LoaderFixtures.consumer(root + "/lib/libuses14.so", calling: ["omp_get_max_threads"], linkedTo: old, originRunpath: true)
+            try await LoaderFixtures.consumer(root + "/pkg.libs/libuses16.so", calling: ["omp_get_max_threads", "omp_in_explicit_task"],
                                         linkedTo: new, originRunpath: true)
             let script = "import ctypes, sys\nlibs = [ctypes.CDLL(p) for p in sys.argv[1:]]\nfor l in libs: l.consumer_entry()\n"
             let report = try await Doctor.diagnose(command: [DoctorFixtures.python!, "-c", script, root + "/lib/libuses14.so",
@@ -259,9 +257,9 @@ extension DoctorTests {
             defer { try? FileManager.default.removeItem(atPath: root) }
             let intel = root + "/lib/libiomp5.so", llvm = root + "/pkg.libs/libomp-16c0ffee.so.5"
             try DoctorFixtures.copy(try LoaderFixtures.path("intel-2021"), to: intel)
-            try LoaderFixtures.vendor(try DoctorFixtures.runtimePath("llvm16"), to: llvm, soname: "libomp-16c0ffee.so.5")
-            try LoaderFixtures.consumer(root + "/lib/libcomplex.so", calling: ["__kmpc_atomic_cmplx16_add"], linkedTo: intel)
-            try LoaderFixtures.consumer(root + "/pkg.libs/libtasks.so", calling: ["omp_in_explicit_task"], linkedTo: llvm)
+            try await LoaderFixtures.vendor(try DoctorFixtures.runtimePath("llvm16"), to: llvm, soname: "libomp-16c0ffee.so.5")
+            try await LoaderFixtures.consumer(root + "/lib/libcomplex.so", calling: ["__kmpc_atomic_cmplx16_add"], linkedTo: intel)
+            try await LoaderFixtures.consumer(root + "/pkg.libs/libtasks.so", calling: ["omp_in_explicit_task"], linkedTo: llvm)
             // What is checked here is the link choice, not the probes' outcomes: a with-variable probe
             // of this pair that hangs stops at 5 s instead of the default 20 s.
             let report = try await Doctor.diagnose(paths: [root], options: .init(probeTimeout: .seconds(5)))
@@ -304,10 +302,10 @@ extension DoctorTests {
             #expect(!report.answer.contains { $0.contains("Without it this pair aborts") })
 
             let cli = try #require(DoctorCLI.path, "omp-matrix not built beside the tests")
-            let inspect = try DoctorCLI.run(cli, ["inspect", String(pid)])
+            let inspect = try await DoctorCLI.run(cli, ["inspect", String(pid)])
             #expect(inspect.status == 0)
             #expect(inspect.stdout.contains("mapped, not started"))
-            #expect(try DoctorCLI.run(cli, ["doctor", "--no-fix-check", "--pid", String(pid)]).status == 0)
+            #expect(try await DoctorCLI.run(cli, ["doctor", "--no-fix-check", "--pid", String(pid)]).status == 0)
         }
 
         @Test("the same two runtimes both started (KMP_DUPLICATE_LIB_OK=TRUE): started, a conflict, exit 1")
@@ -325,7 +323,7 @@ extension DoctorTests {
         }
 
         @Test("a FIFO as the process's KMP registration file: inspect and doctor --pid end within 5 s")
-        func fifoRegistration() throws {
+        func fifoRegistration() async throws {
             let (child, pid) = try LoaderFixtures.sleeper([try DoctorFixtures.runtimePath("llvm16")], mode: "RTLD_LOCAL", call: "pass")
             defer { LoaderFixtures.stop(child) }
             let fifo = "\(ShmRegistry.directories[0])/\(ShmRegistry.prefix)\(pid)_\(getuid())"
@@ -334,7 +332,7 @@ extension DoctorTests {
             defer { unlink(fifo) }
             let cli = try #require(DoctorCLI.path, "omp-matrix not built beside the tests")
             for args in [["inspect", String(pid)], ["doctor", "--no-fix-check", "--pid", String(pid)]] {
-                let run = try LoaderFixtures.endsWithin(5, [cli] + args)
+                let run = try await LoaderFixtures.endsWithin(5, [cli] + args)
                 #expect(run.ended, "omp-matrix \(args.joined(separator: " ")) still running after 5 s")
                 #expect(run.status == 0, "\(run.output)")
             }

@@ -74,26 +74,26 @@ struct MatrixResourcesTests {
 
     @Test("a copy of the built products finds the matrix in its resources; --matrix DIR still wins",
           .enabled(if: TestProducts.ompMatrix != nil))
-    func copiedProducts() throws {
+    func copiedProducts() async throws {
         let fm = FileManager.default
         let dir = try RuntimeFixtures.temporaryDirectory("products")
         defer { try? fm.removeItem(at: dir) }
         let catalog = try #require(RuntimeFixtures.catalog())
         let bundle = "openmp-conformance_OpenMPConformance.resources"
-        try copyExecutable(Self.products.appendingPathComponent("omp-matrix").path, to: dir.appendingPathComponent("omp-matrix").path)
+        try await copyExecutable(Self.products.appendingPathComponent("omp-matrix").path, to: dir.appendingPathComponent("omp-matrix").path)
         try fm.copyItem(at: Self.products.appendingPathComponent(bundle), to: dir.appendingPathComponent(bundle))
-        func list(_ args: [String]) throws -> String {
+        func list(_ args: [String]) async throws -> String {
             var env = ProcessInfo.processInfo.environment
             env[RuntimeCatalog.directoryVariable] = catalog.directory.path
             env[RuntimeCatalog.cacheVariable] = dir.appendingPathComponent("cache").path
-            let (status, out) = try RuntimeFixtures.run(["env"] + env.map { "\($0)=\($1)" }
+            let (status, out) = try await RuntimeFixtures.run(["env"] + env.map { "\($0)=\($1)" }
                                                         + [dir.appendingPathComponent("omp-matrix").path, "list"] + args)
             #expect(status == 0)
             return out.split(separator: "\n").last.map(String.init) ?? ""
         }
-        let summary = try list(["--row", "linux-cpu-training"])
+        let summary = try await list(["--row", "linux-cpu-training"])
         #expect(summary.contains("matrix \(dir.path)/cache/matrices/"), "\(summary)")
-        let explicit = try list(["--matrix", Self.sourceMatrices.path])
+        let explicit = try await list(["--matrix", Self.sourceMatrices.path])
         #expect(explicit.hasSuffix("matrix \(Self.sourceMatrices.path)"), "\(explicit)")
     }
 }

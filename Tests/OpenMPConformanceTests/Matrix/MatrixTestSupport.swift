@@ -24,6 +24,14 @@ enum MatrixFixtures {
     /// The cells a `--row linux-cpu-training` run has: 32 own-handle and 30 in the other stack shapes (rule 6).
     static var linuxCPUTrainingCells: Int { linux.cells.filter { $0.row == "linux-cpu-training" }.count }
 
+    /// A small selection for end-to-end runs that check what the run does with its files and
+    /// processes rather than what its probes find: linux-cpu-training's GNU + LLVM cells, quick
+    /// probes (no hang at exit to wait for, no consumer library to build).
+    static let quickRun = ["--row", "linux-cpu-training", "--profile", "gnu+llvm"]
+
+    /// The cells a ``quickRun`` run has.
+    static var quickRunCells: Int { linux.cells.filter { $0.row == "linux-cpu-training" && $0.profile == "gnu+llvm" }.count }
+
     /// A fresh temporary directory holding the given files.
     static func directory(_ files: [String: String]) throws -> URL {
         let dir = try makeTemporaryDirectory("matrix-test")

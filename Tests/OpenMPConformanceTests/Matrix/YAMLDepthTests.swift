@@ -51,12 +51,12 @@ struct YAMLDepthTests {
     }
 
     @Test("a matrix nested 5,000 levels deep: omp-matrix exits 2 naming the file, no signal")
-    func cli() throws {
+    func cli() async throws {
         let exe = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         let dir = try MatrixFixtures.directory(MatrixFixtures.small)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.flow(levels: 5000).write(to: dir.appendingPathComponent("claims.yaml"), atomically: true, encoding: .utf8)
-        let p = try TestProcess.run([exe, "list", "--matrix", dir.path])
+        let p = try await TestProcess.run([exe, "list", "--matrix", dir.path])
         let text = p.errors
         #expect(p.terminationReason == .exit && p.terminationStatus == 2, "status \(p.terminationStatus): \(text)")
         #expect(text.contains("claims.yaml:2:"), "\(text)")

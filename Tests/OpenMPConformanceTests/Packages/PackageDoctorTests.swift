@@ -234,10 +234,10 @@ struct PackageDoctorTests {
     }
 
     @Test("the command: no network gives exit 4 and names the package and the reason", .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix not built"))
-    func noNetworkCLI() throws {
+    func noNetworkCLI() async throws {
         let home = try makeTemporaryDirectory("omp-pkg-cache")
         defer { try? FileManager.default.removeItem(at: home) }
-        let r = try AtlasFixtures.runCLI(["doctor", "--packages", "numpy", "no-such-package-here==1.0", "--platform", "linux-x86_64"],
+        let r = try await AtlasFixtures.runCLI(["doctor", "--packages", "numpy", "no-such-package-here==1.0", "--platform", "linux-x86_64"],
                                          environment: ["OMP_WHEEL_INDEX": Self.closedIndex, "OMP_CONFORMANCE_RUNTIMES": home.path])
         #expect(r.status == 4, "\(r.out)\(r.err)")
         #expect(r.out.contains("no-such-package-here 1.0: not in the catalog; the index could not be read"))

@@ -9,13 +9,13 @@ struct MacOSShimTests {
 
     struct Run { var status: Int32; var output: String }
 
-    func check(shimDir: String? = nil) throws -> Run {
+    func check(shimDir: String? = nil) async throws -> Run {
         var env = ProcessInfo.processInfo.environment
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("omp-shim-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         env["OMP_SHIM_CHECK_DIR"] = out.path
         if let shimDir { env["OMP_SHIM_DIR"] = shimDir }
-        let p = try TestProcess.run(["/bin/bash", Self.script], environment: env, mergingErrors: true)
+        let p = try await TestProcess.run(["/bin/bash", Self.script], environment: env, mergingErrors: true)
         return Run(status: p.terminationStatus, output: p.output)
     }
 
@@ -25,8 +25,8 @@ struct MacOSShimTests {
     }
 
     @Test("the shim compiles and links for aarch64-macos and x86_64-macos")
-    func bothTargetsBuild() throws {
-        let r = try check()
+    func bothTargetsBuild() async throws {
+        let r = try await check()
         try skipIfNoZig(r)
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("ok aarch64-macos"), "\(r.output)")
@@ -34,7 +34,7 @@ struct MacOSShimTests {
     }
 
     @Test("a shim whose Darwin branch does not compile fails the check for both targets")
-    func brokenDarwinBranchFails() throws {
+    func brokenDarwinBranchFails() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("omp-badshim-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.copyItem(atPath: TestRuntimes.root + "/Sources/_OpenMPShims", toPath: root.path)
@@ -45,7 +45,7 @@ struct MacOSShimTests {
         // A call that exists on no Apple SDK, inside the __APPLE__ branch only: Linux builds stay green.
         try text.replacingOccurrences(of: line, with: "    return (int)_dyld_image_count() + omp_no_such_darwin_call();")
             .write(to: source, atomically: true, encoding: .utf8)
-        let r = try check(shimDir: root.path)
+        let r = try await check(shimDir: root.path)
         try skipIfNoZig(r)
         #expect(r.status == 1, "\(r.output)")
         #expect(r.output.contains("FAIL aarch64-macos"), "\(r.output)")

@@ -6,10 +6,10 @@ import Testing
 /// a disk that fills mid-run stops the run with exit 3 and keeps the last good checkpoint.
 @Suite("omp-matrix run --output safety", .serialized)
 struct OutputSafetyTests {
-    static let args = ["run", "--plain", "--row", "linux-cpu-training"]
+    static let args = ["run", "--plain"] + MatrixFixtures.quickRun
 
-    static func run(_ args: [String], in dir: URL) throws -> (status: Int32, stdout: Data, stderr: String) {
-        let p = try TestProcess.run([try #require(RunInterruptTests.cli, "omp-matrix not built beside the tests")] + args, in: dir)
+    static func run(_ args: [String], in dir: URL) async throws -> (status: Int32, stdout: Data, stderr: String) {
+        let p = try await TestProcess.run([try #require(RunInterruptTests.cli, "omp-matrix not built beside the tests")] + args, in: dir)
         return (p.terminationStatus, p.stdout, p.errors)
     }
 
@@ -19,7 +19,7 @@ struct OutputSafetyTests {
     }
 
     @Test("a symlink, a FIFO and a directory are refused with exit 2 and left as they are")
-    func refusals() throws {
+    func refusals() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let target = dir.appendingPathComponent("target.txt")
@@ -31,7 +31,7 @@ struct OutputSafetyTests {
         let sub = dir.appendingPathComponent("sub.json")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         for (path, words) in [(link, "symbolic link"), (fifo, "FIFO"), (sub, "directory")] {
-            let r = try Self.run(Self.args + ["--output", path.path], in: dir)
+            let r = try await Self.run(Self.args + ["--output", path.path], in: dir)
             #expect(r.status == 2, "\(path.lastPathComponent): \(r.stderr)")
             #expect(r.stderr.contains(words), "\(r.stderr)")
         }
@@ -42,13 +42,13 @@ struct OutputSafetyTests {
     }
 
     @Test("a device node is refused and stays a device", .enabled(if: getuid() == 0, "needs root to make a device node"))
-    func device() throws {
+    func device() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         // A private null device (1:3), so that a regression could never replace the real /dev/null.
         let node = dir.appendingPathComponent("null.json")
         #expect(mknod(node.path, S_IFCHR | 0o666, dev_t(ProcessInspector.makeDevice(major: 1, minor: 3))) == 0)
-        let dev = try Self.run(Self.args + ["--output", node.path], in: dir)
+        let dev = try await Self.run(Self.args + ["--output", node.path], in: dir)
         #expect(dev.status == 2 && dev.stderr.contains("device"), "\(dev.stderr)")
         var st = stat()
         #expect(lstat(node.path, &st) == 0 && st.st_mode & S_IFMT == S_IFCHR)
@@ -73,15 +73,15 @@ struct OutputSafetyTests {
     }
 
     @Test("--output - writes the results to standard output and nothing else there")
-    func standardOutput() throws {
+    func standardOutput() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try Self.run(Self.args + ["--output", "-"], in: dir)
+        let r = try await Self.run(Self.args + ["--output", "-"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let file = dir.appendingPathComponent("r.json")
         try r.stdout.write(to: file)
         let results = try ResultsCodec.read(file)
-        #expect(!results.partial && results.results.count == MatrixFixtures.linuxCPUTrainingCells)
+        #expect(!results.partial && results.results.count == MatrixFixtures.quickRunCells)
         #expect(r.stderr.contains("results: standard output"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("results").path))
     }
@@ -99,14 +99,14 @@ struct OutputSafetyTests {
 
     @Test("a disk that fills mid-run: exit 3 at once, the last good checkpoint survives, the message names the file",
           .enabled(if: canMountTmpfs, "needs root and permission to mount a tmpfs"))
-    func diskFull() throws {
+    func diskFull() async throws {
         let dir = try tempDir()
         defer { umount(dir.path); try? FileManager.default.removeItem(at: dir) }
         // Room for the first, empty checkpoint (~44 KB with the three questions and the atlas's
         // pairs in its answer) and not much more; the whole run's file is over 1 MB.
         #expect(mount("tmpfs", dir.path, "tmpfs", 0, "size=64k") == 0)
         let out = dir.appendingPathComponent("r.json")
-        let r = try Self.run(["run", "--plain", "--platform", "linux-x86_64", "--output", out.path], in: FileManager.default.temporaryDirectory)
+        let r = try await Self.run(["run", "--plain", "--platform", "linux-x86_64", "--output", out.path], in: FileManager.default.temporaryDirectory)
         #expect(r.status == 3, "\(r.stderr)")
         #expect(r.stderr.contains("a checkpoint failed") && r.stderr.contains("stopped early"), "\(r.stderr)")
         #expect(r.stderr.contains(out.path), "the message names the file: \(r.stderr)")

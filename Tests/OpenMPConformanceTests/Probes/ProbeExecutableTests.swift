@@ -37,13 +37,13 @@ struct ProbeExecutableTests {
 
     @Test("omp-matrix run without a probe exits 3 with the build command, and starts no build",
           .enabled(if: TestProducts.ompMatrix != nil))
-    func noBuildProcess() throws {
+    func noBuildProcess() async throws {
         let fm = FileManager.default
         let dir = try RuntimeFixtures.temporaryDirectory("nobuild")
         defer { try? fm.removeItem(at: dir) }
         // omp-matrix alone in a folder, and `swift`/`swiftc` on PATH that leave a mark if started.
         let cli = dir.appendingPathComponent("omp-matrix").path
-        try copyExecutable(Self.products.appendingPathComponent("omp-matrix").path, to: cli)
+        try await copyExecutable(Self.products.appendingPathComponent("omp-matrix").path, to: cli)
         let bin = dir.appendingPathComponent("bin")
         try fm.createDirectory(at: bin, withIntermediateDirectories: true)
         let mark = dir.appendingPathComponent("build-started").path
@@ -55,7 +55,7 @@ struct ProbeExecutableTests {
         var env = ProcessInfo.processInfo.environment
         env[ProbeExecutable.variable] = nil
         env["PATH"] = bin.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
-        let p = try TestProcess.run([cli, "run", "--row", "linux-cpu-training", "--output", dir.appendingPathComponent("r.json").path],
+        let p = try await TestProcess.run([cli, "run", "--row", "linux-cpu-training", "--output", dir.appendingPathComponent("r.json").path],
                                     environment: env, in: dir)
         let text = p.errors
         #expect(p.terminationStatus == 3, "\(text)")

@@ -67,8 +67,8 @@ struct ProcessEscapeTests {
         }
         try #require(!probes.isEmpty, "the probe never started")
         try await Task.sleep(for: .milliseconds(1500))
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        kill(p.pid, SIGKILL)
+        await p.exit()
         let killedAt = clock.now
         while clock.now - killedAt < .seconds(2), !Self.carriers("OMPTEST_TOKEN", token).isEmpty {
             try await Task.sleep(for: .milliseconds(20))

@@ -6,8 +6,8 @@ import Testing
 struct ShmRegistryTests {
     #if os(Linux)
     @Test("clean-shm removes a dead pid's file and never a live process's")
-    func staleVersusLive() throws {
-        let dead = try TestProcess.reapedPid()
+    func staleVersusLive() async throws {
+        let dead = try await TestProcess.reapedPid()
         let live = getpid()
         let deadFile = "/dev/shm/\(ShmRegistry.prefix)\(dead)_\(getuid())"
         let liveFile = "/dev/shm/\(ShmRegistry.prefix)\(live)_\(getuid())"

@@ -98,9 +98,9 @@ extension RuntimesTests {
         #endif
 
         @Test("no such process")
-        func noSuchProcess() throws {
+        func noSuchProcess() async throws {
             // A child that has exited and been reaped leaves a pid that names no process.
-            let pid = try TestProcess.reapedPid()
+            let pid = try await TestProcess.reapedPid()
             #expect(throws: ProcessInspectionError.noSuchProcess(pid: pid)) { try ProcessInspector.inspect(pid: pid) }
             #expect(throws: ProcessInspectionError.noSuchProcess(pid: -5)) { try ProcessInspector.inspect(pid: -5) }
         }

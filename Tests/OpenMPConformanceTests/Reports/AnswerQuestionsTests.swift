@@ -17,7 +17,7 @@ struct AnswerQuestionsTests {
 
     /// The same, as the atlas file's model.
     static func atlasResults(_ cells: [(String, String, [(AtlasVariant, [Outcome], AtlasRuntimesRan?)])]) throws -> AtlasResults {
-        var atlas = try #require(try Atlas.snapshot(hostKey: committedAtlas, packageRoot: URL(fileURLWithPath: TestRuntimes.root)))
+        var atlas = try #require(try AtlasFixtures.committed(committedAtlas))
         atlas.cells = try cells.map { first, second, observations in
             let f = try #require(atlas.runtime(named: first)?.identity), s = try #require(atlas.runtime(named: second)?.identity)
             return AtlasCell(first: first, second: second, firstIdentity: f, secondIdentity: s, secondFile: nil, diagonal: nil, notRun: nil,
@@ -156,7 +156,7 @@ struct AnswerQuestionsTests {
     /// the committed wheel catalog.
     static func packageEvidence(linux: (inout AtlasResults) -> Void = { _ in }, windows: (inout AtlasResults) -> Void = { _ in }) throws -> AtlasEvidence {
         let root = URL(fileURLWithPath: TestRuntimes.root)
-        var atlas = try #require(try Atlas.snapshot(hostKey: committedAtlas, packageRoot: root))
+        var atlas = try #require(try AtlasFixtures.committed(committedAtlas))
         var win = try AtlasCodec.read(try #require(WindowsAtlas.snapshotURL(hostKey: committedAtlas, packageRoot: root)))
         linux(&atlas); windows(&win)
         let catalog = try WheelCatalog.load(root.appendingPathComponent("Matrices/wheels/catalog.yaml"))
@@ -260,7 +260,7 @@ struct AnswerQuestionsTests {
     @Test("hostile package and runtime names stay escaped in the questions of every format")
     func hostile() throws {
         let evil = ReportFixtures.hostile
-        var atlas = try #require(try Atlas.snapshot(hostKey: Self.committedAtlas, packageRoot: URL(fileURLWithPath: TestRuntimes.root)))
+        var atlas = try #require(try AtlasFixtures.committed(Self.committedAtlas))
         atlas.standIns = atlas.standIns.map { s in
             guard s.wheelSource.hasPrefix("pypi:torch==") else { return s }
             var s = s; s.wheelSource = "pypi:torch==\(evil)"; s.release = evil; return s

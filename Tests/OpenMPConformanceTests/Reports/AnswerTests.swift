@@ -287,7 +287,7 @@ struct AnswerTests {
         #expect(try AtlasEvidence.snapshot(hostKey: "h", root: root) == nil)
         // The committed snapshot's runtimes with three cells of known outcomes: one KMP pair that
         // hangs at exit with the variable, one that passes, and a diagonal that the answer leaves out.
-        var atlas = try #require(try Atlas.snapshot(hostKey: Self.committedAtlas, packageRoot: URL(fileURLWithPath: TestRuntimes.root)))
+        var atlas = try #require(try AtlasFixtures.committed(Self.committedAtlas))
         func cell(_ first: String, _ second: String, diagonal: AtlasCell.Diagonal? = nil, _ outcomes: [(AtlasVariant, Outcome)]) throws -> AtlasCell {
             let f = try #require(atlas.runtime(named: first)?.identity), s = try #require(atlas.runtime(named: second)?.identity)
             return AtlasCell(first: first, second: second, firstIdentity: f, secondIdentity: s, secondFile: nil, diagonal: diagonal, notRun: nil,

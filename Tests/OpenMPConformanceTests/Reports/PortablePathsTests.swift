@@ -10,8 +10,8 @@ struct PortablePathsTests {
     static let cache = "/var/cache/omp test/runtimes"
 
     /// What bash makes of `line`'s words with the two variables set: one word per output line.
-    static func words(_ line: String, runtimes: String = cache, probe: String = "/opt/kit/omp-probe") throws -> [String] {
-        let r = try TestProcess.run(["/bin/bash", "-c", "printf '%s\\n' " + line],
+    static func words(_ line: String, runtimes: String = cache, probe: String = "/opt/kit/omp-probe") async throws -> [String] {
+        let r = try await TestProcess.run(["/bin/bash", "-c", "printf '%s\\n' " + line],
                                     environment: ["OMP_CONFORMANCE_RUNTIMES": runtimes, "OMP_PROBE": probe, "PATH": "/usr/bin:/bin"])
         #expect(r.terminationStatus == 0, "\(r.errors)")
         return r.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
@@ -19,7 +19,7 @@ struct PortablePathsTests {
 
     @Test("a line keeps naming the same files after bash expands it, quoted or not",
           arguments: [["env", "-i", "A=1"], ["K=V"], []])
-    func expandsToTheSameFiles(prefix: [String]) throws {
+    func expandsToTheSameFiles(prefix: [String]) async throws {
         let paths = PortablePaths(runtimesDirectories: [Self.cache])
         let argv = prefix + ["/work/x/.build/release/omp-probe", "--runtime", "a=\(Self.cache)/llvm16/libomp.so.5",
                              "--runtime", "b=/usr/lib/llvm-14/lib/libomp.so.5", "--steps", "load a; init a"]
@@ -28,9 +28,9 @@ struct PortablePathsTests {
         #expect(!portable.contains(Self.cache) && !portable.contains("/work/"), "\(portable)")
         #expect(portable.contains("$OMP_PROBE --runtime"), "\(portable)")
         // The cache path has a space, so the word is single-quoted: the variable is spliced outside the quotes.
-        #expect(try Self.words(portable) == prefix + ["/opt/kit/omp-probe"] + Array(argv.dropFirst(prefix.count + 1)))
+        await #expect(try Self.words(portable) == prefix + ["/opt/kit/omp-probe"] + Array(argv.dropFirst(prefix.count + 1)))
         // Another machine's cache: the same line names its files.
-        let elsewhere = try Self.words(portable, runtimes: "/srv/rt")
+        let elsewhere = try await Self.words(portable, runtimes: "/srv/rt")
         #expect(elsewhere.contains("a=/srv/rt/llvm16/libomp.so.5"), "\(elsewhere)")
         #expect(elsewhere.contains("b=/usr/lib/llvm-14/lib/libomp.so.5"))
     }
@@ -63,9 +63,8 @@ struct PortablePathsTests {
     @Test("omp-matrix atlas renders a measured atlas without this machine's runtime cache, in every format for people",
           .enabled(if: TestProducts.ompMatrix != nil, "needs omp-matrix beside the tests (swift build)"),
           arguments: ["md", "summary", "html"])
-    func atlasRenderings(format: String) throws {
-        let root = URL(fileURLWithPath: TestRuntimes.root)
-        var atlas = try #require(try Atlas.snapshot(hostKey: AnswerQuestionsTests.committedAtlas, packageRoot: root))
+    func atlasRenderings(format: String) async throws {
+        var atlas = try #require(try AtlasFixtures.committed(AnswerQuestionsTests.committedAtlas))
         // As measured: the repro lines name the cache by its path on this machine.
         let cache = "/srv/omp cache/runtimes"
         atlas.cells = atlas.cells.map { c in
@@ -78,7 +77,7 @@ struct PortablePathsTests {
         let file = dir.appendingPathComponent("atlas.json")
         try AtlasCodec.write(atlas, to: file)
         #expect(try String(contentsOf: file, encoding: .utf8).contains(cache))
-        let r = try TestProcess.run([TestProducts.ompMatrix!, "atlas", "--from", file.path, "--format", format],
+        let r = try await TestProcess.run([TestProducts.ompMatrix!, "atlas", "--from", file.path, "--format", format],
                                     environment: ["OMP_CONFORMANCE_RUNTIMES": cache, "PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
         #expect(r.terminationStatus == 0 || r.terminationStatus == 4, "\(r.errors)")
         #expect(!r.output.isEmpty)

@@ -16,7 +16,7 @@ struct ReportPagesTests {
 
     @Test("a wheel claim's repro line runs as shown, from another folder, and reads the wheel (exit 0 or 1, never 2)",
           .enabled(if: macWheel != nil && TestProducts.ompMatrix != nil, "needs a provisioned macOS wheel and omp-matrix built beside the tests"))
-    func wheelRepro() throws {
+    func wheelRepro() async throws {
         let wheel = try #require(Self.macWheel)
         // The line exactly as the verdict writes it for a wheel counterexample.
         let c = try #require(MatrixFixtures.linux.claim(id: "pytorch-intel-faiss-llvm"))
@@ -27,7 +27,7 @@ struct ReportPagesTests {
         let bin = URL(fileURLWithPath: try #require(TestProducts.ompMatrix)).deletingLastPathComponent().path
         let dir = try makeTemporaryDirectory("repro")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try TestProcess.run(["/bin/bash", "-c", line],
+        let r = try await TestProcess.run(["/bin/bash", "-c", line],
                                     environment: ["PATH": bin + ":/usr/bin:/bin", "OMP_CONFORMANCE_RUNTIMES": try #require(Self.cache).path],
                                     in: dir, mergingErrors: true)
         #expect(r.terminationStatus == 0 || r.terminationStatus == 1, "\(line) exited \(r.terminationStatus): \(r.output)")

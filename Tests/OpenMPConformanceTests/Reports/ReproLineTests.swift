@@ -28,15 +28,15 @@ struct ReproLineTests {
 
     @Test("one repro line per outcome kind, from the HTML evidence page, run by bash with the README's variables",
           .ciLane, .enabled(if: ready, "needs the provisioned runtimes, omp-matrix beside the tests and OMP_PROBE"))
-    func runAsShown() throws {
+    func runAsShown() async throws {
         let dir = try makeTemporaryDirectory("omp-repro")
         defer { try? FileManager.default.removeItem(at: dir) }
         let tool = TestProducts.ompMatrix!
         let results = dir.appendingPathComponent("results.json").path, page = dir.appendingPathComponent("cells.html").path
-        let run = try TestProcess.run([tool, "run", "--row", "macos-faiss-index-build@linux", "--env-mode", "unset", "--output", results, "--plain"],
+        let run = try await TestProcess.run([tool, "run", "--row", "macos-faiss-index-build@linux", "--env-mode", "unset", "--output", results, "--plain"],
                                       in: URL(fileURLWithPath: TestRuntimes.root), mergingErrors: true)
         #expect(run.terminationStatus == 0, "\(run.output.suffix(2000))")
-        let report = try TestProcess.run([tool, "report", results, "--format", "html-cells", "--output", page], mergingErrors: true)
+        let report = try await TestProcess.run([tool, "report", results, "--format", "html-cells", "--output", page], mergingErrors: true)
         #expect(report.terminationStatus == 0, "\(report.output)")
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.contains(PortablePaths.howToRun.replacingOccurrences(of: "\"", with: "&quot;")) || html.contains("export both first"))
@@ -53,7 +53,7 @@ struct ReproLineTests {
         var env = ["PATH": "/usr/bin:/bin", "OMP_CONFORMANCE_RUNTIMES": cache, "OMP_PROBE": ProcessInfo.processInfo.environment["OMP_PROBE"]!]
         env["HOME"] = ProcessInfo.processInfo.environment["HOME"]
         for (outcome, line) in kinds.sorted(by: { $0.key < $1.key }) {
-            let r = try TestProcess.run(["/usr/bin/timeout", "60", "/bin/bash", "-c", line], environment: env)
+            let r = try await TestProcess.run(["/usr/bin/timeout", "60", "/bin/bash", "-c", line], environment: env)
             let all = r.output + r.errors
             switch outcome {
             case Outcome.pass.rawValue:

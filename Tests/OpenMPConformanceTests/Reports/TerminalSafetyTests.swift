@@ -15,9 +15,9 @@ struct TerminalSafetyTests {
     }
 
     /// Runs omp-matrix and returns (status, stdout + stderr).
-    static func run(_ args: [String]) throws -> (Int32, String) {
+    static func run(_ args: [String]) async throws -> (Int32, String) {
         let exe = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
-        let p = try TestProcess.run([exe] + args, mergingErrors: true)
+        let p = try await TestProcess.run([exe] + args, mergingErrors: true)
         return (p.terminationStatus, p.output)
     }
 
@@ -35,7 +35,7 @@ struct TerminalSafetyTests {
         #expect(TerminalText.field("plain é 漢字") == "plain é 漢字")
     }
 
-    @Test func summaryReportEscapesHostFields() throws {
+    @Test func summaryReportEscapesHostFields() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         var r = ReportFixtures.results()
@@ -45,26 +45,26 @@ struct TerminalSafetyTests {
         r.host.blas.corename = Self.evil
         let file = dir.appendingPathComponent("r.json")
         try ResultsCodec.write(r, to: file)
-        let (status, text) = try Self.run(["report", "--format", "summary", file.path])
+        let (status, text) = try await Self.run(["report", "--format", "summary", file.path])
         #expect(status == 0, "\(text)")
         #expect(Self.unsafeScalars(text).isEmpty, "\(Self.unsafeScalars(text))")
         #expect(!text.contains("\nFAKE LINE"))
         #expect(text.contains("host-x"), "the host key is shown, made inert: \(text)")
     }
 
-    @Test func scanEscapesFileNames() throws {
+    @Test func scanEscapesFileNames() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let name = "lib\u{1B}]0;pwned\u{07}\u{202E}\nFAKE LINE.so"
         try Data([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).write(to: dir.appendingPathComponent(name))
-        let (status, text) = try Self.run(["scan", dir.path])
+        let (status, text) = try await Self.run(["scan", dir.path])
         #expect(status == 0, "\(text)")
         #expect(Self.unsafeScalars(text).isEmpty, "\(Self.unsafeScalars(text))")
         #expect(!text.contains("\nFAKE LINE"))
         #expect(text.contains("\\nFAKE LINE.so"), "\(text)")
     }
 
-    @Test func errorMessagesEscapeInvalidValues() throws {
+    @Test func errorMessagesEscapeInvalidValues() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("r.json")
@@ -73,7 +73,7 @@ struct TerminalSafetyTests {
         let outcome = try #require(text.range(of: "\"outcome\" : \"") ?? text.range(of: "\"outcome\": \""))
         text.insert(contentsOf: "\\u001b]0;pwned\\u0007\\u202e\\nFAKE LINE", at: outcome.upperBound)
         try text.write(to: file, atomically: true, encoding: .utf8)
-        let (status, out) = try Self.run(["report", "--format", "summary", file.path])
+        let (status, out) = try await Self.run(["report", "--format", "summary", file.path])
         #expect(status == 2, "\(out)")
         #expect(Self.unsafeScalars(out).isEmpty, "\(Self.unsafeScalars(out))")
         #expect(!out.contains("\nFAKE LINE"), "\(out)")

@@ -37,42 +37,42 @@ struct ResultsKindTests {
     }
 
     @Test("report, gate and readme take the newest matrix results file, with a newer atlas file beside it")
-    func commandsReadTheirOwnKind() throws {
+    func commandsReadTheirOwnKind() async throws {
         let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         let (dir, matrix) = try Self.mixedFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let latest = try TestProcess.run([cli, "report", "--print-latest"], in: dir)
+        let latest = try await TestProcess.run([cli, "report", "--print-latest"], in: dir)
         #expect(latest.terminationStatus == 0, "\(latest.errors)")
         #expect(latest.output.trimmingCharacters(in: .whitespacesAndNewlines) == "results/" + matrix.lastPathComponent)
-        let summary = try TestProcess.run([cli, "report", "--format", "summary"], in: dir)
+        let summary = try await TestProcess.run([cli, "report", "--format", "summary"], in: dir)
         #expect(summary.terminationStatus == 0, "\(summary.errors)")
         #expect(!summary.errors.contains("missing key"), "\(summary.errors)")
         // The gate, recording then comparing, with its baseline folder not made yet.
         let baseline = "Matrices/baselines/fresh.json"
-        let update = try TestProcess.run([cli, "gate", "--update", "--baseline", baseline], in: dir)
+        let update = try await TestProcess.run([cli, "gate", "--update", "--baseline", baseline], in: dir)
         #expect(update.terminationStatus == 0, "gate --update: \(update.output) \(update.errors)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(baseline).path))
-        let gate = try TestProcess.run([cli, "gate", "--baseline", baseline], in: dir)
+        let gate = try await TestProcess.run([cli, "gate", "--baseline", baseline], in: dir)
         #expect(gate.terminationStatus == 0, "gate: \(gate.output) \(gate.errors)")
     }
 
     @Test("only atlas results: no matrix results file there, said so, exit 2")
-    func onlyAtlas() throws {
+    func onlyAtlas() async throws {
         let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         let (dir, matrix) = try Self.mixedFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.removeItem(at: matrix)
-        let r = try TestProcess.run([cli, "report", "--print-latest"], in: dir)
+        let r = try await TestProcess.run([cli, "report", "--print-latest"], in: dir)
         #expect(r.terminationStatus == 2)
         #expect(r.errors.contains("no results file of `omp-matrix run` in 'results'"), "\(r.errors)")
     }
 
     @Test("gate takes an atlas file against an atlas baseline: itself passes; a changed cell fails with its repro line; --update and a matrix baseline are refused, exit 2")
-    func gateAnAtlas() throws {
+    func gateAnAtlas() async throws {
         let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         let dir = try makeTemporaryDirectory("omp-gate-atlas")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let same = try TestProcess.run([cli, "gate", "--baseline", Self.atlasSnapshot, Self.atlasSnapshot], in: dir)
+        let same = try await TestProcess.run([cli, "gate", "--baseline", Self.atlasSnapshot, Self.atlasSnapshot], in: dir)
         #expect(same.terminationStatus == 0, "\(same.output) \(same.errors)")
         #expect(same.output.hasPrefix("gate: PASSED"), "\(same.output)")
         // One observation that aborted turned into a pass: an unexpected pass, named by pair and variant.
@@ -83,30 +83,30 @@ struct ResultsKindTests {
         atlas.cells[i].observations[j].runs = [.pass]
         let changed = dir.appendingPathComponent("changed.json")
         try AtlasCodec.write(atlas, to: changed)
-        let r = try TestProcess.run([cli, "gate", "--baseline", Self.atlasSnapshot, changed.path], in: dir)
+        let r = try await TestProcess.run([cli, "gate", "--baseline", Self.atlasSnapshot, changed.path], in: dir)
         #expect(r.terminationStatus == 1, "\(r.output) \(r.errors)")
         #expect(r.output.contains("\(atlas.cells[i].id)/\(AtlasVariant.withoutVariable.rawValue)"), "\(r.output)")
         #expect(r.output.contains("unexpected pass"), "\(r.output)")
-        let update = try TestProcess.run([cli, "gate", "--update", "--baseline", Self.atlasSnapshot, changed.path], in: dir)
+        let update = try await TestProcess.run([cli, "gate", "--update", "--baseline", Self.atlasSnapshot, changed.path], in: dir)
         #expect(update.terminationStatus == 2 && update.errors.contains("--write-snapshot"), "\(update.errors)")
         let matrixBaseline = TestRuntimes.root + "/Matrices/baselines/debian12-x86_64-glibc2.36.json"
-        let wrong = try TestProcess.run([cli, "gate", "--baseline", matrixBaseline, changed.path], in: dir)
+        let wrong = try await TestProcess.run([cli, "gate", "--baseline", matrixBaseline, changed.path], in: dir)
         #expect(wrong.terminationStatus == 2 && wrong.errors.contains("not an atlas file"), "\(wrong.errors)")
     }
 
     @Test("report renders an atlas file byte for byte as atlas --from does, in each format they share; junit is refused, exit 2",
           arguments: ["md", "html", "summary", "json"])
-    func reportAnAtlas(format: String) throws {
+    func reportAnAtlas(format: String) async throws {
         let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         let dir = try makeTemporaryDirectory("omp-report-atlas")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let viaReport = try TestProcess.run([cli, "report", "--format", format, Self.atlasSnapshot], in: dir)
-        let viaAtlas = try TestProcess.run([cli, "atlas", "--from", Self.atlasSnapshot, "--format", format], in: dir)
+        let viaReport = try await TestProcess.run([cli, "report", "--format", format, Self.atlasSnapshot], in: dir)
+        let viaAtlas = try await TestProcess.run([cli, "atlas", "--from", Self.atlasSnapshot, "--format", format], in: dir)
         #expect(viaReport.terminationStatus == 0, "\(viaReport.errors)")
         #expect(viaAtlas.terminationStatus == 0, "\(viaAtlas.errors)")
         #expect(!viaReport.output.isEmpty)
         #expect(viaReport.output.trimmingCharacters(in: .newlines) == viaAtlas.output.trimmingCharacters(in: .newlines))
-        let junit = try TestProcess.run([cli, "report", "--format", "junit", Self.atlasSnapshot], in: dir)
+        let junit = try await TestProcess.run([cli, "report", "--format", "junit", Self.atlasSnapshot], in: dir)
         #expect(junit.terminationStatus == 2 && junit.errors.contains("is an atlas"), "\(junit.errors)")
     }
 }

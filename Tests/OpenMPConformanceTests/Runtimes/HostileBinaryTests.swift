@@ -155,12 +155,12 @@ extension RuntimesTests {
         }
 
         @Test("omp-matrix scan and probe --runtime exit with a reason, not a signal", arguments: names)
-        func cli(_ name: String) throws {
+        func cli(_ name: String) async throws {
             let exe = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
             let (dir, path) = try file(name)
             defer { try? FileManager.default.removeItem(at: dir) }
             for args in [["scan", dir.path], ["probe", "--runtime", "a=\(path)", "--steps", "load a; init a"]] {
-                let p = try TestProcess.run([exe] + args)
+                let p = try await TestProcess.run([exe] + args)
                 let data = p.stdout
                 #expect(p.terminationReason == .exit, "\(args[0]) died of signal \(p.terminationStatus)")
                 let text = String(decoding: data, as: UTF8.self)

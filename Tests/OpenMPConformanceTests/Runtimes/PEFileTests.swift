@@ -30,8 +30,8 @@ enum PEFixtures {
     static var available: Bool { [iomp, vcomp, plain, intelWheel, msvcWheel].allSatisfy { file($0) != nil } }
 
     /// `objdump -p` of a DLL: an independent reader to compare with.
-    static func objdump(_ path: String) throws -> (exports: Set<String>, dlls: [String]) {
-        let out = try RuntimeFixtures.run(["objdump", "-p", path]).output
+    static func objdump(_ path: String) async throws -> (exports: Set<String>, dlls: [String]) {
+        let out = try await RuntimeFixtures.run(["objdump", "-p", path]).output
         var exports: Set<String> = [], dlls: [String] = []
         var inNames = false
         for line in out.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -164,12 +164,12 @@ extension RuntimesTests {
     struct PEFileRealTests {
         @Test("libiomp5md.dll: x86-64 DLL; exports and imports as objdump reads them; version resource",
               .enabled(if: PEFixtures.available, "Windows DLL fixtures not provisioned: run bash Scripts/provision-pe-fixtures.sh or set OMP_CONFORMANCE_PE_FIXTURES"))
-        func intel() throws {
+        func intel() async throws {
             let path = try #require(PEFixtures.file(PEFixtures.iomp))
             let dll = try PEFile(path: path)
             #expect(dll.architecture == "x86_64")
             #expect(dll.isDLL)
-            let oracle = try PEFixtures.objdump(path)
+            let oracle = try await PEFixtures.objdump(path)
             #expect(Set(dll.exports) == oracle.exports)
             #expect(dll.imports.filter { !$0.delayLoaded }.map(\.dll) == oracle.dlls)
             #expect(dll.imports.contains { $0.dll == "KERNEL32.dll" && $0.functions.contains("GetProcAddress") })
@@ -188,10 +188,10 @@ extension RuntimesTests {
 
         @Test("vcomp140.dll: Microsoft's family, version from the resource; a DLL without OpenMP is not a runtime",
               .enabled(if: PEFixtures.available, "Windows DLL fixtures not provisioned: run bash Scripts/provision-pe-fixtures.sh or set OMP_CONFORMANCE_PE_FIXTURES"))
-        func microsoft() throws {
+        func microsoft() async throws {
             let vcomp = try #require(PEFixtures.file(PEFixtures.vcomp))
             let dll = try PEFile(path: vcomp)
-            #expect(Set(dll.exports) == (try PEFixtures.objdump(vcomp)).exports)
+            #expect(Set(dll.exports) == (try await PEFixtures.objdump(vcomp)).exports)
             let id = try #require(try RuntimeIdentity.identify(path: vcomp))
             #expect(id.family == .vcomp)
             #expect(id.vendor == .microsoft)

@@ -123,9 +123,9 @@ extension RuntimesTests {
         }
 
         @Test("agrees with sha256sum on a real runtime")
-        func agreesWithTool() throws {
+        func agreesWithTool() async throws {
             guard let r = RuntimeFixtures.runtime("llvm16") else { return }
-            let tool = try RuntimeFixtures.run(["sha256sum", r.path])
+            let tool = try await RuntimeFixtures.run(["sha256sum", r.path])
             try #require(tool.status == 0, "sha256sum failed")
             let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: r.path)))
             #expect(tool.output.hasPrefix(SHA256.hex(of: data) + " "))

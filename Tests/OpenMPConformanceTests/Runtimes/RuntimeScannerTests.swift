@@ -7,7 +7,7 @@ extension RuntimesTests {
     struct RuntimeScannerTests {
         @Test("a vendored copy (its SONAME renamed) is a conflict pair, a symlink is the same runtime, GNU conflicts with nothing",
               .enabled(if: LoaderFixtures.canBuild, LoaderFixtures.buildReason))
-        func tree() throws {
+        func tree() async throws {
             guard let l14 = RuntimeFixtures.runtime("llvm14"), let gnu = RuntimeFixtures.runtime("gnu"),
                   let libm = RuntimeFixtures.systemFile(RuntimeFixtures.libm) else { return }
             let fm = FileManager.default
@@ -22,7 +22,7 @@ extension RuntimesTests {
             try fm.copyItem(atPath: l14.path, toPath: a.path)
             // As auditwheel vendors it: a copy whose SONAME is its new name (a plain copy keeps libomp.so.5,
             // and the loader maps one file of one SONAME: one runtime, see LoaderRuleTests).
-            try LoaderFixtures.vendor(l14.path, to: b.path, soname: "libomp-5f3a9c1e.so.5")
+            try await LoaderFixtures.vendor(l14.path, to: b.path, soname: "libomp-5f3a9c1e.so.5")
             try fm.createSymbolicLink(atPath: lib.appendingPathComponent("libiomp5.so").path, withDestinationPath: "libomp.so.5")
             try fm.createSymbolicLink(atPath: lib.appendingPathComponent("libgomp.so.1").path, withDestinationPath: gnu.path)
             try fm.createSymbolicLink(atPath: lib.appendingPathComponent("libm.so.6").path, withDestinationPath: libm)
@@ -69,7 +69,7 @@ extension RuntimesTests {
         }
 
         @Test("runtimes inside a wheel are read from deflated and stored members")
-        func wheel() throws {
+        func wheel() async throws {
             guard let l16 = RuntimeFixtures.runtime("llvm16"), let gnu = RuntimeFixtures.runtime("gnu"),
                   let libm = RuntimeFixtures.systemFile(RuntimeFixtures.libm) else { return }
             let root = try RuntimeFixtures.temporaryDirectory("scan-wheel")
@@ -84,7 +84,7 @@ extension RuntimesTests {
                 z.write(libm, "demo/_native.cpython-311-x86_64-linux-gnu.so", compress_type=zipfile.ZIP_DEFLATED)
                 z.writestr("demo/__init__.py", "")
             """
-            let made = try RuntimeFixtures.run(["python3", "-c", script, wheel, l16.path, gnu.path, libm])
+            let made = try await RuntimeFixtures.run(["python3", "-c", script, wheel, l16.path, gnu.path, libm])
             try #require(made.status == 0, "python3 could not build the test wheel")
 
             let report = try RuntimeScanner().scan(paths: [root.path])

@@ -59,8 +59,8 @@ enum RuntimeFixtures {
 
     /// Runs a command to completion and returns its exit status and stdout.
     @discardableResult
-    static func run(_ argv: [String]) throws -> (status: Int32, output: String) {
-        let r = try TestProcess.run(["/usr/bin/env"] + argv)
+    static func run(_ argv: [String]) async throws -> (status: Int32, output: String) {
+        let r = try await TestProcess.run(["/usr/bin/env"] + argv)
         return (r.terminationStatus, r.output)
     }
 }

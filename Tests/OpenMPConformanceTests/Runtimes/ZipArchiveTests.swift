@@ -23,13 +23,13 @@ extension RuntimesTests {
         static let wheelsProvisioned = wheelNames.allSatisfy { keptWheels[$0] != nil }
 
         /// Each member's (size, CRC-32) as Python's zipfile reads the central directory.
-        static func zipfileListing(_ wheel: String) throws -> [String: [UInt32]] {
+        static func zipfileListing(_ wheel: String) async throws -> [String: [UInt32]] {
             let python = try #require(Python.withJSON, "\(Python.noPython)")
             let script = """
             import json, sys, zipfile
             print(json.dumps({i.filename: [i.file_size, i.CRC] for i in zipfile.ZipFile(sys.argv[1]).infolist()}))
             """
-            let r = try Python.run(python, ["-c", script, wheel], input: Data())
+            let r = try await Python.run(python, ["-c", script, wheel], input: Data())
             try #require(r.status == 0, "zipfile could not list \(wheel): \(r.stderr)")
             return try JSONDecoder().decode([String: [UInt32]].self, from: r.stdout)
         }
@@ -38,10 +38,10 @@ extension RuntimesTests {
               .enabled(if: wheelsProvisioned, "the kept wheels (faiss-cpu, torch-macos-arm64, faiss-cpu-macos-arm64) are not all provisioned here (omp-matrix provision)"),
               .enabled(if: Python.withJSON != nil, Comment(rawValue: Python.noPython)),
               arguments: wheelNames)
-        func realWheel(_ name: String) throws {
+        func realWheel(_ name: String) async throws {
             let (path, record) = try #require(Self.keptWheels[name])
             let zip = try ZipArchive(path: path)
-            let listing = try Self.zipfileListing(path)
+            let listing = try await Self.zipfileListing(path)
             #expect(zip.members.count == listing.count)
             #expect(zip.members.contains { $0.method == 8 }, "the wheel has deflated members")
             var inflated = 0
@@ -78,10 +78,10 @@ extension RuntimesTests {
         }
 
         /// Writes the archives into a fresh temporary directory; the caller removes it (`remove`).
-        static func fixtures() throws -> Fixtures {
+        static func fixtures() async throws -> Fixtures {
             let python = try #require(Python.withJSON, "\(Python.noPython)")
             let dir = try RuntimeFixtures.temporaryDirectory("zip-fixtures")
-            let r = try Python.run(python, [Python.oracles + "/zip_fixtures.py", dir.path], input: Data())
+            let r = try await Python.run(python, [Python.oracles + "/zip_fixtures.py", dir.path], input: Data())
             guard r.status == 0 else {
                 try? FileManager.default.removeItem(at: dir)
                 throw Python.Failure(description: "zip_fixtures.py exited \(r.status): \(r.stderr)")
@@ -98,8 +98,8 @@ extension RuntimesTests {
         @Test("archives zipfile reads, classic and Zip64, give every member back byte for byte",
               .enabled(if: Python.withJSON != nil, Comment(rawValue: Python.noPython)),
               arguments: ["good.zip", "zip64.zip", "zip64-masked.zip"])
-        func readable(_ archive: String) throws {
-            let f = try Self.fixtures()
+        func readable(_ archive: String) async throws {
+            let f = try await Self.fixtures()
             defer { f.remove() }
             let zip = try ZipArchive(path: f.path(archive))
             #expect(Set(zip.members.map(\.name)) == Set(f.members.keys))
@@ -120,8 +120,8 @@ extension RuntimesTests {
                   ("shorter.zip", "inflated 300000 bytes, the directory records 300001"),
                   ("encrypted.zip", "is encrypted, which is not supported"),
               ])
-        func damaged(_ archive: String, _ says: String) throws {
-            let f = try Self.fixtures()
+        func damaged(_ archive: String, _ says: String) async throws {
+            let f = try await Self.fixtures()
             defer { f.remove() }
             let zip = try ZipArchive(path: f.path(archive))
             let lib = try Self.member(zip, "lib/libdata.so")
@@ -145,8 +145,8 @@ extension RuntimesTests {
               .enabled(if: Python.withJSON != nil, Comment(rawValue: Python.noPython)),
               arguments: [("truncated-archive.zip", "not a zip archive"), ("zip64-no-locator.zip", "Zip64 record or its locator"),
                           ("zip64-bad-record.zip", "the Zip64 locator points at no Zip64 end-of-central-directory record")])
-        func unreadableDirectory(_ archive: String, _ says: String) throws {
-            let f = try Self.fixtures()
+        func unreadableDirectory(_ archive: String, _ says: String) async throws {
+            let f = try await Self.fixtures()
             defer { f.remove() }
             let path = f.path(archive)
             let error = try #require(throws: BinaryFileError.self) { _ = try ZipArchive(path: path) }
@@ -155,8 +155,8 @@ extension RuntimesTests {
 
         @Test("the scanner lists a damaged member as skipped with its problem, once, under its own path",
               .enabled(if: Python.withJSON != nil, Comment(rawValue: Python.noPython)))
-        func scannerSkips() throws {
-            let f = try Self.fixtures()
+        func scannerSkips() async throws {
+            let f = try await Self.fixtures()
             defer { f.remove() }
             let path = f.path("crc-mismatch.zip")
             let dir = try RuntimeFixtures.temporaryDirectory("zip-scan")

@@ -36,10 +36,19 @@ enum Python {
         var description: String
     }
 
+    /// The environment every python3 here runs with.
+    static let environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0"]
+
     /// Runs `python args...` with `input` on stdin; returns its status and output.
+    static func run(_ python: String, _ args: [String], input: Data) async throws -> Run {
+        let r = try await TestProcess.run([python] + args, environment: environment, input: input)
+        return Run(status: r.terminationStatus, stdout: r.stdout, stderr: r.errors)
+    }
+
+    /// The blocking form, for static initializers and the synchronous schema tests.
+    @available(*, noasync, message: "await Python.run")
     static func run(_ python: String, _ args: [String], input: Data) throws -> Run {
-        let r = try TestProcess.run([python] + args, environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0"],
-                                    input: input)
+        let r = try TestProcess.run([python] + args, environment: environment, input: input)
         return Run(status: r.terminationStatus, stdout: r.stdout, stderr: r.errors)
     }
 

@@ -222,7 +222,7 @@ struct ClaimAtlasTests {
     }
 
     @Test("omp-matrix report --atlas judges the claims with the atlas file given; without it, with the snapshot")
-    func reportWithAtlasFile() throws {
+    func reportWithAtlasFile() async throws {
         let cli = try #require(TestProducts.ompMatrix, "omp-matrix not built beside the tests")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("claim-atlas-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -237,13 +237,13 @@ struct ClaimAtlasTests {
                                                   runs: [.pass], repro: "", message: "",
                                                   ran: .init(mappedFiles: 2, runtimesStarted: 2, teamThreads: 9, osThreads: 11), durationSeconds: 1)]
         try AtlasCodec.write(atlas, to: dir.appendingPathComponent("atlas.json"))
-        let given = try TestProcess.run([cli, "report", "results.json", "--atlas", "atlas.json", "--format", "md"], in: dir)
+        let given = try await TestProcess.run([cli, "report", "results.json", "--atlas", "atlas.json", "--format", "md"], in: dir)
         #expect(given.terminationStatus == 0, "\(given.errors)")
         #expect(given.output.contains("9 OpenMP threads and 11 OS threads \\(3×3 at 3 threads per team\\)"), "\(given.output.prefix(3000))")
-        let snapshot = try TestProcess.run([cli, "report", "results.json", "--format", "md"], in: dir)
+        let snapshot = try await TestProcess.run([cli, "report", "results.json", "--format", "md"], in: dir)
         #expect(snapshot.terminationStatus == 0, "\(snapshot.errors)")
         #expect(!snapshot.output.contains("9 OpenMP threads and 11 OS threads"))
-        let missing = try TestProcess.run([cli, "report", "results.json", "--atlas", "nope.json"], in: dir)
+        let missing = try await TestProcess.run([cli, "report", "results.json", "--atlas", "nope.json"], in: dir)
         #expect(missing.terminationStatus == 2, "\(missing.errors)")
     }
 

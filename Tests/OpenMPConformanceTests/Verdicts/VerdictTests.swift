@@ -168,7 +168,7 @@ struct VerdictTests {
     }
 
     /// Real bytes in real zips: a runtime is recognised by its content, whatever it is called.
-    @Test func wheelsAreScannedByContent() throws {
+    @Test func wheelsAreScannedByContent() async throws {
         guard let gnu = RuntimeFixtures.systemFile(RuntimeFixtures.gnuSystem),
               let libm = RuntimeFixtures.systemFile(RuntimeFixtures.libm) else { return }
         let dir = try RuntimeFixtures.temporaryDirectory("wheelscan")
@@ -181,7 +181,7 @@ struct VerdictTests {
                 z.write(sys.argv[3], "faiss/libomp.so", compress_type=zipfile.ZIP_STORED)
                 z.writestr("faiss/__init__.py", "")
             """
-        let made = try RuntimeFixtures.run(["/usr/bin/env", "python3", "-c", script, disguised, gnu, libm])
+        let made = try await RuntimeFixtures.run(["/usr/bin/env", "python3", "-c", script, disguised, gnu, libm])
         try #require(made.status == 0, "python3 could not build the test wheel: \(made.output)")
         try "not a zip".write(to: dir.appendingPathComponent("torch-2.0-cp312-none-macosx_11_0_arm64.whl"), atomically: true, encoding: .utf8)
         try "".write(to: dir.appendingPathComponent("README.txt"), atomically: true, encoding: .utf8)

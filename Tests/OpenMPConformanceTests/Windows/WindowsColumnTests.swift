@@ -195,22 +195,22 @@ struct WindowsColumnTests {
 /// exit 4; left out on purpose with `--platform linux-x86_64`: exit 0. No Wine runs here.
 @Suite("Windows column: omp-matrix run without Wine")
 struct WindowsColumnRunTests {
-    static func run(_ extra: [String]) throws -> (status: Int32, output: String, file: ResultsFile) {
+    static func run(_ extra: [String]) async throws -> (status: Int32, output: String, file: ResultsFile) {
         let dir = try makeTemporaryDirectory("omp-win-run")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("r.json")
         var env = ProcessInfo.processInfo.environment
         env[Matrix.WindowsInputs.skipVariable] = "1"
         // macos-web-server's host cells need macOS (none runs here); its Windows cells would run under Wine.
-        let p = try TestProcess.run([TestProducts.directory.appendingPathComponent("omp-matrix").path, "run", "--plain",
+        let p = try await TestProcess.run([TestProducts.directory.appendingPathComponent("omp-matrix").path, "run", "--plain",
                                      "--row", "macos-web-server", "--row", "macos-web-server@windows", "--output", out.path] + extra,
                                     environment: env, in: dir)
         return (p.terminationStatus, p.output + p.errors, try ResultsCodec.read(out))
     }
 
     @Test("Skipped (OMP_CONFORMANCE_SKIP_WINE): every Windows cell says why, the column too, and the run is incomplete (exit 4)")
-    func skipped() throws {
-        let r = try Self.run([])
+    func skipped() async throws {
+        let r = try await Self.run([])
         #expect(r.status == 4, "\(r.output)")
         #expect(r.output.contains(WineTools.platformLabel) && r.output.contains("OMP_CONFORMANCE_SKIP_WINE=1"), "\(r.output)")
         let windows = r.file.results(platform: WineTools.platform)
@@ -221,8 +221,8 @@ struct WindowsColumnRunTests {
     }
 
     @Test("Left out on purpose with --platform linux-x86_64: no Windows cell, exit 0")
-    func excluded() throws {
-        let r = try Self.run(["--platform", "linux-x86_64"])
+    func excluded() async throws {
+        let r = try await Self.run(["--platform", "linux-x86_64"])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.file.windows == nil && r.file.results.allSatisfy { $0.platform == nil } && !r.file.results.isEmpty)
     }

@@ -175,19 +175,19 @@ struct WineTests {
                                                  "--results", out.path, "--output", dir.appendingPathComponent("summary.txt").path])
             let deadline = ContinuousClock.now + .seconds(60)
             var served: [Int32] = []
-            while ContinuousClock.now < deadline && p.isRunning {
+            while ContinuousClock.now < deadline && !p.hasEnded {
                 served = WineSession.serverPIDs(prefix: setup.launch.prefix)
                 if !served.isEmpty, (try? Data(contentsOf: out)).map({ $0.count > 0 }) == true { break }
                 usleep(50_000)
             }
             try #require(!served.isEmpty, "a wineserver was seen while the atlas ran")
-            kill(p.processIdentifier, sig)
-            p.waitUntilExit()
+            kill(p.pid, sig)
+            let ended = await p.exit()
             // Interrupted: stopped before exit. Killed: the session's watchdog stops it within a second.
             let gone = ContinuousClock.now + .seconds(sig == SIGKILL ? 10 : 1)
             while ContinuousClock.now < gone && !WineSession.serverPIDs(prefix: setup.launch.prefix).isEmpty { usleep(100_000) }
             #expect(WineSession.serverPIDs(prefix: setup.launch.prefix).isEmpty, "a wineserver outlived the run (signal \(sig))")
-            if sig == SIGINT { #expect(p.terminationStatus == 4, "an interrupted atlas exits 4 (incomplete)") }
+            if sig == SIGINT { #expect(ended.status == 4 && !ended.bySignal, "an interrupted atlas exits 4 (incomplete)") }
         }
     }
 }
