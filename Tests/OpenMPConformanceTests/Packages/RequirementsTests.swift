@@ -295,21 +295,21 @@ struct RequirementsTests {
     }
 
     @Test("the command: both forms give the same answer; a bad marker exits 2 with file:line", .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix not built"))
-    func consistencyCLI() throws {
+    func consistencyCLI() async throws {
         let dir = try makeTemporaryDirectory("omp-pkg-req")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("requirements.txt")
         try Self.specs.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let env = ["OMP_WHEEL_INDEX": PackageDoctorTests.closedIndex, "OMP_CONFORMANCE_RUNTIMES": dir.path]
-        let a = try AtlasFixtures.runCLI(["doctor", "--requirements", file.path, "--platform", "macos-arm64"], environment: env)
-        let b = try AtlasFixtures.runCLI(["doctor", "--platform", "macos-arm64", "--packages"] + Self.specs, environment: env)
+        let a = try await AtlasFixtures.runCLI(["doctor", "--requirements", file.path, "--platform", "macos-arm64"], environment: env)
+        let b = try await AtlasFixtures.runCLI(["doctor", "--platform", "macos-arm64", "--packages"] + Self.specs, environment: env)
         // Some lines are not read (a URL, an undecided marker): incomplete, unless a pair already aborts.
         #expect(a.status != 0 && b.status == a.status, "\(a.out)\(a.err)")
         let where_ = #/(line \d+|--packages)/#
         #expect(a.out.replacing(where_, with: "at") == b.out.replacing(where_, with: "at"))
         #expect(a.out.contains("numpy: not for macos-arm64"))
         try "numpy\nscipy ; sys_platform === \n".write(to: file, atomically: true, encoding: .utf8)
-        let bad = try AtlasFixtures.runCLI(["doctor", "--requirements", file.path, "--platform", "linux-x86_64"], environment: env)
+        let bad = try await AtlasFixtures.runCLI(["doctor", "--requirements", file.path, "--platform", "linux-x86_64"], environment: env)
         #expect(bad.status == 2)
         #expect(bad.err.contains("\(file.path):2: "), "\(bad.err)")
     }
