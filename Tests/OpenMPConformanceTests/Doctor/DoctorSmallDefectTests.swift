@@ -100,11 +100,10 @@ struct CleanShmReportTests {
     @Test("the count in the last line is the number of files it says it removed",
           .enabled(if: TestProducts.ompMatrix != nil, "omp-matrix is not built beside the tests"))
     func countMatchesLines() async throws {
-        let pid = try await TestProcess.reapedPid()
-        let file = "/dev/shm/__KMP_REGISTERED_LIB_\(pid)_\(getuid())"
-        #expect(FileManager.default.createFile(atPath: file, contents: Data("0x1-cafe-libomp.so.5".utf8)))
-        defer { unlink(file) }
-        let p = try await TestProcess.run([TestProducts.ompMatrix!, "clean-shm"])
+        let ((p, file), _) = try await StaleRegistration.attempt(
+            name: { "/dev/shm/__KMP_REGISTERED_LIB_\($0)_\(getuid())" },
+            { file in (try await TestProcess.run([TestProducts.ompMatrix!, "clean-shm"]), file) },
+            reported: { run, file in run.0.output.split(separator: "\n").contains { $0 == "removed: \(file)" } })
         #expect(p.terminationStatus == 0, "\(p.errors)")
         let lines = p.output.split(separator: "\n")
         let removed = lines.filter { $0.hasPrefix("removed: ") }.count

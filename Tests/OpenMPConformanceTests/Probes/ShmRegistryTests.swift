@@ -7,21 +7,18 @@ struct ShmRegistryTests {
     #if os(Linux)
     @Test("clean-shm removes a dead pid's file and never a live process's")
     func staleVersusLive() async throws {
-        let dead = try await TestProcess.reapedPid()
         let live = getpid()
-        let deadFile = "/dev/shm/\(ShmRegistry.prefix)\(dead)_\(getuid())"
         let liveFile = "/dev/shm/\(ShmRegistry.prefix)\(live)_\(getuid())"
         let liveExisted = FileManager.default.fileExists(atPath: liveFile)
-        #expect(FileManager.default.createFile(atPath: deadFile, contents: Data("0x1-cafe-libomp.so.5".utf8)))
         if !liveExisted { #expect(FileManager.default.createFile(atPath: liveFile, contents: Data("x".utf8))) }
-        defer {
-            try? FileManager.default.removeItem(atPath: deadFile)
-            if !liveExisted { try? FileManager.default.removeItem(atPath: liveFile) }
-        }
-        let entries = ShmRegistry.entries()
+        defer { if !liveExisted { try? FileManager.default.removeItem(atPath: liveFile) } }
+        let ((entries, removed), _) = try await StaleRegistration.attempt(
+            name: { "/dev/shm/\(ShmRegistry.prefix)\($0)_\(getuid())" },
+            { deadFile in (ShmRegistry.entries().filter { $0.path == deadFile || $0.path == liveFile }, ShmRegistry.removeStale()) },
+            reported: { seen, deadFile in seen.1.contains(deadFile) && seen.0.contains { $0.path == deadFile } })
+        let deadFile = try #require(entries.first { $0.path != liveFile }?.path, "the planted file was listed")
         #expect(entries.first { $0.path == deadFile }?.alive == false, "a dead pid's file is not mistaken for a live runtime")
         #expect(entries.first { $0.path == liveFile }?.alive == true)
-        let removed = ShmRegistry.removeStale()
         #expect(removed.contains(deadFile))
         #expect(!removed.contains(liveFile))
         #expect(FileManager.default.fileExists(atPath: liveFile), "a live process's file is never deleted")

@@ -206,11 +206,10 @@ struct HostileFieldTests {
           .enabled(if: ShmRegistry.platformNote == nil, "no registration files on this platform"))
     func cleanShmNames() async throws {
         let cli = try #require(DoctorCLI.path, "omp-matrix not built beside the tests")
-        let pid = try await TestProcess.reapedPid()
-        let name = "\(ShmRegistry.directories[0])/\(ShmRegistry.prefix)\(pid)_\u{1B}]0;pwned\u{7}\u{202E}"
-        try #require(FileManager.default.createFile(atPath: name, contents: Data("x".utf8)))
-        defer { unlink(name) }
-        let run = try await DoctorCLI.run(cli, ["clean-shm", "--dry-run"])
+        let (run, _) = try await StaleRegistration.attempt(
+            name: { "\(ShmRegistry.directories[0])/\(ShmRegistry.prefix)\($0)_\u{1B}]0;pwned\u{7}\u{202E}" }, contents: Data("x".utf8),
+            { _ in try await DoctorCLI.run(cli, ["clean-shm", "--dry-run"]) },
+            reported: { run, _ in run.stdout.contains("\\e]0;pwned\\a") })
         #expect(run.stdout.contains("\\e]0;pwned\\a"), "\(run.stdout)")
         #expect(HostileFields.live(run.stdout).isEmpty, "clean-shm printed \(HostileFields.live(run.stdout))")
     }
