@@ -34,9 +34,9 @@ struct JSONDocumentOracleTests {
     }
 
     /// The oracle's decisions for a batch, in order.
-    static func oracle(_ documents: [[UInt8]]) throws -> [Verdict] {
+    static func oracle(_ documents: [[UInt8]]) async throws -> [Verdict] {
         let python = try #require(Python.withJSON)
-        let answers = try Python.oracle(python, script: "json_oracle.py",
+        let answers = try await Python.oracle(python, script: "json_oracle.py",
                                         batch: documents.map { Data($0).base64EncodedString() }, as: [Verdict].self)
         try #require(answers.count == documents.count)
         return answers
@@ -50,11 +50,11 @@ struct JSONDocumentOracleTests {
         }
     }
 
-    static func compare(_ documents: [[UInt8]]) throws -> Tally {
+    static func compare(_ documents: [[UInt8]]) async throws -> Tally {
         var tally = Tally()
         for start in stride(from: 0, to: documents.count, by: 1500) {
             let batch = Array(documents[start..<min(documents.count, start + 1500)])
-            for (bytes, theirs) in zip(batch, try oracle(batch)) {
+            for (bytes, theirs) in zip(batch, try await oracle(batch)) {
                 tally.compared += 1
                 let mine = ours(bytes)
                 if theirs.accept { tally.accepted += 1 } else { tally.rejected += 1 }
@@ -69,13 +69,13 @@ struct JSONDocumentOracleTests {
         return tally
     }
 
-    @Test(.ciLane) func generatedDocumentsAndMutationsAgree() throws {
+    @Test(.ciLane) func generatedDocumentsAndMutationsAgree() async throws {
         var g = Generator(seed: 0x5EED_0F_15)
         var documents: [[UInt8]] = []
         for _ in 0..<1500 { documents.append(g.document()) }
         let valid = documents
         for i in 0..<3000 { documents.append(g.mutate(valid[i % valid.count])) }
-        let tally = try Self.compare(documents)
+        let tally = try await Self.compare(documents)
         print("JSON oracle: \(tally)")
         #expect(tally.disagreements.isEmpty, "\(tally.disagreements.count) disagreements, first: \(tally.disagreements.prefix(10).joined(separator: "\n"))")
         // The generator must exercise both sides of the decision, duplicates included.
@@ -86,7 +86,7 @@ struct JSONDocumentOracleTests {
 
     /// The kit's own JSON files (every `*.json` under `Matrices/`: baselines, verdict snapshots,
     /// atlas snapshots) and a results file, as they are and mutated.
-    @Test(.ciLane) func realFilesAndTheirMutationsAgree() throws {
+    @Test(.ciLane) func realFilesAndTheirMutationsAgree() async throws {
         var seeds: [[UInt8]] = [Array(try ResultsCodec.encode(ReportFixtures.results()))]
         let matrices = TestRuntimes.root + "/Matrices"
         let files = (FileManager.default.enumerator(atPath: matrices)?.allObjects as? [String] ?? [])
@@ -96,16 +96,16 @@ struct JSONDocumentOracleTests {
         var g = Generator(seed: 0xF11E5)
         var documents = seeds
         for seed in seeds { for _ in 0..<(seed.count > 100_000 ? 10 : 40) { documents.append(g.mutate(seed)) } }
-        let tally = try Self.compare(documents)
+        let tally = try await Self.compare(documents)
         print("JSON oracle, the kit's files (\(files.joined(separator: ", "))): \(tally)")
         #expect(tally.disagreements.isEmpty, "\(tally.disagreements.prefix(10).joined(separator: "\n"))")
         // The files themselves are valid.
-        let own = try Self.oracle(seeds)
+        let own = try await Self.oracle(seeds)
         #expect(own.allSatisfy { $0.accept }, "\(own.map(\.why))")
     }
 
     /// Hand-picked edges the generator may miss, each compared the same way.
-    @Test func edgeCasesAgree() throws {
+    @Test func edgeCasesAgree() async throws {
         let texts = [
             "0", "-0", "-0.0", "0e0", "1E+2", "1e-400", "1e400", "-1e400", "123456789012345678901234567890",
             "0.1", "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308", "1.7976931348623159e308",
@@ -119,13 +119,13 @@ struct JSONDocumentOracleTests {
         var documents = texts.map { Array($0.utf8) }
         documents += [[0xFF], [0x22, 0xC3, 0x28, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0xAF, 0x22],
                       [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22], [0xEF, 0xBB]]
-        let tally = try Self.compare(documents)
+        let tally = try await Self.compare(documents)
         print("JSON oracle, edge cases: \(tally)")
         #expect(tally.disagreements.isEmpty, "\(tally.disagreements.joined(separator: "\n"))")
     }
 
     /// A U+FEFF that starts a string is content, not a byte-order mark (the oracle found it dropped).
-    @Test func leadingFEFFInAStringIsKept() throws {
+    @Test func leadingFEFFInAStringIsKept() async throws {
         let document = try ResultsCodec.parse(Data("{\"\u{FEFF}k\":\"\u{FEFF}v\"}".utf8), file: "feff.json")
         guard case .object(let members) = document.root.value, let m = members.first, case .string(let v) = m.value.value else {
             Issue.record("expected one string member"); return
@@ -136,13 +136,13 @@ struct JSONDocumentOracleTests {
 
     /// Nesting is bounded on purpose (a hostile file cannot exhaust the stack); Python's own bound
     /// is its recursion limit. The kit's bound is checked directly, not against the oracle.
-    @Test func nestingBound() throws {
+    @Test func nestingBound() async throws {
         let ok = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
         let deep = String(repeating: "[", count: 513) + String(repeating: "]", count: 513)
         #expect(Self.ours(Array(ok.utf8)) != nil)
         let error = try #require(throws: InputError.self) { try ResultsCodec.parse(Data(deep.utf8), file: "deep.json") }
         #expect(error.message.contains("nesting deeper than 512 levels"))
-        #expect(try Self.oracle([Array(ok.utf8)]).first?.canon == Self.ours(Array(ok.utf8)))
+        #expect(try await Self.oracle([Array(ok.utf8)]).first?.canon == Self.ours(Array(ok.utf8)))
     }
 }
 

@@ -19,9 +19,9 @@ struct ResultsSchemaTests {
     struct Answer: Codable { var name: String; var errors: [SchemaError] }
 
     /// Validates every document in one python3 run; the errors of each, by name.
-    static func validate(_ documents: [Document]) throws -> [String: [SchemaError]] {
+    static func validate(_ documents: [Document]) async throws -> [String: [SchemaError]] {
         let python = try #require(Python.withJSONSchema)
-        let answers = try Python.oracle(python, script: "validate_schema.py", arguments: [schemaPath],
+        let answers = try await Python.oracle(python, script: "validate_schema.py", arguments: [schemaPath],
                                         batch: documents, as: [Answer].self)
         #expect(answers.map(\.name) == documents.map(\.name))
         return Dictionary(answers.map { ($0.name, $0.errors) }, uniquingKeysWith: { a, _ in a })
@@ -33,14 +33,14 @@ struct ResultsSchemaTests {
 
     static var cli: String? { TestProducts.ompMatrix }
 
-    @Test func fixtureResultsConform() throws {
+    @Test func fixtureResultsConform() async throws {
         // Every optional field is present somewhere in the fixture (finishedAt, analogueOf,
         // openblasGuess, exitWaitMilliseconds, killedBy, ...), so additionalProperties: false
         // proves the schema names every field the encoder writes.
         let r = ReportFixtures.results()
         #expect(r.results.contains { $0.analogueOf != nil && $0.probe == nil })
         #expect(r.results.contains { $0.probe?.exitWaitMilliseconds != nil && $0.probe?.ending.killedBy != nil })
-        let errors = try Self.validate([
+        let errors = try await Self.validate([
             Document(name: "fixture", text: try Self.encodedText(r)),
             Document(name: "hostile", text: try Self.encodedText(ReportFixtures.hostileResults())),
             // With the Windows column: cells with `platform`, the `windows` section with its claims.
@@ -53,18 +53,18 @@ struct ResultsSchemaTests {
 
     /// A real run of one row by `omp-matrix run`, its `report --format json` rendering, and every
     /// matrix results file the main job left in `results/`, all conform.
-    @Test func realResultsFilesConform() throws {
+    @Test func realResultsFilesConform() async throws {
         let cli = try #require(Self.cli, "omp-matrix not built beside the tests")
         let dir = try makeTemporaryDirectory("omp-schema")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("run.json"), rendered = dir.appendingPathComponent("report.json")
-        func omp(_ args: [String]) throws -> Int32 {
-            try TestProcess.run([cli] + args, in: dir).terminationStatus
+        func omp(_ args: [String]) async throws -> Int32 {
+            try await TestProcess.run([cli] + args, in: dir).terminationStatus
         }
         // 0, or 4 when runtimes are missing here: the file is written either way.
-        let status = try omp(["run", "--plain", "--row", "linux-cpu-training", "--output", out.path])
+        let status = try await omp(["run", "--plain", "--row", "linux-cpu-training", "--output", out.path])
         #expect(status == 0 || status == 4, "omp-matrix run exited \(status)")
-        #expect(try omp(["report", out.path, "--format", "json", "--output", rendered.path]) == 0)
+        #expect(try await omp(["report", out.path, "--format", "json", "--output", rendered.path]) == 0)
         let run = try ResultsCodec.read(out)
         #expect(run.results.count == MatrixFixtures.linuxCPUTrainingCells && run.results.allSatisfy { $0.row == "linux-cpu-training" })
 
@@ -78,7 +78,7 @@ struct ResultsSchemaTests {
         where f.hasSuffix(".json") && ResultsKind.of(file: kept + "/" + f) != nil {
             documents.append(Document(name: "results/" + f, text: try String(contentsOfFile: kept + "/" + f, encoding: .utf8)))
         }
-        let errors = try Self.validate(documents)
+        let errors = try await Self.validate(documents)
         for d in documents {
             #expect(errors[d.name]?.isEmpty == true, "\(d.name): \(errors[d.name] ?? [])")
         }
@@ -86,7 +86,7 @@ struct ResultsSchemaTests {
 
     /// The checked-in atlas snapshots (real atlas files of `omp-matrix atlas`), and every older
     /// version this tool reads, conform: one schema for both kinds.
-    @Test func realAtlasFilesAndOlderVersionsConform() throws {
+    @Test func realAtlasFilesAndOlderVersionsConform() async throws {
         var documents = try [OlderResults.linuxSnapshot, OlderResults.windowsSnapshot].map {
             Document(name: $0, text: try String(contentsOfFile: $0, encoding: .utf8))
         }
@@ -94,7 +94,7 @@ struct ResultsSchemaTests {
         for v in OlderResults.versions {
             documents.append(Document(name: v.testDescription, text: try OlderResults.texts(v).old))
         }
-        let errors = try Self.validate(documents)
+        let errors = try await Self.validate(documents)
         for d in documents {
             #expect(errors[d.name]?.isEmpty == true, "\(d.name): \(errors[d.name] ?? [])")
         }
@@ -149,7 +149,7 @@ struct ResultsSchemaTests {
                  expected: []),
     ]
 
-    @Test func doctoredFilesFailWhereExpected() throws {
+    @Test func doctoredFilesFailWhereExpected() async throws {
         let matrix = try Self.encodedText()
         let atlas = try String(contentsOfFile: OlderResults.windowsSnapshot, encoding: .utf8)
         let documents = try Self.mutations.map { m in
@@ -159,7 +159,7 @@ struct ResultsSchemaTests {
             try #require(doctored != text, "\(m.name): the fixture holds no \(m.replace)")
             return Document(name: m.name, text: doctored)
         }
-        let errors = try Self.validate(documents)
+        let errors = try await Self.validate(documents)
         for m in Self.mutations {
             let got = errors[m.name] ?? []
             func matches(_ e: SchemaError, _ x: (path: String, validator: String)) -> Bool {

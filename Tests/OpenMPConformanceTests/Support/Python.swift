@@ -54,8 +54,8 @@ enum Python {
 
     /// Runs an oracle script over one batch and decodes its JSON answer.
     static func oracle<Answer: Decodable>(_ python: String, script: String, arguments: [String] = [],
-                                          batch: some Encodable, as: Answer.Type) throws -> Answer {
-        let r = try run(python, [oracles + "/" + script] + arguments, input: try JSONEncoder().encode(batch))
+                                          batch: some Encodable, as: Answer.Type) async throws -> Answer {
+        let r = try await run(python, [oracles + "/" + script] + arguments, input: try JSONEncoder().encode(batch))
         guard r.status == 0 else {
             throw Failure(description: "\(script) exited \(r.status): \(r.stderr)")
         }
