@@ -83,17 +83,21 @@ package enum WheelScan {
     package static let macOSWheelNames = ["torch-macos-arm64", "faiss-cpu-macos-arm64"]
 
     /// The wheels of a runtime catalog: every wheel entry of its manifest, then any other
-    /// `*.whl` in its `wheels/` folder; each file once.
+    /// `*.whl` in its `wheels/` folder; each file once. Results are kept in the cache's
+    /// `wheel-scans/` folder (``scanKeepingResult(wheel:in:)``).
     package static func scan(catalog: RuntimeCatalog) -> [Wheel] {
+        let kept = catalog.directory.appendingPathComponent("wheel-scans")
         var seen = Set<String>()
         var out: [Wheel] = []
         for w in catalog.manifest.wheels {
             guard let path = path(of: w.name, in: catalog), FileManager.default.fileExists(atPath: path) else { continue }
             let url = URL(fileURLWithPath: path)
-            if seen.insert(url.lastPathComponent).inserted { out.append(scan(wheel: url)) }
+            if seen.insert(url.lastPathComponent).inserted { out.append(scanKeepingResult(wheel: url, in: kept)) }
         }
-        for w in scan(directory: catalog.directory.appendingPathComponent("wheels")) where seen.insert(w.file).inserted {
-            out.append(w)
+        let folder = catalog.directory.appendingPathComponent("wheels")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names.filter({ $0.hasSuffix(".whl") }).sorted() where seen.insert(name).inserted {
+            out.append(scanKeepingResult(wheel: folder.appendingPathComponent(name), in: kept))
         }
         return out
     }
