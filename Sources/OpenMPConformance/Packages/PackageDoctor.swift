@@ -156,7 +156,9 @@ package enum PackageDoctor {
             for name in pairs.flatMap({ [$0.first.package, $0.second.package] }) where !bringers.contains(name) { bringers.append(name) }
             lines.append("\(AtlasWords.list(bringers)) bring OpenMP runtimes of the Intel/LLVM kind that meet in one process on \(platform.rawValue) "
                          + "(\(pairs.count) pair\(pairs.count == 1 ? "" : "s"))"
-                         + (fails ? "; at least one pair aborts with Error #15 or hangs at exit." : "; no pair aborts or hangs at exit in the cited cells.")
+                         + (pairs.count == 1
+                            ? (fails ? "; in a cited cell it aborts with Error #15 or hangs at exit (below)." : "; it neither aborts nor hangs at exit in the cited cells.")
+                            : (fails ? "; at least one pair aborts with Error #15 or hangs at exit." : "; no pair aborts or hangs at exit in the cited cells."))
                          + (open == 0 ? "" : " Incomplete: \(open) of them not measured here.")
                          + incompleteWords)
             for p in pairs { lines.append(p.answer) }

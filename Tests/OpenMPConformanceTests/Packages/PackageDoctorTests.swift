@@ -86,7 +86,15 @@ struct PackageDoctorTests {
         }
         let expected: Int32 = a.pairs.contains(where: \.fails) ? 1 : a.pairs.contains(where: \.unmeasured) ? 4 : 0
         #expect(a.exitCode == expected)
-        #expect(a.lines.first.map { !$0.isEmpty } == true)
+        // The first line, in the user's words: the packages whose runtimes meet, and whether one aborts or hangs.
+        let head = try #require(a.lines.first)
+        #expect(!head.contains("KMP-family"), "\(head)")
+        if a.pairs.isEmpty {
+            #expect(head.hasPrefix("No two OpenMP runtimes of the Intel/LLVM kind meet on \(platform.rawValue)"), "\(head)")
+        } else {
+            for p in a.pairs { #expect(head.contains(p.first.package) && head.contains(p.second.package), "\(head)") }
+            #expect(head.contains("aborts with Error #15 or hangs at exit") == a.pairs.contains(where: \.fails), "\(head)")
+        }
         #expect(a.lines.contains { $0.hasPrefix("Atlas: ") })
         if platform == .windows { #expect(a.lines.contains { $0.contains("Wine-measured") }) }
     }
