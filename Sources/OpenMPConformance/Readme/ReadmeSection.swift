@@ -34,17 +34,12 @@ package enum ReadmeSection {
             package var outcomes: [String: Int]
             package var verdicts: [String: Int]
 
-            init(label: String, _ results: [CellResult]) {
+            /// The counts the reports show (``ResultsSummary``), keyed by the outcomes' and verdicts' names.
+            init(label: String, _ summary: ResultsSummary) {
                 self.label = label
-                cells = results.count
-                ran = results.filter { $0.status == .ran }.count
-                skipped = cells - ran
-                var o: [String: Int] = [:], v: [String: Int] = [:]
-                for c in results {
-                    if let x = c.outcome { o[x.rawValue, default: 0] += 1 }
-                    v[c.verdict.rawValue, default: 0] += 1
-                }
-                outcomes = o; verdicts = v
+                cells = summary.cells; ran = summary.ran; skipped = summary.skipped
+                outcomes = Dictionary(uniqueKeysWithValues: summary.outcomes.map { ($0.key.rawValue, $0.value) })
+                verdicts = Dictionary(uniqueKeysWithValues: summary.verdicts.map { ($0.key.rawValue, $0.value) })
             }
         }
 
@@ -54,10 +49,10 @@ package enum ReadmeSection {
             runtimes = r.host.runtimes.map { "\($0.name) \($0.family) \($0.version) [\($0.source)]" }
             startedAt = r.startedAt
             // The host's counts over the host's cells; the Windows column's apart, never added in.
-            let host = Counts(label: "", r.hostPart.results)
+            let host = Counts(label: "", ResultsSummary(r))
             cells = host.cells; ran = host.ran; skipped = host.skipped
             outcomes = host.outcomes; verdicts = host.verdicts
-            if let w = r.windows, let part = r.windowsPart { windows = Counts(label: w.platform.label, part.results) }
+            if let w = r.windows { windows = Counts(label: w.platform.label, ResultsSummary(r, platform: WineTools.platform)) }
             claims = r.claims.map { var c = $0; c.evidence = Array(c.evidence.prefix(3)); return c }
             answer = r.resolvedAnswer()
         }
