@@ -73,10 +73,15 @@ package enum WheelScan {
         }
     }
 
-    /// Every `*.whl` in `directory` (not recursive), sorted by file name. A missing directory gives `[]`.
-    package static func scan(directory: URL) -> [Wheel] {
+    /// Every `*.whl` in `directory` (not recursive), sorted by file name, except those named in
+    /// `skipping`; each result kept in `kept` when given (``scanKeepingResult(wheel:in:)``). A
+    /// missing directory gives `[]`.
+    package static func scan(directory: URL, skipping: Set<String> = [], keptIn kept: URL? = nil) -> [Wheel] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".whl") }.sorted().map { scan(wheel: directory.appendingPathComponent($0)) }
+        return names.filter { $0.hasSuffix(".whl") && !skipping.contains($0) }.sorted().map { name in
+            let url = directory.appendingPathComponent(name)
+            return kept.map { scanKeepingResult(wheel: url, in: $0) } ?? scan(wheel: url)
+        }
     }
 
     /// The macOS wheels the answer and the wheel claim read, by manifest name.
@@ -94,12 +99,7 @@ package enum WheelScan {
             let url = URL(fileURLWithPath: path)
             if seen.insert(url.lastPathComponent).inserted { out.append(scanKeepingResult(wheel: url, in: kept)) }
         }
-        let folder = catalog.directory.appendingPathComponent("wheels")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        for name in names.filter({ $0.hasSuffix(".whl") }).sorted() where seen.insert(name).inserted {
-            out.append(scanKeepingResult(wheel: folder.appendingPathComponent(name), in: kept))
-        }
-        return out
+        return out + scan(directory: catalog.directory.appendingPathComponent("wheels"), skipping: seen, keptIn: kept)
     }
 
     /// The resolved path of a manifest wheel entry (relative paths are under the manifest's directory).
