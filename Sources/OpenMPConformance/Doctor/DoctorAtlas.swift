@@ -26,21 +26,15 @@ package struct DoctorAtlas: Sendable {
         guard let url = Atlas.snapshotURL(hostKey: HostInfo.current().key, packageRoot: root) else {
             preconditionFailure("Atlas.snapshotURL names a file under a given package root")
         }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-        let key = StandardKey(path: url.path, size: (attributes?[.size] as? NSNumber)?.int64Value,
-                              modified: (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970)
-        if let known = standardRead.withLock({ $0?.key == key ? $0?.atlas : nil }) { return known }
+        let key = FileStamp(path: url.path)
+        if let known = standardRead.withLock({ $0 != nil && $0?.key == key ? $0?.atlas : nil }) { return known }
         let atlas = snapshot(at: url.path)
         standardRead.withLock { $0 = (key, atlas) }
         return atlas
     }
 
-    private struct StandardKey: Equatable, Sendable {
-        var path: String, size: Int64?, modified: Double?
-    }
-
-    /// The last ``standard`` read, with the file it read.
-    private static let standardRead = Mutex<(key: StandardKey, atlas: DoctorAtlas)?>(nil)
+    /// The last ``standard`` read, with the stamp of the file it read (nil when there was none).
+    private static let standardRead = Mutex<(key: FileStamp?, atlas: DoctorAtlas)?>(nil)
 
     /// The atlas snapshot at `path`, read by the atlas's own reader (``AtlasCodec``).
     package static func snapshot(at path: String) -> DoctorAtlas {

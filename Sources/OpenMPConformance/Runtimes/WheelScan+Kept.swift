@@ -25,19 +25,10 @@ extension WheelScan {
         return wheel
     }
 
-    /// A digest of what a kept result depends on; nil when the wheel or the executable cannot be stat'ed.
+    /// A digest of what a kept result depends on: the wheel's and the running executable's
+    /// ``FileStamp``; nil when either cannot be stat'ed.
     static func keptKey(_ url: URL) -> String? {
-        func identity(_ path: String) -> String? {
-            var st = stat()
-            guard stat(path, &st) == 0 else { return nil }
-            #if canImport(Darwin)
-            let m = st.st_mtimespec
-            #else
-            let m = st.st_mtim
-            #endif
-            return "\(path)\u{0}\(st.st_size)\u{0}\(m.tv_sec).\(m.tv_nsec)\u{0}\(st.st_ino)"
-        }
-        guard let wheel = identity(url.path), let exe = Bundle.main.executablePath.flatMap(identity) else { return nil }
+        guard let wheel = FileStamp(path: url.path), let exe = Bundle.main.executablePath.flatMap(FileStamp.init(path:)) else { return nil }
         var h = SHA256()
         h.update(Array("wheel-scan 1\u{0}\(wheel)\u{0}\(exe)".utf8))
         return String(h.finalizeHex().prefix(32))
