@@ -16,7 +16,9 @@ export OMP_CONFORMANCE_RUNTIMES=${runtimes:-${XDG_CACHE_HOME:-$HOME/.cache}/open
 export OMP_PROBE="$root/.build-probe/release/omp-probe"
 rt() { python3 -c 'import json,sys,os; m=json.load(open(sys.argv[1])); r=[x for x in m["runtimes"] if x["name"]==sys.argv[2]][0]["path"]; print(r if r.startswith("/") else os.path.join(os.path.dirname(sys.argv[1]), r))' "$OMP_CONFORMANCE_RUNTIMES/manifest.json" "$1"; }
 intel=$(rt intel); llvm=$(rt llvm16)
-work=$(mktemp -d /tmp/omp-doctor-bench-XXXXXX); trap 'rm -rf "$work"' EXIT
+# The bare command's runs abort outside the kit, so their runtimes leave registration files in
+# /dev/shm; the kit's cleaner removes those of dead processes when the bench ends.
+work=$(mktemp -d /tmp/omp-doctor-bench-XXXXXX); trap 'rm -rf "$work"; "$cli" clean-shm >/dev/null' EXIT
 mkdir -p "$work/venv/lib/python3.11/site-packages/pkg.libs" "$work/stack/lib" "$work/stack/pkg.libs"
 cp "$intel" "$work/venv/lib/libiomp5.so"; cp "$llvm" "$work/venv/lib/python3.11/site-packages/pkg.libs/libomp-4f2a91c0.so.5"
 # The command: python3 loading two consumer libraries, each linked by rpath against its own runtime.
